@@ -1,0 +1,53 @@
+//! Where the engine keeps what outlives a run: provisioned interpreters, test environments,
+//! cell workspaces and their target directories.
+
+use std::path::{Path, PathBuf};
+
+/// The user cache directory of pyo3-matrix (`$PYO3_MATRIX_CACHE`, else
+/// `$XDG_CACHE_HOME/pyo3-matrix`, else `~/.cache/pyo3-matrix`).
+#[derive(Debug, Clone)]
+pub struct Dirs {
+    root: PathBuf,
+}
+
+impl Dirs {
+    /// The cache directory chosen from the environment.
+    pub fn from_env() -> Self {
+        let root = std::env::var_os("PYO3_MATRIX_CACHE")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("pyo3-matrix")))
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/pyo3-matrix")))
+            .unwrap_or_else(|| std::env::temp_dir().join("pyo3-matrix"));
+        Dirs { root }
+    }
+
+    /// A cache rooted at `root` (tests use a temporary one).
+    pub fn at(root: impl Into<PathBuf>) -> Self {
+        Dirs { root: root.into() }
+    }
+
+    /// The cache root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Provisioned interpreters: `pythons/<version><t>/bin/python3.N[t]`.
+    pub fn pythons(&self) -> PathBuf {
+        self.root.join("pythons")
+    }
+
+    /// Downloaded source tarballs and apt state used while provisioning.
+    pub fn downloads(&self) -> PathBuf {
+        self.root.join("downloads")
+    }
+
+    /// Virtual environments with pytest, one per interpreter.
+    pub fn venvs(&self) -> PathBuf {
+        self.root.join("venvs")
+    }
+
+    /// Cell workspaces and their target directories.
+    pub fn cells(&self) -> PathBuf {
+        self.root.join("cells")
+    }
+}

@@ -1,0 +1,18 @@
+//! The engine: turns patterns x cells into observations and one verdict per result.
+//!
+//! - [`interpreters`] finds interpreters (PATH, pyenv, explicit paths, the cache) by asking
+//!   them what they are, and [`provision`] builds a missing one from an upstream tarball;
+//!   [`venv`] gives each interpreter a test environment with pytest.
+//! - [`cells`] writes one pinned workspace per (release, interpreter, variant).
+//! - [`build`] runs one cargo invocation per cell and splits its JSON per pattern.
+//! - [`pytest`] runs one pattern's tests in its own process group, with a timeout.
+//! - [`classify`] turns those observations into an [`Outcome`](pyo3_matrix_model::Outcome):
+//!   the only place a verdict is decided.
+//! - [`runner`] drives the whole matrix and reports progress.
+
+pub mod dirs;
+pub mod interpreters;
+pub mod provision;
+pub mod venv;
+
+pub use dirs::Dirs;

@@ -1,0 +1,21 @@
+//! The vocabulary shared by every stage of pyo3-matrix.
+//!
+//! Data flows one way: the matrix definition and patterns ([`matrix`], [`pattern`]) describe
+//! what to run; the engine turns them into observations and one [`Outcome`] per cell; the
+//! results ([`results`]) are what the reports read. Nothing here builds or runs anything.
+
+pub mod error;
+pub mod flavor;
+pub mod matrix;
+pub mod outcome;
+pub mod pattern;
+pub mod release;
+pub mod results;
+
+pub use error::ModelError;
+pub use flavor::Flavor;
+pub use matrix::{CompanionSpec, MatrixDef, PythonRecipe, ReleaseDef};
+pub use outcome::Outcome;
+pub use pattern::{Claim, Pattern, PatternMeta, Variant};
+pub use release::{Release, ReleaseSelector};
+pub use results::{CellResult, Diagnostic, InterpreterInfo, RunResults, TestFailure, Timings, SCHEMA_VERSION};

@@ -1,0 +1,98 @@
+//! The matrix definition, `matrix/matrix.toml`: releases, companions, flavors, recipes.
+
+use crate::{Flavor, ModelError, Release};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A companion crate paired with a release: a plain version requirement or a full
+/// Cargo dependency table (`{ package = "pyo3-asyncio", version = "0.20", features = [...] }`).
+pub type CompanionSpec = toml::Value;
+
+/// One PyO3 release of the default axis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseDef {
+    /// The exact release, e.g. `0.23.5`.
+    pub version: Release,
+    /// Companion crates by the name patterns use; absent means "no release for this PyO3".
+    #[serde(default)]
+    pub companions: BTreeMap<String, CompanionSpec>,
+}
+
+/// How to provision a missing interpreter flavor from an upstream source tarball.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PythonRecipe {
+    /// The CPython release to build, e.g. `3.13.5`.
+    pub version: String,
+    /// sha256 of upstream's `Python-<version>.tar.xz`.
+    pub sha256: String,
+    /// Extra `./configure` flags, e.g. `--disable-gil`.
+    #[serde(default)]
+    pub configure: Vec<String>,
+    /// Debian suite whose source package carries the same upstream tarball.
+    #[serde(default)]
+    pub debian_suite: Option<String>,
+    /// Debian source package name, e.g. `python3.13`.
+    #[serde(default)]
+    pub debian_package: Option<String>,
+    /// Debian source package version, e.g. `3.13.5-2+deb13u5`.
+    #[serde(default)]
+    pub debian_version: Option<String>,
+}
+
+/// The contents of `matrix/matrix.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatrixDef {
+    /// Default interpreter flavors.
+    pub python: Vec<Flavor>,
+    /// pyo3 features every cell enables.
+    #[serde(default)]
+    pub pyo3_features: Vec<String>,
+    /// Crates any pattern may use, the same for every release.
+    #[serde(default)]
+    pub dependencies: BTreeMap<String, toml::Value>,
+    /// The default PyO3 axis.
+    #[serde(rename = "release")]
+    pub releases: Vec<ReleaseDef>,
+    /// Provisioning recipes by flavor label.
+    #[serde(default)]
+    pub python_recipe: BTreeMap<String, PythonRecipe>,
+}
+
+impl MatrixDef {
+    /// Reads and checks `matrix.toml`.
+    pub fn load(path: &Path) -> Result<Self, ModelError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ModelError::Read { path: path.to_path_buf(), source })?;
+        Self::parse(&text).map_err(|message| ModelError::Malformed { path: path.to_path_buf(), message })
+    }
+
+    /// Parses `matrix.toml` text; the error is a one-line reason.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let def: MatrixDef = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        if def.releases.is_empty() {
+            return Err("no [[release]] entries".into());
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for r in &def.releases {
+            if !seen.insert(r.version.minor()) {
+                return Err(format!("two releases of minor {} (list only the latest patch)", r.version.minor_label()));
+            }
+        }
+        Ok(def)
+    }
+
+    /// The default releases, oldest first.
+    pub fn release_list(&self) -> Vec<Release> {
+        let mut v: Vec<Release> = self.releases.iter().map(|r| r.version.clone()).collect();
+        v.sort();
+        v
+    }
+
+    /// The definition of the release with `release`'s minor, which pairs its companions.
+    pub fn release_def(&self, release: &Release) -> Option<&ReleaseDef> {
+        self.releases.iter().find(|r| r.version.minor() == release.minor())
+    }
+}

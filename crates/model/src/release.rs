@@ -1,0 +1,195 @@
+//! PyO3 releases and the `--pyo3` selector syntax (`0.23`, `0.22.4`, `0.21..=0.24`, lists).
+
+use crate::ModelError;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// One exact PyO3 release, e.g. `0.23.5`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Release(pub semver::Version);
+
+impl Release {
+    /// Parses an exact `MAJOR.MINOR.PATCH` version.
+    pub fn parse(text: &str) -> Result<Self, ModelError> {
+        semver::Version::parse(text.trim())
+            .map(Release)
+            .map_err(|_| ModelError::BadRelease(text.to_string()))
+    }
+
+    /// The `(major, minor)` pair that companion crates are paired on.
+    pub fn minor(&self) -> (u64, u64) {
+        (self.0.major, self.0.minor)
+    }
+
+    /// `0.23` for `0.23.5`: the requirement a companion crate of the same minor satisfies.
+    pub fn minor_label(&self) -> String {
+        format!("{}.{}", self.0.major, self.0.minor)
+    }
+}
+
+impl fmt::Display for Release {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A bound in a range: a whole minor (`0.21`) or an exact release (`0.21.1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Point {
+    Minor(u64, u64),
+    Exact(semver::Version),
+}
+
+impl Point {
+    fn parse(text: &str) -> Result<Self, ModelError> {
+        let bad = || ModelError::BadRelease(text.to_string());
+        let parts: Vec<&str> = text.trim().split('.').collect();
+        let num = |s: &str| s.parse::<u64>().map_err(|_| bad());
+        match parts.as_slice() {
+            [major, minor] => Ok(Point::Minor(num(major)?, num(minor)?)),
+            [_, _, _] => semver::Version::parse(text.trim()).map(Point::Exact).map_err(|_| bad()),
+            _ => Err(bad()),
+        }
+    }
+
+    /// The lowest version this point admits as a lower bound.
+    fn low(&self) -> semver::Version {
+        match self {
+            Point::Minor(a, b) => semver::Version::new(*a, *b, 0),
+            Point::Exact(v) => v.clone(),
+        }
+    }
+
+    /// Whether `v` lies at or below this point as an upper bound.
+    fn admits_below(&self, v: &semver::Version, inclusive: bool) -> bool {
+        match self {
+            Point::Minor(a, b) if inclusive => (v.major, v.minor) <= (*a, *b),
+            Point::Minor(a, b) => (v.major, v.minor) < (*a, *b),
+            Point::Exact(e) if inclusive => v <= e,
+            Point::Exact(e) => v < e,
+        }
+    }
+}
+
+/// One item of a `--pyo3` list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Item {
+    /// `0.23`: the latest known patch of that minor.
+    Minor(u64, u64),
+    /// `0.22.4`: exactly that release, known or not.
+    Exact(semver::Version),
+    /// `0.21..=0.24` / `0.21..0.24`: every default release inside.
+    Range { low: Point, high: Point, inclusive: bool },
+}
+
+/// A parsed `--pyo3` argument: comma-separated minors, exact versions and ranges.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseSelector {
+    items: Vec<Item>,
+}
+
+impl std::str::FromStr for ReleaseSelector {
+    type Err = ModelError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let mut items = Vec::new();
+        for raw in text.split(',').map(str::trim) {
+            if raw.is_empty() {
+                return Err(ModelError::BadRelease(text.to_string()));
+            }
+            let item = if let Some((low, high)) = raw.split_once("..") {
+                let (high, inclusive) = match high.strip_prefix('=') {
+                    Some(h) => (h, true),
+                    None => (high, false),
+                };
+                let bad = || ModelError::BadRelease(raw.to_string());
+                Item::Range {
+                    low: Point::parse(low).map_err(|_| bad())?,
+                    high: Point::parse(high).map_err(|_| bad())?,
+                    inclusive,
+                }
+            } else {
+                match Point::parse(raw)? {
+                    Point::Minor(a, b) => Item::Minor(a, b),
+                    Point::Exact(v) => Item::Exact(v),
+                }
+            };
+            items.push(item);
+        }
+        Ok(ReleaseSelector { items })
+    }
+}
+
+impl ReleaseSelector {
+    /// Resolves the selector against the known releases (the latest patch of each minor).
+    ///
+    /// A minor must be known; an exact version need not be (it is built from crates.io as is);
+    /// a range selects the known releases inside it and must select at least one.
+    pub fn resolve(&self, known: &[Release]) -> Result<Vec<Release>, ModelError> {
+        let known_list = || known.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(" ");
+        let mut out: Vec<Release> = Vec::new();
+        for item in &self.items {
+            match item {
+                Item::Minor(a, b) => {
+                    let hit = known.iter().filter(|r| r.minor() == (*a, *b)).max().ok_or_else(|| {
+                        ModelError::UnknownRelease(format!("{a}.{b}"), known_list())
+                    })?;
+                    out.push(hit.clone());
+                }
+                Item::Exact(v) => out.push(Release(v.clone())),
+                Item::Range { low, high, inclusive } => {
+                    let lo = low.low();
+                    let hits: Vec<&Release> = known
+                        .iter()
+                        .filter(|r| r.0 >= lo && high.admits_below(&r.0, *inclusive))
+                        .collect();
+                    if hits.is_empty() {
+                        let text = format!("{lo}..{}", if *inclusive { "=" } else { "" });
+                        return Err(ModelError::UnknownRelease(text, known_list()));
+                    }
+                    out.extend(hits.into_iter().cloned());
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known() -> Vec<Release> {
+        ["0.19.2", "0.20.3", "0.21.2", "0.22.6", "0.23.5", "0.24.2"]
+            .iter()
+            .map(|v| Release::parse(v).unwrap())
+            .collect()
+    }
+
+    fn pick(sel: &str) -> Vec<String> {
+        let s: ReleaseSelector = sel.parse().unwrap();
+        s.resolve(&known()).unwrap().iter().map(|r| r.to_string()).collect()
+    }
+
+    #[test]
+    fn minors_exact_lists_and_ranges() {
+        assert_eq!(pick("0.23"), ["0.23.5"]);
+        assert_eq!(pick("0.22.4"), ["0.22.4"]);
+        assert_eq!(pick("0.21..=0.23"), ["0.21.2", "0.22.6", "0.23.5"]);
+        assert_eq!(pick("0.21..0.23"), ["0.21.2", "0.22.6"]);
+        assert_eq!(pick("0.24, 0.19"), ["0.19.2", "0.24.2"]);
+    }
+
+    #[test]
+    fn bad_and_unknown_inputs_are_named() {
+        for bad in ["", "x", "0.2x", "1", "0.21..", "0.21,,0.22"] {
+            let err = bad.parse::<ReleaseSelector>().unwrap_err();
+            assert!(matches!(err, ModelError::BadRelease(_)), "{bad}: {err}");
+        }
+        let err = "0.99".parse::<ReleaseSelector>().unwrap().resolve(&known()).unwrap_err();
+        assert!(err.to_string().contains("0.99"));
+    }
+}

@@ -1,0 +1,133 @@
+//! Results: what one run observed, serialized as `results.json`.
+
+use crate::{Flavor, ModelError, Outcome};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Bumped whenever a field changes meaning or disappears.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One rustc diagnostic from the pattern's own code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// `error` or `warning`.
+    pub level: String,
+    /// Error code or lint name (`E0277`, `deprecated`), if rustc gave one.
+    pub code: Option<String>,
+    /// The first line of the message.
+    pub message: String,
+}
+
+/// The first failing test of a pattern.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestFailure {
+    /// pytest node id.
+    pub test: String,
+    /// Exception type, e.g. `TypeError`.
+    pub exception: Option<String>,
+    /// Exception message.
+    pub message: Option<String>,
+}
+
+/// Wall-clock seconds spent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timings {
+    /// The cell's cargo build, shared by all its patterns.
+    pub build_s: f64,
+    /// This pattern's pytest process.
+    pub test_s: f64,
+}
+
+/// One verdict: a pattern in a cell (release, interpreter, variant).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CellResult {
+    /// Pattern id (or the snippet's module name for `check`).
+    pub pattern: String,
+    /// The exact PyO3 release built.
+    pub pyo3: String,
+    /// The interpreter flavor label.
+    pub python: String,
+    /// The variant's name; `None` for the plain cell.
+    #[serde(default)]
+    pub variant: Option<String>,
+    /// The verdict.
+    pub outcome: Outcome,
+    /// rustc error codes (or, for `deprecated`, lint names) from the pattern's code.
+    #[serde(default)]
+    pub codes: Vec<String>,
+    /// The one line that best explains the outcome.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// Every diagnostic from the pattern's code.
+    #[serde(default)]
+    pub diagnostics: Vec<Diagnostic>,
+    /// The escape-hatch variable PyO3's build script named, for `unsupported`.
+    #[serde(default)]
+    pub escape_hatch: Option<String>,
+    /// The first failing test, for `test-fail`.
+    #[serde(default)]
+    pub failure: Option<TestFailure>,
+    /// The signal that killed the tests, for `crash`.
+    #[serde(default)]
+    pub signal: Option<String>,
+    /// Stacks dumped by faulthandler, for `hang` and `crash`.
+    #[serde(default)]
+    pub stacks: Option<String>,
+    /// On a free-threaded interpreter: whether importing the module re-enabled the GIL.
+    #[serde(default)]
+    pub gil_reenabled: Option<bool>,
+    /// Tail of the build or test log that led to the verdict.
+    #[serde(default)]
+    pub log: Option<String>,
+    /// Time spent.
+    #[serde(default)]
+    pub timings: Timings,
+}
+
+/// An interpreter as the run found it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterpreterInfo {
+    /// Flavor label.
+    pub flavor: Flavor,
+    /// Executable, if found.
+    pub path: Option<String>,
+    /// Full version (`3.13.5`), as the interpreter reported it.
+    pub version: Option<String>,
+    /// Why it is missing, if it is.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Everything one run observed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunResults {
+    /// [`SCHEMA_VERSION`] at the time of writing.
+    pub schema_version: u32,
+    /// pyo3-matrix's own version.
+    pub tool_version: String,
+    /// `rustc --version`.
+    pub rustc: String,
+    /// `maturin --version`, where maturin was found.
+    #[serde(default)]
+    pub maturin: Option<String>,
+    /// Seconds since the Unix epoch when the run started.
+    pub started_unix: u64,
+    /// The interpreters the run used or looked for.
+    pub interpreters: Vec<InterpreterInfo>,
+    /// One entry per (pattern, cell).
+    pub results: Vec<CellResult>,
+}
+
+impl RunResults {
+    /// Reads a results file, refusing other schema versions.
+    pub fn load(path: &Path) -> Result<Self, ModelError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ModelError::Read { path: path.to_path_buf(), source })?;
+        let probe: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| ModelError::Malformed { path: path.to_path_buf(), message: e.to_string() })?;
+        let found = probe.get("schema_version").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
+        if found != SCHEMA_VERSION {
+            return Err(ModelError::Schema { path: path.to_path_buf(), found, expected: SCHEMA_VERSION });
+        }
+        serde_json::from_value(probe).map_err(|e| ModelError::Malformed { path: path.to_path_buf(), message: e.to_string() })
+    }
+}

@@ -1,1 +1,64 @@
-fn main() {}
+//! `pyo3-matrix`: observe which PyO3 release breaks a pattern, a snippet or a crate.
+
+mod check;
+mod list;
+mod progress;
+mod python;
+mod report;
+mod run;
+mod setup;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Builds the same PyO3 code against many PyO3 releases and interpreters and records what
+/// each cell really does: pass, deprecated, compile-error, unsupported, test-fail, crash,
+/// hang, blocked, skipped or error.
+#[derive(Debug, Parser)]
+#[command(name = "pyo3-matrix", version, about)]
+struct Cli {
+    /// The matrix directory (holding matrix.toml and patterns/); found upward from the
+    /// current directory when omitted.
+    #[arg(long, global = true, value_name = "DIR")]
+    matrix: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the matrix (by default all of it) and write results and tables to docs/.
+    Run(run::Args),
+    /// Build one snippet (a complete lib.rs with a #[pymodule]) in every cell.
+    Check(check::Args),
+    /// List the pattern catalog.
+    List(list::Args),
+    /// Regenerate every report from a results file, without building anything.
+    Report(report::ReportArgs),
+    /// Compare two results files: regressed, fixed, changed.
+    Diff(report::DiffArgs),
+    /// Find and provision interpreters.
+    #[command(subcommand)]
+    Python(python::Command),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Run(args) => run::run(cli.matrix, args),
+        Command::Check(args) => check::run(cli.matrix, args),
+        Command::List(args) => list::run(cli.matrix, args),
+        Command::Report(args) => report::report(cli.matrix, args),
+        Command::Diff(args) => report::diff(args),
+        Command::Python(cmd) => python::run(cli.matrix, cmd),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line naming the input; the chain says why.
+            eprintln!("pyo3-matrix: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -10,9 +10,14 @@
 //!   the only place a verdict is decided.
 //! - [`runner`] drives the whole matrix and reports progress.
 
+pub mod build;
+pub mod cells;
+pub mod classify;
 pub mod dirs;
 pub mod interpreters;
 pub mod provision;
+pub mod pytest;
+pub mod runner;
 pub mod venv;
 
 pub use dirs::Dirs;

@@ -1,0 +1,144 @@
+//! `pyo3-matrix check SNIPPET.rs`: which release breaks this snippet?
+
+use crate::progress::Progress;
+use crate::run::sort_results;
+use crate::setup;
+use anyhow::{bail, Result};
+use pyo3_matrix_engine::cells::Member;
+use pyo3_matrix_engine::runner::{self, Subject};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Arguments of `check`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A complete lib.rs defining one #[pymodule]; its name is the import name.
+    snippet: PathBuf,
+    /// A pytest file run against the built module in every cell (else only the build is judged).
+    #[arg(long, value_name = "TEST.py")]
+    test: Option<PathBuf>,
+    /// A crates.io dependency in cargo-add syntax (rayon@1); numpy and pyo3-async-runtimes
+    /// without a version are paired with each PyO3 release.
+    #[arg(long = "dep", value_name = "SPEC")]
+    deps: Vec<String>,
+    /// PyO3 releases: minors, exact versions, ranges, comma-separated [default: all].
+    #[arg(long, value_name = "LIST")]
+    pyo3: Option<String>,
+    /// Interpreters: flavor labels or paths, comma-separated [default: 3.12,3.13,3.13t].
+    #[arg(long, value_name = "LIST")]
+    python: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Seconds the tests may run in one cell before it counts as a hang.
+    #[arg(long, default_value_t = runner::DEFAULT_TIMEOUT_S)]
+    timeout: u64,
+    /// Test processes run at once.
+    #[arg(long, default_value_t = 2)]
+    jobs: usize,
+}
+
+/// How `check` prints its answer.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    /// One line per cell.
+    Text,
+    /// One JSON object with a `cells` array.
+    Json,
+}
+
+/// Runs the snippet in every requested cell.
+pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
+    let dir = setup::matrix_dir(matrix)?;
+    let mut ctx = setup::context(&dir)?;
+    if !args.snippet.is_file() {
+        bail!("snippet {} does not exist", args.snippet.display());
+    }
+    if let Some(test) = &args.test {
+        if !test.is_file() {
+            bail!("test file {} does not exist", test.display());
+        }
+    }
+    let companions: Vec<&String> = ctx
+        .matrix
+        .releases
+        .iter()
+        .flat_map(|r| r.companions.keys())
+        .collect();
+    let mut dep_names = Vec::new();
+    for spec in &args.deps {
+        let (name, req) = match spec.split_once('@') {
+            Some((n, r)) if !n.is_empty() && !r.is_empty() => (n.to_string(), Some(r.to_string())),
+            None if !spec.is_empty() => (spec.clone(), None),
+            _ => bail!("--dep '{spec}': expected NAME or NAME@VERSION"),
+        };
+        match req {
+            Some(req) => {
+                ctx.extra_deps.insert(name.clone(), req.into());
+            }
+            // A companion without a version follows each release's pairing.
+            None if companions.contains(&&name) => {}
+            None => {
+                ctx.extra_deps.insert(name.clone(), "*".into());
+            }
+        }
+        dep_names.push(name);
+    }
+    let member = Member::from_snippet(&args.snippet, dep_names)?;
+    let releases = setup::releases(&ctx.matrix, args.pyo3.as_deref())?;
+    let python_args = setup::python_args(&ctx.matrix, args.python.as_deref())?;
+    let progress = Progress::new(releases.len() * python_args.len(), false);
+    let targets = setup::targets(&ctx, &python_args, true, true, &mut |m| progress.line(m))?;
+    let test = match &args.test {
+        Some(t) => Some(t.canonicalize()?),
+        None => None,
+    };
+    let module = member.name.clone();
+    let subject = Subject {
+        member,
+        test,
+        timeout: Duration::from_secs(args.timeout),
+        variants: Vec::new(),
+    };
+    let tag = format!("check-{module}");
+    let mut cells = runner::run(
+        &ctx,
+        &releases,
+        &targets,
+        &[subject],
+        args.jobs,
+        &tag,
+        &|e| progress.event(e),
+    );
+    progress.finish();
+    sort_results(&mut cells);
+    match args.format {
+        Format::Json => {
+            let answer = serde_json::json!({
+                "snippet": args.snippet.display().to_string(),
+                "module": module,
+                "cells": cells,
+            });
+            println!("{}", serde_json::to_string_pretty(&answer)?);
+        }
+        Format::Text => {
+            for c in &cells {
+                let codes = if c.codes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", c.codes.join(", "))
+                };
+                let message = c
+                    .message
+                    .as_deref()
+                    .map(|m| format!(": {m}"))
+                    .unwrap_or_default();
+                println!(
+                    "pyo3 {:<8} python {:<6} {}{codes}{message}",
+                    c.pyo3, c.python, c.outcome
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! Progress for long runs: a bar with counts and an ETA on a terminal, plain lines
+//! otherwise, and GitHub Actions log groups when `GITHUB_ACTIONS` is set.
+
+use indicatif::{ProgressBar, ProgressStyle};
+use pyo3_matrix_engine::runner::Event;
+use std::io::IsTerminal;
+use std::sync::Mutex;
+
+/// Shows the runner's events to a person.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    github: bool,
+    in_group: Mutex<bool>,
+    verbose: bool,
+}
+
+impl Progress {
+    /// A reporter for `total` results; `verbose` prints one line per result.
+    pub fn new(total: usize, verbose: bool) -> Self {
+        let github = std::env::var_os("GITHUB_ACTIONS").is_some();
+        let bar = (std::io::stderr().is_terminal() && !github).then(|| {
+            let bar = ProgressBar::new(total as u64);
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} results · ETA {eta} · {msg}")
+                    .expect("valid template"),
+            );
+            bar.enable_steady_tick(std::time::Duration::from_millis(200));
+            bar
+        });
+        Progress {
+            bar,
+            github,
+            in_group: Mutex::new(false),
+            verbose,
+        }
+    }
+
+    /// A line that must stay visible (warnings, provisioning steps).
+    pub fn line(&self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(text),
+            None => eprintln!("{text}"),
+        }
+    }
+
+    /// Handles one runner event.
+    pub fn event(&self, event: Event) {
+        match event {
+            Event::CellStarted {
+                label,
+                index,
+                total,
+            } => {
+                let text = format!("cell {index}/{total}: {label}");
+                if self.github {
+                    let mut open = self.in_group.lock().expect("group lock");
+                    if *open {
+                        eprintln!("::endgroup::");
+                    }
+                    eprintln!("::group::{text}");
+                    *open = true;
+                } else if let Some(bar) = &self.bar {
+                    bar.set_message(text);
+                } else {
+                    eprintln!("{text}");
+                }
+            }
+            Event::Note(text) => self.line(&text),
+            Event::Result(r) => {
+                if let Some(bar) = &self.bar {
+                    bar.inc(1);
+                }
+                if self.verbose || self.bar.is_none() {
+                    let variant = r
+                        .variant
+                        .as_ref()
+                        .map(|v| format!(" [{v}]"))
+                        .unwrap_or_default();
+                    let message = r
+                        .message
+                        .as_deref()
+                        .map(|m| format!(": {m}"))
+                        .unwrap_or_default();
+                    let message: String = message.chars().take(140).collect();
+                    self.line(&format!(
+                        "  {} · pyo3 {} · {}{variant} → {}{message}",
+                        r.pattern, r.pyo3, r.python, r.outcome
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Closes the bar and any open log group.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+        if *self.in_group.lock().expect("group lock") {
+            eprintln!("::endgroup::");
+        }
+    }
+}

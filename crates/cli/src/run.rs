@@ -1,0 +1,199 @@
+//! `pyo3-matrix run`: the whole matrix (or a slice of it) into a results file and tables.
+
+use crate::progress::Progress;
+use crate::setup;
+use anyhow::{Context as _, Result};
+use pyo3_matrix_engine::runner::{self, Subject, Target};
+use pyo3_matrix_engine::{build, cells::Member};
+use pyo3_matrix_model::{CellResult, InterpreterInfo, Pattern, RunResults, SCHEMA_VERSION};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Arguments of `run`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// PyO3 releases: minors (0.23), exact versions (0.22.4), ranges (0.21..=0.24), comma-separated.
+    #[arg(long, value_name = "LIST")]
+    pyo3: Option<String>,
+    /// Interpreters: flavor labels (3.12, 3.13, 3.13t) or paths, comma-separated.
+    #[arg(long, value_name = "LIST")]
+    python: Option<String>,
+    /// Only this pattern (repeatable).
+    #[arg(long = "pattern", value_name = "ID")]
+    patterns: Vec<String>,
+    /// Results file; the tables go beside it [default: docs/results.json].
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Test processes run at once.
+    #[arg(long, default_value_t = 2)]
+    jobs: usize,
+    /// Do not provision missing interpreters; their cells are marked skipped.
+    #[arg(long)]
+    no_provision: bool,
+    /// Print one line per result even on a terminal.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+/// Runs the matrix.
+pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
+    let dir = setup::matrix_dir(matrix)?;
+    let ctx = setup::context(&dir)?;
+    let patterns = setup::patterns(&dir, &args.patterns)?;
+    let releases = setup::releases(&ctx.matrix, args.pyo3.as_deref())?;
+    let python_args = setup::python_args(&ctx.matrix, args.python.as_deref())?;
+    let out = args.out.unwrap_or_else(|| {
+        dir.parent()
+            .unwrap_or(&dir)
+            .join("docs")
+            .join("results.json")
+    });
+    let out_dir = out
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    check_writable(&out_dir)?;
+
+    let started_unix = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let early = Progress::new(0, args.verbose);
+    let targets = setup::targets(&ctx, &python_args, !args.no_provision, false, &mut |m| {
+        early.line(m)
+    })?;
+    early.finish();
+    let subjects = subjects(&patterns);
+    let per_cell: usize = subjects.iter().map(|s| 1 + s.variants.len()).sum();
+    let progress = Progress::new(per_cell * releases.len() * targets.len(), args.verbose);
+    let mut results = RunResults {
+        schema_version: SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        rustc: build::rustc_version(),
+        maturin: maturin_version(),
+        started_unix,
+        interpreters: targets.iter().map(interpreter_info).collect(),
+        results: Vec::new(),
+    };
+    let done: Mutex<Vec<CellResult>> = Mutex::new(Vec::new());
+    let write_partial = |results: &RunResults, found: &[CellResult]| {
+        let mut partial = results.clone();
+        partial.results = found.to_vec();
+        write_results(&out, &partial)
+    };
+    let on = |event: runner::Event| {
+        match &event {
+            runner::Event::Result(r) => done.lock().expect("results lock").push((*r).clone()),
+            // Each finished cell is on disk before the next starts: an interrupted run keeps it.
+            runner::Event::CellStarted { .. } => {
+                if let Err(e) = write_partial(&results, &done.lock().expect("results lock")) {
+                    progress.line(&format!("warning: {e:#}"));
+                }
+            }
+            runner::Event::Note(_) => {}
+        }
+        progress.event(event);
+    };
+    let mut found = runner::run(
+        &ctx, &releases, &targets, &subjects, args.jobs, "matrix", &on,
+    );
+    progress.finish();
+    sort_results(&mut found);
+    results.results = found;
+    write_results(&out, &results)?;
+    let written = pyo3_matrix_report::write_all(&results, &patterns, &out_dir)?;
+    summarize(&results, &out, &written);
+    Ok(())
+}
+
+/// The engine's view of each pattern.
+pub fn subjects(patterns: &[Pattern]) -> Vec<Subject> {
+    patterns
+        .iter()
+        .map(|p| Subject {
+            member: Member {
+                name: p.id.clone(),
+                source: p.source.clone(),
+                deps: p.meta.deps.clone(),
+            },
+            test: p.test.clone(),
+            timeout: Duration::from_secs(p.meta.timeout.unwrap_or(runner::DEFAULT_TIMEOUT_S)),
+            variants: p.meta.variants.clone(),
+        })
+        .collect()
+}
+
+/// How an interpreter column is recorded in the results.
+pub fn interpreter_info(t: &Target) -> InterpreterInfo {
+    match &t.found {
+        Ok((i, _)) => InterpreterInfo {
+            flavor: t.flavor,
+            path: Some(i.path.display().to_string()),
+            version: Some(i.version.clone()),
+            note: None,
+        },
+        Err(why) => InterpreterInfo {
+            flavor: t.flavor,
+            path: None,
+            version: None,
+            note: Some(why.clone()),
+        },
+    }
+}
+
+/// Orders results the way the tables read: pattern, release, interpreter, variant.
+pub fn sort_results(results: &mut [CellResult]) {
+    let key = |r: &CellResult| {
+        (
+            r.pattern.clone(),
+            semver::Version::parse(&r.pyo3).ok(),
+            r.python.clone(),
+            r.variant.clone(),
+        )
+    };
+    results.sort_by_key(key);
+}
+
+fn maturin_version() -> Option<String> {
+    let out = std::process::Command::new("maturin")
+        .arg("--version")
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// Fails early, naming the directory, when results could not be written there.
+pub fn check_writable(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create output directory {}", dir.display()))?;
+    tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("output directory {} is not writable", dir.display()))?;
+    Ok(())
+}
+
+/// Writes `results` to `path` atomically (a temporary file renamed over it).
+pub fn write_results(path: &Path, results: &RunResults) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    serde_json::to_writer_pretty(&mut tmp, results)?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+fn summarize(results: &RunResults, out: &Path, written: &[PathBuf]) {
+    let mut counts = std::collections::BTreeMap::new();
+    for r in &results.results {
+        *counts.entry(r.outcome).or_insert(0usize) += 1;
+    }
+    let summary: Vec<String> = counts.iter().map(|(o, n)| format!("{n} {o}")).collect();
+    eprintln!("{} results: {}", results.results.len(), summary.join(", "));
+    eprintln!("wrote {}", out.display());
+    for path in written {
+        eprintln!("wrote {}", path.display());
+    }
+}

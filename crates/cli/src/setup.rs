@@ -1,0 +1,161 @@
+//! What every command needs first: the matrix, the cache, the axes the user asked for.
+
+use anyhow::{bail, Context as _, Result};
+use pyo3_matrix_engine::interpreters::{self, Interpreter, PythonArg};
+use pyo3_matrix_engine::runner::{Context, Target};
+use pyo3_matrix_engine::{provision, venv, Dirs};
+use pyo3_matrix_model::{Flavor, MatrixDef, Pattern, Release, ReleaseSelector};
+use std::path::{Path, PathBuf};
+
+/// Packages every test environment gets.
+const TEST_PACKAGES: &[&str] = &["pytest", "numpy"];
+
+/// The matrix directory: `--matrix`, else `matrix/` found upward from the current
+/// directory, else the one this binary was built from.
+pub fn matrix_dir(explicit: Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(dir) = explicit {
+        if !dir.join("matrix.toml").is_file() {
+            bail!("--matrix {}: no matrix.toml there", dir.display());
+        }
+        return Ok(dir);
+    }
+    let cwd = std::env::current_dir()?;
+    let found = cwd
+        .ancestors()
+        .map(|d| d.join("matrix"))
+        .find(|d| d.join("matrix.toml").is_file());
+    let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../matrix");
+    found
+        .or_else(|| {
+            built_from
+                .join("matrix.toml")
+                .is_file()
+                .then_some(built_from)
+        })
+        .context("cannot find matrix/matrix.toml above the current directory; pass --matrix DIR")
+}
+
+/// The engine's context for the matrix in `dir`.
+pub fn context(dir: &Path) -> Result<Context> {
+    let matrix = MatrixDef::load(&dir.join("matrix.toml"))?;
+    let anchors = dir.parent().unwrap_or(dir).join("crates").join("cells");
+    Ok(Context {
+        matrix,
+        anchors,
+        dirs: Dirs::from_env(),
+        extra_deps: Default::default(),
+    })
+}
+
+/// The patterns in `dir/patterns`, or only those named in `only`.
+pub fn patterns(dir: &Path, only: &[String]) -> Result<Vec<Pattern>> {
+    let all = Pattern::load_all(&dir.join("patterns"))?;
+    for id in only {
+        if !all.iter().any(|p| &p.id == id) {
+            bail!("unknown pattern '{id}' (see `pyo3-matrix list`)");
+        }
+    }
+    Ok(all
+        .into_iter()
+        .filter(|p| only.is_empty() || only.contains(&p.id))
+        .collect())
+}
+
+/// The releases `--pyo3` selects (all default releases when absent).
+pub fn releases(matrix: &MatrixDef, selector: Option<&str>) -> Result<Vec<Release>> {
+    let known = matrix.release_list();
+    match selector {
+        None => Ok(known),
+        Some(text) => Ok(text.parse::<ReleaseSelector>()?.resolve(&known)?),
+    }
+}
+
+/// The interpreters `--python` names (the default flavors when absent).
+pub fn python_args(matrix: &MatrixDef, list: Option<&str>) -> Result<Vec<PythonArg>> {
+    match list {
+        None => Ok(matrix
+            .python
+            .iter()
+            .copied()
+            .map(PythonArg::Flavor)
+            .collect()),
+        Some(text) => text
+            .split(',')
+            .map(|item| interpreters::parse_python_arg(item.trim()))
+            .collect(),
+    }
+}
+
+/// Finds (and where allowed, provisions) each interpreter and its test environment.
+///
+/// A flavor that cannot be had becomes a column of `skipped` cells when `strict` is off
+/// (the matrix goes on), and an error when it is on (`check` must say so and stop).
+pub fn targets(
+    ctx: &Context,
+    args: &[PythonArg],
+    provision_missing: bool,
+    strict: bool,
+    note: &mut dyn FnMut(&str),
+) -> Result<Vec<Target>> {
+    let found = interpreters::discover(&ctx.dirs);
+    let mut out = Vec::new();
+    for arg in args {
+        let (flavor, interp): (Flavor, Result<Interpreter, String>) = match arg {
+            PythonArg::Path(path) => {
+                let interp = interpreters::probe(path)
+                    .with_context(|| format!("--python {}", path.display()))?;
+                (interp.flavor, Ok(interp))
+            }
+            PythonArg::Flavor(flavor) => (
+                *flavor,
+                find_or_provision(ctx, *flavor, &found, provision_missing, note),
+            ),
+        };
+        let interp = match interp {
+            Ok(i) => i,
+            Err(why) if strict => bail!("{why}"),
+            Err(why) => {
+                note(&format!("warning: {why}; its cells are marked skipped"));
+                out.push(Target {
+                    flavor,
+                    found: Err(why),
+                });
+                continue;
+            }
+        };
+        let python =
+            venv::test_python(&interp, &ctx.dirs, TEST_PACKAGES, note).with_context(|| {
+                format!(
+                    "cannot prepare a test environment for {}",
+                    interp.path.display()
+                )
+            })?;
+        out.push(Target {
+            flavor,
+            found: Ok((interp, python)),
+        });
+    }
+    Ok(out)
+}
+
+fn find_or_provision(
+    ctx: &Context,
+    flavor: Flavor,
+    found: &[Interpreter],
+    provision_missing: bool,
+    note: &mut dyn FnMut(&str),
+) -> Result<Interpreter, String> {
+    if let Some(interp) = interpreters::find(flavor, found) {
+        return Ok(interp);
+    }
+    let recipe = ctx.matrix.python_recipe.get(&flavor.to_string());
+    match recipe {
+        Some(recipe) if provision_missing => {
+            note(&format!("no {flavor} interpreter found: provisioning CPython {} ({flavor})", recipe.version));
+            provision::install(flavor, recipe, None, &ctx.dirs, note)
+                .map_err(|e| format!("cannot provision Python {flavor}: {e:#}"))
+        }
+        Some(_) => Err(format!("no Python {flavor} interpreter found; run `pyo3-matrix python install {flavor}`")),
+        None => Err(format!("no Python {flavor} interpreter found (on PATH, in pyenv or in {}), and matrix.toml has no recipe to provision one", ctx.dirs.pythons().display())),
+    }
+}

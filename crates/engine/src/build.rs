@@ -1,0 +1,246 @@
+//! One cargo invocation per cell; its JSON messages split per member, trybuild-style.
+
+use crate::cells::Workspace;
+use anyhow::{Context, Result};
+use cargo_metadata::diagnostic::DiagnosticLevel;
+use cargo_metadata::Message;
+use pyo3_matrix_model::Diagnostic;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// What the build showed about one member.
+#[derive(Debug, Clone, Default)]
+pub struct MemberBuild {
+    /// rustc diagnostics from the member's own code, in order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Rendered text of those diagnostics, for the log.
+    pub rendered: String,
+    /// The built cdylib, if the build produced one.
+    pub artifact: Option<PathBuf>,
+}
+
+/// A build script that exited with an error (PyO3's refuses interpreters it cannot serve).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildScriptFailure {
+    /// The package whose build script failed, e.g. `pyo3-ffi`.
+    pub package: String,
+    /// The script's `error:` line(s), without cargo's framing.
+    pub message: String,
+    /// The script's full stderr.
+    pub stderr: String,
+}
+
+/// A dependency (not a member, not a build script) that failed to compile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DependencyFailure {
+    /// The dependency's crate name.
+    pub package: String,
+    /// Its first error message.
+    pub message: String,
+}
+
+/// Everything one cargo invocation showed.
+#[derive(Debug, Clone, Default)]
+pub struct CellBuild {
+    /// Per member name.
+    pub members: BTreeMap<String, MemberBuild>,
+    /// Build scripts that failed.
+    pub build_scripts: Vec<BuildScriptFailure>,
+    /// Dependencies that failed to compile.
+    pub dependencies: Vec<DependencyFailure>,
+    /// cargo's own stderr (resolution errors, the build scripts' output, …).
+    pub stderr: String,
+    /// Whether cargo exited successfully.
+    pub success: bool,
+    /// Wall-clock seconds of the invocation.
+    pub seconds: f64,
+}
+
+/// Builds every member of `ws` in one `cargo build --keep-going`, configured for the
+/// interpreter `python`, with extra environment `env`.
+pub fn build(
+    ws: &Workspace,
+    python: &Path,
+    env: &[(String, String)],
+    members: &BTreeSet<String>,
+) -> Result<CellBuild> {
+    let started = Instant::now();
+    let mut cmd = Command::new("cargo");
+    cmd.args([
+        "build",
+        "--workspace",
+        "--keep-going",
+        "--message-format=json",
+    ])
+    .current_dir(&ws.dir)
+    .env("CARGO_TARGET_DIR", &ws.target)
+    .env("CARGO_TERM_COLOR", "never")
+    .env("PYO3_PYTHON", python)
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    // An inherited PyO3 setting would change what is observed; only the cell's own count.
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("PYO3_") && key != "PYO3_PYTHON" {
+            cmd.env_remove(&key);
+        }
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().context("cannot run cargo")?;
+    let mut stderr_pipe = child.stderr.take().expect("piped stderr");
+    let stderr_reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr_pipe.read_to_string(&mut text);
+        text
+    });
+    let mut out = CellBuild::default();
+    let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+    for message in Message::parse_stream(stdout) {
+        match message.context("cannot read cargo's JSON output")? {
+            Message::CompilerMessage(msg) => {
+                let local = msg.package_id.repr.starts_with("path+");
+                let diag = &msg.message;
+                let level = match diag.level {
+                    DiagnosticLevel::Error | DiagnosticLevel::Ice => "error",
+                    DiagnosticLevel::Warning => "warning",
+                    _ => continue,
+                };
+                let first_line = diag.message.lines().next().unwrap_or_default().to_string();
+                if local && members.contains(&msg.target.name) {
+                    // "aborting due to N previous errors" and summaries carry no information.
+                    if diag.code.is_none() && is_summary(&first_line) {
+                        continue;
+                    }
+                    let entry = out.members.entry(msg.target.name.clone()).or_default();
+                    entry.diagnostics.push(Diagnostic {
+                        level: level.into(),
+                        code: diag.code.as_ref().map(|c| c.code.clone()),
+                        message: first_line,
+                    });
+                    if let Some(r) = &diag.rendered {
+                        entry.rendered.push_str(r);
+                    }
+                } else if level == "error" && !is_summary(&first_line) {
+                    out.dependencies.push(DependencyFailure {
+                        package: msg.target.name.clone(),
+                        message: first_line,
+                    });
+                }
+            }
+            Message::CompilerArtifact(art) if members.contains(&art.target.name) => {
+                let so = art
+                    .filenames
+                    .iter()
+                    .find(|f| f.as_str().ends_with(".so") || f.as_str().ends_with(".dylib"));
+                if let Some(so) = so {
+                    out.members
+                        .entry(art.target.name.clone())
+                        .or_default()
+                        .artifact = Some(so.clone().into());
+                }
+            }
+            Message::BuildFinished(done) => out.success = done.success,
+            _ => {}
+        }
+    }
+    let status = child.wait().context("cargo did not finish")?;
+    out.stderr = stderr_reader.join().unwrap_or_default();
+    out.success &= status.success();
+    out.build_scripts = parse_build_script_failures(&out.stderr);
+    out.seconds = started.elapsed().as_secs_f64();
+    Ok(out)
+}
+
+fn is_summary(line: &str) -> bool {
+    line.starts_with("aborting due to")
+        || line.contains("warnings emitted")
+        || line.contains("warning emitted")
+}
+
+/// Finds cargo's "failed to run custom build command for `pkg vX`" blocks and the
+/// `error:` lines of the script's stderr inside each.
+pub fn parse_build_script_failures(stderr: &str) -> Vec<BuildScriptFailure> {
+    let header = regex::Regex::new(r"failed to run custom build command for `([^ `]+) v[^`]*`")
+        .expect("valid regex");
+    let mut out = Vec::new();
+    let starts: Vec<(usize, String)> = header
+        .captures_iter(stderr)
+        .map(|c| (c.get(0).unwrap().start(), c[1].to_string()))
+        .collect();
+    for (i, (start, package)) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map(|s| s.0).unwrap_or(stderr.len());
+        let block = &stderr[*start..end];
+        let script_err = block.split_once("--- stderr").map(|(_, s)| s).unwrap_or("");
+        // Cargo ends the block with its own "warning: build failed, waiting…" lines.
+        let script_err: String = script_err
+            .lines()
+            .take_while(|l| {
+                !l.starts_with("warning: build failed")
+                    && !l.starts_with("error: could not compile")
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let message = script_err
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .map(|l| l.trim_start_matches("error: ").to_string())
+            .unwrap_or_else(|| "build script failed".into());
+        out.push(BuildScriptFailure {
+            package: package.clone(),
+            message,
+            stderr: script_err.trim().to_string(),
+        });
+    }
+    out
+}
+
+/// The escape-hatch variable a build script's message names (`set NAME=1 to …`).
+pub fn escape_hatch(text: &str) -> Option<String> {
+    let re = regex::Regex::new(r"set ([A-Z0-9_]+)=1").expect("valid regex");
+    re.captures(text).map(|c| c[1].to_string())
+}
+
+/// `rustc --version`, for the results' record of the toolchain.
+pub fn rustc_version() -> String {
+    Command::new("rustc")
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_script_refusal_is_extracted_with_its_escape_hatch() {
+        let stderr = "   Compiling pyo3-build-config v0.21.2\n\
+error: failed to run custom build command for `pyo3-ffi v0.21.2`\n\n\
+Caused by:\n  process didn't exit successfully: `/t/build-script-build` (exit status: 1)\n\
+  --- stderr\n  error: the configured Python interpreter version (3.13) is newer than PyO3's maximum supported version (3.12)\n\
+  = help: please check if an updated version of PyO3 is available. Current version: 0.21.2\n\
+  = help: set PYO3_USE_ABI3_FORWARD_COMPATIBILITY=1 to suppress this check and build anyway using the stable ABI\n\
+warning: build failed, waiting for other jobs to finish...\n";
+        let found = parse_build_script_failures(stderr);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].package, "pyo3-ffi");
+        assert!(
+            found[0]
+                .message
+                .starts_with("the configured Python interpreter version (3.13)"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(
+            escape_hatch(&found[0].stderr).as_deref(),
+            Some("PYO3_USE_ABI3_FORWARD_COMPATIBILITY")
+        );
+    }
+}

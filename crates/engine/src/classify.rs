@@ -1,0 +1,245 @@
+//! The only place a verdict is decided: observations in, one [`Outcome`] out.
+
+use crate::build::{escape_hatch, CellBuild, MemberBuild};
+use crate::pytest::{signal_name, Exit, TestRun};
+use pyo3_matrix_model::{CellResult, Outcome, TestFailure, Timings};
+
+/// Which result is being decided.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    /// Pattern id or snippet module name.
+    pub pattern: String,
+    /// Exact PyO3 release.
+    pub pyo3: String,
+    /// Interpreter flavor label.
+    pub python: String,
+    /// Variant name, if any.
+    pub variant: Option<String>,
+}
+
+/// Everything observed about one (pattern, cell).
+#[derive(Debug)]
+pub enum Observation<'a> {
+    /// The interpreter could not be found or provisioned.
+    NoInterpreter {
+        /// Why.
+        note: String,
+    },
+    /// A companion crate the pattern needs has no release paired with this PyO3.
+    NoCompanion {
+        /// The companion's name.
+        name: String,
+    },
+    /// The tool failed before anything was built.
+    ToolFailure {
+        /// What failed.
+        message: String,
+    },
+    /// The cell was built; the member's part of it, and its tests if they ran.
+    Built {
+        /// The whole cell's build.
+        cell: &'a CellBuild,
+        /// The member's diagnostics and artifact.
+        member: &'a MemberBuild,
+        /// The tests' run, when the module was built and the pattern has tests.
+        test: Option<&'a TestRun>,
+    },
+}
+
+/// Decides the outcome of one (pattern, cell).
+pub fn classify(id: Identity, obs: &Observation) -> CellResult {
+    let mut r = CellResult {
+        pattern: id.pattern,
+        pyo3: id.pyo3,
+        python: id.python,
+        variant: id.variant,
+        outcome: Outcome::Error,
+        codes: Vec::new(),
+        message: None,
+        diagnostics: Vec::new(),
+        escape_hatch: None,
+        failure: None,
+        signal: None,
+        stacks: None,
+        gil_reenabled: None,
+        log: None,
+        timings: Timings::default(),
+    };
+    match obs {
+        Observation::NoInterpreter { note } => {
+            r.outcome = Outcome::Skipped;
+            r.message = Some(note.clone());
+        }
+        Observation::NoCompanion { name } => {
+            r.outcome = Outcome::Blocked;
+            r.message = Some(format!("{name} has no release paired with PyO3 {}", r.pyo3));
+        }
+        Observation::ToolFailure { message } => {
+            r.message = Some(message.clone());
+        }
+        Observation::Built { cell, member, test } => {
+            r.timings.build_s = cell.seconds;
+            r.diagnostics = member.diagnostics.clone();
+            classify_built(&mut r, cell, member, *test);
+        }
+    }
+    r
+}
+
+fn classify_built(
+    r: &mut CellResult,
+    cell: &CellBuild,
+    member: &MemberBuild,
+    test: Option<&TestRun>,
+) {
+    if let Some(script) = cell
+        .build_scripts
+        .iter()
+        .find(|s| s.package.starts_with("pyo3"))
+    {
+        r.outcome = Outcome::Unsupported;
+        r.message = Some(script.message.clone());
+        r.escape_hatch = escape_hatch(&script.stderr);
+        r.log = Some(script.stderr.clone());
+        return;
+    }
+    let errors: Vec<_> = member
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == "error")
+        .collect();
+    if !errors.is_empty() {
+        r.outcome = Outcome::CompileError;
+        for code in errors.iter().filter_map(|d| d.code.clone()) {
+            if !r.codes.contains(&code) {
+                r.codes.push(code);
+            }
+        }
+        r.message = Some(errors[0].message.clone());
+        r.log = Some(tail(&member.rendered, 8000));
+        return;
+    }
+    if member.artifact.is_none() {
+        if let Some(script) = cell.build_scripts.first() {
+            r.outcome = Outcome::Blocked;
+            r.message = Some(format!(
+                "build script of {} failed: {}",
+                script.package, script.message
+            ));
+            r.log = Some(script.stderr.clone());
+        } else if let Some(dep) = cell.dependencies.first() {
+            r.outcome = Outcome::Blocked;
+            r.message = Some(format!(
+                "dependency {} failed to compile: {}",
+                dep.package, dep.message
+            ));
+            r.log = Some(tail(&cell.stderr, 8000));
+        } else {
+            r.outcome = Outcome::Error;
+            r.message = Some(
+                first_error_line(&cell.stderr).unwrap_or_else(|| "cargo produced no module".into()),
+            );
+            r.log = Some(tail(&cell.stderr, 8000));
+        }
+        return;
+    }
+    let deprecations: Vec<_> = member
+        .diagnostics
+        .iter()
+        .filter(|d| is_deprecation(d))
+        .collect();
+    let built_ok = if deprecations.is_empty() {
+        Outcome::Pass
+    } else {
+        Outcome::Deprecated
+    };
+    if let Some(first) = deprecations.first() {
+        r.message = Some(first.message.clone());
+    }
+    let Some(run) = test else {
+        r.outcome = built_ok;
+        return;
+    };
+    r.timings.test_s = run.seconds;
+    let report = run.report.clone().unwrap_or_default();
+    if report.gil_before == Some(false) {
+        r.gil_reenabled = report.gil_after;
+    }
+    let running = report.running.clone().map(|test| TestFailure {
+        test,
+        exception: None,
+        message: None,
+    });
+    let stacks = (!run.stacks.trim().is_empty()).then(|| tail(&run.stacks, 8000));
+    match run.exit {
+        Exit::TimedOut => {
+            r.outcome = Outcome::Hang;
+            r.failure = running;
+            r.message = Some(format!(
+                "still running at the timeout ({:.0} s)",
+                run.seconds
+            ));
+            r.stacks = stacks;
+        }
+        Exit::Signal(sig) => {
+            r.outcome = Outcome::Crash;
+            r.signal = Some(signal_name(sig));
+            r.failure = running;
+            r.message = Some(format!("test process killed by {}", signal_name(sig)));
+            r.stacks = stacks;
+            r.log = Some(tail(&run.output, 8000));
+        }
+        Exit::Code(0) => r.outcome = built_ok,
+        Exit::Code(code) => {
+            let failed = report.tests.iter().find(|t| t.outcome == "failed");
+            match failed {
+                Some(t) if code == 1 || code == 2 => {
+                    r.outcome = Outcome::TestFail;
+                    r.message = Some(match (&t.exception, &t.message) {
+                        (Some(e), Some(m)) => format!("{e}: {m}"),
+                        (None, Some(m)) => m.clone(),
+                        _ => format!("{} failed", t.test),
+                    });
+                    r.failure = Some(TestFailure {
+                        test: t.test.clone(),
+                        exception: t.exception.clone(),
+                        message: t.message.clone(),
+                    });
+                }
+                _ => {
+                    r.outcome = Outcome::Error;
+                    r.message = Some(if code == 5 {
+                        "pytest collected no tests".into()
+                    } else {
+                        format!("pytest exited with code {code}")
+                    });
+                }
+            }
+            r.log = Some(tail(&run.output, 8000));
+        }
+    }
+}
+
+/// Whether a diagnostic is a deprecation (rustc's `deprecated` lint or its message form).
+fn is_deprecation(d: &pyo3_matrix_model::Diagnostic) -> bool {
+    d.level == "warning"
+        && (d.code.as_deref() == Some("deprecated") || d.message.starts_with("use of deprecated"))
+}
+
+fn first_error_line(text: &str) -> Option<String> {
+    text.lines()
+        .find(|l| l.starts_with("error"))
+        .map(|l| l.trim_start_matches("error: ").to_string())
+}
+
+/// The last `max` bytes of `text`, cut at a character boundary.
+fn tail(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut start = text.len() - max;
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    format!("…{}", &text[start..])
+}

@@ -1,0 +1,1 @@
+//! Anchors this release's lockfile; nothing to build.

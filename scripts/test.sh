@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The project's test command: installs what a fresh machine lacks, then runs every test.
+# The tests build real cells against real PyO3 releases and run real pytest; the first run
+# on a fresh machine also provisions a free-threaded CPython 3.13t (a few minutes).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The HTML report is tested in a real headless browser.
+if ! command -v chromium >/dev/null 2>&1; then
+    echo "installing Debian's chromium for the report's browser test" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo test --workspace

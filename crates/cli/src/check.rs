@@ -33,6 +33,9 @@ pub struct Args {
     /// Seconds the tests may run in one cell before it counts as a hang.
     #[arg(long, default_value_t = runner::DEFAULT_TIMEOUT_S)]
     timeout: u64,
+    /// Observe every cell again instead of reusing cached verdicts.
+    #[arg(long)]
+    no_cache: bool,
     /// Test processes run at once.
     #[arg(long, default_value_t = 2)]
     jobs: usize,
@@ -51,6 +54,7 @@ pub enum Format {
 pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let dir = setup::matrix_dir(matrix)?;
     let mut ctx = setup::context(&dir)?;
+    ctx.use_cache = !args.no_cache;
     if !args.snippet.is_file() {
         bail!("snippet {} does not exist", args.snippet.display());
     }

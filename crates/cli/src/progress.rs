@@ -66,7 +66,7 @@ impl Progress {
                 }
             }
             Event::Note(text) => self.line(&text),
-            Event::Result(r) => {
+            Event::Result { result: r, cached } => {
                 if let Some(bar) = &self.bar {
                     bar.inc(1);
                 }
@@ -82,8 +82,9 @@ impl Progress {
                         .map(|m| format!(": {m}"))
                         .unwrap_or_default();
                     let message: String = message.chars().take(140).collect();
+                    let cached = if cached { " (cached)" } else { "" };
                     self.line(&format!(
-                        "  {} · pyo3 {} · {}{variant} → {}{message}",
+                        "  {} · pyo3 {} · {}{variant} → {}{cached}{message}",
                         r.pattern, r.pyo3, r.python, r.outcome
                     ));
                 }

@@ -31,6 +31,9 @@ pub struct Args {
     /// Do not provision missing interpreters; their cells are marked skipped.
     #[arg(long)]
     no_provision: bool,
+    /// Observe every result again instead of reusing cached verdicts.
+    #[arg(long)]
+    no_cache: bool,
     /// Print one line per result even on a terminal.
     #[arg(long, short)]
     verbose: bool,
@@ -39,7 +42,8 @@ pub struct Args {
 /// Runs the matrix.
 pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let dir = setup::matrix_dir(matrix)?;
-    let ctx = setup::context(&dir)?;
+    let mut ctx = setup::context(&dir)?;
+    ctx.use_cache = !args.no_cache;
     let patterns = setup::patterns(&dir, &args.patterns)?;
     let releases = setup::releases(&ctx.matrix, args.pyo3.as_deref())?;
     let python_args = setup::python_args(&ctx.matrix, args.python.as_deref())?;
@@ -84,7 +88,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     };
     let on = |event: runner::Event| {
         match &event {
-            runner::Event::Result(r) => done.lock().expect("results lock").push((*r).clone()),
+            runner::Event::Result { result, .. } => done.lock().expect("results lock").push((*result).clone()),
             // Each finished cell is on disk before the next starts: an interrupted run keeps it.
             runner::Event::CellStarted { .. } => {
                 if let Err(e) = write_partial(&results, &done.lock().expect("results lock")) {

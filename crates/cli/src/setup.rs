@@ -44,6 +44,7 @@ pub fn context(dir: &Path) -> Result<Context> {
         anchors,
         dirs: Dirs::from_env(),
         extra_deps: Default::default(),
+        use_cache: true,
     })
 }
 

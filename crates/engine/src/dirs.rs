@@ -15,8 +15,12 @@ impl Dirs {
     pub fn from_env() -> Self {
         let root = std::env::var_os("PYO3_MATRIX_CACHE")
             .map(PathBuf::from)
-            .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("pyo3-matrix")))
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/pyo3-matrix")))
+            .or_else(|| {
+                std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("pyo3-matrix"))
+            })
+            .or_else(|| {
+                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/pyo3-matrix"))
+            })
             .unwrap_or_else(|| std::env::temp_dir().join("pyo3-matrix"));
         Dirs { root }
     }
@@ -44,6 +48,11 @@ impl Dirs {
     /// Virtual environments with pytest, one per interpreter.
     pub fn venvs(&self) -> PathBuf {
         self.root.join("venvs")
+    }
+
+    /// Content-addressed verdicts, one file each.
+    pub fn results(&self) -> PathBuf {
+        self.root.join("results")
     }
 
     /// Cell workspaces and their target directories.

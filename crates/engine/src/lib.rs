@@ -6,11 +6,13 @@
 //! - [`cells`] writes one pinned workspace per (release, interpreter, variant).
 //! - [`build`] runs one cargo invocation per cell and splits its JSON per pattern.
 //! - [`pytest`] runs one pattern's tests in its own process group, with a timeout.
+//! - [`cache`] reuses a verdict exactly when none of its inputs changed.
 //! - [`classify`] turns those observations into an [`Outcome`](pyo3_matrix_model::Outcome):
 //!   the only place a verdict is decided.
 //! - [`runner`] drives the whole matrix and reports progress.
 
 pub mod build;
+pub mod cache;
 pub mod cells;
 pub mod classify;
 pub mod dirs;

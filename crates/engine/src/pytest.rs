@@ -100,8 +100,9 @@ pub fn run(
             ])
             .arg("-c")
             .arg(work.join("pytest.ini"))
+            // Node ids then read `test_<id>.py::test_name`.
             .arg("--rootdir")
-            .arg(work)
+            .arg(test_file.parent().unwrap_or(work))
             .arg(test_file)
             .current_dir(work)
             .env("PYTHONPATH", python_path)

@@ -1,8 +1,10 @@
-//! Drives the matrix: for each cell, build all members once, then test each in its own
-//! process, and hand every verdict to the caller as soon as it is decided.
+//! Drives the matrix: for each cell, reuse what the cache already knows, build the rest in
+//! one cargo invocation, test each member in its own process, and hand every verdict to the
+//! caller as soon as it is decided.
 
 use crate::build::{self, CellBuild, MemberBuild};
-use crate::cells::{self, Member};
+use crate::cache::{KeyBuilder, ResultCache};
+use crate::cells::{self, Anchor, Member};
 use crate::classify::{classify, Identity, Observation};
 use crate::interpreters::Interpreter;
 use crate::pytest;
@@ -27,6 +29,8 @@ pub struct Context {
     pub dirs: Dirs,
     /// Crates the caller adds on top of every release's anchor (`check --dep rayon@1`).
     pub extra_deps: BTreeMap<String, toml::Value>,
+    /// Reuse cached verdicts whose inputs are unchanged (`--no-cache` turns it off).
+    pub use_cache: bool,
 }
 
 /// One interpreter column: found (with the python that has pytest), or why not.
@@ -54,7 +58,7 @@ pub struct Subject {
 /// What the runner reports while it works.
 #[derive(Debug)]
 pub enum Event<'a> {
-    /// A cell's build starts (`index` counts from 1 up to `total`).
+    /// A cell starts (`index` counts from 1 up to `total`).
     CellStarted {
         /// e.g. `pyo3 0.23.5 · 3.13t`.
         label: String,
@@ -65,14 +69,20 @@ pub enum Event<'a> {
     },
     /// Something worth a line of its own (locking, provisioning, …).
     Note(String),
-    /// A verdict.
-    Result(&'a CellResult),
+    /// A verdict; `cached` when it was reused rather than observed in this run.
+    Result {
+        /// The verdict.
+        result: &'a CellResult,
+        /// Whether it came from the cache.
+        cached: bool,
+    },
 }
 
-/// A group of subjects built together in one cargo invocation.
-struct Group<'s> {
+/// One verdict still to observe in a cell.
+struct Job<'s> {
+    subject: &'s Subject,
     variant: Option<&'s Variant>,
-    subjects: Vec<&'s Subject>,
+    key: String,
 }
 
 /// Runs every subject in every (release, target) cell; `tag` separates the workspaces of
@@ -86,29 +96,22 @@ pub fn run(
     tag: &str,
     on: &(dyn Fn(Event) + Sync),
 ) -> Vec<CellResult> {
+    let cache = ResultCache::new(ctx.dirs.results());
+    let rustc = build::rustc_version();
     let results = Mutex::new(Vec::new());
-    let emit = |r: CellResult| {
-        on(Event::Result(&r));
+    let emit = |r: CellResult, cached: bool| {
+        on(Event::Result { result: &r, cached });
         results.lock().expect("results lock").push(r);
     };
     let total = releases.len() * targets.len();
     let mut index = 0;
     for release in releases {
         let mut note = |m: &str| on(Event::Note(m.to_string()));
-        let anchor = cells::ensure_anchor(
-            &ctx.matrix,
-            release,
-            &ctx.anchors,
-            &ctx.dirs.cells().join("anchors"),
-            &mut note,
-        );
+        let anchor =
+            cells::ensure_anchor(&ctx.matrix, release, &ctx.anchors, &ctx.dirs.cells().join("anchors"), &mut note);
         for target in targets {
             index += 1;
-            on(Event::CellStarted {
-                label: format!("pyo3 {release} · {}", target.flavor),
-                index,
-                total,
-            });
+            on(Event::CellStarted { label: format!("pyo3 {release} · {}", target.flavor), index, total });
             let ident = |s: &Subject, v: Option<&Variant>| Identity {
                 pattern: s.member.name.clone(),
                 pyo3: release.to_string(),
@@ -116,188 +119,140 @@ pub fn run(
                 variant: v.map(|v| v.name.clone()),
             };
             let everything = || {
-                subjects.iter().flat_map(|s| {
-                    std::iter::once(None)
-                        .chain(s.variants.iter().map(Some))
-                        .map(move |v| (s, v))
-                })
+                subjects
+                    .iter()
+                    .flat_map(|s| std::iter::once(None).chain(s.variants.iter().map(Some)).map(move |v| (s, v)))
             };
-            let (interp, test_python) = match (&target.found, &anchor) {
+            let (interp, test_python, anchor) = match (&target.found, &anchor) {
                 (Err(note), _) => {
-                    everything().for_each(|(s, v)| {
-                        emit(classify(
-                            ident(s, v),
-                            &Observation::NoInterpreter { note: note.clone() },
-                        ))
-                    });
+                    let obs = Observation::NoInterpreter { note: note.clone() };
+                    everything().for_each(|(s, v)| emit(classify(ident(s, v), &obs), false));
                     continue;
                 }
                 (_, Err(e)) => {
-                    let message = format!("{e:#}");
-                    everything().for_each(|(s, v)| {
-                        emit(classify(
-                            ident(s, v),
-                            &Observation::ToolFailure {
-                                message: message.clone(),
-                            },
-                        ))
-                    });
+                    let obs = Observation::ToolFailure { message: format!("{e:#}") };
+                    everything().for_each(|(s, v)| emit(classify(ident(s, v), &obs), false));
                     continue;
                 }
-                (Ok((interp, py)), Ok(_)) => (interp, py),
+                (Ok((interp, py)), Ok(anchor)) => (interp, py, anchor),
             };
-            let anchor = anchor.as_ref().expect("checked above");
-            // Subjects whose dependencies this release cannot provide are blocked up front:
-            // one unresolvable member would otherwise fail the whole workspace.
-            let mut ready = Vec::new();
-            for s in subjects {
-                let available = |d: &String| {
-                    anchor.dependencies.contains_key(d) || ctx.extra_deps.contains_key(d)
-                };
-                match s.member.deps.iter().find(|d| !available(d)) {
-                    Some(missing) => {
-                        everything()
-                            .filter(|(o, _)| std::ptr::eq(*o, s))
-                            .for_each(|(s, v)| {
-                                emit(classify(
-                                    ident(s, v),
-                                    &Observation::NoCompanion {
-                                        name: missing.clone(),
-                                    },
-                                ))
-                            })
-                    }
-                    None => ready.push(s),
+            let cell_key = cell_key(ctx, &rustc, release, interp, anchor);
+            let mut todo = Vec::new();
+            for (subject, variant) in everything() {
+                // A member this release cannot provide a dependency for is blocked up front:
+                // one unresolvable member would otherwise fail the whole workspace.
+                let available = |d: &String| anchor.dependencies.contains_key(d) || ctx.extra_deps.contains_key(d);
+                if let Some(missing) = subject.member.deps.iter().find(|d| !available(d)) {
+                    let obs = Observation::NoCompanion { name: missing.clone() };
+                    emit(classify(ident(subject, variant), &obs), false);
+                    continue;
+                }
+                let key = job_key(&cell_key, subject, variant);
+                match cache.get(&key).filter(|_| ctx.use_cache) {
+                    Some(hit) => emit(hit, true),
+                    None => todo.push(Job { subject, variant, key }),
                 }
             }
-            let cell_dir = ctx
-                .dirs
-                .cells()
-                .join(release.to_string())
-                .join(target.flavor.to_string());
-            for group in groups(&ready) {
-                let suffix = group
-                    .variant
-                    .map(|v| format!("-{}", v.name))
-                    .unwrap_or_default();
-                let members: Vec<Member> =
-                    group.subjects.iter().map(|s| s.member.clone()).collect();
+            let cell_dir = ctx.dirs.cells().join(release.to_string()).join(target.flavor.to_string());
+            for (variant, group) in by_variant(todo) {
+                let suffix = variant.map(|v| format!("-{}", v.name)).unwrap_or_default();
+                let members: Vec<Member> = group.iter().map(|j| j.subject.member.clone()).collect();
+                let names: BTreeSet<String> = members.iter().map(|m| m.name.clone()).collect();
+                let env: Vec<(String, String)> = variant.map(|v| v.env.clone().into_iter().collect()).unwrap_or_default();
                 let ws_dir = cell_dir.join(format!("ws-{tag}{suffix}"));
                 let target_dir = cell_dir.join(format!("target{suffix}"));
-                let env: Vec<(String, String)> = group
-                    .variant
-                    .map(|v| v.env.clone().into_iter().collect())
-                    .unwrap_or_default();
-                let names: BTreeSet<String> = members.iter().map(|m| m.name.clone()).collect();
-                let built = cells::write_workspace(
-                    &ws_dir,
-                    &target_dir,
-                    anchor,
-                    &ctx.extra_deps,
-                    &members,
-                    group.variant,
-                )
-                .and_then(|ws| build::build(&ws, &interp.path, &env, &names));
+                let built = cells::write_workspace(&ws_dir, &target_dir, anchor, &ctx.extra_deps, &members, variant)
+                    .and_then(|ws| build::build(&ws, &interp.path, &env, &names));
                 let cell = match built {
                     Ok(cell) => cell,
                     Err(e) => {
-                        let message = format!("{e:#}");
-                        for s in &group.subjects {
-                            emit(classify(
-                                ident(s, group.variant),
-                                &Observation::ToolFailure {
-                                    message: message.clone(),
-                                },
-                            ));
-                        }
+                        let obs = Observation::ToolFailure { message: format!("{e:#}") };
+                        group.iter().for_each(|j| emit(classify(ident(j.subject, variant), &obs), false));
                         continue;
                     }
                 };
                 let work_root = cell_dir.join(format!("runs-{tag}{suffix}"));
-                test_all(
-                    &group.subjects,
-                    &cell,
-                    interp,
-                    test_python,
-                    &work_root,
-                    jobs,
-                    &|s, member, test| {
-                        let id = ident(s, group.variant);
-                        emit(match test {
-                            Ok(test) => classify(
-                                id,
-                                &Observation::Built {
-                                    cell: &cell,
-                                    member,
-                                    test: test.as_ref(),
-                                },
-                            ),
-                            Err(message) => classify(id, &Observation::ToolFailure { message }),
-                        });
-                    },
-                );
+                test_all(&group, &cell, interp, test_python, &work_root, jobs, &|job, member, test| {
+                    let id = ident(job.subject, variant);
+                    let result = match test {
+                        Ok(test) => classify(id, &Observation::Built { cell: &cell, member, test: test.as_ref() }),
+                        Err(message) => classify(id, &Observation::ToolFailure { message }),
+                    };
+                    if let Err(e) = cache.put(&job.key, &result) {
+                        on(Event::Note(format!("warning: {e:#}")));
+                    }
+                    emit(result, false);
+                });
             }
         }
     }
     results.into_inner().expect("results lock")
 }
 
-/// Splits subjects into the plain group and one group per distinct variant.
-fn groups<'s>(subjects: &[&'s Subject]) -> Vec<Group<'s>> {
-    let mut out = vec![Group {
-        variant: None,
-        subjects: subjects.to_vec(),
-    }];
-    let mut by_variant: BTreeMap<String, Group<'s>> = BTreeMap::new();
-    for s in subjects {
-        for v in &s.variants {
-            let key = format!("{}|{:?}|{:?}", v.name, v.features, v.env);
-            by_variant
-                .entry(key)
-                .or_insert_with(|| Group {
-                    variant: Some(v),
-                    subjects: Vec::new(),
-                })
-                .subjects
-                .push(s);
-        }
+/// Hashes what every verdict of a cell shares.
+fn cell_key(ctx: &Context, rustc: &str, release: &Release, interp: &Interpreter, anchor: &Anchor) -> KeyBuilder {
+    KeyBuilder::default()
+        .text("tool", env!("CARGO_PKG_VERSION"))
+        .text("rustc", rustc)
+        .text("pyo3", &release.to_string())
+        .file("lockfile", Some(&anchor.lockfile()))
+        .text("dependencies", &format!("{:?}", anchor.dependencies))
+        .text("extra", &format!("{:?}", ctx.extra_deps))
+        .text("python", &format!("{}|{}|{}|{}", interp.path.display(), interp.version, interp.flavor, interp.ext_suffix))
+}
+
+/// Adds what belongs to one verdict to the cell's key.
+fn job_key(cell: &KeyBuilder, subject: &Subject, variant: Option<&Variant>) -> String {
+    cell.clone()
+        .text("member", &subject.member.name)
+        .file("source", Some(&subject.member.source))
+        .text("deps", &subject.member.deps.join(","))
+        .file("test", subject.test.as_deref())
+        .text("timeout", &subject.timeout.as_secs().to_string())
+        .text("variant", &format!("{variant:?}"))
+        .finish()
+}
+
+/// Groups jobs by variant (the plain cell first), one cargo invocation each.
+fn by_variant<'s>(jobs: Vec<Job<'s>>) -> Vec<(Option<&'s Variant>, Vec<Job<'s>>)> {
+    let mut groups: BTreeMap<String, (Option<&'s Variant>, Vec<Job<'s>>)> = BTreeMap::new();
+    for job in jobs {
+        // Variants are told apart by their settings, not only their names.
+        let key = job.variant.map(|v| format!("{}|{:?}|{:?}", v.name, v.features, v.env)).unwrap_or_default();
+        groups.entry(key).or_insert_with(|| (job.variant, Vec::new())).1.push(job);
     }
-    out.extend(by_variant.into_values());
-    out
+    groups.into_values().collect()
 }
 
 /// A subject's tests: run (`Some`), not run because nothing was built or there are none
 /// (`None`), or the tool failed to run them (`Err`).
 type TestAttempt = Result<Option<pytest::TestRun>, String>;
 
-/// Tests every built subject of a cell, `jobs` processes at a time, calling `done` for each.
+/// Tests every built job of a cell, `jobs` processes at a time, calling `done` for each.
 fn test_all(
-    subjects: &[&Subject],
+    group: &[Job],
     cell: &CellBuild,
     interp: &Interpreter,
     test_python: &Path,
     work_root: &Path,
     jobs: usize,
-    done: &(dyn Fn(&Subject, &MemberBuild, TestAttempt) + Sync),
+    done: &(dyn Fn(&Job, &MemberBuild, TestAttempt) + Sync),
 ) {
-    let queue = Mutex::new(subjects.iter().collect::<Vec<_>>());
+    let queue = Mutex::new(group.iter().collect::<Vec<_>>());
     let empty = MemberBuild::default();
     std::thread::scope(|scope| {
         for _ in 0..jobs.max(1) {
             scope.spawn(|| loop {
-                let Some(subject) = queue.lock().expect("queue lock").pop() else {
-                    break;
-                };
+                let Some(job) = queue.lock().expect("queue lock").pop() else { break };
+                let subject = job.subject;
                 let member = cell.members.get(&subject.member.name).unwrap_or(&empty);
                 let run = match (&member.artifact, &subject.test) {
-                    (Some(artifact), Some(test))
-                        if member.diagnostics.iter().all(|d| d.level != "error") =>
-                    {
+                    (Some(artifact), Some(test)) if member.diagnostics.iter().all(|d| d.level != "error") => {
                         run_tests(subject, artifact, test, interp, test_python, work_root).map(Some)
                     }
                     _ => Ok(None),
                 };
-                done(subject, member, run);
+                done(job, member, run);
             });
         }
     });
@@ -321,13 +276,7 @@ fn run_tests(
         std::fs::create_dir_all(&module_dir)?;
         let module = module_dir.join(format!("{}{}", subject.member.name, interp.ext_suffix));
         std::fs::copy(artifact, &module)?;
-        pytest::run(
-            test_python,
-            test,
-            &module_dir,
-            subject.timeout,
-            &work.join("run"),
-        )
+        pytest::run(test_python, test, &module_dir, subject.timeout, &work.join("run"))
     };
     attempt().map_err(|e| format!("cannot run the tests of {}: {e:#}", subject.member.name))
 }

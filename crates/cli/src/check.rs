@@ -5,7 +5,7 @@ use crate::run::sort_results;
 use crate::setup;
 use anyhow::{bail, Result};
 use pyo3_matrix_engine::cells::Member;
-use pyo3_matrix_engine::runner::{self, Subject};
+use pyo3_matrix_engine::runner::{self, Plan, Subject};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -105,15 +105,9 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         variants: Vec::new(),
     };
     let tag = format!("check-{module}");
-    let mut cells = runner::run(
-        &ctx,
-        &releases,
-        &targets,
-        &[subject],
-        args.jobs,
-        &tag,
-        &|e| progress.event(e),
-    );
+    let subjects = [subject];
+    let plan = Plan { releases: &releases, targets: &targets, subjects: &subjects, shard: None, jobs: args.jobs, tag: &tag };
+    let mut cells = runner::run(&ctx, plan, &|e| progress.event(e));
     progress.finish();
     sort_results(&mut cells);
     match args.format {

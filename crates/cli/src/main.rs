@@ -1,6 +1,7 @@
 //! `pyo3-matrix`: observe which PyO3 release breaks a pattern, a snippet or a crate.
 
 mod check;
+mod ci;
 mod list;
 mod progress;
 mod python;
@@ -38,6 +39,11 @@ enum Command {
     Report(report::ReportArgs),
     /// Compare two results files: regressed, fixed, changed.
     Diff(report::DiffArgs),
+    /// Merge the results files of several shards into one, and draw its tables.
+    Merge(report::MergeArgs),
+    /// Generate CI configuration for a sharded matrix.
+    #[command(subcommand)]
+    Ci(ci::Command),
     /// Find and provision interpreters.
     #[command(subcommand)]
     Python(python::Command),
@@ -51,6 +57,8 @@ fn main() -> ExitCode {
         Command::List(args) => list::run(cli.matrix, args),
         Command::Report(args) => report::report(cli.matrix, args),
         Command::Diff(args) => report::diff(args),
+        Command::Merge(args) => report::merge(cli.matrix, args),
+        Command::Ci(cmd) => ci::run(cli.matrix, cmd),
         Command::Python(cmd) => python::run(cli.matrix, cmd),
     };
     match outcome {

@@ -52,3 +52,43 @@ pub fn diff(args: DiffArgs) -> Result<()> {
     }
     Ok(())
 }
+
+/// Arguments of `merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// Results files of the shards.
+    #[arg(required = true)]
+    parts: Vec<PathBuf>,
+    /// The merged results file; the tables go beside it.
+    #[arg(long, value_name = "FILE", default_value = "docs/results.json")]
+    out: PathBuf,
+}
+
+/// Merges shard results: every result once, interpreters united, then the tables.
+pub fn merge(matrix: Option<PathBuf>, args: MergeArgs) -> Result<()> {
+    let dir = setup::matrix_dir(matrix)?;
+    let mut parts = args.parts.iter().map(|p| RunResults::load(p));
+    let mut merged = parts.next().expect("clap requires one part")?;
+    for part in parts {
+        let part = part?;
+        merged.started_unix = merged.started_unix.min(part.started_unix);
+        for info in part.interpreters {
+            if !merged.interpreters.iter().any(|i| i.flavor == info.flavor) {
+                merged.interpreters.push(info);
+            }
+        }
+        merged.results.extend(part.results);
+    }
+    let key = |r: &pyo3_matrix_model::CellResult| (r.pattern.clone(), r.pyo3.clone(), r.python.clone(), r.variant.clone());
+    crate::run::sort_results(&mut merged.results);
+    merged.results.dedup_by(|a, b| key(a) == key(b));
+    let out_dir = args.out.parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    crate::run::check_writable(&out_dir)?;
+    crate::run::write_results(&args.out, &merged)?;
+    let patterns = setup::patterns(&dir, &[])?;
+    for path in pyo3_matrix_report::write_all(&merged, &patterns, &out_dir)? {
+        eprintln!("wrote {}", path.display());
+    }
+    eprintln!("wrote {} ({} results)", args.out.display(), merged.results.len());
+    Ok(())
+}

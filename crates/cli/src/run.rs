@@ -3,9 +3,9 @@
 use crate::progress::Progress;
 use crate::setup;
 use anyhow::{Context as _, Result};
-use pyo3_matrix_engine::runner::{self, Subject, Target};
+use pyo3_matrix_engine::runner::{self, Plan, Subject, Target};
 use pyo3_matrix_engine::{build, cells::Member};
-use pyo3_matrix_model::{CellResult, InterpreterInfo, Pattern, RunResults, SCHEMA_VERSION};
+use pyo3_matrix_model::{CellResult, InterpreterInfo, Pattern, RunResults, Shard, SCHEMA_VERSION};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -25,6 +25,9 @@ pub struct Args {
     /// Results file; the tables go beside it [default: docs/results.json].
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// Only part I of N of the cells, for a CI job (merge the parts with `merge`).
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
     /// Test processes run at once.
     #[arg(long, default_value_t = 2)]
     jobs: usize,
@@ -70,7 +73,8 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     early.finish();
     let subjects = subjects(&patterns);
     let per_cell: usize = subjects.iter().map(|s| 1 + s.variants.len()).sum();
-    let progress = Progress::new(per_cell * releases.len() * targets.len(), args.verbose);
+    let cells = (0..releases.len() * targets.len()).filter(|k| args.shard.is_none_or(|s| s.contains(*k))).count();
+    let progress = Progress::new(per_cell * cells, args.verbose);
     let mut results = RunResults {
         schema_version: SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").into(),
@@ -99,14 +103,17 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         }
         progress.event(event);
     };
-    let mut found = runner::run(
-        &ctx, &releases, &targets, &subjects, args.jobs, "matrix", &on,
-    );
+    let plan = Plan { releases: &releases, targets: &targets, subjects: &subjects, shard: args.shard, jobs: args.jobs, tag: "matrix" };
+    let mut found = runner::run(&ctx, plan, &on);
     progress.finish();
     sort_results(&mut found);
     results.results = found;
     write_results(&out, &results)?;
-    let written = pyo3_matrix_report::write_all(&results, &patterns, &out_dir)?;
+    // A shard is one part of a run: its tables are drawn after `merge`.
+    let written = match args.shard {
+        Some(_) => Vec::new(),
+        None => pyo3_matrix_report::write_all(&results, &patterns, &out_dir)?,
+    };
     summarize(&results, &out, &written);
     Ok(())
 }

@@ -9,7 +9,7 @@ use crate::classify::{classify, Identity, Observation};
 use crate::interpreters::Interpreter;
 use crate::pytest;
 use crate::Dirs;
-use pyo3_matrix_model::{CellResult, Flavor, MatrixDef, Release, Variant};
+use pyo3_matrix_model::{CellResult, Flavor, MatrixDef, Release, Shard, Variant};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -85,17 +85,27 @@ struct Job<'s> {
     key: String,
 }
 
-/// Runs every subject in every (release, target) cell; `tag` separates the workspaces of
-/// different callers (the matrix, a `check`) while they share each cell's target directory.
-pub fn run(
-    ctx: &Context,
-    releases: &[Release],
-    targets: &[Target],
-    subjects: &[Subject],
-    jobs: usize,
-    tag: &str,
-    on: &(dyn Fn(Event) + Sync),
-) -> Vec<CellResult> {
+/// What to run: the axes, the subjects, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan<'a> {
+    /// The PyO3 axis.
+    pub releases: &'a [Release],
+    /// The interpreter axis.
+    pub targets: &'a [Target],
+    /// What to build and test in every cell.
+    pub subjects: &'a [Subject],
+    /// Only this part of the cells (release-major order), for CI jobs.
+    pub shard: Option<Shard>,
+    /// Test processes at once.
+    pub jobs: usize,
+    /// Separates the workspaces of different callers (the matrix, a `check`) while they
+    /// share each cell's target directory.
+    pub tag: &'a str,
+}
+
+/// Runs every subject in every (release, target) cell of the plan.
+pub fn run(ctx: &Context, plan: Plan, on: &(dyn Fn(Event) + Sync)) -> Vec<CellResult> {
+    let Plan { releases, targets, subjects, shard, jobs, tag } = plan;
     let cache = ResultCache::new(ctx.dirs.results());
     let rustc = build::rustc_version();
     let results = Mutex::new(Vec::new());
@@ -103,13 +113,19 @@ pub fn run(
         on(Event::Result { result: &r, cached });
         results.lock().expect("results lock").push(r);
     };
-    let total = releases.len() * targets.len();
+    let in_shard = |k: usize| shard.is_none_or(|s| s.contains(k));
+    let total = (0..releases.len() * targets.len()).filter(|k| in_shard(*k)).count();
     let mut index = 0;
-    for release in releases {
+    for (r, release) in releases.iter().enumerate() {
+        let mine: Vec<&Target> =
+            targets.iter().enumerate().filter(|(t, _)| in_shard(r * targets.len() + t)).map(|(_, t)| t).collect();
+        if mine.is_empty() {
+            continue;
+        }
         let mut note = |m: &str| on(Event::Note(m.to_string()));
         let anchor =
             cells::ensure_anchor(&ctx.matrix, release, &ctx.anchors, &ctx.dirs.cells().join("anchors"), &mut note);
-        for target in targets {
+        for target in mine {
             index += 1;
             on(Event::CellStarted { label: format!("pyo3 {release} · {}", target.flavor), index, total });
             let ident = |s: &Subject, v: Option<&Variant>| Identity {

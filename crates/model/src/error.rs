@@ -14,6 +14,9 @@ pub enum ModelError {
     /// A `--python` label that is not `3.N` or `3.Nt`.
     #[error("invalid Python flavor '{0}': expected a label such as 3.12, 3.13 or 3.13t, or a path")]
     BadFlavor(String),
+    /// A `--shard` that is not `I/N` with 1 <= I <= N.
+    #[error("invalid shard '{0}': expected I/N with 1 <= I <= N, e.g. 2/4")]
+    BadShard(String),
     /// A data file that could not be read.
     #[error("cannot read {path}: {source}")]
     Read { path: PathBuf, source: std::io::Error },

@@ -11,6 +11,7 @@ pub mod outcome;
 pub mod pattern;
 pub mod release;
 pub mod results;
+pub mod shard;
 
 pub use error::ModelError;
 pub use flavor::Flavor;
@@ -18,4 +19,5 @@ pub use matrix::{CompanionSpec, MatrixDef, PythonRecipe, ReleaseDef};
 pub use outcome::Outcome;
 pub use pattern::{Claim, Pattern, PatternMeta, Variant};
 pub use release::{Release, ReleaseSelector};
+pub use shard::Shard;
 pub use results::{CellResult, Diagnostic, InterpreterInfo, RunResults, TestFailure, Timings, SCHEMA_VERSION};

@@ -86,28 +86,15 @@ pub fn classify(id: Identity, obs: &Observation) -> CellResult {
     r
 }
 
-fn classify_built(
-    r: &mut CellResult,
-    cell: &CellBuild,
-    member: &MemberBuild,
-    test: Option<&TestRun>,
-) {
-    if let Some(script) = cell
-        .build_scripts
-        .iter()
-        .find(|s| s.package.starts_with("pyo3"))
-    {
+fn classify_built(r: &mut CellResult, cell: &CellBuild, member: &MemberBuild, test: Option<&TestRun>) {
+    if let Some(script) = cell.build_scripts.iter().find(|s| s.package.starts_with("pyo3")) {
         r.outcome = Outcome::Unsupported;
         r.message = Some(script.message.clone());
         r.escape_hatch = escape_hatch(&script.stderr);
         r.log = Some(script.stderr.clone());
         return;
     }
-    let errors: Vec<_> = member
-        .diagnostics
-        .iter()
-        .filter(|d| d.level == "error")
-        .collect();
+    let errors: Vec<_> = member.diagnostics.iter().filter(|d| d.level == "error").collect();
     if !errors.is_empty() {
         r.outcome = Outcome::CompileError;
         for code in errors.iter().filter_map(|d| d.code.clone()) {
@@ -122,32 +109,20 @@ fn classify_built(
     if member.artifact.is_none() {
         if let Some(script) = cell.build_scripts.first() {
             r.outcome = Outcome::Blocked;
-            r.message = Some(format!(
-                "build script of {} failed: {}",
-                script.package, script.message
-            ));
+            r.message = Some(format!("build script of {} failed: {}", script.package, script.message));
             r.log = Some(script.stderr.clone());
         } else if let Some(dep) = cell.dependencies.first() {
             r.outcome = Outcome::Blocked;
-            r.message = Some(format!(
-                "dependency {} failed to compile: {}",
-                dep.package, dep.message
-            ));
+            r.message = Some(format!("dependency {} failed to compile: {}", dep.package, dep.message));
             r.log = Some(tail(&cell.stderr, 8000));
         } else {
             r.outcome = Outcome::Error;
-            r.message = Some(
-                first_error_line(&cell.stderr).unwrap_or_else(|| "cargo produced no module".into()),
-            );
+            r.message = Some(first_error_line(&cell.stderr).unwrap_or_else(|| "cargo produced no module".into()));
             r.log = Some(tail(&cell.stderr, 8000));
         }
         return;
     }
-    let deprecations: Vec<_> = member
-        .diagnostics
-        .iter()
-        .filter(|d| is_deprecation(d))
-        .collect();
+    let deprecations: Vec<_> = member.diagnostics.iter().filter(|d| is_deprecation(d)).collect();
     let built_ok = if deprecations.is_empty() {
         Outcome::Pass
     } else {
@@ -175,10 +150,7 @@ fn classify_built(
         Exit::TimedOut => {
             r.outcome = Outcome::Hang;
             r.failure = running;
-            r.message = Some(format!(
-                "still running at the timeout ({:.0} s)",
-                run.seconds
-            ));
+            r.message = Some(format!("still running at the timeout ({:.0} s)", run.seconds));
             r.stacks = stacks;
         }
         Exit::Signal(sig) => {
@@ -222,8 +194,7 @@ fn classify_built(
 
 /// Whether a diagnostic is a deprecation (rustc's `deprecated` lint or its message form).
 fn is_deprecation(d: &pyo3_matrix_model::Diagnostic) -> bool {
-    d.level == "warning"
-        && (d.code.as_deref() == Some("deprecated") || d.message.starts_with("use of deprecated"))
+    d.level == "warning" && (d.code.as_deref() == Some("deprecated") || d.message.starts_with("use of deprecated"))
 }
 
 fn first_error_line(text: &str) -> Option<String> {
@@ -242,4 +213,148 @@ fn tail(text: &str, max: usize) -> String {
         start += 1;
     }
     format!("…{}", &text[start..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::BuildScriptFailure;
+    use crate::pytest::{PluginReport, TestRecord};
+    use pyo3_matrix_model::Diagnostic;
+
+    fn id() -> Identity {
+        Identity {
+            pattern: "p".into(),
+            pyo3: "0.23.5".into(),
+            python: "3.13t".into(),
+            variant: None,
+        }
+    }
+
+    fn diag(level: &str, code: Option<&str>, message: &str) -> Diagnostic {
+        Diagnostic {
+            level: level.into(),
+            code: code.map(Into::into),
+            message: message.into(),
+        }
+    }
+
+    fn built(diagnostics: Vec<Diagnostic>) -> MemberBuild {
+        MemberBuild {
+            diagnostics,
+            rendered: String::new(),
+            artifact: Some("/x/libp.so".into()),
+        }
+    }
+
+    fn run(exit: Exit, report: PluginReport) -> TestRun {
+        TestRun {
+            exit,
+            report: Some(report),
+            stacks: "Thread 0x1".into(),
+            output: String::new(),
+            seconds: 1.0,
+        }
+    }
+
+    fn decide(cell: &CellBuild, member: &MemberBuild, test: Option<&TestRun>) -> CellResult {
+        classify(id(), &Observation::Built { cell, member, test })
+    }
+
+    #[test]
+    fn a_refusing_build_script_outranks_everything_else() {
+        let cell = CellBuild {
+            build_scripts: vec![BuildScriptFailure {
+                package: "pyo3-ffi".into(),
+                message: "the Python interpreter was built with the GIL disabled".into(),
+                stderr: "= help: set UNSAFE_PYO3_BUILD_FREE_THREADED=1 to suppress this check".into(),
+            }],
+            ..CellBuild::default()
+        };
+        let r = decide(&cell, &MemberBuild::default(), None);
+        assert_eq!(r.outcome, Outcome::Unsupported);
+        assert_eq!(r.escape_hatch.as_deref(), Some("UNSAFE_PYO3_BUILD_FREE_THREADED"));
+    }
+
+    #[test]
+    fn errors_give_their_codes_once_and_deprecations_only_when_built() {
+        let cell = CellBuild::default();
+        let broken = MemberBuild {
+            artifact: None,
+            ..built(vec![
+                diag("error", Some("E0277"), "a"),
+                diag("error", Some("E0277"), "b"),
+                diag("error", Some("E0599"), "c"),
+            ])
+        };
+        let r = decide(&cell, &broken, None);
+        assert_eq!(
+            (r.outcome, r.codes.clone(), r.message.as_deref()),
+            (Outcome::CompileError, vec!["E0277".into(), "E0599".into()], Some("a"))
+        );
+
+        let warned = built(vec![
+            diag("warning", Some("non_local_definitions"), "non-local impl"),
+            diag("warning", Some("deprecated"), "use of deprecated method"),
+        ]);
+        assert_eq!(decide(&cell, &warned, None).outcome, Outcome::Deprecated);
+        let toolchain_only = built(vec![diag("warning", Some("non_local_definitions"), "non-local impl")]);
+        assert_eq!(decide(&cell, &toolchain_only, None).outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn test_processes_end_in_pass_fail_crash_or_hang() {
+        let cell = CellBuild::default();
+        let member = built(vec![]);
+        let failed = TestRecord {
+            test: "test_p.py::test_x".into(),
+            outcome: "failed".into(),
+            exception: Some("TypeError".into()),
+            message: Some("f() missing 1 required positional argument: 'y'".into()),
+        };
+        let gil_back = PluginReport {
+            gil_before: Some(false),
+            gil_after: Some(true),
+            ..PluginReport::default()
+        };
+
+        let pass = decide(&cell, &member, Some(&run(Exit::Code(0), gil_back.clone())));
+        assert_eq!((pass.outcome, pass.gil_reenabled), (Outcome::Pass, Some(true)));
+
+        let fail = decide(
+            &cell,
+            &member,
+            Some(&run(
+                Exit::Code(1),
+                PluginReport {
+                    tests: vec![failed],
+                    ..gil_back.clone()
+                },
+            )),
+        );
+        assert_eq!(fail.outcome, Outcome::TestFail);
+        assert_eq!(fail.failure.unwrap().exception.as_deref(), Some("TypeError"));
+
+        let running = PluginReport {
+            running: Some("test_p.py::test_y".into()),
+            ..PluginReport::default()
+        };
+        let crash = decide(&cell, &member, Some(&run(Exit::Signal(libc::SIGSEGV), running.clone())));
+        assert_eq!(
+            (crash.outcome, crash.signal.as_deref()),
+            (Outcome::Crash, Some("SIGSEGV"))
+        );
+        assert_eq!(crash.failure.unwrap().test, "test_p.py::test_y");
+
+        let hang = decide(&cell, &member, Some(&run(Exit::TimedOut, running)));
+        assert_eq!(hang.outcome, Outcome::Hang);
+        assert!(hang.stacks.is_some());
+
+        let empty = decide(&cell, &member, Some(&run(Exit::Code(5), PluginReport::default())));
+        assert_eq!(
+            empty.outcome,
+            Outcome::Error,
+            "no tests collected is the pattern's mistake, not a verdict"
+        );
+    }
 }

@@ -17,6 +17,7 @@ pub mod cells;
 pub mod classify;
 pub mod dirs;
 pub mod interpreters;
+pub mod lock;
 pub mod provision;
 pub mod pytest;
 pub mod runner;

@@ -7,6 +7,7 @@ use crate::cache::{KeyBuilder, ResultCache};
 use crate::cells::{self, Anchor, Member};
 use crate::classify::{classify, Identity, Observation};
 use crate::interpreters::Interpreter;
+use crate::lock::DirLock;
 use crate::pytest;
 use crate::Dirs;
 use pyo3_matrix_model::{CellResult, Flavor, MatrixDef, Release, Shard, Variant};
@@ -105,7 +106,14 @@ pub struct Plan<'a> {
 
 /// Runs every subject in every (release, target) cell of the plan.
 pub fn run(ctx: &Context, plan: Plan, on: &(dyn Fn(Event) + Sync)) -> Vec<CellResult> {
-    let Plan { releases, targets, subjects, shard, jobs, tag } = plan;
+    let Plan {
+        releases,
+        targets,
+        subjects,
+        shard,
+        jobs,
+        tag,
+    } = plan;
     let cache = ResultCache::new(ctx.dirs.results());
     let rustc = build::rustc_version();
     let results = Mutex::new(Vec::new());
@@ -117,27 +125,49 @@ pub fn run(ctx: &Context, plan: Plan, on: &(dyn Fn(Event) + Sync)) -> Vec<CellRe
     let total = (0..releases.len() * targets.len()).filter(|k| in_shard(*k)).count();
     let mut index = 0;
     for (r, release) in releases.iter().enumerate() {
-        let mine: Vec<&Target> =
-            targets.iter().enumerate().filter(|(t, _)| in_shard(r * targets.len() + t)).map(|(_, t)| t).collect();
+        let mine: Vec<&Target> = targets
+            .iter()
+            .enumerate()
+            .filter(|(t, _)| in_shard(r * targets.len() + t))
+            .map(|(_, t)| t)
+            .collect();
         if mine.is_empty() {
             continue;
         }
         let mut note = |m: &str| on(Event::Note(m.to_string()));
-        let anchor =
-            cells::ensure_anchor(&ctx.matrix, release, &ctx.anchors, &ctx.dirs.cells().join("anchors"), &mut note);
+        let anchor = cells::ensure_anchor(
+            &ctx.matrix,
+            release,
+            &ctx.anchors,
+            &ctx.dirs.cells().join("anchors"),
+            &mut note,
+        );
         for target in mine {
             index += 1;
-            on(Event::CellStarted { label: format!("pyo3 {release} · {}", target.flavor), index, total });
+            on(Event::CellStarted {
+                label: format!("pyo3 {release} · {}", target.flavor),
+                index,
+                total,
+            });
             let ident = |s: &Subject, v: Option<&Variant>| Identity {
                 pattern: s.member.name.clone(),
                 pyo3: release.to_string(),
                 python: target.flavor.to_string(),
                 variant: v.map(|v| v.name.clone()),
             };
+            // The tool's own failure becomes an `error` verdict for everything it touched.
+            let fail_all = |pairs: &mut dyn Iterator<Item = (&Subject, Option<&Variant>)>, e: &anyhow::Error| {
+                let obs = Observation::ToolFailure {
+                    message: format!("{e:#}"),
+                };
+                pairs.for_each(|(s, v)| emit(classify(ident(s, v), &obs), false));
+            };
             let everything = || {
-                subjects
-                    .iter()
-                    .flat_map(|s| std::iter::once(None).chain(s.variants.iter().map(Some)).map(move |v| (s, v)))
+                subjects.iter().flat_map(|s| {
+                    std::iter::once(None)
+                        .chain(s.variants.iter().map(Some))
+                        .map(move |v| (s, v))
+                })
             };
             let (interp, test_python, anchor) = match (&target.found, &anchor) {
                 (Err(note), _) => {
@@ -146,8 +176,7 @@ pub fn run(ctx: &Context, plan: Plan, on: &(dyn Fn(Event) + Sync)) -> Vec<CellRe
                     continue;
                 }
                 (_, Err(e)) => {
-                    let obs = Observation::ToolFailure { message: format!("{e:#}") };
-                    everything().for_each(|(s, v)| emit(classify(ident(s, v), &obs), false));
+                    fail_all(&mut everything(), e);
                     continue;
                 }
                 (Ok((interp, py)), Ok(anchor)) => (interp, py, anchor),
@@ -169,36 +198,58 @@ pub fn run(ctx: &Context, plan: Plan, on: &(dyn Fn(Event) + Sync)) -> Vec<CellRe
                     None => todo.push(Job { subject, variant, key }),
                 }
             }
-            let cell_dir = ctx.dirs.cells().join(release.to_string()).join(target.flavor.to_string());
+            let cell_dir = ctx
+                .dirs
+                .cells()
+                .join(release.to_string())
+                .join(target.flavor.to_string());
             for (variant, group) in by_variant(todo) {
                 let suffix = variant.map(|v| format!("-{}", v.name)).unwrap_or_default();
                 let members: Vec<Member> = group.iter().map(|j| j.subject.member.clone()).collect();
                 let names: BTreeSet<String> = members.iter().map(|m| m.name.clone()).collect();
-                let env: Vec<(String, String)> = variant.map(|v| v.env.clone().into_iter().collect()).unwrap_or_default();
+                let env: Vec<(String, String)> =
+                    variant.map(|v| v.env.clone().into_iter().collect()).unwrap_or_default();
                 let ws_dir = cell_dir.join(format!("ws-{tag}{suffix}"));
                 let target_dir = cell_dir.join(format!("target{suffix}"));
-                let built = cells::write_workspace(&ws_dir, &target_dir, anchor, &ctx.extra_deps, &members, variant)
-                    .and_then(|ws| build::build(&ws, &interp.path, &env, &names));
-                let cell = match built {
-                    Ok(cell) => cell,
+                // Another run sharing this cache waits here rather than rewriting our workspace.
+                let prepared = DirLock::acquire(&cell_dir).and_then(|lock| {
+                    let ws = cells::write_workspace(&ws_dir, &target_dir, anchor, &ctx.extra_deps, &members, variant)?;
+                    Ok((lock, build::build(&ws, &interp.path, &env, &names)?))
+                });
+                let (_lock, cell) = match prepared {
+                    Ok(done) => done,
                     Err(e) => {
-                        let obs = Observation::ToolFailure { message: format!("{e:#}") };
-                        group.iter().for_each(|j| emit(classify(ident(j.subject, variant), &obs), false));
+                        fail_all(&mut group.iter().map(|j| (j.subject, variant)), &e);
                         continue;
                     }
                 };
                 let work_root = cell_dir.join(format!("runs-{tag}{suffix}"));
-                test_all(&group, &cell, interp, test_python, &work_root, jobs, &|job, member, test| {
-                    let id = ident(job.subject, variant);
-                    let result = match test {
-                        Ok(test) => classify(id, &Observation::Built { cell: &cell, member, test: test.as_ref() }),
-                        Err(message) => classify(id, &Observation::ToolFailure { message }),
-                    };
-                    if let Err(e) = cache.put(&job.key, &result) {
-                        on(Event::Note(format!("warning: {e:#}")));
-                    }
-                    emit(result, false);
-                });
+                test_all(
+                    &group,
+                    &cell,
+                    interp,
+                    test_python,
+                    &work_root,
+                    jobs,
+                    &|job, member, test| {
+                        let id = ident(job.subject, variant);
+                        let result = match test {
+                            Ok(test) => classify(
+                                id,
+                                &Observation::Built {
+                                    cell: &cell,
+                                    member,
+                                    test: test.as_ref(),
+                                },
+                            ),
+                            Err(message) => classify(id, &Observation::ToolFailure { message }),
+                        };
+                        if let Err(e) = cache.put(&job.key, &result) {
+                            on(Event::Note(format!("warning: {e:#}")));
+                        }
+                        emit(result, false);
+                    },
+                );
             }
         }
     }
@@ -214,7 +265,16 @@ fn cell_key(ctx: &Context, rustc: &str, release: &Release, interp: &Interpreter,
         .file("lockfile", Some(&anchor.lockfile()))
         .text("dependencies", &format!("{:?}", anchor.dependencies))
         .text("extra", &format!("{:?}", ctx.extra_deps))
-        .text("python", &format!("{}|{}|{}|{}", interp.path.display(), interp.version, interp.flavor, interp.ext_suffix))
+        .text(
+            "python",
+            &format!(
+                "{}|{}|{}|{}",
+                interp.path.display(),
+                interp.version,
+                interp.flavor,
+                interp.ext_suffix
+            ),
+        )
 }
 
 /// Adds what belongs to one verdict to the cell's key.
@@ -234,8 +294,15 @@ fn by_variant<'s>(jobs: Vec<Job<'s>>) -> Vec<(Option<&'s Variant>, Vec<Job<'s>>)
     let mut groups: BTreeMap<String, (Option<&'s Variant>, Vec<Job<'s>>)> = BTreeMap::new();
     for job in jobs {
         // Variants are told apart by their settings, not only their names.
-        let key = job.variant.map(|v| format!("{}|{:?}|{:?}", v.name, v.features, v.env)).unwrap_or_default();
-        groups.entry(key).or_insert_with(|| (job.variant, Vec::new())).1.push(job);
+        let key = job
+            .variant
+            .map(|v| format!("{}|{:?}|{:?}", v.name, v.features, v.env))
+            .unwrap_or_default();
+        groups
+            .entry(key)
+            .or_insert_with(|| (job.variant, Vec::new()))
+            .1
+            .push(job);
     }
     groups.into_values().collect()
 }
@@ -259,7 +326,9 @@ fn test_all(
     std::thread::scope(|scope| {
         for _ in 0..jobs.max(1) {
             scope.spawn(|| loop {
-                let Some(job) = queue.lock().expect("queue lock").pop() else { break };
+                let Some(job) = queue.lock().expect("queue lock").pop() else {
+                    break;
+                };
                 let subject = job.subject;
                 let member = cell.members.get(&subject.member.name).unwrap_or(&empty);
                 let run = match (&member.artifact, &subject.test) {

@@ -1,0 +1,26 @@
+//! An exclusive advisory lock on a directory, so two runs sharing a cache never write the
+//! same cell workspace at once (cargo already guards the target directory itself).
+
+use anyhow::{Context as _, Result};
+use std::fs::File;
+use std::os::unix::io::AsRawFd;
+use std::path::Path;
+
+/// Held until dropped; the kernel releases it if the process dies.
+pub struct DirLock {
+    _file: File,
+}
+
+impl DirLock {
+    /// Blocks until `dir/.lock` is exclusively ours.
+    pub fn acquire(dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let path = dir.join(".lock");
+        let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+        // SAFETY: flock on a descriptor we own; blocking until granted.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+            return Err(std::io::Error::last_os_error()).with_context(|| format!("cannot lock {}", path.display()));
+        }
+        Ok(DirLock { _file: file })
+    }
+}

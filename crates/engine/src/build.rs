@@ -61,26 +61,16 @@ pub struct CellBuild {
 
 /// Builds every member of `ws` in one `cargo build --keep-going`, configured for the
 /// interpreter `python`, with extra environment `env`.
-pub fn build(
-    ws: &Workspace,
-    python: &Path,
-    env: &[(String, String)],
-    members: &BTreeSet<String>,
-) -> Result<CellBuild> {
+pub fn build(ws: &Workspace, python: &Path, env: &[(String, String)], members: &BTreeSet<String>) -> Result<CellBuild> {
     let started = Instant::now();
     let mut cmd = Command::new("cargo");
-    cmd.args([
-        "build",
-        "--workspace",
-        "--keep-going",
-        "--message-format=json",
-    ])
-    .current_dir(&ws.dir)
-    .env("CARGO_TARGET_DIR", &ws.target)
-    .env("CARGO_TERM_COLOR", "never")
-    .env("PYO3_PYTHON", python)
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped());
+    cmd.args(["build", "--workspace", "--keep-going", "--message-format=json"])
+        .current_dir(&ws.dir)
+        .env("CARGO_TARGET_DIR", &ws.target)
+        .env("CARGO_TERM_COLOR", "never")
+        .env("PYO3_PYTHON", python)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     // An inherited PyO3 setting would change what is observed; only the cell's own count.
     for (key, _) in std::env::vars_os() {
         if key.to_string_lossy().starts_with("PYO3_") && key != "PYO3_PYTHON" {
@@ -137,10 +127,7 @@ pub fn build(
                     .iter()
                     .find(|f| f.as_str().ends_with(".so") || f.as_str().ends_with(".dylib"));
                 if let Some(so) = so {
-                    out.members
-                        .entry(art.target.name.clone())
-                        .or_default()
-                        .artifact = Some(so.clone().into());
+                    out.members.entry(art.target.name.clone()).or_default().artifact = Some(so.clone().into());
                 }
             }
             Message::BuildFinished(done) => out.success = done.success,
@@ -156,16 +143,13 @@ pub fn build(
 }
 
 fn is_summary(line: &str) -> bool {
-    line.starts_with("aborting due to")
-        || line.contains("warnings emitted")
-        || line.contains("warning emitted")
+    line.starts_with("aborting due to") || line.contains("warnings emitted") || line.contains("warning emitted")
 }
 
 /// Finds cargo's "failed to run custom build command for `pkg vX`" blocks and the
 /// `error:` lines of the script's stderr inside each.
 pub fn parse_build_script_failures(stderr: &str) -> Vec<BuildScriptFailure> {
-    let header = regex::Regex::new(r"failed to run custom build command for `([^ `]+) v[^`]*`")
-        .expect("valid regex");
+    let header = regex::Regex::new(r"failed to run custom build command for `([^ `]+) v[^`]*`").expect("valid regex");
     let mut out = Vec::new();
     let starts: Vec<(usize, String)> = header
         .captures_iter(stderr)
@@ -178,10 +162,7 @@ pub fn parse_build_script_failures(stderr: &str) -> Vec<BuildScriptFailure> {
         // Cargo ends the block with its own "warning: build failed, waiting…" lines.
         let script_err: String = script_err
             .lines()
-            .take_while(|l| {
-                !l.starts_with("warning: build failed")
-                    && !l.starts_with("error: could not compile")
-            })
+            .take_while(|l| !l.starts_with("warning: build failed") && !l.starts_with("error: could not compile"))
             .collect::<Vec<_>>()
             .join("\n");
         let message = script_err

@@ -28,7 +28,9 @@ impl KeyBuilder {
     /// Adds a file's bytes (an unreadable or missing file hashes as absent).
     pub fn file(self, label: &str, path: Option<&Path>) -> Self {
         let bytes = path.and_then(|p| std::fs::read(p).ok());
-        let text = bytes.map(|b| hex(&Sha256::digest(b))).unwrap_or_else(|| "absent".into());
+        let text = bytes
+            .map(|b| hex(&Sha256::digest(b)))
+            .unwrap_or_else(|| "absent".into());
         self.text(label, &text)
     }
 
@@ -73,9 +75,11 @@ impl ResultCache {
         let path = self.path(key);
         let dir = path.parent().expect("entry has a parent");
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+        let mut tmp =
+            tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
         serde_json::to_writer(&mut tmp, result)?;
-        tmp.persist(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        tmp.persist(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
         Ok(())
     }
 }
@@ -86,9 +90,18 @@ mod tests {
 
     #[test]
     fn keys_change_with_any_input_and_entries_round_trip() {
-        let a = KeyBuilder::default().text("pyo3", "0.23.5").text("python", "3.12").finish();
-        let b = KeyBuilder::default().text("pyo3", "0.23.5").text("python", "3.13").finish();
-        let c = KeyBuilder::default().text("pyo3", "0.23.53").text("python", ".12").finish();
+        let a = KeyBuilder::default()
+            .text("pyo3", "0.23.5")
+            .text("python", "3.12")
+            .finish();
+        let b = KeyBuilder::default()
+            .text("pyo3", "0.23.5")
+            .text("python", "3.13")
+            .finish();
+        let c = KeyBuilder::default()
+            .text("pyo3", "0.23.53")
+            .text("python", ".12")
+            .finish();
         assert_ne!(a, b);
         assert_ne!(a, c, "labels and lengths keep fields apart");
 
@@ -101,7 +114,10 @@ mod tests {
         assert!(cache.get(&a).is_none());
         cache.put(&a, &result).unwrap();
         assert_eq!(cache.get(&a), Some(result.clone()));
-        let error = CellResult { outcome: Outcome::Error, ..result };
+        let error = CellResult {
+            outcome: Outcome::Error,
+            ..result
+        };
         cache.put(&b, &error).unwrap();
         assert!(cache.get(&b).is_none(), "tool errors are retried, not cached");
     }

@@ -49,13 +49,7 @@ pub fn dependencies(matrix: &MatrixDef, release: &Release) -> BTreeMap<String, t
     pyo3.insert("version".into(), format!("={release}").into());
     pyo3.insert(
         "features".into(),
-        toml::Value::Array(
-            matrix
-                .pyo3_features
-                .iter()
-                .map(|f| f.clone().into())
-                .collect(),
-        ),
+        toml::Value::Array(matrix.pyo3_features.iter().map(|f| f.clone().into()).collect()),
     );
     deps.insert("pyo3".into(), pyo3.into());
     deps
@@ -106,11 +100,7 @@ pub fn ensure_anchor(
 ) -> Result<Anchor> {
     let deps = dependencies(matrix, release);
     let is_default = matrix.releases.iter().any(|r| &r.version == release);
-    let root = if is_default {
-        committed_root
-    } else {
-        scratch_root
-    };
+    let root = if is_default { committed_root } else { scratch_root };
     let dir = root.join(anchor_name(release));
     let manifest = anchor_manifest(release, &deps)?;
     let manifest_path = dir.join("Cargo.toml");
@@ -176,8 +166,7 @@ pub fn write_workspace(
     let mut names = Vec::new();
     for member in members {
         let mdir = dir.join("m").join(&member.name);
-        std::fs::create_dir_all(&mdir)
-            .with_context(|| format!("cannot create {}", mdir.display()))?;
+        std::fs::create_dir_all(&mdir).with_context(|| format!("cannot create {}", mdir.display()))?;
         let mut deps = toml::Table::new();
         let mut pyo3 = toml::Table::new();
         pyo3.insert("workspace".into(), true.into());
@@ -199,10 +188,7 @@ pub fn write_workspace(
         let mut lib = toml::Table::new();
         lib.insert("name".into(), member.name.clone().into());
         lib.insert("path".into(), member.source.display().to_string().into());
-        lib.insert(
-            "crate-type".into(),
-            toml::Value::Array(vec!["cdylib".into()]),
-        );
+        lib.insert("crate-type".into(), toml::Value::Array(vec!["cdylib".into()]));
         let mut package = toml::Table::new();
         package.insert("name".into(), member.name.clone().into());
         package.insert("version".into(), "0.0.0".into());
@@ -250,15 +236,10 @@ pub fn write_workspace(
 impl Member {
     /// A user's snippet: a complete `lib.rs` whose `#[pymodule]` names the module.
     pub fn from_snippet(source: &Path, deps: Vec<String>) -> Result<Self> {
-        let text = std::fs::read_to_string(source)
-            .with_context(|| format!("cannot read snippet {}", source.display()))?;
+        let text =
+            std::fs::read_to_string(source).with_context(|| format!("cannot read snippet {}", source.display()))?;
         let name = module_name(&text)
-            .or_else(|| {
-                source
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .map(|s| s.replace('-', "_"))
-            })
+            .or_else(|| source.file_stem().and_then(|s| s.to_str()).map(|s| s.replace('-', "_")))
             .unwrap_or_else(|| "snippet".into());
         let source = source
             .canonicalize()
@@ -269,8 +250,10 @@ impl Member {
 
 /// The name of the first `#[pymodule]` function or module in `source`, if there is one.
 pub fn module_name(source: &str) -> Option<String> {
-    let re = regex::Regex::new(r"#\[pymodule[^\]]*\]\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?(?:fn|mod)\s+([A-Za-z_][A-Za-z0-9_]*)")
-        .expect("valid regex");
+    let re = regex::Regex::new(
+        r"#\[pymodule[^\]]*\]\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?(?:fn|mod)\s+([A-Za-z_][A-Za-z0-9_]*)",
+    )
+    .expect("valid regex");
     re.captures(source).map(|c| c[1].to_string())
 }
 

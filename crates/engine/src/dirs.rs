@@ -15,12 +15,8 @@ impl Dirs {
     pub fn from_env() -> Self {
         let root = std::env::var_os("PYO3_MATRIX_CACHE")
             .map(PathBuf::from)
-            .or_else(|| {
-                std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("pyo3-matrix"))
-            })
-            .or_else(|| {
-                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/pyo3-matrix"))
-            })
+            .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("pyo3-matrix")))
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/pyo3-matrix")))
             .unwrap_or_else(|| std::env::temp_dir().join("pyo3-matrix"));
         Dirs { root }
     }

@@ -63,13 +63,7 @@ pub struct TestRun {
 
 /// Runs `test_file` with `python` (which has pytest), importing modules from `module_dir`.
 /// `work` is a fresh scratch directory for this run alone.
-pub fn run(
-    python: &Path,
-    test_file: &Path,
-    module_dir: &Path,
-    timeout: Duration,
-    work: &Path,
-) -> Result<TestRun> {
+pub fn run(python: &Path, test_file: &Path, module_dir: &Path, timeout: Duration, work: &Path) -> Result<TestRun> {
     std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
     let plugin_dir = work.join("plugin");
     std::fs::create_dir_all(&plugin_dir)?;

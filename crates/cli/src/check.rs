@@ -5,13 +5,13 @@ use crate::run::sort_results;
 use crate::setup;
 use anyhow::{bail, Result};
 use pyo3_matrix_engine::cells::Member;
-use pyo3_matrix_engine::runner::{self, Plan, Subject};
+use pyo3_matrix_engine::runner::{self, Context, Plan, Subject};
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Arguments of `check`.
+/// The snippet and how to test it; shared by `check` and `bisect`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub struct SnippetArgs {
     /// A complete lib.rs defining one #[pymodule]; its name is the import name.
     snippet: PathBuf,
     /// A pytest file run against the built module in every cell (else only the build is judged).
@@ -21,6 +21,56 @@ pub struct Args {
     /// without a version are paired with each PyO3 release.
     #[arg(long = "dep", value_name = "SPEC")]
     deps: Vec<String>,
+    /// Seconds the tests may run in one cell before it counts as a hang.
+    #[arg(long, default_value_t = runner::DEFAULT_TIMEOUT_S)]
+    timeout: u64,
+}
+
+impl SnippetArgs {
+    /// Checks the files and the `--dep` specs, adds the extra crates to `ctx`, and returns
+    /// the snippet as a subject for the runner.
+    pub fn subject(&self, ctx: &mut Context) -> Result<Subject> {
+        if !self.snippet.is_file() {
+            bail!("snippet {} does not exist", self.snippet.display());
+        }
+        let test = match &self.test {
+            Some(t) if !t.is_file() => bail!("test file {} does not exist", t.display()),
+            Some(t) => Some(t.canonicalize()?),
+            None => None,
+        };
+        let companions: Vec<&String> = ctx.matrix.releases.iter().flat_map(|r| r.companions.keys()).collect();
+        let mut extra = Vec::new();
+        let mut dep_names = Vec::new();
+        for spec in &self.deps {
+            let (name, req) = match spec.split_once('@') {
+                Some((n, r)) if !n.is_empty() && !r.is_empty() => (n.to_string(), Some(r.to_string())),
+                None if !spec.is_empty() => (spec.clone(), None),
+                _ => bail!("--dep '{spec}': expected NAME or NAME@VERSION"),
+            };
+            match req {
+                Some(req) => extra.push((name.clone(), req)),
+                // A companion without a version follows each release's pairing.
+                None if companions.contains(&&name) => {}
+                None => extra.push((name.clone(), "*".into())),
+            }
+            dep_names.push(name);
+        }
+        ctx.extra_deps.extend(extra.into_iter().map(|(n, r)| (n, r.into())));
+        let member = Member::from_snippet(&self.snippet, dep_names)?;
+        Ok(Subject {
+            member,
+            test,
+            timeout: Duration::from_secs(self.timeout),
+            variants: Vec::new(),
+        })
+    }
+}
+
+/// Arguments of `check`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    snippet: SnippetArgs,
     /// PyO3 releases: minors, exact versions, ranges, comma-separated [default: all].
     #[arg(long, value_name = "LIST")]
     pyo3: Option<String>,
@@ -30,9 +80,6 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Seconds the tests may run in one cell before it counts as a hang.
-    #[arg(long, default_value_t = runner::DEFAULT_TIMEOUT_S)]
-    timeout: u64,
     /// Observe every cell again instead of reusing cached verdicts.
     #[arg(long)]
     no_cache: bool,
@@ -55,65 +102,29 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let dir = setup::matrix_dir(matrix)?;
     let mut ctx = setup::context(&dir)?;
     ctx.use_cache = !args.no_cache;
-    if !args.snippet.is_file() {
-        bail!("snippet {} does not exist", args.snippet.display());
-    }
-    if let Some(test) = &args.test {
-        if !test.is_file() {
-            bail!("test file {} does not exist", test.display());
-        }
-    }
-    let companions: Vec<&String> = ctx
-        .matrix
-        .releases
-        .iter()
-        .flat_map(|r| r.companions.keys())
-        .collect();
-    let mut dep_names = Vec::new();
-    for spec in &args.deps {
-        let (name, req) = match spec.split_once('@') {
-            Some((n, r)) if !n.is_empty() && !r.is_empty() => (n.to_string(), Some(r.to_string())),
-            None if !spec.is_empty() => (spec.clone(), None),
-            _ => bail!("--dep '{spec}': expected NAME or NAME@VERSION"),
-        };
-        match req {
-            Some(req) => {
-                ctx.extra_deps.insert(name.clone(), req.into());
-            }
-            // A companion without a version follows each release's pairing.
-            None if companions.contains(&&name) => {}
-            None => {
-                ctx.extra_deps.insert(name.clone(), "*".into());
-            }
-        }
-        dep_names.push(name);
-    }
-    let member = Member::from_snippet(&args.snippet, dep_names)?;
+    let subject = args.snippet.subject(&mut ctx)?;
     let releases = setup::releases(&ctx.matrix, args.pyo3.as_deref())?;
     let python_args = setup::python_args(&ctx.matrix, args.python.as_deref())?;
     let progress = Progress::new(releases.len() * python_args.len(), false);
     let targets = setup::targets(&ctx, &python_args, true, true, &mut |m| progress.line(m))?;
-    let test = match &args.test {
-        Some(t) => Some(t.canonicalize()?),
-        None => None,
-    };
-    let module = member.name.clone();
-    let subject = Subject {
-        member,
-        test,
-        timeout: Duration::from_secs(args.timeout),
-        variants: Vec::new(),
-    };
+    let module = subject.member.name.clone();
     let tag = format!("check-{module}");
     let subjects = [subject];
-    let plan = Plan { releases: &releases, targets: &targets, subjects: &subjects, shard: None, jobs: args.jobs, tag: &tag };
+    let plan = Plan {
+        releases: &releases,
+        targets: &targets,
+        subjects: &subjects,
+        shard: None,
+        jobs: args.jobs,
+        tag: &tag,
+    };
     let mut cells = runner::run(&ctx, plan, &|e| progress.event(e));
     progress.finish();
     sort_results(&mut cells);
     match args.format {
         Format::Json => {
             let answer = serde_json::json!({
-                "snippet": args.snippet.display().to_string(),
+                "snippet": args.snippet.snippet.display().to_string(),
                 "module": module,
                 "cells": cells,
             });
@@ -126,11 +137,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
                 } else {
                     format!(" [{}]", c.codes.join(", "))
                 };
-                let message = c
-                    .message
-                    .as_deref()
-                    .map(|m| format!(": {m}"))
-                    .unwrap_or_default();
+                let message = c.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default();
                 println!(
                     "pyo3 {:<8} python {:<6} {}{codes}{message}",
                     c.pyo3, c.python, c.outcome

@@ -1,5 +1,6 @@
 //! `pyo3-matrix`: observe which PyO3 release breaks a pattern, a snippet or a crate.
 
+mod bisect;
 mod check;
 mod ci;
 mod list;
@@ -33,6 +34,8 @@ enum Command {
     Run(run::Args),
     /// Build one snippet (a complete lib.rs with a #[pymodule]) in every cell.
     Check(check::Args),
+    /// Find the first release where a snippet breaks (or a predicate turns).
+    Bisect(bisect::Args),
     /// List the pattern catalog.
     List(list::Args),
     /// Regenerate every report from a results file, without building anything.
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Run(args) => run::run(cli.matrix, args),
         Command::Check(args) => check::run(cli.matrix, args),
+        Command::Bisect(args) => bisect::run(cli.matrix, args),
         Command::List(args) => list::run(cli.matrix, args),
         Command::Report(args) => report::report(cli.matrix, args),
         Command::Diff(args) => report::diff(args),

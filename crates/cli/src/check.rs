@@ -62,6 +62,7 @@ impl SnippetArgs {
             test,
             timeout: Duration::from_secs(self.timeout),
             variants: Vec::new(),
+            user_crate: None,
         })
     }
 }

@@ -36,7 +36,10 @@ pub fn run(matrix: Option<PathBuf>, cmd: Command) -> Result<()> {
     for arg in setup::python_args(&ctx.matrix, python.as_deref())? {
         match arg {
             PythonArg::Flavor(f) => flavors.push(f),
-            PythonArg::Path(p) => bail!("--python {}: a CI matrix needs flavor labels such as 3.13t, not paths", p.display()),
+            PythonArg::Path(p) => bail!(
+                "--python {}: a CI matrix needs flavor labels such as 3.13t, not paths",
+                p.display()
+            ),
         }
     }
     let cells = releases.len() * flavors.len();
@@ -53,8 +56,10 @@ pub fn run(matrix: Option<PathBuf>, cmd: Command) -> Result<()> {
         let mut labels: Vec<String> = mine.iter().map(|k| flavors[k % flavors.len()].to_string()).collect();
         labels.sort();
         labels.dedup();
-        let names: Vec<String> =
-            mine.iter().map(|k| format!("{}/{}", releases[k / flavors.len()], flavors[k % flavors.len()])).collect();
+        let names: Vec<String> = mine
+            .iter()
+            .map(|k| format!("{}/{}", releases[k / flavors.len()], flavors[k % flavors.len()]))
+            .collect();
         include.push(serde_json::json!({
             "shard": shard.to_string(),
             // Explicit labels (3.13t included) for actions/setup-python's `python-version`.

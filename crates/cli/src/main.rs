@@ -3,11 +3,13 @@
 mod bisect;
 mod check;
 mod ci;
+mod explain;
 mod list;
 mod progress;
 mod python;
 mod report;
 mod run;
+mod scan;
 mod setup;
 
 use clap::{Parser, Subcommand};
@@ -36,6 +38,8 @@ enum Command {
     Check(check::Args),
     /// Find the first release where a snippet breaks (or a predicate turns).
     Bisect(bisect::Args),
+    /// Build a user's own crate against each release (in a copy) and explain its failures.
+    Scan(scan::Args),
     /// List the pattern catalog.
     List(list::Args),
     /// Regenerate every report from a results file, without building anything.
@@ -58,6 +62,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(cli.matrix, args),
         Command::Check(args) => check::run(cli.matrix, args),
         Command::Bisect(args) => bisect::run(cli.matrix, args),
+        Command::Scan(args) => scan::run(cli.matrix, args),
         Command::List(args) => list::run(cli.matrix, args),
         Command::Report(args) => report::report(cli.matrix, args),
         Command::Diff(args) => report::diff(args),

@@ -21,8 +21,10 @@ impl Progress {
         let bar = (std::io::stderr().is_terminal() && !github).then(|| {
             let bar = ProgressBar::new(total as u64);
             bar.set_style(
-                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} results · ETA {eta} · {msg}")
-                    .expect("valid template"),
+                ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} results · ETA {eta} · {msg}",
+                )
+                .expect("valid template"),
             );
             bar.enable_steady_tick(std::time::Duration::from_millis(200));
             bar
@@ -46,11 +48,7 @@ impl Progress {
     /// Handles one runner event.
     pub fn event(&self, event: Event) {
         match event {
-            Event::CellStarted {
-                label,
-                index,
-                total,
-            } => {
+            Event::CellStarted { label, index, total } => {
                 let text = format!("cell {index}/{total}: {label}");
                 if self.github {
                     let mut open = self.in_group.lock().expect("group lock");
@@ -71,16 +69,8 @@ impl Progress {
                     bar.inc(1);
                 }
                 if self.verbose || self.bar.is_none() {
-                    let variant = r
-                        .variant
-                        .as_ref()
-                        .map(|v| format!(" [{v}]"))
-                        .unwrap_or_default();
-                    let message = r
-                        .message
-                        .as_deref()
-                        .map(|m| format!(": {m}"))
-                        .unwrap_or_default();
+                    let variant = r.variant.as_ref().map(|v| format!(" [{v}]")).unwrap_or_default();
+                    let message = r.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default();
                     let message: String = message.chars().take(140).collect();
                     let cached = if cached { " (cached)" } else { "" };
                     self.line(&format!(

@@ -28,12 +28,7 @@ pub fn run(matrix: Option<PathBuf>, cmd: Command) -> Result<()> {
     match cmd {
         Command::List => {
             for i in interpreters::discover(&ctx.dirs) {
-                println!(
-                    "{:<6} {:<8} {}",
-                    i.flavor.to_string(),
-                    i.version,
-                    i.path.display()
-                );
+                println!("{:<6} {:<8} {}", i.flavor.to_string(), i.version, i.path.display());
             }
         }
         Command::Install { flavor, tarball } => {
@@ -46,17 +41,9 @@ pub fn run(matrix: Option<PathBuf>, cmd: Command) -> Result<()> {
                     bail!("--tarball {}: no such file", t.display());
                 }
             }
-            let interp =
-                provision::install(flavor, recipe, tarball.as_deref(), &ctx.dirs, &mut |m| {
-                    eprintln!("{m}")
-                })
+            let interp = provision::install(flavor, recipe, tarball.as_deref(), &ctx.dirs, &mut |m| eprintln!("{m}"))
                 .with_context(|| format!("cannot provision Python {flavor}"))?;
-            println!(
-                "{} {} {}",
-                interp.flavor,
-                interp.version,
-                interp.path.display()
-            );
+            println!("{} {} {}", interp.flavor, interp.version, interp.path.display());
         }
     }
     Ok(())

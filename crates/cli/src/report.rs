@@ -79,10 +79,15 @@ pub fn merge(matrix: Option<PathBuf>, args: MergeArgs) -> Result<()> {
         }
         merged.results.extend(part.results);
     }
-    let key = |r: &pyo3_matrix_model::CellResult| (r.pattern.clone(), r.pyo3.clone(), r.python.clone(), r.variant.clone());
+    let key =
+        |r: &pyo3_matrix_model::CellResult| (r.pattern.clone(), r.pyo3.clone(), r.python.clone(), r.variant.clone());
     crate::run::sort_results(&mut merged.results);
     merged.results.dedup_by(|a, b| key(a) == key(b));
-    let out_dir = args.out.parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    let out_dir = args
+        .out
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
     crate::run::check_writable(&out_dir)?;
     crate::run::write_results(&args.out, &merged)?;
     let patterns = setup::patterns(&dir, &[])?;

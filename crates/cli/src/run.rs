@@ -50,12 +50,9 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let patterns = setup::patterns(&dir, &args.patterns)?;
     let releases = setup::releases(&ctx.matrix, args.pyo3.as_deref())?;
     let python_args = setup::python_args(&ctx.matrix, args.python.as_deref())?;
-    let out = args.out.unwrap_or_else(|| {
-        dir.parent()
-            .unwrap_or(&dir)
-            .join("docs")
-            .join("results.json")
-    });
+    let out = args
+        .out
+        .unwrap_or_else(|| dir.parent().unwrap_or(&dir).join("docs").join("results.json"));
     let out_dir = out
         .parent()
         .map(Path::to_path_buf)
@@ -67,13 +64,13 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         .map(|d| d.as_secs())
         .unwrap_or(0);
     let early = Progress::new(0, args.verbose);
-    let targets = setup::targets(&ctx, &python_args, !args.no_provision, false, &mut |m| {
-        early.line(m)
-    })?;
+    let targets = setup::targets(&ctx, &python_args, !args.no_provision, false, &mut |m| early.line(m))?;
     early.finish();
     let subjects = subjects(&patterns);
     let per_cell: usize = subjects.iter().map(|s| 1 + s.variants.len()).sum();
-    let cells = (0..releases.len() * targets.len()).filter(|k| args.shard.is_none_or(|s| s.contains(*k))).count();
+    let cells = (0..releases.len() * targets.len())
+        .filter(|k| args.shard.is_none_or(|s| s.contains(*k)))
+        .count();
     let progress = Progress::new(per_cell * cells, args.verbose);
     let mut results = RunResults {
         schema_version: SCHEMA_VERSION,
@@ -103,7 +100,14 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         }
         progress.event(event);
     };
-    let plan = Plan { releases: &releases, targets: &targets, subjects: &subjects, shard: args.shard, jobs: args.jobs, tag: "matrix" };
+    let plan = Plan {
+        releases: &releases,
+        targets: &targets,
+        subjects: &subjects,
+        shard: args.shard,
+        jobs: args.jobs,
+        tag: "matrix",
+    };
     let mut found = runner::run(&ctx, plan, &on);
     progress.finish();
     sort_results(&mut found);
@@ -131,6 +135,7 @@ pub fn subjects(patterns: &[Pattern]) -> Vec<Subject> {
             test: p.test.clone(),
             timeout: Duration::from_secs(p.meta.timeout.unwrap_or(runner::DEFAULT_TIMEOUT_S)),
             variants: p.meta.variants.clone(),
+            user_crate: None,
         })
         .collect()
 }
@@ -167,10 +172,7 @@ pub fn sort_results(results: &mut [CellResult]) {
 }
 
 fn maturin_version() -> Option<String> {
-    let out = std::process::Command::new("maturin")
-        .arg("--version")
-        .output()
-        .ok()?;
+    let out = std::process::Command::new("maturin").arg("--version").output().ok()?;
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
@@ -178,8 +180,7 @@ fn maturin_version() -> Option<String> {
 
 /// Fails early, naming the directory, when results could not be written there.
 pub fn check_writable(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create output directory {}", dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create output directory {}", dir.display()))?;
     tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("output directory {} is not writable", dir.display()))?;
     Ok(())
@@ -188,8 +189,7 @@ pub fn check_writable(dir: &Path) -> Result<()> {
 /// Writes `results` to `path` atomically (a temporary file renamed over it).
 pub fn write_results(path: &Path, results: &RunResults) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write {}", path.display()))?;
     serde_json::to_writer_pretty(&mut tmp, results)?;
     tmp.persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;

@@ -26,12 +26,7 @@ pub fn matrix_dir(explicit: Option<PathBuf>) -> Result<PathBuf> {
         .find(|d| d.join("matrix.toml").is_file());
     let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../matrix");
     found
-        .or_else(|| {
-            built_from
-                .join("matrix.toml")
-                .is_file()
-                .then_some(built_from)
-        })
+        .or_else(|| built_from.join("matrix.toml").is_file().then_some(built_from))
         .context("cannot find matrix/matrix.toml above the current directory; pass --matrix DIR")
 }
 
@@ -74,12 +69,7 @@ pub fn releases(matrix: &MatrixDef, selector: Option<&str>) -> Result<Vec<Releas
 /// The interpreters `--python` names (the default flavors when absent).
 pub fn python_args(matrix: &MatrixDef, list: Option<&str>) -> Result<Vec<PythonArg>> {
     match list {
-        None => Ok(matrix
-            .python
-            .iter()
-            .copied()
-            .map(PythonArg::Flavor)
-            .collect()),
+        None => Ok(matrix.python.iter().copied().map(PythonArg::Flavor).collect()),
         Some(text) => text
             .split(',')
             .map(|item| interpreters::parse_python_arg(item.trim()))
@@ -103,8 +93,7 @@ pub fn targets(
     for arg in args {
         let (flavor, interp): (Flavor, Result<Interpreter, String>) = match arg {
             PythonArg::Path(path) => {
-                let interp = interpreters::probe(path)
-                    .with_context(|| format!("--python {}", path.display()))?;
+                let interp = interpreters::probe(path).with_context(|| format!("--python {}", path.display()))?;
                 (interp.flavor, Ok(interp))
             }
             PythonArg::Flavor(flavor) => (
@@ -124,13 +113,8 @@ pub fn targets(
                 continue;
             }
         };
-        let python =
-            venv::test_python(&interp, &ctx.dirs, TEST_PACKAGES, note).with_context(|| {
-                format!(
-                    "cannot prepare a test environment for {}",
-                    interp.path.display()
-                )
-            })?;
+        let python = venv::test_python(&interp, &ctx.dirs, TEST_PACKAGES, note)
+            .with_context(|| format!("cannot prepare a test environment for {}", interp.path.display()))?;
         out.push(Target {
             flavor,
             found: Ok((interp, python)),

@@ -34,9 +34,42 @@ impl KeyBuilder {
         self.text(label, &text)
     }
 
+    /// Adds every file of a source tree (its relative paths and bytes), leaving out build
+    /// output and version control; `None` adds nothing but the label.
+    pub fn tree(self, label: &str, dir: Option<&Path>) -> Self {
+        let Some(dir) = dir else {
+            return self.text(label, "none");
+        };
+        let mut files = Vec::new();
+        collect_files(dir, dir, &mut files);
+        files.sort();
+        files
+            .into_iter()
+            .fold(self.text(label, &dir.display().to_string()), |key, rel| {
+                let path = dir.join(&rel);
+                key.file(&rel, Some(&path))
+            })
+    }
+
     /// The key.
     pub fn finish(self) -> String {
         hex(&self.hasher.finalize())
+    }
+}
+
+fn collect_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        if matches!(name.to_str(), Some("target" | ".git" | ".venv" | "__pycache__")) {
+            continue;
+        }
+        if path.is_dir() {
+            collect_files(root, &path, out);
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            out.push(rel.display().to_string());
+        }
     }
 }
 

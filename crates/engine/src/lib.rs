@@ -9,6 +9,7 @@
 //! - [`cache`] reuses a verdict exactly when none of its inputs changed.
 //! - [`classify`] turns those observations into an [`Outcome`](pyo3_matrix_model::Outcome):
 //!   the only place a verdict is decided.
+//! - [`scan`] rebuilds a user's own crate against another release, in a copy.
 //! - [`runner`] drives the whole matrix and reports progress.
 
 pub mod build;
@@ -21,6 +22,7 @@ pub mod lock;
 pub mod provision;
 pub mod pytest;
 pub mod runner;
+pub mod scan;
 pub mod venv;
 
 pub use dirs::Dirs;

@@ -4,11 +4,12 @@
 
 use crate::build::{self, CellBuild, MemberBuild};
 use crate::cache::{KeyBuilder, ResultCache};
-use crate::cells::{self, Anchor, Member};
+use crate::cells::{self, Anchor, Member, Workspace};
 use crate::classify::{classify, Identity, Observation};
 use crate::interpreters::Interpreter;
 use crate::lock::DirLock;
 use crate::pytest;
+use crate::scan::UserCrate;
 use crate::Dirs;
 use pyo3_matrix_model::{CellResult, Flavor, MatrixDef, Release, Shard, Variant};
 use std::collections::{BTreeMap, BTreeSet};
@@ -54,6 +55,9 @@ pub struct Subject {
     pub timeout: Duration,
     /// Extra cells with other settings.
     pub variants: Vec<Variant>,
+    /// A user's whole crate, built from a rewritten copy instead of a generated member;
+    /// such a subject is run alone.
+    pub user_crate: Option<UserCrate>,
 }
 
 /// What the runner reports while it works.
@@ -210,10 +214,26 @@ pub fn run(ctx: &Context, plan: Plan, on: &(dyn Fn(Event) + Sync)) -> Vec<CellRe
                 let env: Vec<(String, String)> =
                     variant.map(|v| v.env.clone().into_iter().collect()).unwrap_or_default();
                 let ws_dir = cell_dir.join(format!("ws-{tag}{suffix}"));
-                let target_dir = cell_dir.join(format!("target{suffix}"));
+                let user_crate = group.first().and_then(|j| j.subject.user_crate.as_ref());
+                // A user's crate has its own dependency set: its own target keeps the cell's warm.
+                let target_dir = match user_crate {
+                    Some(_) => cell_dir.join(format!("target-{tag}")),
+                    None => cell_dir.join(format!("target{suffix}")),
+                };
                 // Another run sharing this cache waits here rather than rewriting our workspace.
                 let prepared = DirLock::acquire(&cell_dir).and_then(|lock| {
-                    let ws = cells::write_workspace(&ws_dir, &target_dir, anchor, &ctx.extra_deps, &members, variant)?;
+                    let ws = match user_crate {
+                        Some(krate) => {
+                            krate.copy_for(&ctx.matrix, release, &ws_dir)?;
+                            Workspace {
+                                dir: ws_dir.clone(),
+                                target: target_dir.clone(),
+                            }
+                        }
+                        None => {
+                            cells::write_workspace(&ws_dir, &target_dir, anchor, &ctx.extra_deps, &members, variant)?
+                        }
+                    };
                     Ok((lock, build::build(&ws, &interp.path, &env, &names)?))
                 });
                 let (_lock, cell) = match prepared {
@@ -282,6 +302,7 @@ fn job_key(cell: &KeyBuilder, subject: &Subject, variant: Option<&Variant>) -> S
     cell.clone()
         .text("member", &subject.member.name)
         .file("source", Some(&subject.member.source))
+        .tree("crate", subject.user_crate.as_ref().map(|k| k.dir.as_path()))
         .text("deps", &subject.member.deps.join(","))
         .file("test", subject.test.as_deref())
         .text("timeout", &subject.timeout.as_secs().to_string())

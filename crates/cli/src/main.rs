@@ -5,6 +5,7 @@ mod check;
 mod ci;
 mod explain;
 mod list;
+mod plan;
 mod progress;
 mod python;
 mod report;
@@ -40,6 +41,8 @@ enum Command {
     Bisect(bisect::Args),
     /// Build a user's own crate against each release (in a copy) and explain its failures.
     Scan(scan::Args),
+    /// Propose the stepping stones of an upgrade from observed results.
+    Plan(plan::Args),
     /// List the pattern catalog.
     List(list::Args),
     /// Regenerate every report from a results file, without building anything.
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(cli.matrix, args),
         Command::Bisect(args) => bisect::run(cli.matrix, args),
         Command::Scan(args) => scan::run(cli.matrix, args),
+        Command::Plan(args) => plan::run(cli.matrix, args),
         Command::List(args) => list::run(cli.matrix, args),
         Command::Report(args) => report::report(cli.matrix, args),
         Command::Diff(args) => report::diff(args),

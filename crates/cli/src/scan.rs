@@ -11,7 +11,7 @@ use pyo3_matrix_engine::runner::{self, Plan, Subject};
 use pyo3_matrix_engine::scan::UserCrate;
 use pyo3_matrix_model::{CellResult, RunResults};
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Arguments of `scan`.
@@ -49,20 +49,21 @@ pub struct Scanned {
     pub explained_by: Vec<Explanation>,
 }
 
-/// Scans the crate.
-pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
-    let dir = setup::matrix_dir(matrix)?;
-    let ctx = setup::context(&dir)?;
-    let krate = UserCrate::open(&args.path)?;
-    let releases = setup::releases(&ctx.matrix, args.pyo3.as_deref())?;
-    let python_args = setup::python_args(&ctx.matrix, Some(&args.python))?;
+/// Builds (and with `tests`, tests) the crate in every requested cell.
+pub fn observe(
+    matrix_dir: &Path,
+    crate_dir: &Path,
+    pyo3: Option<&str>,
+    python: &str,
+    tests: bool,
+    timeout: u64,
+) -> Result<(UserCrate, Vec<CellResult>)> {
+    let ctx = setup::context(matrix_dir)?;
+    let krate = UserCrate::open(crate_dir)?;
+    let releases = setup::releases(&ctx.matrix, pyo3)?;
+    let python_args = setup::python_args(&ctx.matrix, Some(python))?;
     let progress = Progress::new(releases.len() * python_args.len(), false);
     let targets = setup::targets(&ctx, &python_args, true, true, &mut |m| progress.line(m))?;
-    let catalog_path = args
-        .catalog
-        .unwrap_or_else(|| dir.parent().unwrap_or(&dir).join("docs/results.json"));
-    let catalog = RunResults::load(&catalog_path).ok();
-    let patterns = setup::patterns(&dir, &[])?;
     let tag = format!("scan-{}", krate.lib_name);
     let subject = Subject {
         member: Member {
@@ -70,8 +71,8 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
             source: krate.dir.join("Cargo.toml"),
             deps: Vec::new(),
         },
-        test: if args.tests { krate.tests.clone() } else { None },
-        timeout: Duration::from_secs(args.timeout),
+        test: if tests { krate.tests.clone() } else { None },
+        timeout: Duration::from_secs(timeout),
         variants: Vec::new(),
         user_crate: Some(krate.clone()),
     };
@@ -87,6 +88,25 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let mut cells = runner::run(&ctx, plan, &|e| progress.event(e));
     progress.finish();
     sort_results(&mut cells);
+    Ok((krate, cells))
+}
+
+/// Scans the crate.
+pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
+    let dir = setup::matrix_dir(matrix)?;
+    let (krate, cells) = observe(
+        &dir,
+        &args.path,
+        args.pyo3.as_deref(),
+        &args.python,
+        args.tests,
+        args.timeout,
+    )?;
+    let catalog_path = args
+        .catalog
+        .unwrap_or_else(|| dir.parent().unwrap_or(&dir).join("docs/results.json"));
+    let catalog = RunResults::load(&catalog_path).ok();
+    let patterns = setup::patterns(&dir, &[])?;
     let scanned: Vec<Scanned> = cells
         .into_iter()
         .map(|cell| {

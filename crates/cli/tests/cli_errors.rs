@@ -15,20 +15,35 @@ fn fails_naming(args: &[&str], needle: &str) {
 fn unknown_and_malformed_versions_are_named() {
     let snippet = fixture("bytes_mod.rs");
     let s = snippet.to_str().unwrap();
-    fails_naming(&["check", s, "--pyo3", "0.99", "--python", "3.12"], "unknown PyO3 version '0.99'");
+    fails_naming(
+        &["check", s, "--pyo3", "0.99", "--python", "3.12"],
+        "unknown PyO3 version '0.99'",
+    );
     fails_naming(&["check", s, "--pyo3", "0.2x", "--python", "3.12"], "'0.2x'");
     fails_naming(&["check", s, "--pyo3", "0.21..", "--python", "3.12"], "'0.21..'");
-    fails_naming(&["run", "--pyo3", "0.40..=0.45", "--out", "/tmp/x.json"], "unknown PyO3 version");
+    fails_naming(
+        &["run", "--pyo3", "0.40..=0.45", "--out", "/tmp/x.json"],
+        "unknown PyO3 version",
+    );
 }
 
 #[test]
 fn missing_interpreters_and_files_are_named() {
     let snippet = fixture("bytes_mod.rs");
     let s = snippet.to_str().unwrap();
-    fails_naming(&["check", s, "--pyo3", "0.23", "--python", "/no/such/python3"], "/no/such/python3");
+    fails_naming(
+        &["check", s, "--pyo3", "0.23", "--python", "/no/such/python3"],
+        "/no/such/python3",
+    );
     fails_naming(&["check", s, "--pyo3", "0.23", "--python", "py3"], "'py3'");
-    fails_naming(&["check", "/no/such/snippet.rs", "--pyo3", "0.23"], "/no/such/snippet.rs");
-    fails_naming(&["check", s, "--test", "/no/such/test.py", "--pyo3", "0.23"], "/no/such/test.py");
+    fails_naming(
+        &["check", "/no/such/snippet.rs", "--pyo3", "0.23"],
+        "/no/such/snippet.rs",
+    );
+    fails_naming(
+        &["check", s, "--test", "/no/such/test.py", "--pyo3", "0.23"],
+        "/no/such/test.py",
+    );
     fails_naming(&["check", s, "--dep", "@1", "--pyo3", "0.23"], "'@1'");
     fails_naming(&["run", "--pattern", "no_such_pattern"], "no_such_pattern");
 }
@@ -46,6 +61,9 @@ fn list_prints_the_catalog_as_json() {
     let list = list.as_array().unwrap();
     assert!(list.len() >= 8, "only {} patterns", list.len());
     for p in list {
-        assert!(p["id"].is_string() && p["category"].is_string() && p.get("claim").is_some(), "{p:#}");
+        assert!(
+            p["id"].is_string() && p["category"].is_string() && p.get("claim").is_some(),
+            "{p:#}"
+        );
     }
 }

@@ -64,7 +64,8 @@ pub struct CellBuild {
 pub fn build(ws: &Workspace, python: &Path, env: &[(String, String)], members: &BTreeSet<String>) -> Result<CellBuild> {
     let started = Instant::now();
     let mut cmd = Command::new("cargo");
-    cmd.args(["build", "--workspace", "--keep-going", "--message-format=json"])
+    crate::child::dies_with_parent(&mut cmd)
+        .args(["build", "--workspace", "--keep-going", "--message-format=json"])
         .current_dir(&ws.dir)
         .env("CARGO_TARGET_DIR", &ws.target)
         .env("CARGO_TERM_COLOR", "never")

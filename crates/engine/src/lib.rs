@@ -15,6 +15,7 @@
 pub mod build;
 pub mod cache;
 pub mod cells;
+pub mod child;
 pub mod classify;
 pub mod dirs;
 pub mod interpreters;

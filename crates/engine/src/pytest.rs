@@ -80,7 +80,8 @@ pub fn run(python: &Path, test_file: &Path, module_dir: &Path, timeout: Duration
     let started = Instant::now();
     let mut child = {
         use std::os::unix::process::CommandExt;
-        Command::new(python)
+        let mut cmd = Command::new(python);
+        crate::child::dies_with_parent(&mut cmd)
             .args([
                 "-m",
                 "pytest",

@@ -14,7 +14,10 @@ pub fn bin() -> Command {
 
 /// The repository root.
 pub fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 /// A file under `tests/fixtures`.
@@ -25,12 +28,19 @@ pub fn fixture(name: &str) -> PathBuf {
 /// Runs `pyo3-matrix check --format json` and returns its cells.
 pub fn check(snippet: &str, test: Option<&str>, extra: &[&str]) -> Vec<serde_json::Value> {
     let mut cmd = bin();
-    cmd.arg("check").arg(fixture(snippet)).args(["--format", "json"]).args(extra);
+    cmd.arg("check")
+        .arg(fixture(snippet))
+        .args(["--format", "json"])
+        .args(extra);
     if let Some(t) = test {
         cmd.arg("--test").arg(fixture(t));
     }
     let out = cmd.output().expect("run pyo3-matrix");
-    assert!(out.status.success(), "check failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "check failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let answer: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     answer["cells"].as_array().expect("cells array").clone()
 }
@@ -46,4 +56,51 @@ pub fn cell<'a>(cells: &'a [serde_json::Value], pyo3: &str, python: &str) -> &'a
 /// stderr as text, trimmed.
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).trim().to_string()
+}
+
+/// A throwaway copy of the matrix whose patterns are the `mini_patterns` fixtures, each
+/// marked with `nonce` so that no cached verdict applies to them. The anchors are the
+/// repository's own (a symlink), so no lockfile is regenerated.
+pub fn mini_matrix(nonce: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let patterns = tmp.path().join("matrix/patterns");
+    std::fs::create_dir_all(&patterns).unwrap();
+    std::fs::copy(repo().join("matrix/matrix.toml"), tmp.path().join("matrix/matrix.toml")).unwrap();
+    std::fs::create_dir_all(tmp.path().join("crates")).unwrap();
+    std::os::unix::fs::symlink(repo().join("crates/cells"), tmp.path().join("crates/cells")).unwrap();
+    for entry in std::fs::read_dir(fixture("mini_patterns")).unwrap() {
+        let from = entry.unwrap().path();
+        let to = patterns.join(from.file_name().unwrap());
+        std::fs::create_dir_all(&to).unwrap();
+        for file in std::fs::read_dir(&from).unwrap() {
+            let file = file.unwrap().path();
+            let mut text = std::fs::read_to_string(&file).unwrap();
+            if file.extension().is_some_and(|e| e == "rs") {
+                text.push_str(&format!("// nonce {nonce}\n"));
+            }
+            std::fs::write(to.join(file.file_name().unwrap()), text).unwrap();
+        }
+    }
+    tmp
+}
+
+/// `pyo3-matrix --matrix <mini>/matrix ARGS…` as a command.
+pub fn mini(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pyo3-matrix"));
+    cmd.arg("--matrix").arg(dir.join("matrix")).args(args);
+    cmd
+}
+
+/// A nonce unique to this test run.
+pub fn nonce(label: &str) -> String {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{label}-{}-{t}", std::process::id())
+}
+
+/// The results file at `path`, as JSON.
+pub fn results(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }

@@ -67,3 +67,35 @@ fn list_prints_the_catalog_as_json() {
         );
     }
 }
+
+#[test]
+fn malformed_matrix_data_and_results_files_are_named() {
+    use common::{mini, mini_matrix, nonce};
+    let dir = mini_matrix(&nonce("malformed"));
+    let one_line = |args: &[&str], needle: &str| {
+        let out = mini(dir.path(), args).output().unwrap();
+        assert!(!out.status.success(), "{args:?} succeeded");
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{args:?}:\n{err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    };
+    let pattern_toml = dir.path().join("matrix/patterns/mini_one/pattern.toml");
+    std::fs::write(&pattern_toml, "title = 3\n").unwrap();
+    one_line(&["list"], "mini_one/pattern.toml");
+    std::fs::remove_dir_all(dir.path().join("matrix/patterns/mini_one")).unwrap();
+
+    let results = dir.path().join("old.json");
+    std::fs::write(&results, r#"{"schema_version": 999, "results": []}"#).unwrap();
+    one_line(&["report", "--results", results.to_str().unwrap(), "--out", "/tmp"], "schema version 999");
+    std::fs::write(
+        &results,
+        r#"{"schema_version": 1, "tool_version": "0", "rustc": "r", "started_unix": 0, "interpreters": [],
+            "results": [{"pattern": "p", "pyo3": "0.23.5", "python": "3.12", "outcome": "exploded"}]}"#,
+    )
+    .unwrap();
+    one_line(&["diff", results.to_str().unwrap(), results.to_str().unwrap()], "exploded");
+
+    let matrix_toml = dir.path().join("matrix/matrix.toml");
+    std::fs::write(&matrix_toml, "python = [\"3.12\"]\n[[release]]\nversion = \"zero\"\n").unwrap();
+    one_line(&["ci", "github"], "matrix.toml");
+}

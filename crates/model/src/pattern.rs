@@ -15,9 +15,17 @@ use std::path::{Path, PathBuf};
 pub struct Claim {
     /// The claim, quoted briefly.
     pub text: String,
-    /// The PyO3 version the claim names, if any.
+    /// The PyO3 version the claim names, if any: where the claimed behaviour starts.
     #[serde(default)]
     pub version: Option<String>,
+    /// The last version the claim covers, if it names one.
+    #[serde(default)]
+    pub until: Option<String>,
+    /// What the claim predicts this pattern's cells show from `version` (to `until`):
+    /// `works`, `breaks`, or one outcome name such as `compile-error`. The report sets it
+    /// beside the observed cells; without it the claim stays undecided.
+    #[serde(default)]
+    pub expect: Option<String>,
 }
 
 /// The same pattern built in a cell with a setting a user reaches for (a feature, a variable).

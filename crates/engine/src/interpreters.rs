@@ -42,15 +42,28 @@ pub fn probe(path: &Path) -> Result<Interpreter> {
         .output()
         .with_context(|| format!("cannot run interpreter {}", path.display()))?;
     if !out.status.success() {
-        bail!("{} is not a working Python: {}", path.display(), String::from_utf8_lossy(&out.stderr).trim());
+        bail!(
+            "{} is not a working Python: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
     }
     let p: Probe = serde_json::from_slice(&out.stdout)
         .with_context(|| format!("{} did not describe itself as a Python would", path.display()))?;
     if p.implementation != "cpython" || p.version.len() != 3 {
-        bail!("{} is {} {:?}, not CPython", path.display(), p.implementation, p.version);
+        bail!(
+            "{} is {} {:?}, not CPython",
+            path.display(),
+            p.implementation,
+            p.version
+        );
     }
     Ok(Interpreter {
-        flavor: Flavor { major: p.version[0], minor: p.version[1], free_threaded: p.gil_disabled },
+        flavor: Flavor {
+            major: p.version[0],
+            minor: p.version[1],
+            free_threaded: p.gil_disabled,
+        },
         path: path.to_path_buf(),
         version: format!("{}.{}.{}", p.version[0], p.version[1], p.version[2]),
         ext_suffix: p.ext_suffix,
@@ -62,7 +75,9 @@ fn candidates_in(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().to_string();
-        let Some(rest) = name.strip_prefix("python3") else { continue };
+        let Some(rest) = name.strip_prefix("python3") else {
+            continue;
+        };
         let rest = rest.strip_suffix('t').unwrap_or(rest);
         if rest.is_empty() || (rest.starts_with('.') && rest[1..].chars().all(|c| c.is_ascii_digit())) {
             out.push(entry.path());
@@ -110,8 +125,18 @@ pub fn discover(dirs: &Dirs) -> Vec<Interpreter> {
 
 /// The interpreter of `flavor` with the highest patch version.
 pub fn find(flavor: Flavor, found: &[Interpreter]) -> Option<Interpreter> {
-    let patch = |i: &Interpreter| i.version.rsplit('.').next().and_then(|p| p.parse::<u32>().ok()).unwrap_or(0);
-    found.iter().filter(|i| i.flavor == flavor).max_by_key(|i| patch(i)).cloned()
+    let patch = |i: &Interpreter| {
+        i.version
+            .rsplit('.')
+            .next()
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
+    found
+        .iter()
+        .filter(|i| i.flavor == flavor)
+        .max_by_key(|i| patch(i))
+        .cloned()
 }
 
 /// A `--python` item: a flavor label or a path to an interpreter.
@@ -146,9 +171,18 @@ mod tests {
 
     #[test]
     fn python_arguments_are_labels_or_paths() {
-        assert_eq!(parse_python_arg("3.13t").unwrap(), PythonArg::Flavor(Flavor::parse("3.13t").unwrap()));
-        assert_eq!(parse_python_arg("/x/python3").unwrap(), PythonArg::Path("/x/python3".into()));
+        assert_eq!(
+            parse_python_arg("3.13t").unwrap(),
+            PythonArg::Flavor(Flavor::parse("3.13t").unwrap())
+        );
+        assert_eq!(
+            parse_python_arg("/x/python3").unwrap(),
+            PythonArg::Path("/x/python3".into())
+        );
         assert!(parse_python_arg("py3").is_err());
-        assert!(probe(Path::new("/no/such/python")).unwrap_err().to_string().contains("/no/such/python"));
+        assert!(probe(Path::new("/no/such/python"))
+            .unwrap_err()
+            .to_string()
+            .contains("/no/such/python"));
     }
 }

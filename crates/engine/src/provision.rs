@@ -24,7 +24,9 @@ pub fn install(
 ) -> Result<Interpreter> {
     let suffix = if flavor.free_threaded { "t" } else { "" };
     let prefix = dirs.pythons().join(format!("{}{suffix}", recipe.version));
-    let exe = prefix.join("bin").join(format!("python{}.{}{suffix}", flavor.major, flavor.minor));
+    let exe = prefix
+        .join("bin")
+        .join(format!("python{}.{}{suffix}", flavor.major, flavor.minor));
     if let Ok(found) = probe(&exe) {
         if found.flavor == flavor {
             return Ok(found);
@@ -39,7 +41,11 @@ pub fn install(
         bail!("{} reports itself as {}, not {flavor}", exe.display(), built.flavor);
     }
     check_modules(&built)?;
-    progress(&format!("installed CPython {} ({flavor}) at {}", built.version, exe.display()));
+    progress(&format!(
+        "installed CPython {} ({flavor}) at {}",
+        built.version,
+        exe.display()
+    ));
     Ok(built)
 }
 
@@ -84,7 +90,10 @@ fn verify(path: &Path, expected: &str) -> Result<()> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let found: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
     if found != expected {
-        bail!("{}: sha256 {found} does not match upstream's {expected}", path.display());
+        bail!(
+            "{}: sha256 {found} does not match upstream's {expected}",
+            path.display()
+        );
     }
     Ok(())
 }
@@ -112,7 +121,10 @@ fn from_python_org(recipe: &PythonRecipe, into: &Path) -> Result<()> {
 fn debian_archive() -> Result<String> {
     let mut texts = Vec::new();
     if let Ok(entries) = std::fs::read_dir("/etc/apt/sources.list.d") {
-        for e in entries.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "sources")) {
+        for e in entries
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "sources"))
+        {
             texts.push(std::fs::read_to_string(e.path()).unwrap_or_default());
         }
     }
@@ -150,7 +162,10 @@ fn from_debian(recipe: &PythonRecipe, downloads: &Path, into: &Path) -> Result<(
     std::fs::create_dir_all(&parts)?;
     std::fs::write(
         parts.join(format!("{suite}-src.sources")),
-        format!("Types: deb-src\nURIs: {}\nSuites: {suite}\nComponents: main\nSigned-By: {keyring}\n", debian_archive()?),
+        format!(
+            "Types: deb-src\nURIs: {}\nSuites: {suite}\nComponents: main\nSigned-By: {keyring}\n",
+            debian_archive()?
+        ),
     )?;
     let apt_get = |args: &[&str], cwd: &Path| -> Result<()> {
         let out = Command::new("apt-get")
@@ -166,14 +181,21 @@ fn from_debian(recipe: &PythonRecipe, downloads: &Path, into: &Path) -> Result<(
             .output()
             .context("cannot run apt-get")?;
         if !out.status.success() {
-            bail!("apt-get {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim());
+            bail!(
+                "apt-get {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
         }
         Ok(())
     };
     apt_get(&["update"], &apt)?;
     let fetched = apt.join("source");
     std::fs::create_dir_all(&fetched)?;
-    apt_get(&["source", "--download-only", &format!("{package}={version}")], &fetched)?;
+    apt_get(
+        &["source", "--download-only", &format!("{package}={version}")],
+        &fetched,
+    )?;
     let orig = std::fs::read_dir(&fetched)?
         .flatten()
         .map(|e| e.path())
@@ -196,16 +218,30 @@ fn build(
     let log_path = downloads.join(format!("build-{}.log", recipe.version));
     let log = std::fs::File::create(&log_path)?;
     let step = |what: &str, cmd: &mut Command| -> Result<()> {
-        let status = cmd.stdout(log.try_clone()?).stderr(log.try_clone()?).status().with_context(|| format!("cannot {what}"))?;
+        let status = cmd
+            .stdout(log.try_clone()?)
+            .stderr(log.try_clone()?)
+            .status()
+            .with_context(|| format!("cannot {what}"))?;
         if !status.success() {
             let text = std::fs::read_to_string(&log_path).unwrap_or_default();
-            let tail: Vec<&str> = text.lines().rev().take(15).collect::<Vec<_>>().into_iter().rev().collect();
+            let tail: Vec<&str> = text
+                .lines()
+                .rev()
+                .take(15)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
             bail!("{what} failed (log: {}):\n{}", log_path.display(), tail.join("\n"));
         }
         Ok(())
     };
     progress("extracting the source tarball");
-    step("extract", Command::new("tar").arg("-xf").arg(tarball).arg("-C").arg(work.path()))?;
+    step(
+        "extract",
+        Command::new("tar").arg("-xf").arg(tarball).arg("-C").arg(work.path()),
+    )?;
     let src = work.path().join(format!("Python-{}", recipe.version));
     if prefix.exists() {
         std::fs::remove_dir_all(prefix)?;
@@ -229,7 +265,9 @@ fn build(
 
 /// pip needs ssl and zlib to install the test packages.
 fn check_modules(interp: &Interpreter) -> Result<()> {
-    let out = Command::new(&interp.path).args(["-c", "import ssl, zlib, ctypes"]).output()?;
+    let out = Command::new(&interp.path)
+        .args(["-c", "import ssl, zlib, ctypes"])
+        .output()?;
     if !out.status.success() {
         bail!(
             "{} lacks a module pip needs ({}); install Debian's libssl-dev, zlib1g-dev and libffi-dev and retry",

@@ -32,12 +32,27 @@ pub fn test_python(
     let _lock = DirLock::acquire(&dir)?;
     let have = std::fs::read_to_string(dir.join(MARKER)).unwrap_or_default();
     if !python.is_file() {
-        progress(&format!("creating a test environment for Python {} in {}", interp.flavor, dir.display()));
-        run(Command::new(&interp.path).args(["-m", "venv"]).arg(&dir), "create the virtual environment")?;
+        progress(&format!(
+            "creating a test environment for Python {} in {}",
+            interp.flavor,
+            dir.display()
+        ));
+        run(
+            Command::new(&interp.path).args(["-m", "venv"]).arg(&dir),
+            "create the virtual environment",
+        )?;
     }
-    let wanted: Vec<&str> = packages.iter().copied().filter(|p| !have.lines().any(|l| l == *p)).collect();
+    let wanted: Vec<&str> = packages
+        .iter()
+        .copied()
+        .filter(|p| !have.lines().any(|l| l == *p))
+        .collect();
     if !wanted.is_empty() {
-        progress(&format!("installing {} for Python {}", wanted.join(", "), interp.flavor));
+        progress(&format!(
+            "installing {} for Python {}",
+            wanted.join(", "),
+            interp.flavor
+        ));
         run(
             Command::new(&python)
                 .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])

@@ -4,8 +4,8 @@
 //! releases from `version` to `until` (all releases when it names none). Only informative
 //! cells count (not unsupported, skipped, blocked or error). If every such cell in range
 //! matches, the claim is *confirmed*; if none does, *refuted*; otherwise *partly*. A
-//! confirmed claim whose prediction already held before its `version` is only *partly*
-//! right: its version is wrong. Without `expect`, or without evidence, it is *undecided*.
+//! confirmed claim whose prediction already held at the release just before its `version`
+//! is only *partly* right: its version is wrong. Without `expect`, or without evidence, it is *undecided*.
 
 use crate::grid::{informative, Grid};
 use pyo3_matrix_model::{CellResult, Claim, Outcome, Pattern};
@@ -64,6 +64,12 @@ pub fn predicted(expect: &str, outcome: Outcome) -> bool {
     }
 }
 
+/// Whether the prediction already held at the last release before the claim's version.
+fn already_held(before: &[&CellResult], expect: &str) -> bool {
+    let Some(last) = before.iter().filter_map(|c| minor(&c.pyo3)).max() else { return false };
+    before.iter().filter(|c| minor(&c.pyo3) == Some(last)).all(|c| predicted(expect, c.outcome))
+}
+
 /// Checks `claim` (made about `pattern`) against the grid.
 pub fn check<'a>(grid: &Grid<'a>, pattern: &Pattern, claim: &Claim) -> ClaimCheck<'a> {
     let undecided = |reason: &str| ClaimCheck {
@@ -100,7 +106,7 @@ pub fn check<'a>(grid: &Grid<'a>, pattern: &Pattern, claim: &Claim) -> ClaimChec
     }
     let (verdict, reason) = match (matching.len(), contrary.len()) {
         (0, 0) => return undecided("no informative cell in the claim's range"),
-        (_, 0) if !before.is_empty() && before.iter().all(|c| predicted(expect, c.outcome)) => (
+        (_, 0) if already_held(&before, expect) => (
             Verdict::Partly,
             format!(
                 "'{expect}' holds in range, but already before {}",

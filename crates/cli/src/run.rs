@@ -204,7 +204,8 @@ fn summarize(results: &RunResults, out: &Path, written: &[PathBuf]) {
     let summary: Vec<String> = counts.iter().map(|(o, n)| format!("{n} {o}")).collect();
     eprintln!("{} results: {}", results.results.len(), summary.join(", "));
     eprintln!("wrote {}", out.display());
-    for path in written {
-        eprintln!("wrote {}", path.display());
+    if let Some(first) = written.first() {
+        let dir = first.parent().unwrap_or(Path::new("."));
+        eprintln!("wrote {} reports under {}", written.len(), dir.display());
     }
 }

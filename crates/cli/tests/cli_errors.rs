@@ -86,14 +86,20 @@ fn malformed_matrix_data_and_results_files_are_named() {
 
     let results = dir.path().join("old.json");
     std::fs::write(&results, r#"{"schema_version": 999, "results": []}"#).unwrap();
-    one_line(&["report", "--results", results.to_str().unwrap(), "--out", "/tmp"], "schema version 999");
+    one_line(
+        &["report", "--results", results.to_str().unwrap(), "--out", "/tmp"],
+        "schema version 999",
+    );
     std::fs::write(
         &results,
         r#"{"schema_version": 1, "tool_version": "0", "rustc": "r", "started_unix": 0, "interpreters": [],
             "results": [{"pattern": "p", "pyo3": "0.23.5", "python": "3.12", "outcome": "exploded"}]}"#,
     )
     .unwrap();
-    one_line(&["diff", results.to_str().unwrap(), results.to_str().unwrap()], "exploded");
+    one_line(
+        &["diff", results.to_str().unwrap(), results.to_str().unwrap()],
+        "exploded",
+    );
 
     let matrix_toml = dir.path().join("matrix/matrix.toml");
     std::fs::write(&matrix_toml, "python = [\"3.12\"]\n[[release]]\nversion = \"zero\"\n").unwrap();

@@ -169,7 +169,7 @@ pub fn run(ctx: &Context, plan: Plan, on: &(dyn Fn(Event) + Sync)) -> Vec<CellRe
             let everything = || {
                 subjects.iter().flat_map(|s| {
                     std::iter::once(None)
-                        .chain(s.variants.iter().map(Some))
+                        .chain(s.variants.iter().filter(|v| v.applies_to(release)).map(Some))
                         .map(move |v| (s, v))
                 })
             };

@@ -35,7 +35,13 @@ impl Flavor {
 
 impl fmt::Display for Flavor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}{}", self.major, self.minor, if self.free_threaded { "t" } else { "" })
+        write!(
+            f,
+            "{}.{}{}",
+            self.major,
+            self.minor,
+            if self.free_threaded { "t" } else { "" }
+        )
     }
 }
 

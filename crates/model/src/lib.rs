@@ -19,5 +19,5 @@ pub use matrix::{CompanionSpec, MatrixDef, PythonRecipe, ReleaseDef};
 pub use outcome::Outcome;
 pub use pattern::{Claim, Pattern, PatternMeta, Variant};
 pub use release::{Release, ReleaseSelector};
-pub use shard::Shard;
 pub use results::{CellResult, Diagnostic, InterpreterInfo, RunResults, TestFailure, Timings, SCHEMA_VERSION};
+pub use shard::Shard;

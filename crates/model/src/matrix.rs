@@ -65,8 +65,14 @@ pub struct MatrixDef {
 impl MatrixDef {
     /// Reads and checks `matrix.toml`.
     pub fn load(path: &Path) -> Result<Self, ModelError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ModelError::Read { path: path.to_path_buf(), source })?;
-        Self::parse(&text).map_err(|message| ModelError::Malformed { path: path.to_path_buf(), message })
+        let text = std::fs::read_to_string(path).map_err(|source| ModelError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(&text).map_err(|message| ModelError::Malformed {
+            path: path.to_path_buf(),
+            message,
+        })
     }
 
     /// Parses `matrix.toml` text; the error is a one-line reason.
@@ -78,7 +84,10 @@ impl MatrixDef {
         let mut seen = std::collections::BTreeSet::new();
         for r in &def.releases {
             if !seen.insert(r.version.minor()) {
-                return Err(format!("two releases of minor {} (list only the latest patch)", r.version.minor_label()));
+                return Err(format!(
+                    "two releases of minor {} (list only the latest patch)",
+                    r.version.minor_label()
+                ));
             }
         }
         Ok(def)

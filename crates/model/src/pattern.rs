@@ -40,6 +40,22 @@ pub struct Variant {
     /// Extra environment variables for the build, e.g. `UNSAFE_PYO3_BUILD_FREE_THREADED=1`.
     #[serde(default)]
     pub env: BTreeMap<String, String>,
+    /// The releases the setting exists for, as for `--pyo3` (e.g. `0.21..=0.22` for the
+    /// `gil-refs` feature); all releases when absent.
+    #[serde(default)]
+    pub pyo3: Option<String>,
+}
+
+impl Variant {
+    /// Whether the variant applies to `release` (an unparsable range applies nowhere).
+    pub fn applies_to(&self, release: &crate::Release) -> bool {
+        let Some(range) = &self.pyo3 else { return true };
+        range
+            .parse::<crate::ReleaseSelector>()
+            .ok()
+            .and_then(|sel| sel.resolve(std::slice::from_ref(release)).ok())
+            .is_some_and(|found| found.contains(release))
+    }
 }
 
 /// The contents of `pattern.toml`.
@@ -101,17 +117,24 @@ impl Pattern {
     /// Loads one pattern folder.
     pub fn load(dir: &Path) -> Result<Self, ModelError> {
         let id = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        let malformed = |message: String| ModelError::Malformed { path: dir.to_path_buf(), message };
+        let malformed = |message: String| ModelError::Malformed {
+            path: dir.to_path_buf(),
+            message,
+        };
         if !Self::valid_id(&id) {
             return Err(malformed(format!(
                 "pattern folder name '{id}' must be lowercase letters, digits and '_' (it is the module name)"
             )));
         }
         let meta_path = dir.join("pattern.toml");
-        let text = std::fs::read_to_string(&meta_path)
-            .map_err(|source| ModelError::Read { path: meta_path.clone(), source })?;
-        let meta: PatternMeta = toml::from_str(&text)
-            .map_err(|e| ModelError::Malformed { path: meta_path.clone(), message: e.message().to_string() })?;
+        let text = std::fs::read_to_string(&meta_path).map_err(|source| ModelError::Read {
+            path: meta_path.clone(),
+            source,
+        })?;
+        let meta: PatternMeta = toml::from_str(&text).map_err(|e| ModelError::Malformed {
+            path: meta_path.clone(),
+            message: e.message().to_string(),
+        })?;
         let source = dir.join("lib.rs");
         if !source.is_file() {
             return Err(malformed("missing lib.rs".into()));
@@ -120,15 +143,28 @@ impl Pattern {
         if !test.is_file() {
             return Err(malformed(format!("missing test_{id}.py")));
         }
-        Ok(Pattern { id, meta, source, test: Some(test) })
+        Ok(Pattern {
+            id,
+            meta,
+            source,
+            test: Some(test),
+        })
     }
 
     /// Loads every pattern under `dir`, sorted by id.
     pub fn load_all(dir: &Path) -> Result<Vec<Self>, ModelError> {
-        let entries = std::fs::read_dir(dir).map_err(|source| ModelError::Read { path: dir.to_path_buf(), source })?;
+        let entries = std::fs::read_dir(dir).map_err(|source| ModelError::Read {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         let mut out = Vec::new();
         for entry in entries {
-            let path = entry.map_err(|source| ModelError::Read { path: dir.to_path_buf(), source })?.path();
+            let path = entry
+                .map_err(|source| ModelError::Read {
+                    path: dir.to_path_buf(),
+                    source,
+                })?
+                .path();
             if path.is_dir() {
                 out.push(Pattern::load(&path)?);
             }

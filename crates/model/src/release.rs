@@ -132,9 +132,11 @@ impl ReleaseSelector {
         for item in &self.items {
             match item {
                 Item::Minor(a, b) => {
-                    let hit = known.iter().filter(|r| r.minor() == (*a, *b)).max().ok_or_else(|| {
-                        ModelError::UnknownRelease(format!("{a}.{b}"), known_list())
-                    })?;
+                    let hit = known
+                        .iter()
+                        .filter(|r| r.minor() == (*a, *b))
+                        .max()
+                        .ok_or_else(|| ModelError::UnknownRelease(format!("{a}.{b}"), known_list()))?;
                     out.push(hit.clone());
                 }
                 Item::Exact(v) => out.push(Release(v.clone())),
@@ -189,7 +191,11 @@ mod tests {
             let err = bad.parse::<ReleaseSelector>().unwrap_err();
             assert!(matches!(err, ModelError::BadRelease(_)), "{bad}: {err}");
         }
-        let err = "0.99".parse::<ReleaseSelector>().unwrap().resolve(&known()).unwrap_err();
+        let err = "0.99"
+            .parse::<ReleaseSelector>()
+            .unwrap()
+            .resolve(&known())
+            .unwrap_err();
         assert!(err.to_string().contains("0.99"));
     }
 }

@@ -121,13 +121,25 @@ pub struct RunResults {
 impl RunResults {
     /// Reads a results file, refusing other schema versions.
     pub fn load(path: &Path) -> Result<Self, ModelError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ModelError::Read { path: path.to_path_buf(), source })?;
-        let probe: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| ModelError::Malformed { path: path.to_path_buf(), message: e.to_string() })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ModelError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let probe: serde_json::Value = serde_json::from_str(&text).map_err(|e| ModelError::Malformed {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
         let found = probe.get("schema_version").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
         if found != SCHEMA_VERSION {
-            return Err(ModelError::Schema { path: path.to_path_buf(), found, expected: SCHEMA_VERSION });
+            return Err(ModelError::Schema {
+                path: path.to_path_buf(),
+                found,
+                expected: SCHEMA_VERSION,
+            });
         }
-        serde_json::from_value(probe).map_err(|e| ModelError::Malformed { path: path.to_path_buf(), message: e.to_string() })
+        serde_json::from_value(probe).map_err(|e| ModelError::Malformed {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
     }
 }

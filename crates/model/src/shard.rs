@@ -25,7 +25,10 @@ impl std::str::FromStr for Shard {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let bad = || ModelError::BadShard(text.to_string());
         let (i, n) = text.split_once('/').ok_or_else(bad)?;
-        let (index, count) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        let (index, count) = (
+            i.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
         if count == 0 || index == 0 || index > count {
             return Err(bad());
         }

@@ -5,7 +5,10 @@ use proptest::prelude::*;
 use pyo3_matrix_model::{Flavor, MatrixDef, Release, ReleaseSelector, RunResults, Shard};
 
 fn known() -> Vec<Release> {
-    ["0.19.2", "0.20.3", "0.21.2", "0.22.6", "0.23.5"].iter().map(|v| Release::parse(v).unwrap()).collect()
+    ["0.19.2", "0.20.3", "0.21.2", "0.22.6", "0.23.5"]
+        .iter()
+        .map(|v| Release::parse(v).unwrap())
+        .collect()
 }
 
 proptest! {

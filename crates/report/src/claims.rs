@@ -66,8 +66,13 @@ pub fn predicted(expect: &str, outcome: Outcome) -> bool {
 
 /// Whether the prediction already held at the last release before the claim's version.
 fn already_held(before: &[&CellResult], expect: &str) -> bool {
-    let Some(last) = before.iter().filter_map(|c| minor(&c.pyo3)).max() else { return false };
-    before.iter().filter(|c| minor(&c.pyo3) == Some(last)).all(|c| predicted(expect, c.outcome))
+    let Some(last) = before.iter().filter_map(|c| minor(&c.pyo3)).max() else {
+        return false;
+    };
+    before
+        .iter()
+        .filter(|c| minor(&c.pyo3) == Some(last))
+        .all(|c| predicted(expect, c.outcome))
 }
 
 /// Checks `claim` (made about `pattern`) against the grid.

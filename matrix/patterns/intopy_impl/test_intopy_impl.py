@@ -1,0 +1,5 @@
+import intopy_impl as m
+
+
+def test_converts():
+    assert m.seven() == 7

@@ -1,0 +1,6 @@
+import pyobject_alias as m
+
+
+def test_identity():
+    x = object()
+    assert m.ident(x) is x

@@ -1,0 +1,5 @@
+import python_attach as m
+
+
+def test_attaches():
+    assert m.none_is_none() is True

@@ -6,6 +6,7 @@ mod ci;
 mod explain;
 mod list;
 mod plan;
+mod prepare;
 mod progress;
 mod python;
 mod report;
@@ -54,6 +55,9 @@ enum Command {
     /// Generate CI configuration for a sharded matrix.
     #[command(subcommand)]
     Ci(ci::Command),
+    /// Write one cell's workspace for the nox and tox front doors (JSON on stdout).
+    #[command(hide = true)]
+    Prepare(prepare::Args),
     /// Find and provision interpreters.
     #[command(subcommand)]
     Python(python::Command),
@@ -72,6 +76,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => report::diff(args),
         Command::Merge(args) => report::merge(cli.matrix, args),
         Command::Ci(cmd) => ci::run(cli.matrix, cmd),
+        Command::Prepare(args) => prepare::run(cli.matrix, args),
         Command::Python(cmd) => python::run(cli.matrix, cmd),
     };
     match outcome {

@@ -113,12 +113,17 @@ pub fn targets(
                 continue;
             }
         };
-        let python = venv::test_python(&interp, &ctx.dirs, TEST_PACKAGES, note)
-            .with_context(|| format!("cannot prepare a test environment for {}", interp.path.display()))?;
-        out.push(Target {
-            flavor,
-            found: Ok((interp, python)),
-        });
+        let found = venv::test_python(&interp, &ctx.dirs, TEST_PACKAGES, note)
+            .map(|python| (interp.clone(), python))
+            .map_err(|e| format!("cannot prepare a test environment for {}: {e:#}", interp.path.display()));
+        match found {
+            Err(why) if strict => bail!("{why}"),
+            Err(why) => {
+                note(&format!("warning: {why}; its cells are marked skipped"));
+                out.push(Target { flavor, found: Err(why) });
+            }
+            found => out.push(Target { flavor, found }),
+        }
     }
     Ok(out)
 }

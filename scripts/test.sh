@@ -5,11 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The HTML report is tested in a real headless browser.
-if ! command -v chromium >/dev/null 2>&1; then
-    echo "installing Debian's chromium for the report's browser test" >&2
+# The HTML report is tested in a real headless browser (Debian's chromium and chromedriver).
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+    echo "installing Debian's chromium and chromium-driver for the report's browser test" >&2
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
 cargo fmt --all --check

@@ -10,9 +10,9 @@ pub fn symbol(outcome: Outcome) -> &'static str {
         Outcome::CompileError => "✗",
         Outcome::Unsupported => "⊘",
         Outcome::TestFail => "✗T",
-        Outcome::Crash => "💥",
-        Outcome::Hang => "⏱",
-        Outcome::Blocked => "⛓",
+        Outcome::Crash => "☠",
+        Outcome::Hang => "⌛",
+        Outcome::Blocked => "⊗",
         Outcome::Skipped => "–",
         Outcome::Error => "?",
     }

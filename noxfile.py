@@ -3,7 +3,8 @@
     nox -l                                                         # every cell
     nox -s "cell(pyo3='0.23', python='3.13t')"                     # one cell
     nox -s "cell(pyo3='0.23', python='3.12')" -- --pattern ID      # some of its patterns
-    nox -k "python='3.13t'"                                        # a column
+    nox -t python-3.13t                                            # a column
+    nox -t pyo3-0.23                                               # a row
 
 Each session gets its own virtual environment from the cell's interpreter, installs maturin,
 pytest and numpy, builds every pattern with `maturin develop` from the workspace
@@ -24,27 +25,29 @@ from pathlib import Path
 import nox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "python"))
-import pyo3_matrix_front as front  # noqa: E402
+import pyo3_matrix_front as front
 
-nox.needs_version = ">=2024.10.9"  # free-threaded interpreters such as "3.13t"
-nox.options.sessions = []  # a bare `nox` lists the cells rather than running all of them
+nox.needs_version = ">=2025.10.14"  # "3.13t" interpreters, tags on parameters, download_python
 nox.options.download_python = "never"  # the matrix's interpreters, not standalone builds
 os.environ["PATH"] = front.path_with_interpreters()
 
 
 @nox.session
-@nox.parametrize(["pyo3", "python"], front.cells())
+@nox.parametrize(
+    ["pyo3", "python"],
+    [nox.param(pyo3, python, tags=[f"pyo3-{pyo3}", f"python-{python}"]) for pyo3, python in front.cells()],
+)
 def cell(session: nox.Session, pyo3: str) -> None:
     """One matrix cell: every pattern built with maturin, then its pytest file."""
     session.install(*front.PIP_OPTIONS, *front.PACKAGES)
     flavor = session.python
-    location = Path(session.virtualenv.location)
+    location = Path(session.virtualenv.location).resolve()
     outcomes = front.run_cell(
         pyo3,
         flavor,
         str(location / "bin" / "python"),
-        list(session.posargs),
-        workdir=Path(session.create_tmp()),
+        front.parse_posargs(list(session.posargs)),
+        workdir=Path(session.create_tmp()).resolve(),
         target_dir=location.parent / "_targets" / f"pyo3-{pyo3}-py{flavor}",
         run=_runner(session),
         log=session.log,

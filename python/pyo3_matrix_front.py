@@ -22,8 +22,8 @@ import re
 import subprocess
 import sys
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 MATRIX_DIR = ROOT / "matrix"
@@ -125,17 +125,22 @@ def prepare(pyo3: str, python: str, patterns: list[str], workspace: Path, log=pr
     for p in patterns:
         cmd += ["--pattern", p]
     log(" ".join(cmd))
-    out = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    out = subprocess.run(cmd, check=False, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     if out.returncode != 0:
         raise SystemExit(f"pyo3-matrix prepare failed (exit code {out.returncode})")
     return json.loads(out.stdout)
 
 
+def add_pattern_args(parser: argparse.ArgumentParser) -> None:
+    """The patterns a cell may be restricted to: `--pattern ID` (repeatable) or bare ids."""
+    parser.add_argument("--pattern", action="append", default=[], metavar="ID", help="only this pattern")
+    parser.add_argument("ids", nargs="*", metavar="ID", help="only these patterns")
+
+
 def parse_posargs(posargs: list[str]) -> list[str]:
-    """The patterns named after `--`: `--pattern ID` (repeatable) or bare ids."""
-    parser = argparse.ArgumentParser(prog="-- ", add_help=False)
-    parser.add_argument("--pattern", action="append", default=[])
-    parser.add_argument("ids", nargs="*")
+    """The patterns named after `--` on the nox or tox command line."""
+    parser = argparse.ArgumentParser(prog="-- ")
+    add_pattern_args(parser)
     known = parser.parse_args(posargs)
     return known.pattern + known.ids
 
@@ -144,17 +149,18 @@ def run_cell(
     pyo3: str,
     flavor: str,
     python: str,
-    posargs: list[str],
+    patterns: list[str],
     workdir: Path,
     target_dir: Path,
     run: Runner,
     log: Callable[[str], None] = print,
 ) -> dict[str, str]:
     """Runs one cell in the environment whose interpreter is `python`: prepares the workspace,
-    then for each pattern `maturin develop` and its pytest file. Returns each pattern's
-    outcome: pass, build failed, tests failed, blocked (no companion release) or no tests."""
+    then for each pattern (all when `patterns` is empty) `maturin develop` and its pytest file.
+    Returns each pattern's outcome: pass, build failed, tests failed, blocked (no companion
+    release for this PyO3) or built (no tests)."""
     workdir.mkdir(parents=True, exist_ok=True)
-    cell = prepare(pyo3, python, parse_posargs(posargs), workdir / "workspace", log)
+    cell = prepare(pyo3, python, patterns, workdir / "workspace", log)
     if cell["python"]["flavor"] != flavor:
         raise SystemExit(
             f"the environment's interpreter {python} is Python {cell['python']['flavor']}, "
@@ -197,7 +203,7 @@ def subprocess_runner(cmd: list[str], env: dict[str, str]) -> bool:
     print("+ " + " ".join(cmd), flush=True)
     bindir = Path(sys.executable).parent
     exe = bindir / cmd[0] if (bindir / cmd[0]).exists() else cmd[0]
-    return subprocess.run([str(exe), *cmd[1:]], env={**os.environ, **env}).returncode == 0
+    return subprocess.run([str(exe), *cmd[1:]], check=False, env={**os.environ, **env}).returncode == 0
 
 
 def main() -> None:
@@ -207,16 +213,21 @@ def main() -> None:
     tox.add_argument("env", help="the tox environment name, e.g. py313t-pyo3_23")
     tox.add_argument("--workdir", type=Path, required=True)
     tox.add_argument("--target-dir", type=Path, required=True)
+    add_pattern_args(tox)
     sub.add_parser("envs", help="print the tox environment names of every cell")
     sub.add_parser("path", help="print PATH with the interpreters pyo3-matrix knows appended")
-    args, rest = parser.parse_known_args()
+    args = parser.parse_args()
     if args.command == "envs":
         print("\n".join(tox_env(r, f) for r, f in cells()))
     elif args.command == "path":
         print(path_with_interpreters())
     else:
         pyo3, flavor = parse_tox_env(args.env)
-        outcomes = run_cell(pyo3, flavor, sys.executable, rest, args.workdir, args.target_dir, subprocess_runner)
+        install = [sys.executable, "-m", "pip", "install", "-q", *PIP_OPTIONS, *PACKAGES]
+        if not subprocess_runner(install, {}):
+            raise SystemExit("cannot install the cell's packages")
+        patterns = args.pattern + args.ids
+        outcomes = run_cell(pyo3, flavor, sys.executable, patterns, args.workdir, args.target_dir, subprocess_runner)
         sys.exit(1 if failures(outcomes) else 0)
 
 

@@ -89,10 +89,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         None,
     )
     .with_context(|| format!("cannot write the workspace {}", ws_dir.display()))?;
-    let listed: Vec<serde_json::Value> = subjects
-        .iter()
-        .map(|s| describe(s, missing(s), &ws.dir))
-        .collect();
+    let listed: Vec<serde_json::Value> = subjects.iter().map(|s| describe(s, missing(s), &ws.dir)).collect();
     let answer = json!({
         "pyo3": release.to_string(),
         "python": {
@@ -127,9 +124,7 @@ fn interpreter(ctx: &runner::Context, text: &str) -> Result<Interpreter> {
 /// One pattern's entry in the answer.
 fn describe(subject: &Subject, missing: Option<String>, ws: &Path) -> serde_json::Value {
     let id = &subject.member.name;
-    let manifest = missing
-        .is_none()
-        .then(|| ws.join("m").join(id).join("Cargo.toml"));
+    let manifest = missing.is_none().then(|| ws.join("m").join(id).join("Cargo.toml"));
     json!({
         "id": id,
         "manifest": manifest,

@@ -48,7 +48,9 @@ fn write_atomically(path: &Path, text: &str) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
     std::fs::write(tmp.path(), text)?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    // Reports are for everyone to read (a temporary file starts private).
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))?;
+    tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }

@@ -1,0 +1,5 @@
+import non_send_field as m
+
+
+def test_get():
+    assert m.Shared(4).get() == 4

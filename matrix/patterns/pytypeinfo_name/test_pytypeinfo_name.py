@@ -1,0 +1,5 @@
+import pytypeinfo_name as m
+
+
+def test_name():
+    assert m.list_name() == "list"

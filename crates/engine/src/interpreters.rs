@@ -1,18 +1,21 @@
 //! Interpreters: found on PATH, in pyenv, in the cache or at explicit paths, and described
-//! by asking each one — never by its file name.
+//! by asking each one — never by its file name (a `python3` may well be free-threaded, and a
+//! `python3.13t` could be anything).
 
 use crate::Dirs;
-use anyhow::{bail, Context as _, Result};
+use anyhow::{anyhow, bail, Context as _, Result};
 use pyo3_matrix_model::Flavor;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// A CPython interpreter as it describes itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Interpreter {
     /// Minor version and whether the build is free-threaded (`Py_GIL_DISABLED`).
     pub flavor: Flavor,
-    /// The executable.
+    /// The executable, absolute (as the interpreter reports it in `sys.executable`).
     pub path: PathBuf,
     /// Full version, e.g. `3.13.5`.
     pub version: String,
@@ -20,11 +23,16 @@ pub struct Interpreter {
     pub ext_suffix: String,
 }
 
-/// What the probe script prints.
+/// What the probe script prints: one JSON object. Kept compatible with Python 3.6+ so that
+/// old interpreters on PATH are described (and then simply not chosen) rather than failing.
 const PROBE: &str = "import json, sys, sysconfig; print(json.dumps({\
 'impl': sys.implementation.name, 'version': list(sys.version_info[:3]), \
 'gil_disabled': bool(sysconfig.get_config_var('Py_GIL_DISABLED')), \
-'ext_suffix': sysconfig.get_config_var('EXT_SUFFIX')}))";
+'ext_suffix': sysconfig.get_config_var('EXT_SUFFIX'), 'executable': sys.executable}))";
+
+/// A healthy interpreter answers in well under a second; this only guards against one that
+/// hangs (a wrapper waiting on something), so that discovery cannot stall.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(15);
 
 #[derive(serde::Deserialize)]
 struct Probe {
@@ -32,24 +40,32 @@ struct Probe {
     implementation: String,
     version: Vec<u32>,
     gil_disabled: bool,
-    ext_suffix: String,
+    ext_suffix: Option<String>,
+    executable: Option<String>,
 }
 
-/// Asks the interpreter at `path` what it is.
+/// Asks the interpreter at `path` what it is. The error names `path` and says why it is not
+/// a working CPython.
 pub fn probe(path: &Path) -> Result<Interpreter> {
-    let out = Command::new(path)
-        .args(["-I", "-c", PROBE])
-        .output()
-        .with_context(|| format!("cannot run interpreter {}", path.display()))?;
-    if !out.status.success() {
-        bail!(
-            "{} is not a working Python: {}",
-            path.display(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
+    // -I: ignore PYTHONPATH/PYTHONHOME and user site-packages, which could break or disguise it.
+    let mut cmd = Command::new(path);
+    cmd.args(["-I", "-c", PROBE]);
+    let (ok, stdout, stderr) = output_within(&mut cmd, PROBE_TIMEOUT)
+        .with_context(|| format!("{} is not a working Python: cannot run it", path.display()))?;
+    if !ok {
+        let why = stderr
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("no output");
+        bail!("{} is not a working Python: {}", path.display(), why.trim());
     }
-    let p: Probe = serde_json::from_slice(&out.stdout)
-        .with_context(|| format!("{} did not describe itself as a Python would", path.display()))?;
+    let p: Probe = serde_json::from_str(stdout.trim()).map_err(|_| {
+        anyhow!(
+            "{} is not a working Python: it did not answer the probe",
+            path.display()
+        )
+    })?;
     if p.implementation != "cpython" || p.version.len() != 3 {
         bail!(
             "{} is {} {:?}, not CPython",
@@ -58,64 +74,159 @@ pub fn probe(path: &Path) -> Result<Interpreter> {
             p.version
         );
     }
+    let ext_suffix = p
+        .ext_suffix
+        .ok_or_else(|| anyhow!("{} has no sysconfig EXT_SUFFIX", path.display()))?;
+    // sys.executable is absolute even when `path` was relative; fall back to `path` when an
+    // embedding wrapper leaves it empty.
+    let path = match p.executable.map(PathBuf::from) {
+        Some(exe) if exe.is_absolute() && exe.is_file() => exe,
+        _ => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+    };
     Ok(Interpreter {
         flavor: Flavor {
             major: p.version[0],
             minor: p.version[1],
             free_threaded: p.gil_disabled,
         },
-        path: path.to_path_buf(),
+        path,
         version: format!("{}.{}.{}", p.version[0], p.version[1], p.version[2]),
-        ext_suffix: p.ext_suffix,
+        ext_suffix,
     })
 }
 
-/// Executables worth probing: `python3`, `python3.N` and `python3.Nt` in `dir`.
-fn candidates_in(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().to_string();
-        let Some(rest) = name.strip_prefix("python3") else {
-            continue;
-        };
-        let rest = rest.strip_suffix('t').unwrap_or(rest);
-        if rest.is_empty() || (rest.starts_with('.') && rest[1..].chars().all(|c| c.is_ascii_digit())) {
-            out.push(entry.path());
+/// Runs `cmd` with no stdin and captured output; gives up (killing it) after `limit`.
+/// Returns (success, stdout, stderr).
+fn output_within(cmd: &mut Command, limit: Duration) -> std::io::Result<(bool, String, String)> {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    // Read both pipes on threads so a chatty child never blocks on a full pipe while we poll.
+    let mut out = child.stdout.take().expect("piped");
+    let mut err = child.stderr.take().expect("piped");
+    let out_thread = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = out.read_to_string(&mut s);
+        s
+    });
+    let err_thread = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break Some(status);
         }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let stdout = out_thread.join().unwrap_or_default();
+    let stderr = err_thread.join().unwrap_or_default();
+    match status {
+        Some(s) => Ok((s.success(), stdout, stderr)),
+        None => Err(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!("no answer within {} s", limit.as_secs()),
+        )),
     }
 }
 
-/// The pyenv root: `$PYENV_ROOT`, else `~/.pyenv`.
-fn pyenv_root() -> Option<PathBuf> {
-    std::env::var_os("PYENV_ROOT")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pyenv")))
+/// Whether `name` is `python3`, `python3.N` or `python3.Nt` (not `-config`, `-gdb.py`, …).
+fn is_interpreter_name(name: &str, allow_bare: bool) -> bool {
+    let Some(rest) = name.strip_prefix("python3") else {
+        return false;
+    };
+    if rest.is_empty() {
+        return allow_bare;
+    }
+    let rest = rest.strip_suffix('t').unwrap_or(rest);
+    rest.strip_prefix('.')
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
 }
 
-/// Every interpreter found: provisioned ones first, then pyenv's versions, then PATH
-/// (pyenv's shims are skipped: they may fail when the version is not selected).
+/// Interpreter executables in `dir`, the most specific name first (`python3.13t`, then
+/// `python3.13`, then `python3`), so that when several names are the same file the kept one
+/// says what it is — and matches what [`crate::provision::install`] returns.
+fn candidates_in(dir: &Path, allow_bare: bool, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut found: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| is_interpreter_name(&e.file_name().to_string_lossy(), allow_bare))
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    found.sort_by(|a, b| {
+        let len = |p: &PathBuf| p.as_os_str().len();
+        len(b).cmp(&len(a)).then_with(|| a.cmp(b))
+    });
+    out.extend(found);
+}
+
+/// The pyenv root: `$PYENV_ROOT`, else what `pyenv root` prints, else `~/.pyenv`.
+fn pyenv_root() -> Option<PathBuf> {
+    if let Some(root) = std::env::var_os("PYENV_ROOT").filter(|r| !r.is_empty()) {
+        return Some(PathBuf::from(root));
+    }
+    let asked = Command::new("pyenv")
+        .arg("root")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
+        .filter(|p| p.is_dir());
+    asked.or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pyenv")))
+}
+
+/// The identity of a file: two names (symlinks or hard links) of one executable are one
+/// interpreter. Falls back to the canonical path where metadata is unavailable.
+fn identity(path: &Path) -> (u64, u64, PathBuf) {
+    use std::os::unix::fs::MetadataExt as _;
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    match std::fs::metadata(&canonical) {
+        Ok(m) => (m.dev(), m.ino(), PathBuf::new()),
+        Err(_) => (0, 0, canonical),
+    }
+}
+
+/// Every working CPython found, in this order: provisioned ones (`dirs.pythons()`), pyenv's
+/// versions, then PATH. pyenv's shims are skipped (they fail when the version is not selected
+/// and only lead to the versions we list anyway); broken candidates are skipped silently.
 pub fn discover(dirs: &Dirs) -> Vec<Interpreter> {
     let mut candidates = Vec::new();
     if let Ok(entries) = std::fs::read_dir(dirs.pythons()) {
-        for entry in entries.flatten() {
-            candidates_in(&entry.path().join("bin"), &mut candidates);
+        let mut prefixes: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        prefixes.sort();
+        for prefix in prefixes {
+            candidates_in(&prefix.join("bin"), true, &mut candidates);
         }
     }
     if let Some(root) = pyenv_root() {
         if let Ok(entries) = std::fs::read_dir(root.join("versions")) {
-            for entry in entries.flatten() {
-                candidates_in(&entry.path().join("bin"), &mut candidates);
+            let mut versions: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+            versions.sort();
+            for version in versions {
+                candidates_in(&version.join("bin"), false, &mut candidates);
             }
         }
     }
     if let Some(path) = std::env::var_os("PATH") {
         for dir in std::env::split_paths(&path).filter(|d| !d.ends_with("shims")) {
-            candidates_in(&dir, &mut candidates);
+            candidates_in(&dir, true, &mut candidates);
         }
     }
-    let mut seen = std::collections::BTreeSet::new();
-    candidates.retain(|c| seen.insert(c.canonicalize().unwrap_or_else(|_| c.clone())));
-    // Probing starts a process per candidate: do it in parallel.
+    let mut seen = std::collections::HashSet::new();
+    candidates.retain(|c| seen.insert(identity(c)));
+    // Probing starts a process per candidate (~20 ms each): do them all at once.
     let probed: Vec<Option<Interpreter>> = std::thread::scope(|scope| {
         let handles: Vec<_> = candidates.iter().map(|c| scope.spawn(move || probe(c).ok())).collect();
         handles.into_iter().map(|h| h.join().ok().flatten()).collect()
@@ -123,66 +234,176 @@ pub fn discover(dirs: &Dirs) -> Vec<Interpreter> {
     probed.into_iter().flatten().collect()
 }
 
-/// The interpreter of `flavor` with the highest patch version.
+/// `3.13.5` as numbers, for comparing releases (`3.13.10` is newer than `3.13.9`).
+fn version_key(version: &str) -> Vec<u32> {
+    version.split('.').map(|p| p.parse().unwrap_or(0)).collect()
+}
+
+/// The interpreter of `flavor` with the highest version; among equals, the first found
+/// (provisioned before pyenv before PATH, as [`discover`] lists them).
 pub fn find(flavor: Flavor, found: &[Interpreter]) -> Option<Interpreter> {
-    let patch = |i: &Interpreter| {
-        i.version
-            .rsplit('.')
-            .next()
-            .and_then(|p| p.parse::<u32>().ok())
-            .unwrap_or(0)
-    };
-    found
-        .iter()
-        .filter(|i| i.flavor == flavor)
-        .max_by_key(|i| patch(i))
-        .cloned()
+    let mut best: Option<&Interpreter> = None;
+    for i in found.iter().filter(|i| i.flavor == flavor) {
+        if best.is_none_or(|b| version_key(&i.version) > version_key(&b.version)) {
+            best = Some(i);
+        }
+    }
+    best.cloned()
 }
 
 /// A `--python` item: a flavor label or a path to an interpreter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PythonArg {
-    /// e.g. `3.13t`.
+    /// e.g. `3.13t`: any interpreter of that flavor, found or provisioned.
     Flavor(Flavor),
-    /// e.g. `/opt/python/bin/python3`.
+    /// e.g. `/opt/python/bin/python3`: exactly this interpreter.
     Path(PathBuf),
 }
 
-/// Reads a `--python` item.
+/// Reads a `--python` item: a path if it contains `/`, else a flavor label. The error is one
+/// line naming the input.
 pub fn parse_python_arg(text: &str) -> Result<PythonArg> {
+    let text = text.trim();
     if text.contains('/') {
         return Ok(PythonArg::Path(PathBuf::from(text)));
     }
-    Ok(PythonArg::Flavor(Flavor::parse(text)?))
+    Flavor::parse(text).map(PythonArg::Flavor).map_err(|_| {
+        anyhow!(
+            "invalid --python '{text}': expected a flavor such as 3.12, 3.13 or 3.13t, \
+             or a path to an interpreter (containing '/', e.g. ./{text})"
+        )
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn flavor(label: &str) -> Flavor {
+        Flavor::parse(label).unwrap()
+    }
+
     #[test]
     fn interpreters_are_described_by_asking_them() {
-        let found = discover(&Dirs::at(tempfile::tempdir().unwrap().path()));
-        let py312 = find(Flavor::parse("3.12").unwrap(), &found).expect("pyenv's 3.12 is found");
-        assert!(py312.version.starts_with("3.12."));
-        assert!(py312.ext_suffix.contains("312"), "{}", py312.ext_suffix);
-        assert_eq!(probe(&py312.path).unwrap(), py312);
+        let cache = tempfile::tempdir().unwrap();
+        let start = Instant::now();
+        let found = discover(&Dirs::at(cache.path()));
+        let took = start.elapsed();
+        assert!(took < Duration::from_secs(3), "discovery took {took:?}");
+        for (label, version) in [("3.12", "3.12.1"), ("3.13", "3.13.0")] {
+            let i = find(flavor(label), &found).unwrap_or_else(|| panic!("pyenv's {label} is found: {found:?}"));
+            assert!(i.version.starts_with(&format!("{label}.")), "{i:?}");
+            assert!(i.path.is_absolute(), "{i:?}");
+            let tag = label.replace('.', "");
+            assert!(i.ext_suffix.contains(&format!("cpython-{tag}-")), "{i:?}");
+            assert_eq!(probe(&i.path).unwrap(), i);
+            // pyenv's own build of that version is found, under its most specific name.
+            let pyenv = PathBuf::from(format!("/root/.pyenv/versions/{version}/bin/python{label}"));
+            assert!(found.iter().any(|f| f.path == pyenv), "{pyenv:?} in {found:?}");
+        }
+        // Never twice the same executable, whatever names (links) it has.
+        let mut ids: Vec<_> = found.iter().map(|i| identity(&i.path)).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), found.len(), "{found:?}");
+        // None of pyenv's GIL builds claims to be free-threaded.
+        assert!(found
+            .iter()
+            .filter(|i| i.path.starts_with("/root/.pyenv"))
+            .all(|i| !i.flavor.free_threaded));
+    }
+
+    #[test]
+    fn the_flavor_comes_from_the_interpreter_not_its_name() {
+        // A free-threaded-looking name on a GIL interpreter is still a GIL interpreter; a
+        // relative path is reported absolute.
+        let dir = tempfile::tempdir().unwrap();
+        let liar = dir.path().join("python3.13t");
+        std::os::unix::fs::symlink("/root/.pyenv/versions/3.12.1/bin/python3.12", &liar).unwrap();
+        let i = probe(&liar).unwrap();
+        assert_eq!(i.flavor, flavor("3.12"));
+        assert_eq!(i.version, "3.12.1");
+        assert!(i.path.is_absolute());
+        // A provisioned interpreter is found under `pythons/*/bin`, even when named like that.
+        let cache = tempfile::tempdir().unwrap();
+        let bin = cache.path().join("pythons/3.12.1/bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        std::os::unix::fs::symlink(&liar, bin.join("python3.12")).unwrap();
+        let found = discover(&Dirs::at(cache.path()));
+        assert_eq!(found[0].flavor, flavor("3.12"));
+        assert_eq!(found.iter().filter(|i| i.version == "3.12.1").count(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn broken_candidates_are_clear_errors() {
+        let err = probe(Path::new("/no/such/python")).unwrap_err().to_string();
+        assert!(
+            err.contains("/no/such/python") && err.contains("not a working Python"),
+            "{err}"
+        );
+        let err = probe(Path::new("/bin/false")).unwrap_err().to_string();
+        assert!(err.contains("/bin/false"), "{err}");
+        let err = probe(Path::new("/bin/echo")).unwrap_err().to_string();
+        assert!(err.contains("/bin/echo") && err.contains("did not answer"), "{err}");
+    }
+
+    #[test]
+    fn candidate_names() {
+        for good in ["python3.12", "python3.13t", "python3.9"] {
+            assert!(is_interpreter_name(good, false), "{good}");
+        }
+        assert!(is_interpreter_name("python3", true));
+        assert!(!is_interpreter_name("python3", false));
+        for bad in [
+            "python3.13-config",
+            "python3.13-gdb.py",
+            "python3.",
+            "python3t",
+            "python2.7",
+            "python",
+        ] {
+            assert!(!is_interpreter_name(bad, true), "{bad}");
+        }
+    }
+
+    #[test]
+    fn find_prefers_the_newest_release_of_the_flavor() {
+        let at = |version: &str, free_threaded: bool| Interpreter {
+            flavor: Flavor {
+                major: 3,
+                minor: 13,
+                free_threaded,
+            },
+            path: PathBuf::from(format!("/p/{version}")),
+            version: version.into(),
+            ext_suffix: String::new(),
+        };
+        let found = [
+            at("3.13.9", false),
+            at("3.13.10", false),
+            at("3.13.5", true),
+            at("3.13.10", false),
+        ];
+        assert_eq!(find(flavor("3.13"), &found).unwrap(), found[1]);
+        assert_eq!(find(flavor("3.13t"), &found).unwrap(), found[2]);
+        assert!(find(flavor("3.12"), &found).is_none());
     }
 
     #[test]
     fn python_arguments_are_labels_or_paths() {
-        assert_eq!(
-            parse_python_arg("3.13t").unwrap(),
-            PythonArg::Flavor(Flavor::parse("3.13t").unwrap())
-        );
+        assert_eq!(parse_python_arg("3.13t").unwrap(), PythonArg::Flavor(flavor("3.13t")));
+        assert_eq!(parse_python_arg(" 3.12 ").unwrap(), PythonArg::Flavor(flavor("3.12")));
         assert_eq!(
             parse_python_arg("/x/python3").unwrap(),
             PythonArg::Path("/x/python3".into())
         );
-        assert!(parse_python_arg("py3").is_err());
-        assert!(probe(Path::new("/no/such/python"))
-            .unwrap_err()
-            .to_string()
-            .contains("/no/such/python"));
+        assert_eq!(
+            parse_python_arg("./python3").unwrap(),
+            PythonArg::Path("./python3".into())
+        );
+        for bad in ["py3", "python3.13", "3.13.5", ""] {
+            let err = parse_python_arg(bad).unwrap_err().to_string();
+            assert!(err.contains(&format!("'{bad}'")) && !err.contains('\n'), "{err}");
+        }
     }
 }

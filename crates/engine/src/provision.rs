@@ -1,20 +1,42 @@
 //! Provisioning a missing CPython (e.g. free-threaded 3.13t) from its upstream source
-//! tarball into the user cache.
+//! tarball into the user cache, `pythons/<version>[t]`.
 //!
 //! The tarball comes from, in order: a file the user names; python.org; on Debian, the
 //! `.orig` tarball of the recipe's source package, fetched with a private apt configuration
-//! that reuses the archive this machine is already set up with (the system's apt sources
-//! are never modified). Whatever the source, its sha256 must match upstream's.
+//! (own sources directory, lists and cache under `downloads/`), so the system's apt sources
+//! and state are never modified. Whatever the source, its sha256 must match upstream's.
+//!
+//! The build happens in a temporary directory and is installed with `DESTDIR` into a staging
+//! directory next to the prefix, then renamed into place: a failed or interrupted build never
+//! leaves a half-installed interpreter where [`discover`](crate::interpreters::discover) looks.
 
 use crate::interpreters::{probe, Interpreter};
+use crate::lock::DirLock;
 use crate::Dirs;
 use anyhow::{anyhow, bail, Context as _, Result};
 use pyo3_matrix_model::{Flavor, PythonRecipe};
 use sha2::{Digest, Sha256};
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// Builds (or finds already built) the interpreter `flavor` described by `recipe`.
+/// Debian's archive keyring, which signs the suites whose source packages we fetch.
+const KEYRING: &str = "/usr/share/keyrings/debian-archive-keyring.gpg";
+
+/// Used when this machine's apt sources name no Debian archive.
+const DEFAULT_ARCHIVE: &str = "http://deb.debian.org/debian";
+
+/// Modules pip needs to install the test packages from PyPI (ssl, zlib) or that the tests
+/// commonly use (ctypes), with the Debian package whose headers the build needs for each.
+const NEEDED_MODULES: [(&str, &str); 3] = [("ssl", "libssl-dev"), ("zlib", "zlib1g-dev"), ("ctypes", "libffi-dev")];
+
+/// Builds (or finds already built) the interpreter `flavor` described by `recipe` under
+/// `dirs.pythons()/<version>[t]`, and returns it as it describes itself.
+///
+/// `tarball` is a `Python-<version>.tar.xz` the user already has; without it the tarball is
+/// downloaded (python.org, then Debian's source package). `progress` receives one line per
+/// step. Errors say what to do: which file mismatched, which log to read, which Debian
+/// `-dev` package is missing.
 pub fn install(
     flavor: Flavor,
     recipe: &PythonRecipe,
@@ -22,31 +44,70 @@ pub fn install(
     dirs: &Dirs,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Interpreter> {
-    let suffix = if flavor.free_threaded { "t" } else { "" };
-    let prefix = dirs.pythons().join(format!("{}{suffix}", recipe.version));
-    let exe = prefix
-        .join("bin")
-        .join(format!("python{}.{}{suffix}", flavor.major, flavor.minor));
-    if let Ok(found) = probe(&exe) {
-        if found.flavor == flavor {
-            return Ok(found);
-        }
+    if version_flavor(&recipe.version) != Some((flavor.major, flavor.minor)) {
+        bail!("the recipe builds CPython {}, which is not a {flavor}", recipe.version);
+    }
+    let prefix = prefix_of(flavor, recipe, dirs);
+    let exe = executable_of(flavor, &prefix);
+    if let Some(found) = usable(&exe, flavor) {
+        progress(&format!(
+            "CPython {} ({flavor}) is already installed at {}",
+            found.version,
+            exe.display()
+        ));
+        return Ok(found);
     }
     let downloads = dirs.downloads();
-    std::fs::create_dir_all(&downloads).with_context(|| format!("cannot create {}", downloads.display()))?;
+    // One provisioning at a time per cache: they share the tarball, the apt state and the
+    // prefix. Whoever waited re-checks, since the other may have just built it.
+    let _lock = DirLock::acquire(&downloads)?;
+    if let Some(found) = usable(&exe, flavor) {
+        progress(&format!(
+            "CPython {} ({flavor}) is already installed at {}",
+            found.version,
+            exe.display()
+        ));
+        return Ok(found);
+    }
     let source = obtain_tarball(recipe, tarball, &downloads, progress)?;
-    build(recipe, &source, &prefix, &downloads, progress)?;
-    let built = probe(&exe).with_context(|| format!("the build did not produce {}", exe.display()))?;
+    build(flavor, recipe, &source, &prefix, dirs, progress)?;
+    let built = probe(&exe).with_context(|| format!("the build did not produce a working {}", exe.display()))?;
     if built.flavor != flavor {
         bail!("{} reports itself as {}, not {flavor}", exe.display(), built.flavor);
     }
-    check_modules(&built)?;
+    check_modules(&built.path, &[])?;
     progress(&format!(
         "installed CPython {} ({flavor}) at {}",
         built.version,
         exe.display()
     ));
     Ok(built)
+}
+
+/// `pythons/3.13.5t` for 3.13t built from 3.13.5.
+fn prefix_of(flavor: Flavor, recipe: &PythonRecipe, dirs: &Dirs) -> PathBuf {
+    let t = if flavor.free_threaded { "t" } else { "" };
+    dirs.pythons().join(format!("{}{t}", recipe.version))
+}
+
+/// `P/bin/python3.13t`: `make install` names the executable after the ABI, `t` included.
+fn executable_of(flavor: Flavor, prefix: &Path) -> PathBuf {
+    let t = if flavor.free_threaded { "t" } else { "" };
+    prefix
+        .join("bin")
+        .join(format!("python{}.{}{t}", flavor.major, flavor.minor))
+}
+
+/// `(3, 13)` for `3.13.5`.
+fn version_flavor(version: &str) -> Option<(u32, u32)> {
+    let mut parts = version.split('.');
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
+
+/// The interpreter at `exe` if it runs, is `flavor` and has the modules pip needs.
+fn usable(exe: &Path, flavor: Flavor) -> Option<Interpreter> {
+    let found = probe(exe).ok()?;
+    (found.flavor == flavor && check_modules(&found.path, &[]).is_ok()).then_some(found)
 }
 
 /// The verified upstream tarball, from the first source that has it.
@@ -57,114 +118,175 @@ fn obtain_tarball(
     progress: &mut dyn FnMut(&str),
 ) -> Result<PathBuf> {
     if let Some(path) = user {
-        progress(&format!("verifying sha256 of {}", path.display()));
+        // The user chose this file: a mismatch is their error to see, not a reason to
+        // silently download something else.
+        progress(&format!("verifying sha256 of {}…", path.display()));
         verify(path, &recipe.sha256)?;
         return Ok(path.to_path_buf());
     }
     let cached = downloads.join(format!("Python-{}.tar.xz", recipe.version));
-    if verify(&cached, &recipe.sha256).is_ok() {
-        return Ok(cached);
+    if cached.is_file() {
+        progress(&format!("verifying sha256 of {}…", cached.display()));
+        match verify(&cached, &recipe.sha256) {
+            Ok(()) => return Ok(cached),
+            Err(e) => {
+                progress(&format!("discarding it: {e:#}"));
+                std::fs::remove_file(&cached).with_context(|| format!("cannot remove {}", cached.display()))?;
+            }
+        }
     }
     let mut tried = Vec::new();
-    progress(&format!("downloading Python-{}.tar.xz from python.org", recipe.version));
-    match from_python_org(recipe, &cached) {
+    progress(&format!(
+        "downloading Python-{}.tar.xz from python.org…",
+        recipe.version
+    ));
+    match from_python_org(recipe, &cached, progress) {
         Ok(()) => return Ok(cached),
-        Err(e) => tried.push(format!("python.org: {e:#}")),
+        Err(e) => {
+            progress(&format!("python.org: {e:#}"));
+            tried.push(format!("python.org: {e:#}"));
+        }
     }
-    if recipe.debian_package.is_some() {
-        progress("python.org unreachable; fetching the same tarball as a Debian source package");
-        match from_debian(recipe, downloads, &cached) {
+    if recipe.debian_package.is_some() && Path::new("/etc/debian_version").is_file() {
+        progress(&format!(
+            "downloading the same tarball as Debian's source package {}={}…",
+            recipe.debian_package.as_deref().unwrap_or_default(),
+            recipe.debian_version.as_deref().unwrap_or_default()
+        ));
+        match from_debian(recipe, downloads, &cached, progress) {
             Ok(()) => return Ok(cached),
             Err(e) => tried.push(format!("Debian: {e:#}")),
         }
     }
     Err(anyhow!(
-        "no source tarball for CPython {} ({}); pass one with --tarball",
+        "no source tarball for CPython {} ({}); download Python-{}.tar.xz elsewhere and pass it with --tarball",
         recipe.version,
-        tried.join("; ")
+        tried.join("; "),
+        recipe.version
     ))
 }
 
-/// Fails unless `path`'s sha256 is `expected`.
+/// The sha256 of a file, as lowercase hex.
+fn sha256_of(path: &Path) -> Result<String> {
+    let mut file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file
+            .read(&mut buf)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Fails, naming `path`, unless its sha256 is `expected`.
 fn verify(path: &Path, expected: &str) -> Result<()> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let found: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
-    if found != expected {
+    let found = sha256_of(path)?;
+    if !found.eq_ignore_ascii_case(expected.trim()) {
         bail!(
-            "{}: sha256 {found} does not match upstream's {expected}",
-            path.display()
+            "{}: sha256 {found} does not match the recipe's {} (not upstream's tarball, or damaged)",
+            path.display(),
+            expected.trim()
         );
     }
     Ok(())
 }
 
-fn from_python_org(recipe: &PythonRecipe, into: &Path) -> Result<()> {
+/// Downloads python.org's tarball to `into` (verified). Fails within seconds when python.org
+/// is unreachable, so the next source is tried promptly.
+fn from_python_org(recipe: &PythonRecipe, into: &Path, progress: &mut dyn FnMut(&str)) -> Result<()> {
     let v = &recipe.version;
     let url = format!("https://www.python.org/ftp/python/{v}/Python-{v}.tar.xz");
-    let part = into.with_extension("part");
-    let status = Command::new("curl")
-        .args(["-fsSL", "--max-time", "20", "-o"])
+    let part = into.with_extension("xz.part");
+    let out = Command::new("curl")
+        .args(["-fsSL", "--max-time", "20", "--connect-timeout", "5", "-o"])
         .arg(&part)
         .arg(&url)
-        .status()
+        .stdin(Stdio::null())
+        .output()
         .context("cannot run curl")?;
-    if !status.success() {
+    if !out.status.success() {
         let _ = std::fs::remove_file(&part);
-        bail!("download failed");
+        let why = String::from_utf8_lossy(&out.stderr);
+        bail!("{url}: {}", why.trim());
     }
-    verify(&part, &recipe.sha256)?;
-    std::fs::rename(&part, into)?;
+    progress("verifying sha256…");
+    let checked = verify(&part, &recipe.sha256);
+    if checked.is_err() {
+        let _ = std::fs::remove_file(&part);
+    }
+    checked?;
+    std::fs::rename(&part, into).with_context(|| format!("cannot write {}", into.display()))?;
     Ok(())
 }
 
-/// The Debian archive this machine's apt already uses (from its deb822 or one-line sources).
-fn debian_archive() -> Result<String> {
-    let mut texts = Vec::new();
-    if let Ok(entries) = std::fs::read_dir("/etc/apt/sources.list.d") {
-        for e in entries
-            .flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "sources"))
-        {
-            texts.push(std::fs::read_to_string(e.path()).unwrap_or_default());
-        }
-    }
-    texts.push(std::fs::read_to_string("/etc/apt/sources.list").unwrap_or_default());
+/// The first Debian archive named in apt sources `texts` (deb822 `URIs:` or one-line
+/// `deb`/`deb-src` entries): a machine set up with a mirror keeps using that mirror.
+fn debian_archive_in(texts: &[String]) -> Option<String> {
     let is_archive = |uri: &str| uri.trim_end_matches('/').ends_with("/debian");
-    for text in &texts {
+    for text in texts {
         for line in text.lines().map(str::trim) {
-            let uri = match line.strip_prefix("URIs:") {
-                Some(rest) => rest.split_whitespace().next(),
+            let uris: Vec<&str> = match line.strip_prefix("URIs:") {
+                Some(rest) => rest.split_whitespace().collect(),
                 None if line.starts_with("deb ") || line.starts_with("deb-src ") => {
-                    line.split_whitespace().find(|w| w.contains("://"))
+                    line.split_whitespace().filter(|w| w.contains("://")).take(1).collect()
                 }
-                None => None,
+                None => Vec::new(),
             };
-            if let Some(uri) = uri.filter(|u| is_archive(u)) {
-                return Ok(uri.to_string());
+            if let Some(uri) = uris.into_iter().find(|u| is_archive(u)) {
+                return Some(uri.trim_end_matches('/').to_string());
             }
         }
     }
-    bail!("no Debian archive in /etc/apt sources")
+    None
 }
 
-fn from_debian(recipe: &PythonRecipe, downloads: &Path, into: &Path) -> Result<()> {
+/// The Debian archive this machine's apt uses (read only), else deb.debian.org.
+fn debian_archive() -> String {
+    let mut texts = Vec::new();
+    if let Ok(entries) = std::fs::read_dir("/etc/apt/sources.list.d") {
+        let mut paths: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "sources" || x == "list"))
+            .collect();
+        paths.sort();
+        texts.extend(paths.iter().map(|p| std::fs::read_to_string(p).unwrap_or_default()));
+    }
+    texts.push(std::fs::read_to_string("/etc/apt/sources.list").unwrap_or_default());
+    debian_archive_in(&texts).unwrap_or_else(|| DEFAULT_ARCHIVE.to_string())
+}
+
+/// Fetches the recipe's Debian source package with a private apt configuration and copies
+/// its `.orig.tar.xz` (upstream's tarball, byte for byte) to `into`, verified.
+fn from_debian(recipe: &PythonRecipe, downloads: &Path, into: &Path, progress: &mut dyn FnMut(&str)) -> Result<()> {
     let (Some(package), Some(version)) = (&recipe.debian_package, &recipe.debian_version) else {
-        bail!("the recipe names no Debian source package");
+        bail!("the recipe names no Debian source package and version");
     };
     let suite = recipe.debian_suite.as_deref().unwrap_or("stable");
-    let keyring = "/usr/share/keyrings/debian-archive-keyring.gpg";
-    if !Path::new(keyring).is_file() {
-        bail!("{keyring} is missing (Debian's debian-archive-keyring package)");
+    if !Path::new(KEYRING).is_file() {
+        bail!("{KEYRING} is missing (install Debian's debian-archive-keyring package)");
     }
+    // Everything apt reads or writes lives here: sources, lists and its package cache (so not
+    // even /var/cache/apt is touched).
     let apt = downloads.join(format!("apt-{suite}"));
     let parts = apt.join("sources.list.d");
-    std::fs::create_dir_all(apt.join("lists/partial"))?;
-    std::fs::create_dir_all(&parts)?;
+    for dir in [
+        apt.join("lists/partial"),
+        apt.join("cache/archives/partial"),
+        parts.clone(),
+    ] {
+        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
     std::fs::write(
         parts.join(format!("{suite}-src.sources")),
         format!(
-            "Types: deb-src\nURIs: {}\nSuites: {suite}\nComponents: main\nSigned-By: {keyring}\n",
-            debian_archive()?
+            "Types: deb-src\nURIs: {}\nSuites: {suite}\nComponents: main\nSigned-By: {KEYRING}\n",
+            debian_archive()
         ),
     )?;
     let apt_get = |args: &[&str], cwd: &Path| -> Result<()> {
@@ -175,105 +297,448 @@ fn from_debian(recipe: &PythonRecipe, downloads: &Path, into: &Path) -> Result<(
             .arg(format!("Dir::Etc::SourceParts={}", parts.display()))
             .arg("-o")
             .arg(format!("Dir::State::Lists={}", apt.join("lists").display()))
+            .arg("-o")
+            .arg(format!("Dir::Cache={}", apt.join("cache").display()))
             .args(args)
             .current_dir(cwd)
             .stdin(Stdio::null())
             .output()
             .context("cannot run apt-get")?;
-        if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // apt-get can exit 0 yet report failed fetches as "E:"/"W:" lines.
+        if !out.status.success() || stderr.lines().any(|l| l.starts_with("E:")) {
+            let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
             bail!(
-                "apt-get {}: {}",
+                "apt-get {} failed: {}",
                 args.join(" "),
-                String::from_utf8_lossy(&out.stderr).trim()
+                lines[lines.len().saturating_sub(3)..].join(" | ")
             );
         }
         Ok(())
     };
+    progress(&format!("updating a private apt index of {suite}'s sources…"));
     apt_get(&["update"], &apt)?;
-    let fetched = apt.join("source");
-    std::fs::create_dir_all(&fetched)?;
+    // A fresh directory per attempt: a half-downloaded earlier attempt cannot be mistaken
+    // for the real file.
+    let fetched = tempfile::tempdir_in(&apt).context("cannot create a download directory")?;
+    progress(&format!("downloading source package {package}={version}…"));
     apt_get(
         &["source", "--download-only", &format!("{package}={version}")],
-        &fetched,
+        fetched.path(),
     )?;
-    let orig = std::fs::read_dir(&fetched)?
+    let orig = std::fs::read_dir(fetched.path())?
         .flatten()
         .map(|e| e.path())
         .find(|p| p.to_string_lossy().ends_with(".orig.tar.xz"))
-        .ok_or_else(|| anyhow!("the source package has no .orig.tar.xz"))?;
+        .ok_or_else(|| anyhow!("the source package {package}={version} has no .orig.tar.xz"))?;
+    progress("verifying sha256…");
     verify(&orig, &recipe.sha256)?;
-    std::fs::copy(&orig, into)?;
+    let part = into.with_extension("xz.part");
+    std::fs::copy(&orig, &part).with_context(|| format!("cannot write {}", part.display()))?;
+    std::fs::rename(&part, into).with_context(|| format!("cannot write {}", into.display()))?;
     Ok(())
 }
 
-/// configure, make, make install into `prefix`, logging to a file.
+/// The last `n` lines of the file at `path`, for error messages.
+fn tail(path: &Path, n: usize) -> String {
+    let text = std::fs::read(path).unwrap_or_default();
+    let text = String::from_utf8_lossy(&text);
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+/// Runs one build step with its output appended to the log; a failure names the step and
+/// the log and shows its last lines.
+fn step(what: &str, cmd: &mut Command, log_path: &Path) -> Result<()> {
+    use std::io::Write as _;
+    let mut log = std::fs::OpenOptions::new()
+        .append(true)
+        .open(log_path)
+        .with_context(|| format!("cannot write {}", log_path.display()))?;
+    writeln!(log, "\n==> {what}: {cmd:?}")?;
+    let status = cmd
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .status()
+        .with_context(|| format!("cannot start {what}"))?;
+    if !status.success() {
+        bail!(
+            "{what} failed ({status}); full log: {}\n{}",
+            log_path.display(),
+            tail(log_path, 25)
+        );
+    }
+    Ok(())
+}
+
+/// Extracts, configures, compiles and installs `tarball` so that `prefix` ends up holding
+/// the interpreter — only if every step succeeded.
 fn build(
+    flavor: Flavor,
     recipe: &PythonRecipe,
     tarball: &Path,
     prefix: &Path,
-    downloads: &Path,
+    dirs: &Dirs,
     progress: &mut dyn FnMut(&str),
 ) -> Result<()> {
-    let work = tempfile::tempdir_in(downloads).context("cannot create a build directory")?;
-    let log_path = downloads.join(format!("build-{}.log", recipe.version));
-    let log = std::fs::File::create(&log_path)?;
-    let step = |what: &str, cmd: &mut Command| -> Result<()> {
-        let status = cmd
-            .stdout(log.try_clone()?)
-            .stderr(log.try_clone()?)
-            .status()
-            .with_context(|| format!("cannot {what}"))?;
-        if !status.success() {
-            let text = std::fs::read_to_string(&log_path).unwrap_or_default();
-            let tail: Vec<&str> = text
-                .lines()
-                .rev()
-                .take(15)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            bail!("{what} failed (log: {}):\n{}", log_path.display(), tail.join("\n"));
-        }
-        Ok(())
-    };
-    progress("extracting the source tarball");
+    let downloads = dirs.downloads();
+    let pythons = dirs.pythons();
+    std::fs::create_dir_all(&pythons).with_context(|| format!("cannot create {}", pythons.display()))?;
+    let name = prefix.file_name().and_then(|n| n.to_str()).unwrap_or("python");
+    let log_path = downloads.join(format!("build-{name}.log"));
+    std::fs::write(
+        &log_path,
+        format!(
+            "building CPython {} ({flavor}) into {}\n",
+            recipe.version,
+            prefix.display()
+        ),
+    )
+    .with_context(|| format!("cannot write {}", log_path.display()))?;
+    progress(&format!("build log: {}", log_path.display()));
+
+    // Dropped (deleted) on every exit: the source tree is ~500 MB once built.
+    let work = tempfile::Builder::new()
+        .prefix("build-")
+        .tempdir_in(&downloads)
+        .context("cannot create a build directory")?;
+    progress("extracting…");
     step(
-        "extract",
+        "extracting the tarball",
         Command::new("tar").arg("-xf").arg(tarball).arg("-C").arg(work.path()),
+        &log_path,
     )?;
     let src = work.path().join(format!("Python-{}", recipe.version));
-    if prefix.exists() {
-        std::fs::remove_dir_all(prefix)?;
+    if !src.join("configure").is_file() {
+        bail!(
+            "{} does not hold Python-{}/configure",
+            tarball.display(),
+            recipe.version
+        );
     }
-    progress("configuring");
+    progress("configuring…");
     step(
         "configure",
         Command::new("./configure")
             .arg("--enable-shared")
             .arg(format!("--prefix={}", prefix.display()))
+            // The rpath makes the installed interpreter find its own libpython without
+            // LD_LIBRARY_PATH.
             .arg(format!("LDFLAGS=-Wl,-rpath,{}/lib", prefix.display()))
             .args(&recipe.configure)
             .current_dir(&src),
+        &log_path,
     )?;
     let jobs = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    progress(&format!("compiling with {jobs} jobs (about 3 minutes on 2 cores)"));
-    step("make", Command::new("make").arg(format!("-j{jobs}")).current_dir(&src))?;
-    progress("installing");
-    step("make install", Command::new("make").arg("install").current_dir(&src))
+    progress(&format!("compiling with {jobs} jobs (about 3 minutes on 2 cores)…"));
+    step(
+        "make",
+        Command::new("make").arg(format!("-j{jobs}")).current_dir(&src),
+        &log_path,
+    )?;
+    // A build without ssl/zlib "succeeds" (the modules are merely skipped) but then cannot
+    // pip-install anything: catch it before installing, while the build tree's python runs.
+    check_modules(&src.join("python"), &[("LD_LIBRARY_PATH", &src)])
+        .with_context(|| format!("the build is incomplete (log: {})", log_path.display()))?;
+
+    progress("installing…");
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}-staging-"))
+        .tempdir_in(&pythons)
+        .context("cannot create a staging directory")?;
+    step(
+        "make install",
+        Command::new("make")
+            .arg("install")
+            .arg(format!("DESTDIR={}", staging.path().display()))
+            .current_dir(&src),
+        &log_path,
+    )?;
+    let staged = staging.path().join(prefix.strip_prefix("/").unwrap_or(prefix));
+    if !executable_of(flavor, &staged).is_file() {
+        bail!(
+            "make install did not produce bin/{} (log: {})",
+            executable_of(flavor, Path::new("")).display(),
+            log_path.display()
+        );
+    }
+    // Whatever was at the prefix did not work (install() checked): move it aside, then put
+    // the new tree in place with one rename.
+    if prefix.exists() {
+        let old = staging.path().join("previous");
+        std::fs::rename(prefix, &old).with_context(|| format!("cannot move the old {} aside", prefix.display()))?;
+    }
+    std::fs::rename(&staged, prefix).with_context(|| format!("cannot move the build into {}", prefix.display()))?;
+    Ok(())
 }
 
-/// pip needs ssl and zlib to install the test packages.
-fn check_modules(interp: &Interpreter) -> Result<()> {
-    let out = Command::new(&interp.path)
-        .args(["-c", "import ssl, zlib, ctypes"])
-        .output()?;
+/// Fails, naming the Debian `-dev` packages to install, unless the interpreter at `python`
+/// can import the modules pip needs.
+fn check_modules(python: &Path, env: &[(&str, &Path)]) -> Result<()> {
+    check_these(python, env, &NEEDED_MODULES)
+}
+
+/// [`check_modules`] for a given list of (module, Debian package).
+fn check_these(python: &Path, env: &[(&str, &Path)], needed: &[(&str, &str)]) -> Result<()> {
+    let script = needed
+        .iter()
+        .map(|(m, _)| format!("try:\n import {m}\nexcept Exception:\n print('{m}')\n"))
+        .collect::<String>();
+    let mut cmd = Command::new(python);
+    cmd.args(["-I", "-c", &script]).stdin(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd
+        .output()
+        .with_context(|| format!("cannot run {}", python.display()))?;
     if !out.status.success() {
         bail!(
-            "{} lacks a module pip needs ({}); install Debian's libssl-dev, zlib1g-dev and libffi-dev and retry",
-            interp.path.display(),
+            "{} does not run: {}",
+            python.display(),
             String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("").trim()
         );
     }
-    Ok(())
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let missing: Vec<&str> = stdout.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let packages: Vec<&str> = needed
+        .iter()
+        .filter(|(m, _)| missing.contains(m))
+        .map(|(_, p)| *p)
+        .collect();
+    bail!(
+        "{} cannot import {}; install Debian's {} (apt-get install {}) and provision again",
+        python.display(),
+        missing.join(", "),
+        packages.join(", "),
+        packages.join(" ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    /// The recipe the project ships for 3.13t.
+    fn recipe_313t() -> PythonRecipe {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../matrix/matrix.toml");
+        pyo3_matrix_model::MatrixDef::load(&path).unwrap().python_recipe["3.13t"].clone()
+    }
+
+    #[test]
+    fn a_tarball_must_match_the_recipe_checksum() {
+        let dir = tempfile::tempdir().unwrap();
+        let fake = dir.path().join("Python-3.13.5.tar.xz");
+        std::fs::write(&fake, b"not a tarball").unwrap();
+        // printf 'not a tarball' | sha256sum
+        assert_eq!(
+            sha256_of(&fake).unwrap(),
+            "f6cef031194d159250e65fd2d428bafce307d46124a9d7cc1d38a1b0af47e462"
+        );
+        let dirs = Dirs::at(dir.path().join("cache"));
+        let mut lines = Vec::new();
+        let err = install(
+            Flavor::parse("3.13t").unwrap(),
+            &recipe_313t(),
+            Some(&fake),
+            &dirs,
+            &mut |l| lines.push(l.to_string()),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains(&fake.display().to_string()) && err.contains("sha256"),
+            "{err}"
+        );
+        assert!(lines.iter().any(|l| l.starts_with("verifying sha256")), "{lines:?}");
+        // Nothing was installed.
+        assert!(!dirs.pythons().join("3.13.5t").exists());
+    }
+
+    #[test]
+    fn a_failed_build_names_its_log_and_installs_nothing() {
+        // A source tree whose configure fails, packed like upstream's tarball.
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("Python-3.99.0");
+        std::fs::create_dir_all(&src).unwrap();
+        let configure = src.join("configure");
+        std::fs::write(
+            &configure,
+            "#!/bin/sh\necho \"checking for a C compiler... no\"\nexit 1\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&configure, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        let tarball = dir.path().join("Python-3.99.0.tar.xz");
+        let packed = Command::new("tar")
+            .arg("-cJf")
+            .arg(&tarball)
+            .arg("-C")
+            .arg(dir.path())
+            .arg("Python-3.99.0")
+            .status()
+            .unwrap();
+        assert!(packed.success());
+        let recipe = PythonRecipe {
+            version: "3.99.0".into(),
+            sha256: sha256_of(&tarball).unwrap(),
+            configure: vec!["--disable-gil".into()],
+            debian_suite: None,
+            debian_package: None,
+            debian_version: None,
+        };
+        let dirs = Dirs::at(dir.path().join("cache"));
+        let mut lines = Vec::new();
+        let err = install(
+            Flavor::parse("3.99t").unwrap(),
+            &recipe,
+            Some(&tarball),
+            &dirs,
+            &mut |l| lines.push(l.to_string()),
+        )
+        .unwrap_err()
+        .to_string();
+        let log = dirs.downloads().join("build-3.99.0t.log");
+        assert!(
+            err.contains("configure failed") && err.contains(&log.display().to_string()),
+            "{err}"
+        );
+        assert!(err.contains("checking for a C compiler... no"), "{err}");
+        let logged = std::fs::read_to_string(&log).unwrap();
+        assert!(
+            logged.contains("--disable-gil") && logged.contains("--enable-shared"),
+            "{logged}"
+        );
+        assert!(lines.iter().any(|l| l == "configuring…"), "{lines:?}");
+        // No prefix, no staging, no build tree left behind.
+        assert!(!dirs.pythons().join("3.99.0t").exists());
+        let left: Vec<_> = std::fs::read_dir(dirs.downloads())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|n| n.starts_with("build-") && !n.ends_with(".log"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+
+    #[test]
+    fn an_installed_interpreter_is_reused_without_building() {
+        // A "provisioned" 3.12.1 that is pyenv's real one: install() must take it as is.
+        let cache = tempfile::tempdir().unwrap();
+        let dirs = Dirs::at(cache.path());
+        let bin = dirs.pythons().join("3.12.1/bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        std::os::unix::fs::symlink("/root/.pyenv/versions/3.12.1/bin/python3.12", bin.join("python3.12")).unwrap();
+        let recipe = PythonRecipe {
+            version: "3.12.1".into(),
+            sha256: "0".repeat(64),
+            configure: vec![],
+            debian_suite: None,
+            debian_package: None,
+            debian_version: None,
+        };
+        let start = Instant::now();
+        let got = install(Flavor::parse("3.12").unwrap(), &recipe, None, &dirs, &mut |_| {}).unwrap();
+        assert!(start.elapsed().as_secs() < 5);
+        assert_eq!(got.version, "3.12.1");
+        assert_eq!(got.path, bin.join("python3.12"));
+        // A recipe for another minor is refused before anything else.
+        let err = install(Flavor::parse("3.13t").unwrap(), &recipe, None, &dirs, &mut |_| {}).unwrap_err();
+        assert!(err.to_string().contains("not a 3.13t"), "{err}");
+    }
+
+    #[test]
+    fn missing_modules_name_the_debian_package() {
+        let python = Path::new("/root/.pyenv/versions/3.12.1/bin/python3.12");
+        check_modules(python, &[]).unwrap();
+        let needed = [
+            ("ssl", "libssl-dev"),
+            ("_no_such_module", "libnothing-dev"),
+            ("zlib", "zlib1g-dev"),
+        ];
+        let err = check_these(python, &[], &needed).unwrap_err().to_string();
+        assert!(err.contains("cannot import _no_such_module;"), "{err}");
+        assert!(
+            err.contains("apt-get install libnothing-dev") && !err.contains("libssl-dev"),
+            "{err}"
+        );
+        assert!(err.contains(&python.display().to_string()), "{err}");
+    }
+
+    #[test]
+    fn the_debian_archive_comes_from_the_machine_sources() {
+        let deb822 = "Types: deb\n# comment\nURIs: http://mirror.example/debian/\nSuites: bookworm\n".to_string();
+        let one_line = "deb [signed-by=/k.gpg] http://other.example/debian bookworm main\n".to_string();
+        let unrelated = "Types: deb\nURIs: https://deb.nodesource.com/node_20.x\n".to_string();
+        assert_eq!(
+            debian_archive_in(&[unrelated.clone(), deb822]).as_deref(),
+            Some("http://mirror.example/debian")
+        );
+        assert_eq!(
+            debian_archive_in(&[one_line]).as_deref(),
+            Some("http://other.example/debian")
+        );
+        assert_eq!(debian_archive_in(&[unrelated]), None);
+        assert!(debian_archive().ends_with("/debian"));
+    }
+
+    #[test]
+    fn paths_follow_the_flavor() {
+        let dirs = Dirs::at("/c");
+        let ft = Flavor::parse("3.13t").unwrap();
+        let prefix = prefix_of(ft, &recipe_313t(), &dirs);
+        assert_eq!(prefix, Path::new("/c/pythons/3.13.5t"));
+        assert_eq!(
+            executable_of(ft, &prefix),
+            Path::new("/c/pythons/3.13.5t/bin/python3.13t")
+        );
+        assert_eq!(version_flavor("3.13.5"), Some((3, 13)));
+        assert_eq!(version_flavor("x"), None);
+    }
+
+    /// The real thing: provisions free-threaded 3.13 into the cache (`$PYO3_MATRIX_CACHE` or
+    /// ~/.cache/pyo3-matrix) from the recipe in matrix.toml, then gives it a test environment
+    /// with pytest and numpy. About 2.5 minutes of build on 2 cores when not yet there.
+    /// Run with `cargo test -p pyo3-matrix-engine -- --ignored provision --nocapture`.
+    #[test]
+    #[ignore = "builds CPython (minutes) and downloads from Debian and PyPI"]
+    fn provision_free_threaded_end_to_end() {
+        let dirs = Dirs::from_env();
+        let flavor = Flavor::parse("3.13t").unwrap();
+        let start = Instant::now();
+        let mut log = |line: &str| eprintln!("[{:>6.1}s] {line}", start.elapsed().as_secs_f64());
+        let interp = install(flavor, &recipe_313t(), None, &dirs, &mut log).unwrap();
+        assert_eq!(interp.flavor, flavor);
+        assert_eq!(interp.version, "3.13.5");
+        assert_eq!(interp.path, dirs.pythons().join("3.13.5t/bin/python3.13t"));
+        assert!(interp.ext_suffix.contains("cpython-313t-"), "{}", interp.ext_suffix);
+        let out = Command::new(&interp.path)
+            .args(["-c", "import sys, ssl, zlib; print(sys._is_gil_enabled())"])
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "False");
+        // Found again by discovery, under the same name.
+        let found = crate::interpreters::discover(&dirs);
+        assert_eq!(crate::interpreters::find(flavor, &found), Some(interp.clone()));
+
+        let python = crate::venv::test_python(&interp, &dirs, &["pytest", "numpy"], &mut log).unwrap();
+        let out = Command::new(&python)
+            .args([
+                "-c",
+                "import sys, numpy, pytest; print(sys._is_gil_enabled(), numpy.__version__, pytest.__version__)",
+            ])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.starts_with("False "),
+            "{text} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        log(&format!("test environment {}: {}", python.display(), text.trim()));
+    }
 }

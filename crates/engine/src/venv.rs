@@ -1,55 +1,93 @@
-//! A test environment per interpreter: a virtual environment with pytest (and numpy).
+//! A test environment per interpreter: a virtual environment with pytest (and numpy), so
+//! that the interpreters themselves are never modified.
+//!
+//! `venvs/<flavor>-<hash>/` where the hash covers the interpreter's path and version: a
+//! rebuilt or upgraded interpreter gets a fresh environment instead of a stale one.
 
 use crate::interpreters::Interpreter;
 use crate::lock::DirLock;
 use crate::Dirs;
 use anyhow::{bail, Context as _, Result};
 use sha2::{Digest, Sha256};
-use std::path::PathBuf;
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
-/// Lists the packages a finished environment holds.
+/// Lists, one per line, the packages a finished environment holds. Written last, so an
+/// environment without it is unfinished (interrupted) and gets rebuilt.
 const MARKER: &str = "pyo3-matrix-packages.txt";
 
-/// The python of `interp`'s test environment, created and given `packages` (from PyPI)
-/// on first use; later calls only check a marker file. Two processes asking at once
-/// serialize on a lock in the environment's directory.
+/// The directory of `interp`'s test environment.
+fn env_dir(interp: &Interpreter, dirs: &Dirs) -> PathBuf {
+    let id = Sha256::digest(format!("{}|{}", interp.path.display(), interp.version));
+    let short: String = id.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    dirs.venvs().join(format!("{}-{short}", interp.flavor))
+}
+
+/// The packages recorded in `dir`'s marker, or `None` when the environment is unfinished.
+fn recorded(dir: &Path) -> Option<Vec<String>> {
+    let text = std::fs::read_to_string(dir.join(MARKER)).ok()?;
+    Some(
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect(),
+    )
+}
+
+/// The python of `interp`'s test environment (`dirs.venvs()/<flavor>-<hash>/bin/python`),
+/// created with `<interp> -m venv` and given `packages` from PyPI on first use.
+///
+/// Later calls only read a marker file (cheap); packages not yet installed are added. Two
+/// processes (or threads) asking at once serialize on a lock file beside the environment.
 pub fn test_python(
     interp: &Interpreter,
     dirs: &Dirs,
     packages: &[&str],
     progress: &mut dyn FnMut(&str),
 ) -> Result<PathBuf> {
-    let id = Sha256::digest(format!("{}|{}", interp.path.display(), interp.version));
-    let short: String = id.iter().take(4).map(|b| format!("{b:02x}")).collect();
-    let dir = dirs.venvs().join(format!("{}-{short}", interp.flavor));
+    let dir = env_dir(interp, dirs);
     let python = dir.join("bin").join("python");
-    let missing = |have: &str| packages.iter().filter(|p| !have.lines().any(|l| l == **p)).count() > 0;
-    let have = std::fs::read_to_string(dir.join(MARKER)).unwrap_or_default();
-    if python.is_file() && !missing(&have) {
+    let missing = |have: &Option<Vec<String>>| -> Vec<String> {
+        packages
+            .iter()
+            .filter(|p| !have.as_ref().is_some_and(|h| h.iter().any(|l| l == *p)))
+            .map(|p| p.to_string())
+            .collect()
+    };
+    let have = recorded(&dir);
+    if have.is_some() && python.is_file() && missing(&have).is_empty() {
         return Ok(python);
     }
-    let _lock = DirLock::acquire(&dir)?;
-    let have = std::fs::read_to_string(dir.join(MARKER)).unwrap_or_default();
-    if !python.is_file() {
+    // The lock lives outside the environment so that recreating the environment cannot
+    // delete a lock someone holds.
+    let name = dir.file_name().expect("named").to_string_lossy().to_string();
+    let _lock = DirLock::acquire(&dirs.venvs().join(".locks").join(&name))?;
+    // Someone may have finished while we waited.
+    let mut have = recorded(&dir);
+    if have.is_none() || !python.is_file() {
+        if dir.exists() {
+            progress(&format!("removing the unfinished test environment {}", dir.display()));
+            std::fs::remove_dir_all(&dir).with_context(|| format!("cannot remove {}", dir.display()))?;
+        }
         progress(&format!(
-            "creating a test environment for Python {} in {}",
+            "creating a test environment for Python {} in {}…",
             interp.flavor,
             dir.display()
         ));
         run(
             Command::new(&interp.path).args(["-m", "venv"]).arg(&dir),
-            "create the virtual environment",
+            &format!("create a virtual environment with {}", interp.path.display()),
         )?;
+        // A working environment, so far without packages: a failed pip below need not
+        // cost the environment.
+        write_marker(&dir, &[])?;
+        have = Some(Vec::new());
     }
-    let wanted: Vec<&str> = packages
-        .iter()
-        .copied()
-        .filter(|p| !have.lines().any(|l| l == *p))
-        .collect();
+    let wanted = missing(&have);
     if !wanted.is_empty() {
         progress(&format!(
-            "installing {} for Python {}",
+            "installing {} for Python {}…",
             wanted.join(", "),
             interp.flavor
         ));
@@ -57,21 +95,161 @@ pub fn test_python(
             Command::new(&python)
                 // Wheels only: the newest release with a wheel for this interpreter, never a
                 // source build (numpy's takes longer than the whole matrix on 2 cores).
-                .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--only-binary=:all:"])
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--no-input",
+                    "--disable-pip-version-check",
+                    "--only-binary=:all:",
+                ])
                 .args(&wanted),
-            "install the test packages from PyPI",
+            &format!("install {} from PyPI into {}", wanted.join(", "), dir.display()),
         )?;
     }
-    let all: Vec<&str> = have.lines().chain(wanted.iter().copied()).collect();
-    std::fs::write(dir.join(MARKER), all.join("\n") + "\n")?;
+    let mut all = have.unwrap_or_default();
+    all.extend(wanted);
+    write_marker(&dir, &all)?;
     Ok(python)
 }
 
+/// Records `packages` as installed in `dir`. Write-then-rename: a reader never sees a
+/// half-written list.
+fn write_marker(dir: &Path, packages: &[String]) -> Result<()> {
+    let tmp = dir.join(format!("{MARKER}.tmp"));
+    let text: String = packages.iter().map(|p| format!("{p}\n")).collect();
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, dir.join(MARKER)).with_context(|| format!("cannot write {MARKER} in {}", dir.display()))
+}
+
+/// Runs `cmd`; a failure says what we tried and shows the tool's last lines.
 fn run(cmd: &mut Command, what: &str) -> Result<()> {
-    let out = cmd.output().with_context(|| format!("cannot {what}"))?;
+    let out = cmd
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("cannot {what}"))?;
     if !out.status.success() {
-        let err = String::from_utf8_lossy(&out.stderr);
-        bail!("cannot {what}: {}", err.lines().last().unwrap_or("").trim());
+        let text = format!(
+            "{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        bail!(
+            "cannot {what} ({}):\n{}",
+            out.status,
+            lines[lines.len().saturating_sub(8)..].join("\n")
+        );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interpreters::probe;
+    use std::time::{Duration, Instant};
+
+    fn py312() -> Interpreter {
+        probe(Path::new("/root/.pyenv/versions/3.12.1/bin/python3.12")).unwrap()
+    }
+
+    fn prefix_of(python: &Path) -> String {
+        let out = Command::new(python)
+            .args(["-c", "import sys; print(sys.prefix)"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    #[test]
+    fn environments_are_made_once_and_shared() {
+        let cache = tempfile::tempdir().unwrap();
+        let dirs = Dirs::at(cache.path());
+        let interp = py312();
+        // Two at once: both get the same finished environment, made once.
+        let made = std::sync::atomic::AtomicUsize::new(0);
+        let pythons: Vec<PathBuf> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..2)
+                .map(|_| {
+                    s.spawn(|| {
+                        test_python(&interp, &dirs, &[], &mut |l| {
+                            if l.starts_with("creating") {
+                                made.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            }
+                        })
+                        .unwrap()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(made.into_inner(), 1);
+        assert_eq!(pythons[0], pythons[1]);
+        let dir = pythons[0].parent().unwrap().parent().unwrap();
+        assert!(dir.starts_with(dirs.venvs()), "{dir:?}");
+        assert!(
+            dir.file_name().unwrap().to_string_lossy().starts_with("3.12-"),
+            "{dir:?}"
+        );
+        assert_eq!(prefix_of(&pythons[0]), dir.display().to_string());
+
+        // Done: cheap, no process started.
+        let start = Instant::now();
+        let mut lines = Vec::new();
+        let again = test_python(&interp, &dirs, &[], &mut |l| lines.push(l.to_string())).unwrap();
+        assert!(start.elapsed() < Duration::from_millis(100), "{:?}", start.elapsed());
+        assert_eq!(again, pythons[0]);
+        assert!(lines.is_empty(), "{lines:?}");
+
+        // An interrupted creation (no marker) is started over.
+        std::fs::remove_file(dir.join(MARKER)).unwrap();
+        let mut lines = Vec::new();
+        test_python(&interp, &dirs, &[], &mut |l| lines.push(l.to_string())).unwrap();
+        assert!(
+            lines.iter().any(|l| l.starts_with("removing the unfinished")),
+            "{lines:?}"
+        );
+        assert!(dir.join(MARKER).is_file());
+    }
+
+    #[test]
+    fn only_missing_packages_are_installed() {
+        let cache = tempfile::tempdir().unwrap();
+        let dirs = Dirs::at(cache.path());
+        let interp = py312();
+        test_python(&interp, &dirs, &[], &mut |_| {}).unwrap();
+        // iniconfig: a tiny pure-Python wheel (pytest's own dependency), quick from PyPI.
+        let mut lines = Vec::new();
+        let python = test_python(&interp, &dirs, &["iniconfig"], &mut |l| lines.push(l.to_string())).unwrap();
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(lines[0].starts_with("installing iniconfig"), "{lines:?}");
+        let ok = Command::new(&python).args(["-c", "import iniconfig"]).status().unwrap();
+        assert!(ok.success());
+        let marker = std::fs::read_to_string(env_dir(&interp, &dirs).join(MARKER)).unwrap();
+        assert_eq!(marker, "iniconfig\n");
+        let mut lines = Vec::new();
+        test_python(&interp, &dirs, &["iniconfig"], &mut |l| lines.push(l.to_string())).unwrap();
+        assert!(lines.is_empty(), "{lines:?}");
+    }
+
+    #[test]
+    fn failures_say_what_failed() {
+        let cache = tempfile::tempdir().unwrap();
+        let dirs = Dirs::at(cache.path());
+        let err = test_python(&py312(), &dirs, &["pyo3-matrix-no-such-package-xyz"], &mut |_| {})
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("pyo3-matrix-no-such-package-xyz") && err.contains("PyPI"),
+            "{err}"
+        );
+        // The environment itself is kept (it is fine); the package is not recorded.
+        let dir = env_dir(&py312(), &dirs);
+        assert_eq!(std::fs::read_to_string(dir.join(MARKER)).unwrap(), "");
+        let mut lines = Vec::new();
+        test_python(&py312(), &dirs, &[], &mut |l| lines.push(l.to_string())).unwrap();
+        assert!(lines.is_empty(), "{lines:?}");
+    }
 }

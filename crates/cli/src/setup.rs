@@ -120,7 +120,10 @@ pub fn targets(
             Err(why) if strict => bail!("{why}"),
             Err(why) => {
                 note(&format!("warning: {why}; its cells are marked skipped"));
-                out.push(Target { flavor, found: Err(why) });
+                out.push(Target {
+                    flavor,
+                    found: Err(why),
+                });
             }
             found => out.push(Target { flavor, found }),
         }

@@ -21,8 +21,17 @@ fn the_grid_opens_from_disk_and_a_click_shows_the_cell() {
     );
     let venv = repo().join("target/browser-venv");
     if !venv.join("bin/python").exists() {
-        assert!(Command::new("python3").arg("-m").arg("venv").arg(&venv).status().unwrap().success());
-        let pip = Command::new(venv.join("bin/pip")).args(["install", "-q", "selenium"]).status().unwrap();
+        assert!(Command::new("python3")
+            .arg("-m")
+            .arg("venv")
+            .arg(&venv)
+            .status()
+            .unwrap()
+            .success());
+        let pip = Command::new(venv.join("bin/pip"))
+            .args(["install", "-q", "selenium"])
+            .status()
+            .unwrap();
         assert!(pip.success(), "cannot install selenium from PyPI");
     }
     let checked = Command::new(venv.join("bin/python"))
@@ -30,7 +39,11 @@ fn the_grid_opens_from_disk_and_a_click_shows_the_cell() {
         .arg(out.path().join("index.html"))
         .output()
         .unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&checked.stdout), String::from_utf8_lossy(&checked.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
     assert!(checked.status.success(), "{text}");
     assert!(text.contains("browser checks passed"), "{text}");
 }

@@ -51,6 +51,7 @@ fn write_atomically(path: &Path, text: &str) -> Result<()> {
     // Reports are for everyone to read (a temporary file starts private).
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))?;
-    tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }

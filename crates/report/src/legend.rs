@@ -58,3 +58,31 @@ pub fn cell_text(r: &CellResult) -> String {
     let gil = if r.gil_reenabled == Some(true) { GIL_MARK } else { "" };
     format!("{}{gil}", symbol(r.outcome))
 }
+
+/// A message with memory addresses (`0x7f3c43748e10`) blanked, so that the same failure in
+/// different processes is grouped as one.
+pub fn without_addresses(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("0x") {
+        out.push_str(&rest[..at]);
+        let digits = rest[at + 2..].chars().take_while(char::is_ascii_hexdigit).count();
+        out.push_str(if digits >= 6 {
+            "0x…"
+        } else {
+            &rest[at..at + 2 + digits]
+        });
+        rest = &rest[at + 2 + digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn addresses_are_blanked_but_short_hex_is_kept() {
+        let m = super::without_addresses("KeyError: <builtins.Point object at 0x7f3c43748e10> flag 0x10");
+        assert_eq!(m, "KeyError: <builtins.Point object at 0x…> flag 0x10");
+    }
+}

@@ -2,7 +2,7 @@
 
 use crate::claims::check;
 use crate::grid::{informative, Grid};
-use crate::legend::{cell_text, meaning, symbol, GIL_MARK};
+use crate::legend::{cell_text, meaning, symbol, without_addresses, GIL_MARK};
 use pyo3_matrix_model::{CellResult, Claim, Outcome, Pattern};
 use std::fmt::Write;
 
@@ -129,7 +129,9 @@ pub fn pattern_page(grid: &Grid, p: &Pattern) -> String {
             let Some(c) = grid.cell(&p.id, release, python, None) else {
                 continue;
             };
-            let Some(message) = &c.message else { continue };
+            let Some(message) = c.message.as_deref().map(without_addresses) else {
+                continue;
+            };
             let key = format!("{}|{message}", c.outcome);
             if seen.contains(&key) {
                 continue;
@@ -140,8 +142,9 @@ pub fn pattern_page(grid: &Grid, p: &Pattern) -> String {
                 .iter()
                 .flat_map(|r| grid.pythons.iter().map(move |py| (r, py)))
                 .filter(|(r, py)| {
-                    grid.cell(&p.id, r, py, None)
-                        .is_some_and(|o| o.outcome == c.outcome && o.message.as_ref() == Some(message))
+                    grid.cell(&p.id, r, py, None).is_some_and(|o| {
+                        o.outcome == c.outcome && o.message.as_deref().map(without_addresses) == Some(message.clone())
+                    })
                 })
                 .map(|(r, py)| format!("{r}/{py}"))
                 .collect();

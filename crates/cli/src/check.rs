@@ -3,7 +3,7 @@
 use crate::progress::Progress;
 use crate::run::sort_results;
 use crate::setup;
-use anyhow::{bail, Result};
+use anyhow::{bail, Context as _, Result};
 use pyo3_matrix_engine::cells::Member;
 use pyo3_matrix_engine::runner::{self, Context, Plan, Subject};
 use std::path::PathBuf;
@@ -12,7 +12,8 @@ use std::time::Duration;
 /// The snippet and how to test it; shared by `check` and `bisect`.
 #[derive(Debug, clap::Args)]
 pub struct SnippetArgs {
-    /// A complete lib.rs defining one #[pymodule]; its name is the import name.
+    /// A complete lib.rs defining one #[pymodule] (its name is the import name), or a crate's
+    /// directory (rebuilt in a copy, tested with its own tests/ unless --test is given).
     snippet: PathBuf,
     /// A pytest file run against the built module in every cell (else only the build is judged).
     #[arg(long, value_name = "TEST.py")]
@@ -30,6 +31,18 @@ impl SnippetArgs {
     /// Checks the files and the `--dep` specs, adds the extra crates to `ctx`, and returns
     /// the snippet as a subject for the runner.
     pub fn subject(&self, ctx: &mut Context) -> Result<Subject> {
+        if self.snippet.is_dir() {
+            // A whole crate: its own dependencies, its own tests unless --test names others.
+            let krate = pyo3_matrix_engine::scan::UserCrate::open(&self.snippet)?;
+            let test = match &self.test {
+                Some(t) => Some(
+                    t.canonicalize()
+                        .with_context(|| format!("test file {} does not exist", t.display()))?,
+                ),
+                None => krate.tests.clone(),
+            };
+            return Ok(crate::scan::crate_subject(&krate, test, self.timeout));
+        }
         if !self.snippet.is_file() {
             bail!("snippet {} does not exist", self.snippet.display());
         }

@@ -49,6 +49,21 @@ pub struct Scanned {
     pub explained_by: Vec<Explanation>,
 }
 
+/// The runner's view of a user's crate: built from a rewritten copy, tested with `test`.
+pub fn crate_subject(krate: &UserCrate, test: Option<PathBuf>, timeout: u64) -> Subject {
+    Subject {
+        member: Member {
+            name: krate.lib_name.clone(),
+            source: krate.dir.join("Cargo.toml"),
+            deps: Vec::new(),
+        },
+        test,
+        timeout: Duration::from_secs(timeout),
+        variants: Vec::new(),
+        user_crate: Some(krate.clone()),
+    }
+}
+
 /// Builds (and with `tests`, tests) the crate in every requested cell.
 pub fn observe(
     matrix_dir: &Path,
@@ -65,17 +80,7 @@ pub fn observe(
     let progress = Progress::new(releases.len() * python_args.len(), false);
     let targets = setup::targets(&ctx, &python_args, true, true, &mut |m| progress.line(m))?;
     let tag = format!("scan-{}", krate.lib_name);
-    let subject = Subject {
-        member: Member {
-            name: krate.lib_name.clone(),
-            source: krate.dir.join("Cargo.toml"),
-            deps: Vec::new(),
-        },
-        test: if tests { krate.tests.clone() } else { None },
-        timeout: Duration::from_secs(timeout),
-        variants: Vec::new(),
-        user_crate: Some(krate.clone()),
-    };
+    let subject = crate_subject(&krate, if tests { krate.tests.clone() } else { None }, timeout);
     let subjects = [subject];
     let plan = Plan {
         releases: &releases,

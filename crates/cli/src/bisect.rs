@@ -52,6 +52,9 @@ pub struct Args {
     /// The one interpreter to search with (a flavor label or a path).
     #[arg(long, default_value = "3.12")]
     python: String,
+    /// Search every published patch release inside the selected minors, not only the latest.
+    #[arg(long)]
+    all_patches: bool,
     /// Also observe every release in the range and report where it disagrees with the search.
     #[arg(long)]
     linear: bool,
@@ -152,7 +155,14 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let dir = setup::matrix_dir(matrix)?;
     let mut ctx = setup::context(&dir)?;
     let subject = args.snippet.subject(&mut ctx)?;
-    let releases = setup::releases(&ctx.matrix, args.pyo3.as_deref())?;
+    let mut releases = setup::releases(&ctx.matrix, args.pyo3.as_deref())?;
+    if let (true, Some(last)) = (args.all_patches, releases.last().cloned()) {
+        let minors: Vec<(u64, u64)> = releases.iter().map(Release::minor).collect();
+        releases = pyo3_matrix_engine::registry::pyo3_releases()?
+            .into_iter()
+            .filter(|r| minors.contains(&r.minor()) && *r <= last)
+            .collect();
+    }
     if releases.is_empty() {
         bail!("--pyo3 selects no release");
     }

@@ -10,6 +10,7 @@
 //! - [`classify`] turns those observations into an [`Outcome`](pyo3_matrix_model::Outcome):
 //!   the only place a verdict is decided.
 //! - [`scan`] rebuilds a user's own crate against another release, in a copy.
+//! - [`registry`] lists every published PyO3 release from cargo's index cache.
 //! - [`runner`] drives the whole matrix and reports progress.
 
 pub mod build;
@@ -22,6 +23,7 @@ pub mod interpreters;
 pub mod lock;
 pub mod provision;
 pub mod pytest;
+pub mod registry;
 pub mod runner;
 pub mod scan;
 pub mod venv;

@@ -146,18 +146,23 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         }
         Format::Text => {
             for c in &cells {
-                let codes = if c.codes.is_empty() {
-                    String::new()
-                } else {
-                    format!(" [{}]", c.codes.join(", "))
-                };
-                let message = c.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default();
-                println!(
-                    "pyo3 {:<8} python {:<6} {}{codes}{message}",
-                    c.pyo3, c.python, c.outcome
-                );
+                println!("{}", cell_line(c));
             }
         }
     }
     Ok(())
+}
+
+/// One cell as a line of text: release, interpreter, outcome, error codes, message.
+pub fn cell_line(c: &pyo3_matrix_model::CellResult) -> String {
+    let codes = if c.codes.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", c.codes.join(", "))
+    };
+    let message = c.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default();
+    format!(
+        "pyo3 {:<8} python {:<6} {}{codes}{message}",
+        c.pyo3, c.python, c.outcome
+    )
 }

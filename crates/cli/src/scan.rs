@@ -134,17 +134,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         }
         Format::Text => {
             for s in &scanned {
-                let c = &s.cell;
-                let codes = if c.codes.is_empty() {
-                    String::new()
-                } else {
-                    format!(" [{}]", c.codes.join(", "))
-                };
-                let message = c.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default();
-                println!(
-                    "pyo3 {:<8} python {:<6} {}{codes}{message}",
-                    c.pyo3, c.python, c.outcome
-                );
+                println!("{}", crate::check::cell_line(&s.cell));
                 for e in &s.explained_by {
                     println!(
                         "    like pattern {} ({}){}",

@@ -101,21 +101,12 @@ pub fn targets(
                 find_or_provision(ctx, *flavor, &found, provision_missing, note),
             ),
         };
-        let interp = match interp {
-            Ok(i) => i,
-            Err(why) if strict => bail!("{why}"),
-            Err(why) => {
-                note(&format!("warning: {why}; its cells are marked skipped"));
-                out.push(Target {
-                    flavor,
-                    found: Err(why),
-                });
-                continue;
-            }
-        };
-        let found = venv::test_python(&interp, &ctx.dirs, TEST_PACKAGES, note)
-            .map(|python| (interp.clone(), python))
-            .map_err(|e| format!("cannot prepare a test environment for {}: {e:#}", interp.path.display()));
+        // The interpreter, then its test environment; a column that lacks either is skipped.
+        let found = interp.and_then(|interp| {
+            venv::test_python(&interp, &ctx.dirs, TEST_PACKAGES, note)
+                .map(|python| (interp.clone(), python))
+                .map_err(|e| format!("cannot prepare a test environment for {}: {e:#}", interp.path.display()))
+        });
         match found {
             Err(why) if strict => bail!("{why}"),
             Err(why) => {

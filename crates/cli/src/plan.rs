@@ -76,6 +76,8 @@ pub struct UpgradePlan {
     pub stones: Vec<String>,
     /// Every step.
     pub steps: Vec<Step>,
+    /// With a crate: its own observed cells, one per release (same fields as `check`'s).
+    pub cells: Vec<CellResult>,
 }
 
 /// Builds the plan from observed results (the catalog's, or a scan's in the same shape).
@@ -142,6 +144,7 @@ pub fn plan(results: &[CellResult], patterns: &[Pattern], path: &[String], pytho
         python: python.to_string(),
         stones,
         steps,
+        cells: Vec::new(),
     }
 }
 
@@ -166,12 +169,15 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         .results
         .unwrap_or_else(|| dir.parent().unwrap_or(&dir).join("docs/results.json"));
     let mut results = RunResults::load(&results_path)?.results;
+    let mut own = Vec::new();
     if let Some(crate_dir) = &args.path {
         let range = format!("{from}..={to}");
         let (_, cells) = crate::scan::observe(&dir, crate_dir, Some(&range), &args.python, false, 60)?;
+        own = cells.clone();
         results.extend(cells);
     }
-    let answer = plan(&results, &patterns, &path, &args.python);
+    let mut answer = plan(&results, &patterns, &path, &args.python);
+    answer.cells = own;
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&answer)?),
         Format::Text => {

@@ -51,6 +51,17 @@ fn scan_bisect_and_plan_agree_on_an_old_crate() {
         "stop where the old API still compiles with warnings: {plan:#}"
     );
     assert_eq!(stones.last(), Some(&"0.24.2"));
+    let own: Vec<&str> = plan["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        own,
+        ["pass", "deprecated", "compile-error", "compile-error", "compile-error"],
+        "{plan:#}"
+    );
 }
 
 #[test]

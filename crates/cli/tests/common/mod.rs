@@ -28,9 +28,10 @@ pub fn fixture(name: &str) -> PathBuf {
 /// Runs `pyo3-matrix check --format json` and returns its cells.
 pub fn check(snippet: &str, test: Option<&str>, extra: &[&str]) -> Vec<serde_json::Value> {
     let mut cmd = bin();
+    // --no-cache: every test observes real builds and real pytest runs, never a stored verdict.
     cmd.arg("check")
         .arg(fixture(snippet))
-        .args(["--format", "json"])
+        .args(["--format", "json", "--no-cache"])
         .args(extra);
     if let Some(t) = test {
         cmd.arg("--test").arg(fixture(t));

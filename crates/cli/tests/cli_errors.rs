@@ -105,3 +105,17 @@ fn malformed_matrix_data_and_results_files_are_named() {
     std::fs::write(&matrix_toml, "python = [\"3.12\"]\n[[release]]\nversion = \"zero\"\n").unwrap();
     one_line(&["ci", "github"], "matrix.toml");
 }
+
+#[test]
+fn an_unusable_cache_directory_is_named() {
+    let snippet = fixture("bytes_mod.rs");
+    let out = bin()
+        .args(["check", snippet.to_str().unwrap(), "--pyo3", "0.23", "--python", "3.12"])
+        .env("PYO3_MATRIX_CACHE", "/proc/pyo3-matrix-cache")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("/proc/pyo3-matrix-cache"), "{err}");
+}

@@ -2,7 +2,7 @@
 //! A small subset (two releases, three interpreters) keeps CI short.
 
 mod common;
-use common::{cell, check};
+use common::{cell, check, check_with_env};
 
 #[test]
 fn check_observes_pass_unsupported_and_test_fail() {
@@ -114,4 +114,21 @@ fn free_threaded_import_records_whether_the_gil_came_back() {
     assert_eq!(ft["outcome"], "pass", "{ft:#}");
     // PyO3 0.23 modules keep the GIL unless they declare `gil_used = false`.
     assert_eq!(ft["gil_reenabled"], true, "{ft:#}");
+}
+
+#[test]
+fn a_warm_cache_works_with_the_registry_unreachable() {
+    let args = ["--pyo3", "0.23", "--python", "3.12"];
+    let online = check("bytes_mod.rs", Some("test_bytes_mod.py"), &args);
+    // cargo may not touch the network: everything must come from the lockfile and its cache.
+    let offline = check_with_env(
+        "bytes_mod.rs",
+        Some("test_bytes_mod.py"),
+        &args,
+        &[("CARGO_NET_OFFLINE", "true")],
+    );
+    assert_eq!(
+        cell(&offline, "0.23.5", "3.12")["outcome"],
+        cell(&online, "0.23.5", "3.12")["outcome"]
+    );
 }

@@ -27,6 +27,16 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// Runs `pyo3-matrix check --format json` and returns its cells.
 pub fn check(snippet: &str, test: Option<&str>, extra: &[&str]) -> Vec<serde_json::Value> {
+    check_with_env(snippet, test, extra, &[])
+}
+
+/// `check` with extra environment variables for that one process.
+pub fn check_with_env(
+    snippet: &str,
+    test: Option<&str>,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> Vec<serde_json::Value> {
     let mut cmd = bin();
     // --no-cache: every test observes real builds and real pytest runs, never a stored verdict.
     cmd.arg("check")
@@ -36,7 +46,7 @@ pub fn check(snippet: &str, test: Option<&str>, extra: &[&str]) -> Vec<serde_jso
     if let Some(t) = test {
         cmd.arg("--test").arg(fixture(t));
     }
-    let out = cmd.output().expect("run pyo3-matrix");
+    let out = cmd.envs(env.iter().copied()).output().expect("run pyo3-matrix");
     assert!(
         out.status.success(),
         "check failed: {}",

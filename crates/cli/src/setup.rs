@@ -7,6 +7,9 @@ use pyo3_matrix_engine::{provision, venv, Dirs};
 use pyo3_matrix_model::{Flavor, MatrixDef, Pattern, Release, ReleaseSelector};
 use std::path::{Path, PathBuf};
 
+/// Free space below which a run refuses to start (one cell's target directory is about this).
+const MIN_FREE_BYTES: u64 = 512 << 20;
+
 /// Packages every test environment gets.
 const TEST_PACKAGES: &[&str] = &["pytest", "numpy"];
 
@@ -88,6 +91,15 @@ pub fn targets(
     strict: bool,
     note: &mut dyn FnMut(&str),
 ) -> Result<Vec<Target>> {
+    // A full disk would otherwise surface as a confusing failure deep inside pip or cargo.
+    if let Some(free) = ctx.dirs.free_bytes().filter(|free| *free < MIN_FREE_BYTES) {
+        bail!(
+            "not enough free space for the cache {}: {} MiB free, a run needs at least {} MiB",
+            ctx.dirs.root().display(),
+            free >> 20,
+            MIN_FREE_BYTES >> 20
+        );
+    }
     let found = interpreters::discover(&ctx.dirs);
     let mut out = Vec::new();
     for arg in args {

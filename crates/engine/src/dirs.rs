@@ -55,4 +55,14 @@ impl Dirs {
     pub fn cells(&self) -> PathBuf {
         self.root.join("cells")
     }
+
+    /// Bytes free on the file system that holds (or will hold) the cache, if it can be told.
+    pub fn free_bytes(&self) -> Option<u64> {
+        let existing = self.root.ancestors().find(|p| p.exists())?;
+        let path = std::ffi::CString::new(existing.as_os_str().as_encoded_bytes()).ok()?;
+        let mut stats: libc::statvfs = unsafe { std::mem::zeroed() };
+        // SAFETY: a valid C string and a zeroed out-parameter of the right type.
+        (unsafe { libc::statvfs(path.as_ptr(), &mut stats) } == 0)
+            .then(|| stats.f_bavail as u64 * stats.f_frsize as u64)
+    }
 }

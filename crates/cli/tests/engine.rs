@@ -132,3 +132,11 @@ fn a_warm_cache_works_with_the_registry_unreachable() {
         cell(&online, "0.23.5", "3.12")["outcome"]
     );
 }
+
+#[test]
+fn a_snippet_that_is_not_valid_rust_is_a_compile_error_verdict() {
+    let cells = check("not_rust.rs", None, &["--pyo3", "0.23", "--python", "3.12"]);
+    let c = cell(&cells, "0.23.5", "3.12");
+    assert_eq!(c["outcome"], "compile-error", "{c:#}");
+    assert!(c["message"].as_str().unwrap().contains("expected"), "{c:#}");
+}

@@ -1,22 +1,26 @@
-//! A claim's verdict, decided from the observed cells by one rule:
-//!
-//! The claim predicts an outcome (`expect`: `works`, `breaks` or an outcome name) for the
-//! releases from `version` to `until` (all releases when it names none). Only informative
-//! cells count (not unsupported, skipped, blocked or error). If every such cell in range
-//! matches, the claim is *confirmed*; if none does, *refuted*; otherwise *partly*. A
-//! confirmed claim whose prediction already held at the release just before its `version`
-//! is only *partly* right: its version is wrong. Without `expect`, or without evidence, it is *undecided*.
+//! A claim's verdict, derived from the observed cells by one rule, [`RULE`]; never written
+//! down per pattern.
 
 use crate::grid::{informative, Grid};
 use pyo3_matrix_model::{CellResult, Claim, Outcome, Pattern};
 use serde::Serialize;
 use std::fmt;
 
+/// How a verdict is reached, as the reports print it.
+pub const RULE: &str = "a claim predicts an outcome (`works`, `breaks` or one outcome such as \
+`compile-error`) for the releases from the version it names to the last one it covers (every release \
+when it names none). Only the plain cells (no variant) that say something about the pattern count: \
+not ⊘ unsupported, ⊗ blocked, – skipped or ? error. If every counted cell in range shows the prediction, \
+the claim is **confirmed**; if none does, **refuted**; otherwise **partly**. A claim that would be \
+confirmed, but whose prediction already held on every counted cell of the last release before the \
+version it names, is **partly** right: the version is wrong. A claim with no prediction, an unknown one, \
+or no counted cell in range is **undecided**, and the reason says which.";
+
 /// The verdict on a claim.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
-    /// Every informative cell in range shows what the claim predicts.
+    /// Every counted cell in range shows what the claim predicts.
     Confirmed,
     /// None does.
     Refuted,
@@ -38,16 +42,19 @@ impl fmt::Display for Verdict {
 }
 
 /// A claim checked against the cells.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ClaimCheck<'a> {
     /// The verdict.
     pub verdict: Verdict,
     /// Why, in one sentence.
     pub reason: String,
-    /// The informative cells in range that match the prediction.
+    /// The counted cells in range that show the prediction.
     pub matching: Vec<&'a CellResult>,
-    /// Those that do not.
+    /// The counted cells in range that do not.
     pub contrary: Vec<&'a CellResult>,
+    /// For a version named too late: the cells of the release before it, which already
+    /// showed the prediction.
+    pub held_before: Vec<&'a CellResult>,
 }
 
 fn minor(v: &str) -> Option<(u64, u64)> {
@@ -55,137 +62,163 @@ fn minor(v: &str) -> Option<(u64, u64)> {
     Some((it.next()??, it.next()??))
 }
 
-/// Whether `outcome` is what `expect` predicts.
-pub fn predicted(expect: &str, outcome: Outcome) -> bool {
-    match expect {
-        "works" => outcome.works(),
-        "breaks" => !outcome.works(),
-        name => outcome.name() == name,
-    }
+/// Who makes a claim: the article (`claim`) or PyO3's changelog (`changelog`).
+pub fn sources(p: &Pattern) -> impl Iterator<Item = (&'static str, &Claim)> {
+    [("the article", &p.meta.claim), ("PyO3's changelog", &p.meta.changelog)]
+        .into_iter()
+        .filter_map(|(who, c)| c.as_ref().map(|c| (who, c)))
 }
 
-/// Whether the prediction already held at the last release before the claim's version.
-fn already_held(before: &[&CellResult], expect: &str) -> bool {
-    let Some(last) = before.iter().filter_map(|c| minor(&c.pyo3)).max() else {
-        return false;
-    };
-    before
-        .iter()
-        .filter(|c| minor(&c.pyo3) == Some(last))
-        .all(|c| predicted(expect, c.outcome))
+/// Whether `outcome` is what `expect` predicts; `None` when `expect` is not a prediction.
+pub fn predicted(expect: &str, outcome: Outcome) -> Option<bool> {
+    match expect {
+        "works" => Some(outcome.works()),
+        "breaks" => Some(!outcome.works()),
+        name if Outcome::ALL.iter().any(|o| o.name() == name) => Some(outcome.name() == name),
+        _ => None,
+    }
 }
 
 /// Checks `claim` (made about `pattern`) against the grid.
 pub fn check<'a>(grid: &Grid<'a>, pattern: &Pattern, claim: &Claim) -> ClaimCheck<'a> {
-    let undecided = |reason: &str| ClaimCheck {
+    let undecided = |reason: String| ClaimCheck {
         verdict: Verdict::Undecided,
-        reason: reason.into(),
+        reason,
         matching: Vec::new(),
         contrary: Vec::new(),
+        held_before: Vec::new(),
     };
     let Some(expect) = claim.expect.as_deref() else {
-        return undecided("the claim predicts nothing a cell can show");
+        return undecided("the claim predicts nothing a cell can show".into());
     };
+    if predicted(expect, Outcome::Pass).is_none() {
+        return undecided(format!(
+            "'{expect}' is not a prediction (expected works, breaks or an outcome name)"
+        ));
+    }
+    let shows = |c: &CellResult| predicted(expect, c.outcome) == Some(true);
     let from = claim.version.as_deref().and_then(minor);
     let until = claim.until.as_deref().and_then(minor);
-    let in_range = |release: &str| {
-        let m = minor(release);
+    let counted: Vec<&'a CellResult> = grid
+        .cells_of(&pattern.id, None)
+        .into_iter()
+        .filter(|c| informative(c))
+        .collect();
+    let (in_range, outside): (Vec<_>, Vec<_>) = counted.into_iter().partition(|c| {
+        let m = minor(&c.pyo3);
         from.is_none_or(|f| m >= Some(f)) && until.is_none_or(|u| m <= Some(u))
-    };
-    let cells = grid.releases.iter().flat_map(|release| {
-        grid.pythons
-            .iter()
-            .filter_map(move |py| grid.cell(&pattern.id, release, py, None))
     });
-    let (mut matching, mut contrary, mut before) = (Vec::new(), Vec::new(), Vec::new());
-    for c in cells.filter(|c| informative(c)) {
-        if !in_range(&c.pyo3) {
-            if from.is_some_and(|f| minor(&c.pyo3) < Some(f)) {
-                before.push(c);
-            }
-        } else if predicted(expect, c.outcome) {
-            matching.push(c);
-        } else {
-            contrary.push(c);
-        }
-    }
+    let (matching, contrary): (Vec<_>, Vec<_>) = in_range.into_iter().partition(|c| shows(c));
+    let last_before = outside
+        .iter()
+        .filter_map(|c| minor(&c.pyo3))
+        .filter(|m| from.is_some_and(|f| *m < f))
+        .max();
+    let held_before: Vec<&'a CellResult> = outside
+        .into_iter()
+        .filter(|c| last_before.is_some() && minor(&c.pyo3) == last_before)
+        .collect();
     let (verdict, reason) = match (matching.len(), contrary.len()) {
-        (0, 0) => return undecided("no informative cell in the claim's range"),
-        (_, 0) if already_held(&before, expect) => (
+        (0, 0) => return undecided("no cell in the claim's range says anything about the pattern".into()),
+        (_, 0) if !held_before.is_empty() && held_before.iter().all(|c| shows(c)) => (
             Verdict::Partly,
             format!(
-                "'{expect}' holds in range, but already before {}",
-                claim.version.as_deref().unwrap_or("?")
+                "all {} counted cells in range show '{expect}', but so does {}, before the {} the claim names",
+                matching.len(),
+                held_before[0].pyo3,
+                claim.version.as_deref().unwrap_or_default()
             ),
         ),
-        (_, 0) => (
+        (m, 0) => (
             Verdict::Confirmed,
-            format!("all {} informative cells in range show '{expect}'", matching.len()),
+            format!("all {m} counted cells in range show '{expect}'"),
         ),
         (0, n) => (
             Verdict::Refuted,
-            format!("none of the {n} informative cells in range shows '{expect}'"),
+            format!("none of the {n} counted cells in range shows '{expect}'"),
         ),
-        (m, n) => (Verdict::Partly, format!("{m} cells show '{expect}', {n} do not")),
+        (m, n) => (
+            Verdict::Partly,
+            format!("{m} counted cells in range show '{expect}', {n} do not"),
+        ),
+    };
+    let held_before = if verdict == Verdict::Partly && contrary.is_empty() {
+        held_before
+    } else {
+        Vec::new()
     };
     ClaimCheck {
         verdict,
         reason,
         matching,
         contrary,
+        held_before,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pyo3_matrix_model::RunResults;
+    use crate::fixture::{cell, run};
 
-    fn results(rows: &[(&str, &str)]) -> RunResults {
-        let results: Vec<serde_json::Value> = rows
-            .iter()
-            .map(|(pyo3, outcome)| serde_json::json!({"pattern": "p", "pyo3": pyo3, "python": "3.12", "outcome": outcome}))
-            .collect();
-        serde_json::from_value(serde_json::json!({
-            "schema_version": 1, "tool_version": "0", "rustc": "r", "started_unix": 0,
-            "interpreters": [], "results": results
-        }))
-        .unwrap()
-    }
-
-    fn claim(version: Option<&str>, expect: Option<&str>) -> Claim {
+    fn claim(version: Option<&str>, until: Option<&str>, expect: Option<&str>) -> Claim {
         Claim {
             text: "t".into(),
             version: version.map(Into::into),
-            until: None,
+            until: until.map(Into::into),
             expect: expect.map(Into::into),
         }
     }
 
-    fn verdict(rows: &[(&str, &str)], c: &Claim) -> Verdict {
-        let r = results(rows);
+    fn verdict(rows: &[(&str, Outcome)], c: &Claim) -> Verdict {
+        let r = run(rows.iter().map(|(v, o)| cell("p", v, "3.12", *o)).collect());
         let grid = Grid::new(&r, &[]);
         check(&grid, &grid.patterns()[0].clone(), c).verdict
     }
 
+    const ROWS: [(&str, Outcome); 4] = [
+        ("0.20.3", Outcome::Unsupported),
+        ("0.21.2", Outcome::Deprecated),
+        ("0.22.6", Outcome::CompileError),
+        ("0.23.5", Outcome::CompileError),
+    ];
+
     #[test]
-    fn the_rule_decides_from_cells() {
-        let rows = [
-            ("0.21.2", "deprecated"),
-            ("0.22.6", "compile-error"),
-            ("0.23.5", "compile-error"),
-        ];
-        assert_eq!(verdict(&rows, &claim(Some("0.22"), Some("breaks"))), Verdict::Confirmed);
-        assert_eq!(verdict(&rows, &claim(Some("0.24"), Some("breaks"))), Verdict::Undecided);
+    fn confirmed_refuted_partly_from_the_cells_in_range() {
+        let v = |version, until, expect| verdict(&ROWS, &claim(version, until, Some(expect)));
+        assert_eq!(v(Some("0.22"), None, "breaks"), Verdict::Confirmed);
+        assert_eq!(v(Some("0.22"), None, "compile-error"), Verdict::Confirmed);
+        assert_eq!(v(Some("0.22"), None, "works"), Verdict::Refuted);
+        assert_eq!(v(None, None, "works"), Verdict::Partly, "works in 0.21 only");
         assert_eq!(
-            verdict(&rows, &claim(Some("0.23"), Some("breaks"))),
-            Verdict::Partly,
-            "broke before 0.23"
+            v(None, Some("0.21"), "works"),
+            Verdict::Confirmed,
+            "unsupported is not counted"
         );
-        assert_eq!(verdict(&rows, &claim(Some("0.22"), Some("works"))), Verdict::Refuted);
-        assert_eq!(verdict(&rows, &claim(None, Some("works"))), Verdict::Partly);
-        assert_eq!(verdict(&rows, &claim(None, None)), Verdict::Undecided);
-        let refused = [("0.21.2", "unsupported")];
-        assert_eq!(verdict(&refused, &claim(None, Some("works"))), Verdict::Undecided);
+        assert_eq!(v(Some("0.21"), Some("0.22"), "works"), Verdict::Partly);
+    }
+
+    #[test]
+    fn a_version_named_too_late_is_partly_right() {
+        let r = run(ROWS.iter().map(|(v, o)| cell("p", v, "3.12", *o)).collect());
+        let grid = Grid::new(&r, &[]);
+        let checked = check(
+            &grid,
+            &grid.patterns()[0].clone(),
+            &claim(Some("0.23"), None, Some("breaks")),
+        );
+        assert_eq!(checked.verdict, Verdict::Partly);
+        assert_eq!(checked.held_before.len(), 1);
+        assert_eq!(checked.held_before[0].pyo3, "0.22.6");
+        assert!(checked.reason.contains("before the 0.23"), "{}", checked.reason);
+    }
+
+    #[test]
+    fn undecided_says_why() {
+        let v = |rows: &[(&str, Outcome)], expect| verdict(rows, &claim(Some("0.22"), None, expect));
+        assert_eq!(v(&ROWS, None), Verdict::Undecided);
+        assert_eq!(v(&ROWS, Some("work")), Verdict::Undecided, "a misspelt prediction");
+        assert_eq!(v(&ROWS, Some("breaks")), Verdict::Confirmed);
+        assert_eq!(v(&ROWS[..2], Some("breaks")), Verdict::Undecided, "no cell in range");
     }
 }

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 /// A row's boundary on one interpreter: where the pattern last worked and first broke.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Boundary {
-    /// The last release (in order) where it works before it first stops working.
+    /// The last working release before `first_broken`; without a break, the last working
+    /// release of all.
     pub last_working: Option<String>,
     /// The first release after a working one where it does not work (ignoring cells that
     /// say nothing about the pattern: unsupported, skipped, blocked, error).
@@ -15,12 +16,14 @@ pub struct Boundary {
 
 /// The results of one run, indexed.
 pub struct Grid<'a> {
+    /// The run drawn.
+    pub run: &'a RunResults,
     /// Releases present, oldest first.
     pub releases: Vec<String>,
     /// Interpreter flavors present, in the run's order.
     pub pythons: Vec<String>,
     /// Variant names present, sorted.
-    pub variants: Vec<String>,
+    variants: Vec<String>,
     patterns: Vec<Pattern>,
     cells: BTreeMap<(String, String, String, Option<String>), &'a CellResult>,
 }
@@ -69,6 +72,7 @@ impl<'a> Grid<'a> {
             })
             .collect();
         Grid {
+            run: results,
             releases,
             pythons,
             variants,
@@ -82,12 +86,13 @@ impl<'a> Grid<'a> {
         &self.patterns
     }
 
-    /// Categories in row order.
-    pub fn categories(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
+    /// The rows grouped by category, in row order.
+    pub fn by_category(&self) -> Vec<(&str, Vec<&Pattern>)> {
+        let mut out: Vec<(&str, Vec<&Pattern>)> = Vec::new();
         for p in &self.patterns {
-            if !out.contains(&p.meta.category.as_str()) {
-                out.push(&p.meta.category);
+            match out.last_mut() {
+                Some((category, rows)) if *category == p.meta.category => rows.push(p),
+                _ => out.push((&p.meta.category, vec![p])),
             }
         }
         out
@@ -100,7 +105,7 @@ impl<'a> Grid<'a> {
             .copied()
     }
 
-    /// The variants a pattern has results for.
+    /// The variants a pattern has results for, on any interpreter.
     pub fn variants_of(&self, pattern: &str) -> Vec<&str> {
         self.variants
             .iter()
@@ -113,24 +118,48 @@ impl<'a> Grid<'a> {
             .collect()
     }
 
-    /// Where the plain pattern last worked and first broke on `python`.
-    pub fn boundary(&self, pattern: &str, python: &str) -> Boundary {
-        let mut out = Boundary::default();
-        let mut last_good: Option<&str> = None;
+    /// A pattern's rows on `python`: the plain cell (`None`), then each variant with a result
+    /// on `python`.
+    pub fn rows_of(&self, pattern: &str, python: &str) -> Vec<Option<&str>> {
+        let present = |v: &&str| {
+            self.releases
+                .iter()
+                .any(|r| self.cell(pattern, r, python, Some(v)).is_some())
+        };
+        std::iter::once(None)
+            .chain(self.variants_of(pattern).into_iter().filter(present).map(Some))
+            .collect()
+    }
+
+    /// Every cell of one row on every interpreter, release by release (then interpreter).
+    pub fn cells_of(&self, pattern: &str, variant: Option<&str>) -> Vec<&'a CellResult> {
+        self.releases
+            .iter()
+            .flat_map(|r| self.pythons.iter().map(move |py| (r, py)))
+            .filter_map(|(r, py)| self.cell(pattern, r, py, variant))
+            .collect()
+    }
+
+    /// Where one row last worked and first broke on `python`, scanning releases in order.
+    pub fn boundary(&self, pattern: &str, python: &str, variant: Option<&str>) -> Boundary {
+        let mut last_good: Option<&String> = None;
         for release in &self.releases {
-            let Some(c) = self.cell(pattern, release, python, None) else {
+            let Some(c) = self.cell(pattern, release, python, variant) else {
                 continue;
             };
             if c.outcome.works() {
                 last_good = Some(release);
             } else if informative(c) && last_good.is_some() {
-                out.last_working = last_good.map(Into::into);
-                out.first_broken = Some(release.clone());
-                return out;
+                return Boundary {
+                    last_working: last_good.cloned(),
+                    first_broken: Some(release.clone()),
+                };
             }
         }
-        out.last_working = last_good.map(Into::into);
-        out
+        Boundary {
+            last_working: last_good.cloned(),
+            first_broken: None,
+        }
     }
 }
 
@@ -158,5 +187,56 @@ fn bare(id: &str) -> Pattern {
         },
         source: Default::default(),
         test: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture;
+
+    #[test]
+    fn rows_are_grouped_by_category_and_uncatalogued_patterns_get_a_bare_row() {
+        let results = fixture::results();
+        let grid = Grid::new(&results, &fixture::patterns());
+        assert_eq!(grid.releases, ["0.21.2", "0.22.6", "0.23.5"]);
+        assert_eq!(grid.pythons, ["3.12", "3.13t"]);
+        let groups: Vec<(&str, Vec<&str>)> = grid
+            .by_category()
+            .into_iter()
+            .map(|(c, ps)| (c, ps.iter().map(|p| p.id.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                ("conversions", vec!["vec_u8_return"]),
+                ("gil-refs", vec!["gilref_any_arg"]),
+                ("lifecycle", vec!["static_ref_exit"]),
+                ("uncatalogued", vec!["async_future"]),
+            ]
+        );
+        assert_eq!(grid.variants_of("gilref_any_arg"), ["gil-refs"]);
+        assert_eq!(grid.rows_of("gilref_any_arg", "3.12"), [None, Some("gil-refs")]);
+        assert_eq!(grid.rows_of("gilref_any_arg", "3.13t"), [None]);
+        assert_eq!(grid.rows_of("vec_u8_return", "3.12"), [None]);
+    }
+
+    #[test]
+    fn boundaries_skip_cells_that_say_nothing_about_the_pattern() {
+        let results = fixture::results();
+        let grid = Grid::new(&results, &fixture::patterns());
+        let b = |p, py| {
+            let b = grid.boundary(p, py, None);
+            (b.last_working, b.first_broken)
+        };
+        let some = |v: &str| Some(v.to_string());
+        assert_eq!(b("vec_u8_return", "3.12"), (some("0.22.6"), some("0.23.5")));
+        assert_eq!(b("gilref_any_arg", "3.12"), (some("0.21.2"), some("0.22.6")));
+        // Refused twice, then broken: it never worked there, so it never broke.
+        assert_eq!(b("vec_u8_return", "3.13t"), (None, None));
+        // Crash and hang, then fixed: last working is the newest release.
+        assert_eq!(b("static_ref_exit", "3.12"), (some("0.23.5"), None));
+        // Blocked says nothing about the pattern.
+        assert_eq!(b("async_future", "3.12"), (some("0.22.6"), None));
     }
 }

@@ -1,4 +1,6 @@
-//! How each outcome is shown: a symbol and a word, plus a colour for the HTML grid.
+//! How each outcome is shown: a symbol and a word (never colour alone), plus a colour for
+//! the HTML grid. The symbols are plain Unicode that common text fonts (DejaVu) carry, so
+//! they render without an emoji font.
 
 use pyo3_matrix_model::{CellResult, Outcome};
 
@@ -11,7 +13,7 @@ pub fn symbol(outcome: Outcome) -> &'static str {
         Outcome::Unsupported => "⊘",
         Outcome::TestFail => "✗T",
         Outcome::Crash => "☠",
-        Outcome::Hang => "⌛",
+        Outcome::Hang => "∞",
         Outcome::Blocked => "⊗",
         Outcome::Skipped => "–",
         Outcome::Error => "?",
@@ -53,36 +55,43 @@ pub fn colour(outcome: Outcome) -> &'static str {
 /// Marker for a module whose import turned the GIL back on (free-threaded interpreters).
 pub const GIL_MARK: &str = "ᴳ";
 
-/// A cell as text: symbol, plus the GIL marker where the import re-enabled the GIL.
-pub fn cell_text(r: &CellResult) -> String {
+/// What [`GIL_MARK`] means, for legends.
+pub const GIL_MEANING: &str = "on a free-threaded interpreter, importing the module re-enabled the GIL";
+
+/// A cell's symbol, plus the GIL marker where the import re-enabled the GIL.
+pub fn cell_symbol(r: &CellResult) -> String {
     let gil = if r.gil_reenabled == Some(true) { GIL_MARK } else { "" };
     format!("{}{gil}", symbol(r.outcome))
 }
 
-/// A message with memory addresses (`0x7f3c43748e10`) blanked, so that the same failure in
-/// different processes is grouped as one.
-pub fn without_addresses(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(at) = rest.find("0x") {
-        out.push_str(&rest[..at]);
-        let digits = rest[at + 2..].chars().take_while(char::is_ascii_hexdigit).count();
-        out.push_str(if digits >= 6 {
-            "0x…"
-        } else {
-            &rest[at..at + 2 + digits]
-        });
-        rest = &rest[at + 2 + digits..];
-    }
-    out.push_str(rest);
-    out
+/// A cell as symbol and word, e.g. `✓ pass` or `✗ compile-error E0599` (the first code).
+pub fn cell_label(r: &CellResult) -> String {
+    let code = match r.codes.first() {
+        Some(code) if r.outcome == Outcome::CompileError => format!(" {code}"),
+        _ => String::new(),
+    };
+    format!("{} {}{code}", cell_symbol(r), r.outcome)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::fixture::cell;
+
     #[test]
-    fn addresses_are_blanked_but_short_hex_is_kept() {
-        let m = super::without_addresses("KeyError: <builtins.Point object at 0x7f3c43748e10> flag 0x10");
-        assert_eq!(m, "KeyError: <builtins.Point object at 0x…> flag 0x10");
+    fn every_outcome_has_its_own_symbol_and_colour() {
+        let symbols: std::collections::BTreeSet<_> = Outcome::ALL.iter().map(|o| symbol(*o)).collect();
+        let colours: std::collections::BTreeSet<_> = Outcome::ALL.iter().map(|o| colour(*o)).collect();
+        assert_eq!((symbols.len(), colours.len()), (Outcome::ALL.len(), Outcome::ALL.len()));
+    }
+
+    #[test]
+    fn a_cell_reads_as_symbol_and_word() {
+        let mut c = cell("p", "0.23.5", "3.13t", Outcome::CompileError);
+        c.codes = vec!["E0599".into(), "E0277".into()];
+        assert_eq!(cell_label(&c), "✗ compile-error E0599");
+        let mut c = cell("p", "0.23.5", "3.13t", Outcome::Pass);
+        c.gil_reenabled = Some(true);
+        assert_eq!(cell_label(&c), "✓ᴳ pass");
     }
 }

@@ -1,57 +1,84 @@
-//! Reports: pure functions from a results file (and the pattern catalog) to documents.
-//! Nothing here builds or runs anything, so every table can be redrawn from results alone.
+//! Reports: pure functions from a run's results (and the pattern catalog) to documents.
+//! Nothing here builds or runs anything, so every report can be redrawn from a results file.
 //!
-//! - [`grid`] indexes results by (pattern, release, interpreter) and finds boundaries.
-//! - [`legend`] gives each outcome its symbol and word (never colour alone).
-//! - [`claims`] decides a claim's verdict from the observed cells.
-//! - [`markdown`], [`html`], [`csv`] draw the documents; [`diff`] compares two runs.
+//! - [`grid`] indexes the results by (pattern, release, interpreter, variant) and finds
+//!   each row's last working and first broken release.
+//! - [`legend`] gives each outcome its symbol and word (never colour alone) and its colour.
+//! - [`groups`] shows what many cells said once, with the cells that said it.
+//! - [`claims`] derives a claim's verdict from the observed cells by one rule.
+//! - [`markdown`], [`html`] and [`csv`] draw the documents; [`files`] writes them.
+//! - [`diff`] compares two runs.
+
+#![warn(missing_docs)]
 
 pub mod claims;
 pub mod csv;
 pub mod diff;
+pub mod files;
 pub mod grid;
+pub mod groups;
 pub mod html;
 pub mod legend;
 pub mod markdown;
 
+#[cfg(test)]
+mod fixture;
+
 pub use diff::{diff, Diff};
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use pyo3_matrix_model::{Pattern, RunResults};
 use std::path::{Path, PathBuf};
 
-/// Writes every report for `results` into `out_dir` and returns the paths written.
+/// Writes every report for `results` into `out_dir` and returns the paths written:
+/// `compat.md`, `upgrades.md`, `claims.md`, `results.csv`, `index.html` and
+/// `patterns/<id>.md` for every pattern with results. `patterns` is the catalog that
+/// describes them; a pattern missing from it is drawn with its id alone. Each file is
+/// replaced whole (see [`files::write_atomically`]); other files in `out_dir` are left alone.
 pub fn write_all(results: &RunResults, patterns: &[Pattern], out_dir: &Path) -> Result<Vec<PathBuf>> {
     let grid = grid::Grid::new(results, patterns);
     let mut files: Vec<(PathBuf, String)> = vec![
-        (out_dir.join("compat.md"), markdown::compat(&grid)),
-        (out_dir.join("upgrades.md"), markdown::upgrades(&grid)),
-        (out_dir.join("claims.md"), markdown::claims(&grid)),
-        (out_dir.join("results.csv"), csv::results(results)),
-        (out_dir.join("index.html"), html::page(&grid, results)?),
+        (out_dir.join("compat.md"), markdown::compat::render(&grid)),
+        (out_dir.join("upgrades.md"), markdown::upgrades::render(&grid)),
+        (out_dir.join("claims.md"), markdown::claims::render(&grid)),
+        (out_dir.join("results.csv"), csv::render(results)),
+        (out_dir.join("index.html"), html::render(&grid)?),
     ];
     for pattern in grid.patterns() {
-        files.push((
-            out_dir.join("patterns").join(format!("{}.md", pattern.id)),
-            markdown::pattern_page(&grid, pattern),
-        ));
+        let path = out_dir.join("patterns").join(format!("{}.md", pattern.id));
+        files.push((path, markdown::pattern_page::render(&grid, pattern)));
     }
     for (path, text) in &files {
-        write_atomically(path, text)?;
+        files::write_atomically(path, text)?;
     }
-    Ok(files.into_iter().map(|(p, _)| p).collect())
+    Ok(files.into_iter().map(|(path, _)| path).collect())
 }
 
-/// Writes through a temporary file in the same directory, so a reader never sees half a file.
-fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
-    std::fs::write(tmp.path(), text)?;
-    // Reports are for everyone to read (a temporary file starts private).
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_report_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let written = super::write_all(&crate::fixture::results(), &crate::fixture::patterns(), dir.path()).unwrap();
+        let mut names: Vec<String> = written
+            .iter()
+            .map(|p| p.strip_prefix(dir.path()).unwrap().display().to_string())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "claims.md",
+                "compat.md",
+                "index.html",
+                "patterns/async_future.md",
+                "patterns/gilref_any_arg.md",
+                "patterns/static_ref_exit.md",
+                "patterns/vec_u8_return.md",
+                "results.csv",
+                "upgrades.md",
+            ]
+        );
+        assert!(written.iter().all(|p| p.is_file()));
+    }
 }

@@ -1,0 +1,107 @@
+//! Markdown that renders on GitHub: the grid ([`compat`]), one page per pattern
+//! ([`pattern_page`]), upgrades ([`upgrades`]) and claims ([`claims`]). This module holds
+//! the pieces they share: tables, the legend, a row of observed cells.
+
+pub mod claims;
+pub mod compat;
+pub mod pattern_page;
+pub mod upgrades;
+
+use crate::grid::{Boundary, Grid};
+use crate::legend::{cell_label, meaning, symbol, GIL_MARK, GIL_MEANING};
+use pyo3_matrix_model::Outcome;
+
+/// One table row; `|` inside a cell is escaped so that it cannot split the cell.
+fn row<S: AsRef<str>>(cells: impl IntoIterator<Item = S>) -> String {
+    let cells: Vec<String> = cells
+        .into_iter()
+        .map(|c| c.as_ref().replace('|', "\\|").replace('\n', " "))
+        .collect();
+    format!("| {} |\n", cells.join(" | "))
+}
+
+/// A table's header row and separator.
+fn head<S: AsRef<str>>(columns: impl IntoIterator<Item = S>) -> String {
+    let columns: Vec<String> = columns.into_iter().map(|c| c.as_ref().to_string()).collect();
+    format!("{}|{}\n", row(&columns), "---|".repeat(columns.len()))
+}
+
+/// The legend: every outcome's symbol, name and meaning, and the GIL marker.
+fn legend() -> String {
+    let mut s = head(["symbol", "outcome", "meaning"]);
+    for o in Outcome::ALL {
+        s.push_str(&row([symbol(o), &format!("`{o}`"), meaning(o)]));
+    }
+    s.push_str(&row([GIL_MARK, "(suffix)", GIL_MEANING]));
+    s
+}
+
+/// One row's observed cells on `python`, release by release, as symbol and word.
+fn observed(grid: &Grid, pattern: &str, python: &str, variant: Option<&str>) -> Vec<String> {
+    grid.releases
+        .iter()
+        .map(|r| {
+            grid.cell(pattern, r, python, variant)
+                .map(cell_label)
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// A boundary as two table cells: last working, first broken (`–` for none).
+fn boundary_cells(b: Boundary) -> [String; 2] {
+    let or_dash = |v: Option<String>| v.unwrap_or_else(|| "–".into());
+    [or_dash(b.last_working), or_dash(b.first_broken)]
+}
+
+/// A variant's name as shown after a pattern: `` `[gil-refs]` ``.
+fn variant_tag(variant: Option<&str>) -> String {
+    variant.map(|v| format!(" `[{v}]`")).unwrap_or_default()
+}
+
+/// One paragraph naming where the results come from: tool, compiler, interpreters, date.
+fn provenance(grid: &Grid) -> String {
+    let run = grid.run;
+    let interpreters: Vec<String> = run
+        .interpreters
+        .iter()
+        .map(|i| match (&i.version, &i.note) {
+            (Some(v), _) => format!("{} ({v})", i.flavor),
+            (None, Some(note)) => format!("{} (missing: {note})", i.flavor),
+            (None, None) => format!("{} (missing)", i.flavor),
+        })
+        .collect();
+    format!(
+        "Observed on {} by pyo3-matrix {} with {}{}; interpreters: {}. {} results.\n\n",
+        date(run.started_unix),
+        run.tool_version,
+        run.rustc,
+        run.maturin.as_ref().map(|m| format!(" and {m}")).unwrap_or_default(),
+        interpreters.join(", "),
+        run.results.len()
+    )
+}
+
+/// `YYYY-MM-DD` (UTC) of a Unix time, by the days-from-civil inverse.
+fn date(unix: u64) -> String {
+    let days = (unix / 86_400) as i64 + 719_468;
+    let era = days.div_euclid(146_097);
+    let doe = days - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_are_utc_days() {
+        assert_eq!(super::date(0), "1970-01-01");
+        assert_eq!(super::date(951_782_400), "2000-02-29");
+        assert_eq!(super::date(1_764_000_000), "2025-11-24");
+    }
+}

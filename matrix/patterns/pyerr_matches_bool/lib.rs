@@ -1,14 +1,14 @@
-use pyo3::prelude::*;
 use pyo3::exceptions::PyKeyError;
+use pyo3::prelude::*;
 
 #[pyfunction]
-fn is_key_error(py: Python<'_>, code: &str) -> bool {
-    let err = py.run_bound(code, None, None).unwrap_err();
-    err.matches(py, py.get_type_bound::<PyKeyError>())
+fn key_error_matches(py: Python<'_>, exc_type: &Bound<'_, PyAny>) -> bool {
+    let err = PyKeyError::new_err("k");
+    err.matches(py, exc_type)
 }
 
 #[pymodule]
 fn pyerr_matches_bool(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(is_key_error, m)?)?;
+    m.add_function(wrap_pyfunction!(key_error_matches, m)?)?;
     Ok(())
 }

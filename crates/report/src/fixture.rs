@@ -2,7 +2,8 @@
 //! pattern per kind of story (breaks with a compile error, breaks at runtime, crashes and
 //! hangs, blocked by a companion), one variant and one claim each.
 //!
-//! Shared with the browser test in `tests/`, which includes this file by path.
+//! Shared with the browser test in `tests/`, which includes this file by path; so it holds
+//! data only and names nothing else of this crate.
 
 use pyo3_matrix_model::{
     CellResult, Claim, Diagnostic, Flavor, InterpreterInfo, Outcome, Pattern, PatternMeta, RunResults, TestFailure,
@@ -170,17 +171,4 @@ pub fn patterns() -> Vec<Pattern> {
     let mut exit = pattern("static_ref_exit", "lifecycle", "A static `Py<T>` at exit");
     exit.meta.claim = claim("Segfault on Python exit", None, "crash");
     vec![gilref, vec_u8, exit]
-}
-
-/// A document drawn by `render` from the fixture's run and catalog.
-pub fn draw(render: impl Fn(&crate::grid::Grid) -> String) -> String {
-    let results = results();
-    render(&crate::grid::Grid::new(&results, &patterns()))
-}
-
-/// Fails, showing `doc`, unless it contains every one of `expected`.
-pub fn assert_has(doc: &str, expected: &[&str]) {
-    for e in expected {
-        assert!(doc.contains(e), "missing {e:?} in:\n{doc}");
-    }
 }

@@ -115,7 +115,7 @@ function draw() {
     }
   }
   $('grid').replaceChildren(headerRows(pythons), body);
-  $('shown').textContent = shownRows + ' rows';
+  $('shown').textContent = shownRows + (shownRows === 1 ? ' row' : ' rows');
 }
 
 function section(parent, title, ...content) {

@@ -102,12 +102,12 @@ pub fn render(grid: &Grid) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::fixture;
+    use crate::markdown::{assert_has, draw};
 
     #[test]
     fn verdicts_beside_the_cells_that_decide_them() {
-        let doc = fixture::draw(super::render);
-        fixture::assert_has(
+        let doc = draw(super::render);
+        assert_has(
             &doc,
             &[
                 "the article: 1 confirmed; the article: 1 refuted; the article: 1 partly",

@@ -60,13 +60,13 @@ pub fn render(grid: &Grid) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::fixture;
+    use crate::markdown::{assert_has, draw};
 
     #[test]
     fn one_table_per_interpreter_with_words_and_boundaries() {
-        let doc = fixture::draw(super::render);
+        let doc = draw(super::render);
         assert_eq!(doc.matches("\n## Python ").count(), 2);
-        fixture::assert_has(
+        assert_has(
             &doc,
             &[
                 "| ✗T | `test-fail` | built, but a test failed |",
@@ -80,6 +80,6 @@ mod tests {
         let categories: Vec<&str> = doc.lines().filter(|l| l.starts_with("| **")).take(4).collect();
         assert_eq!(categories.len(), 4);
         assert!(categories[0].starts_with("| **conversions** |"));
-        fixture::assert_has(&doc, &["interpreters: 3.12 (3.12.8), 3.13t (3.13.5). 22 results."]);
+        assert_has(&doc, &["interpreters: 3.12 (3.12.8), 3.13t (3.13.5). 22 results."]);
     }
 }

@@ -96,6 +96,21 @@ fn date(unix: u64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// A document drawn by `render` from the fixture's run and catalog.
+#[cfg(test)]
+fn draw(render: impl Fn(&Grid) -> String) -> String {
+    let results = crate::fixture::results();
+    render(&Grid::new(&results, &crate::fixture::patterns()))
+}
+
+/// Fails, showing `doc`, unless it contains every one of `expected`.
+#[cfg(test)]
+fn assert_has(doc: &str, expected: &[&str]) {
+    for e in expected {
+        assert!(doc.contains(e), "missing {e:?} in:\n{doc}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

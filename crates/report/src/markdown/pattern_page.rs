@@ -69,6 +69,7 @@ pub fn render(grid: &Grid, p: &Pattern) -> String {
 mod tests {
     use crate::fixture;
     use crate::grid::Grid;
+    use crate::markdown::assert_has;
 
     #[test]
     fn a_page_tells_the_whole_story_of_one_pattern() {
@@ -76,7 +77,7 @@ mod tests {
         let patterns = fixture::patterns();
         let grid = Grid::new(&results, &patterns);
         let page = super::render(&grid, &patterns[0]);
-        fixture::assert_has(
+        assert_has(
             &page,
             &[
                 "# gilref_any_arg: `&PyAny` argument\n",

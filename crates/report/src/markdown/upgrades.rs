@@ -98,12 +98,12 @@ pub fn render(grid: &Grid) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::fixture;
+    use crate::markdown::{assert_has, draw};
 
     #[test]
     fn breaks_fixes_and_which_releases_build() {
-        let doc = fixture::draw(super::render);
-        fixture::assert_has(
+        let doc = draw(super::render);
+        assert_has(
             &doc,
             &[
                 "| release | 3.12 | 3.13t |",

@@ -1,0 +1,222 @@
+//! Just enough of the W3C WebDriver protocol to drive Debian's headless Chromium through
+//! chromedriver on localhost: plain HTTP/1.1 over a `TcpStream`, one request per connection.
+
+use serde_json::{json, Value};
+use std::io::{Read as _, Write as _};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Where Debian installs the browser and its driver.
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// The key under which WebDriver returns an element reference.
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// A running chromedriver, ended when dropped.
+pub struct Driver {
+    child: Child,
+    port: u16,
+}
+
+/// Reads one HTTP response and returns its body. chromedriver keeps the connection open
+/// after answering, so the body ends where its `Content-Length` says.
+fn read_body(stream: &mut TcpStream) -> std::io::Result<Vec<u8>> {
+    let mut data = Vec::new();
+    let mut buf = [0u8; 64 * 1024];
+    let mut fill = |data: &mut Vec<u8>| -> std::io::Result<()> {
+        let n = stream.read(&mut buf)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        data.extend_from_slice(&buf[..n]);
+        Ok(())
+    };
+    let split = loop {
+        if let Some(at) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at;
+        }
+        fill(&mut data)?;
+    };
+    let head = String::from_utf8_lossy(&data[..split]).to_ascii_lowercase();
+    let header = |name: &str| {
+        head.lines().find_map(|l| {
+            l.split_once(':')
+                .filter(|(n, _)| n.trim() == name)
+                .map(|(_, v)| v.trim().to_string())
+        })
+    };
+    let length: usize = header("content-length")
+        .ok_or_else(|| std::io::Error::other("chromedriver answered without a Content-Length"))?
+        .parse()
+        .map_err(std::io::Error::other)?;
+    let start = split + 4;
+    while data.len() < start + length {
+        fill(&mut data)?;
+    }
+    Ok(data[start..start + length].to_vec())
+}
+
+impl Driver {
+    /// Starts chromedriver on a free local port and waits until it answers.
+    pub fn start() -> Driver {
+        assert!(
+            Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists(),
+            "this test drives Debian's headless Chromium, which is not installed; install it with: \
+             apt-get update && apt-get install -y chromium chromium-driver"
+        );
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cannot start chromedriver");
+        let driver = Driver { child, port };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while driver.try_request("GET", "/status", None).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not answer on port {port} within 20 s"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        driver
+    }
+
+    fn try_request(&self, method: &str, path: &str, body: Option<&Value>) -> std::io::Result<Value> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port))?;
+        stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+        let body = body.map(Value::to_string).unwrap_or_default();
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.port,
+            body.len()
+        )?;
+        serde_json::from_slice(&read_body(&mut stream)?).map_err(std::io::Error::other)
+    }
+
+    /// One WebDriver command; its `value`, or a panic naming the command and the error.
+    fn request(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let reply = self
+            .try_request(method, path, body.as_ref())
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let value = reply["value"].clone();
+        if let Some(error) = value.get("error") {
+            panic!("{method} {path}: {error}: {}", value["message"]);
+        }
+        value
+    }
+
+    /// A new headless browser with a fresh profile in `profile`.
+    pub fn session(&self, profile: &Path) -> Session<'_> {
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1400,900",
+            &format!("--user-data-dir={}", profile.display()),
+        ];
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": CHROMIUM, "args": args},
+        }}});
+        let created = self.request("POST", "/session", Some(capabilities));
+        Session {
+            driver: self,
+            id: created["sessionId"].as_str().expect("a session id").to_string(),
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One browser window, closed when dropped.
+pub struct Session<'a> {
+    driver: &'a Driver,
+    id: String,
+}
+
+/// An element found on the page.
+#[derive(Clone)]
+pub struct Element(String);
+
+impl Session<'_> {
+    fn command(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.driver
+            .request(method, &format!("/session/{}{path}", self.id), body)
+    }
+
+    /// Loads `path` from disk.
+    pub fn open(&self, path: &Path) {
+        let url = format!("file://{}", path.canonicalize().unwrap().display());
+        self.command("POST", "/url", Some(json!({ "url": url })));
+    }
+
+    /// Every element matching a CSS selector, in document order.
+    pub fn all(&self, css: &str) -> Vec<Element> {
+        let found = self.command(
+            "POST",
+            "/elements",
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| Element(e[ELEMENT].as_str().unwrap().to_string()))
+            .collect()
+    }
+
+    /// The one element matching a CSS selector.
+    pub fn one(&self, css: &str) -> Element {
+        let mut found = self.all(css);
+        assert_eq!(found.len(), 1, "expected one element for {css}, found {}", found.len());
+        found.remove(0)
+    }
+
+    /// The rendered text of an element, as a reader sees it.
+    pub fn text(&self, e: &Element) -> String {
+        let value = self.command("GET", &format!("/element/{}/text", e.0), None);
+        value.as_str().unwrap().to_string()
+    }
+
+    /// An attribute of an element (`data-key`, `class`).
+    pub fn attribute(&self, e: &Element, name: &str) -> Option<String> {
+        let value = self.command("GET", &format!("/element/{}/attribute/{name}", e.0), None);
+        value.as_str().map(str::to_string)
+    }
+
+    /// Whether the element is shown.
+    pub fn displayed(&self, e: &Element) -> bool {
+        let value = self.command("GET", &format!("/element/{}/displayed", e.0), None);
+        value.as_bool().unwrap()
+    }
+
+    /// A real click: scrolled into view, refused if something else covers the element.
+    pub fn click(&self, e: &Element) {
+        self.command("POST", &format!("/element/{}/click", e.0), Some(json!({})));
+    }
+}
+
+impl Drop for Session<'_> {
+    fn drop(&mut self) {
+        let _ = self
+            .driver
+            .try_request("DELETE", &format!("/session/{}", self.id), None);
+    }
+}

@@ -79,6 +79,14 @@ pub fn predicted(expect: &str, outcome: Outcome) -> Option<bool> {
     }
 }
 
+/// `the only counted cell in range shows` / `all 3 counted cells in range show`.
+fn all_show(n: usize) -> String {
+    match n {
+        1 => "the only counted cell in range shows".into(),
+        n => format!("all {n} counted cells in range show"),
+    }
+}
+
 /// Checks `claim` (made about `pattern`) against the grid.
 pub fn check<'a>(grid: &Grid<'a>, pattern: &Pattern, claim: &Claim) -> ClaimCheck<'a> {
     let undecided = |reason: String| ClaimCheck {
@@ -123,23 +131,27 @@ pub fn check<'a>(grid: &Grid<'a>, pattern: &Pattern, claim: &Claim) -> ClaimChec
         (_, 0) if !held_before.is_empty() && held_before.iter().all(|c| shows(c)) => (
             Verdict::Partly,
             format!(
-                "all {} counted cells in range show '{expect}', but so does {}, before the {} the claim names",
-                matching.len(),
+                "{} '{expect}', but so does {}, before the {} the claim names",
+                all_show(matching.len()),
                 held_before[0].pyo3,
                 claim.version.as_deref().unwrap_or_default()
             ),
         ),
-        (m, 0) => (
-            Verdict::Confirmed,
-            format!("all {m} counted cells in range show '{expect}'"),
-        ),
+        (m, 0) => (Verdict::Confirmed, format!("{} '{expect}'", all_show(m))),
         (0, n) => (
             Verdict::Refuted,
-            format!("none of the {n} counted cells in range shows '{expect}'"),
+            match n {
+                1 => format!("the only counted cell in range does not show '{expect}'"),
+                n => format!("none of the {n} counted cells in range shows '{expect}'"),
+            },
         ),
         (m, n) => (
             Verdict::Partly,
-            format!("{m} counted cells in range show '{expect}', {n} do not"),
+            format!(
+                "{m} of the {} counted cells in range {} '{expect}'",
+                m + n,
+                if m == 1 { "shows" } else { "show" }
+            ),
         ),
     };
     let held_before = if verdict == Verdict::Partly && contrary.is_empty() {

@@ -53,9 +53,11 @@ fn pattern_entry(grid: &Grid, p: &Pattern) -> Value {
     let rows: Vec<Value> = std::iter::once(None)
         .chain(grid.variants_of(&p.id).into_iter().map(Some))
         .map(|variant| {
+            // Only interpreters the row has cells on; the page says "not run" for the others.
             let boundaries: serde_json::Map<String, Value> = grid
                 .pythons
                 .iter()
+                .filter(|py| grid.releases.iter().any(|r| grid.cell(&p.id, r, py, variant).is_some()))
                 .map(|py| {
                     let b = grid.boundary(&p.id, py, variant);
                     (

@@ -15,6 +15,13 @@ function el(tag, props, ...children) {
   return e;
 }
 
+// An element holding text whose `backquoted` parts are code, as the catalog writes them.
+function rich(tag, text, className) {
+  const e = el(tag, {className: className || ''});
+  text.split('`').forEach((part, i) => e.append(i % 2 ? el('code', {}, part) : part));
+  return e;
+}
+
 function symbolOf(c) {
   return LEGEND[c.outcome].symbol + (c.gil_reenabled === true ? CAT.gil.mark : '');
 }
@@ -48,8 +55,8 @@ function fillSelect(id, values) {
 function boundaryText(row, pythons) {
   const lines = new Map();
   for (const py of pythons) {
-    const b = row.boundaries[py] || {};
-    const text = b.last_working ? b.last_working + ' → ' + (b.first_broken || 'none') : 'never worked';
+    const b = row.boundaries[py];
+    const text = !b ? 'not run' : b.last_working ? b.last_working + ' → ' + (b.first_broken || 'none') : 'never worked';
     lines.set(text, [...(lines.get(text) || []), py]);
   }
   if (lines.size === 1) return [...lines.keys()];
@@ -133,7 +140,7 @@ function show(c, td) {
   document.querySelectorAll('td.cell.selected').forEach(x => x.classList.remove('selected'));
   td.classList.add('selected');
   b.replaceChildren();
-  b.append(el('h2', {}, p.id), el('p', {className: 'where'}, p.title));
+  b.append(el('h2', {}, p.id), rich('p', p.title, 'where'));
   b.append(el('p', {className: 'where'}, 'PyO3 ' + c.pyo3 + ' · Python ' + c.python + (c.variant ? ' · variant ' + c.variant : '')));
   const badge = el('span', {className: 'outcome'}, symbolOf(c) + ' ' + c.outcome);
   badge.style.background = l.colour;
@@ -157,13 +164,13 @@ function show(c, td) {
   }
   if (c.stacks) section(b, 'stacks', pre(c.stacks, 'stacks'));
   if (c.log) section(b, 'log', el('details', {}, el('summary', {}, 'tail of the build or test log'), pre(c.log, 'log')));
-  section(b, 'the pattern', el('p', {}, p.shows));
-  if (p.fix) section(b, 'fix', el('p', {}, p.fix));
+  section(b, 'the pattern', rich('p', p.shows));
+  if (p.fix) section(b, 'fix', rich('p', p.fix));
   const links = el('p', {}, el('a', {href: 'patterns/' + p.id + '.md'}, 'pattern page'));
   if (p.link) links.append(' · ', el('a', {href: p.link}, 'migration guide / changelog'));
   b.append(links);
   for (const claim of p.claims) {
-    section(b, 'claim by ' + claim.who, el('blockquote', {}, claim.text),
+    section(b, 'claim by ' + claim.who, rich('blockquote', claim.text),
       el('p', {}, el('span', {className: 'verdict'}, claim.verdict), ' — ' + claim.reason + ' (', el('a', {href: 'claims.md'}, 'rule'), ')'));
   }
   $('details').hidden = false;

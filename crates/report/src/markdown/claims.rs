@@ -1,7 +1,7 @@
 //! `claims.md`: each claim from the catalog (the article's, PyO3's changelog's) beside what
 //! was observed, with its verdict and the cells that decide it.
 
-use super::{head, row};
+use super::{head, row, text};
 use crate::claims::{check, sources, ClaimCheck, Verdict, RULE};
 use crate::grid::Grid;
 use crate::groups::spans;
@@ -36,7 +36,7 @@ fn by_outcome(grid: &Grid, cells: &[&CellResult]) -> Vec<String> {
 pub(super) fn checked(grid: &Grid, who: &str, claim: &Claim, checked: &ClaimCheck) -> String {
     let mut s = format!(
         "> {}\n\n— {who}. *Names:* {} · *Predicts:* `{}` · **Verdict: {}** — {}.\n\n",
-        claim.text.replace('\n', "\n> "),
+        text(&claim.text).replace('\n', "\n> "),
         names(claim),
         claim.expect.as_deref().unwrap_or("nothing observable"),
         checked.verdict,
@@ -89,10 +89,13 @@ pub fn render(grid: &Grid) -> String {
         s.push_str("No pattern carries a claim yet.\n");
         return s;
     }
-    let totals: Vec<String> = counts
-        .iter()
-        .map(|((who, verdict), n)| format!("{who}: {n} {verdict}"))
-        .collect();
+    let mut totals: Vec<String> = Vec::new();
+    for ((who, verdict), n) in &counts {
+        match totals.last_mut() {
+            Some(line) if line.starts_with(who) => line.push_str(&format!(", {n} {verdict}")),
+            _ => totals.push(format!("{who}: {n} {verdict}")),
+        }
+    }
     s.push_str(&format!(
         "## Summary\n\n{}.\n\n{summary}\n## Each claim\n\n{body}",
         totals.join("; ")
@@ -110,14 +113,14 @@ mod tests {
         assert_has(
             &doc,
             &[
-                "the article: 1 confirmed; the article: 1 refuted; the article: 1 partly",
+                "PyO3's changelog: 1 confirmed; the article: 1 confirmed, 1 refuted, 1 partly.",
                 "| [gilref_any_arg](#gilref_any_arg--the-article) | the article | 0.22 on | `breaks` | **confirmed** |",
                 "| [vec_u8_return](#vec_u8_return--pyo3-s-changelog) | PyO3's changelog | 0.23 on | `test-fail` | **confirmed** |",
                 "**Verdict: refuted** — none of the 2 counted cells in range shows 'works'",
                 "  - ✗T test-fail on 3.12: 0.23.5; 3.13t: 0.23.5\n",
                 // static_ref_exit: a crash, a hang and a pass: partly.
                 "  - ∞ hang on 3.12: 0.22.6\n",
-                "**Verdict: partly** — 1 counted cells in range show 'crash', 3 do not",
+                "**Verdict: partly** — 1 of the 4 counted cells in range shows 'crash'",
             ],
         );
     }

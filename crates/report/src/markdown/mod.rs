@@ -11,6 +11,35 @@ use crate::grid::{Boundary, Grid};
 use crate::legend::{cell_label, meaning, symbol, GIL_MARK, GIL_MEANING};
 use pyo3_matrix_model::Outcome;
 
+/// Text from the data (titles, claims, messages) as Markdown that shows it as written: code
+/// spans (`` `…` ``) are kept, and outside them the characters that could start markup in
+/// running text (`\ * _ <`) are escaped, so that `Vec<u8>` is not taken for an HTML tag nor
+/// `*mut T` for emphasis.
+fn text(data: &str) -> String {
+    let balanced = data.matches('`').count() % 2 == 0;
+    let mut out = String::with_capacity(data.len());
+    for (i, part) in data.split('`').enumerate() {
+        if i > 0 {
+            out.push_str(if balanced { "`" } else { "\\`" });
+        }
+        if balanced && i % 2 == 1 {
+            out.push_str(part);
+            continue;
+        }
+        let chars: Vec<char> = part.chars().collect();
+        for (j, &ch) in chars.iter().enumerate() {
+            // An underscore inside a word (`gil_refs`) is never emphasis on GitHub.
+            let inside_word = |k: Option<usize>| k.and_then(|k| chars.get(k)).is_some_and(|c| c.is_alphanumeric());
+            let intraword = ch == '_' && inside_word(j.checked_sub(1)) && inside_word(Some(j + 1));
+            if "\\*_<".contains(ch) && !intraword {
+                out.push('\\');
+            }
+            out.push(ch);
+        }
+    }
+    out
+}
+
 /// One table row; `|` inside a cell is escaped so that it cannot split the cell.
 fn row<S: AsRef<str>>(cells: impl IntoIterator<Item = S>) -> String {
     let cells: Vec<String> = cells
@@ -113,6 +142,15 @@ fn assert_has(doc: &str, expected: &[&str]) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn data_text_shows_as_written() {
+        assert_eq!(
+            super::text("Vec<u8> is `Vec<u8>`, *mut T"),
+            "Vec\\<u8> is `Vec<u8>`, \\*mut T"
+        );
+        assert_eq!(super::text("odd ` tick_s _x"), "odd \\` tick_s \\_x");
+    }
+
     #[test]
     fn dates_are_utc_days() {
         assert_eq!(super::date(0), "1970-01-01");

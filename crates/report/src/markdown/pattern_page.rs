@@ -2,7 +2,7 @@
 //! the migration-guide link, the claims about it with their verdicts, and what its cells said.
 
 use super::claims::checked;
-use super::{boundary_cells, head, observed, row, variant_tag};
+use super::{boundary_cells, head, observed, row, text, variant_tag};
 use crate::claims::{check, sources};
 use crate::grid::Grid;
 use crate::groups::{diagnostics, messages, spans, Group};
@@ -12,7 +12,7 @@ use pyo3_matrix_model::Pattern;
 fn listed(grid: &Grid, groups: &[Group]) -> String {
     groups
         .iter()
-        .map(|g| format!("- {} — *{}*\n", g.text, spans(grid, &g.cells)))
+        .map(|g| format!("- {} — *{}*\n", text(&g.text), spans(grid, &g.cells)))
         .collect()
 }
 
@@ -20,10 +20,13 @@ fn listed(grid: &Grid, groups: &[Group]) -> String {
 pub fn render(grid: &Grid, p: &Pattern) -> String {
     let mut s = format!(
         "# {}: {}\n\n*Category:* {} · [all patterns](../compat.md) · [claims](../claims.md)\n\n{}\n\n",
-        p.id, p.meta.title, p.meta.category, p.meta.shows
+        p.id,
+        text(&p.meta.title),
+        p.meta.category,
+        text(&p.meta.shows)
     );
     if let Some(fix) = &p.meta.fix {
-        s.push_str(&format!("**Fix:** {fix}\n\n"));
+        s.push_str(&format!("**Fix:** {}\n\n", text(fix)));
     }
     if let Some(link) = &p.meta.link {
         s.push_str(&format!("**Migration guide / changelog:** <{link}>\n\n"));

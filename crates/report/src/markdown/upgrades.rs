@@ -47,7 +47,7 @@ fn step(grid: &Grid, python: &str, from: &str, to: &str) -> Vec<String> {
                         .then(|| format!("[{0}](patterns/{0}.md) ({1} → {2})", p.id, cell_label(x), cell_label(y)))
                 })
                 .collect();
-            (!listed.is_empty()).then(|| format!("  - {kind} ({}): {}", listed.len(), listed.join(", ")))
+            (!listed.is_empty()).then(|| format!("  - {kind} ({}):\n    - {}", listed.len(), listed.join("\n    - ")))
         })
         .collect()
 }
@@ -109,9 +109,9 @@ mod tests {
                 "| release | 3.12 | 3.13t |",
                 "| 0.21.2 | ✓ builds; 3 of 4 work | ⊘ refused (escape hatch: `UNSAFE_PYO3_BUILD_FREE_THREADED=1`) |",
                 "| 0.23.5 | ✓ builds; 1 of 4 work | ✓ builds; 1 of 3 work |",
-                "- **0.21.2 → 0.22.6**\n  - breaks (1): [gilref_any_arg](patterns/gilref_any_arg.md) (⚠ deprecated → ✗ compile-error E0599)\n",
-                "  - breaks (1): [vec_u8_return](patterns/vec_u8_return.md) (✓ pass → ✗T test-fail)\n",
-                "  - fixed (1): [static_ref_exit](patterns/static_ref_exit.md) (∞ hang → ✓ pass)\n",
+                "- **0.21.2 → 0.22.6**\n  - breaks (1):\n    - [gilref_any_arg](patterns/gilref_any_arg.md) (⚠ deprecated → ✗ compile-error E0599)\n",
+                "  - breaks (1):\n    - [vec_u8_return](patterns/vec_u8_return.md) (✓ pass → ✗T test-fail)\n",
+                "  - fixed (1):\n    - [static_ref_exit](patterns/static_ref_exit.md) (∞ hang → ✓ pass)\n",
                 "### Python 3.13t\n\n- **0.21.2 → 0.22.6**: nothing breaks, nothing gets fixed\n",
             ],
         );

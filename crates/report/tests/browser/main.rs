@@ -87,8 +87,16 @@ fn the_grid_opens_from_disk_reads_well_and_a_click_shows_the_cell() {
     );
 
     // Each row shows its last working and first broken release; the break is drawn in the row.
-    let bound = page.all("tr.row[data-pattern='vec_u8_return'] td.bound");
-    assert_eq!(page.text(&bound[0]), "3.12: 0.22.6 → 0.23.5\n3.13t: never worked");
+    let bound = |css: &str| page.text(&page.one(&format!("tr.row{css} td.bound")));
+    assert_eq!(
+        bound("[data-pattern='vec_u8_return']"),
+        "3.12: 0.22.6 → 0.23.5\n3.13t: never worked"
+    );
+    assert_eq!(
+        bound("[data-variant='gil-refs']"),
+        "3.12: 0.21.2 → none\n3.13t: not run"
+    );
+    assert_eq!(bound("[data-pattern='static_ref_exit']"), "0.23.5 → none");
     let broken = cell(&page, "vec_u8_return", "0.23.5", "3.12");
     assert!(page.attribute(&broken, "class").unwrap().contains("break"));
 

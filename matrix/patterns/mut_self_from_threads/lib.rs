@@ -12,8 +12,13 @@ impl Acc {
         Acc { v: 0 }
     }
 
+    /// A read-modify-write that holds the `&mut` borrow for a moment.
     fn add(&mut self, x: i64) {
-        self.v += x;
+        let before = self.v;
+        for _ in 0..200 {
+            std::hint::black_box(&self.v);
+        }
+        self.v = before + x;
     }
 
     #[getter]

@@ -1,43 +1,10 @@
 //! Comparing two runs cell by cell, the way crater compares two toolchains.
 
-use pyo3_matrix_model::{CellResult, Outcome, RunResults};
+use crate::grid::CellKey;
+use pyo3_matrix_model::{Outcome, RunResults};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
-
-/// What identifies a cell across runs: (pattern, release, interpreter, variant).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct CellKey {
-    /// Pattern id.
-    pub pattern: String,
-    /// PyO3 release.
-    pub pyo3: String,
-    /// Interpreter flavor.
-    pub python: String,
-    /// Variant name; `None` for the plain cell.
-    pub variant: Option<String>,
-}
-
-impl CellKey {
-    fn of(r: &CellResult) -> Self {
-        CellKey {
-            pattern: r.pattern.clone(),
-            pyo3: r.pyo3.clone(),
-            python: r.python.clone(),
-            variant: r.variant.clone(),
-        }
-    }
-}
-
-impl fmt::Display for CellKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} {}", self.pattern, self.pyo3, self.python)?;
-        match &self.variant {
-            Some(v) => write!(f, " [{v}]"),
-            None => Ok(()),
-        }
-    }
-}
 
 /// A cell whose outcome differs between the runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

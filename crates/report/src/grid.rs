@@ -1,7 +1,9 @@
 //! Results indexed for drawing: patterns by category, releases in order, interpreters.
 
 use pyo3_matrix_model::{CellResult, Pattern, RunResults};
+use serde::Serialize;
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// A row's boundary on one interpreter: where the pattern last worked and first broke.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -12,6 +14,41 @@ pub struct Boundary {
     /// The first release after a working one where it does not work (ignoring cells that
     /// say nothing about the pattern: unsupported, skipped, blocked, error).
     pub first_broken: Option<String>,
+}
+
+/// What identifies a cell across runs: (pattern, release, interpreter, variant).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct CellKey {
+    /// Pattern id.
+    pub pattern: String,
+    /// PyO3 release.
+    pub pyo3: String,
+    /// Interpreter flavor.
+    pub python: String,
+    /// Variant name; `None` for the plain cell.
+    pub variant: Option<String>,
+}
+
+impl CellKey {
+    /// The key of a result.
+    pub fn of(r: &CellResult) -> Self {
+        CellKey {
+            pattern: r.pattern.clone(),
+            pyo3: r.pyo3.clone(),
+            python: r.python.clone(),
+            variant: r.variant.clone(),
+        }
+    }
+}
+
+impl fmt::Display for CellKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} {}", self.pattern, self.pyo3, self.python)?;
+        match &self.variant {
+            Some(v) => write!(f, " [{v}]"),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The results of one run, indexed.
@@ -25,7 +62,7 @@ pub struct Grid<'a> {
     /// Variant names present, sorted.
     variants: Vec<String>,
     patterns: Vec<Pattern>,
-    cells: BTreeMap<(String, String, String, Option<String>), &'a CellResult>,
+    cells: BTreeMap<CellKey, &'a CellResult>,
 }
 
 fn version_key(v: &str) -> Option<semver::Version> {
@@ -61,16 +98,7 @@ impl<'a> Grid<'a> {
             );
         }
         patterns.sort_by(|a, b| (&a.meta.category, &a.id).cmp(&(&b.meta.category, &b.id)));
-        let cells = results
-            .results
-            .iter()
-            .map(|r| {
-                (
-                    (r.pattern.clone(), r.pyo3.clone(), r.python.clone(), r.variant.clone()),
-                    r,
-                )
-            })
-            .collect();
+        let cells = results.results.iter().map(|r| (CellKey::of(r), r)).collect();
         Grid {
             run: results,
             releases,
@@ -100,9 +128,13 @@ impl<'a> Grid<'a> {
 
     /// One cell.
     pub fn cell(&self, pattern: &str, pyo3: &str, python: &str, variant: Option<&str>) -> Option<&'a CellResult> {
-        self.cells
-            .get(&(pattern.into(), pyo3.into(), python.into(), variant.map(Into::into)))
-            .copied()
+        let key = CellKey {
+            pattern: pattern.into(),
+            pyo3: pyo3.into(),
+            python: python.into(),
+            variant: variant.map(Into::into),
+        };
+        self.cells.get(&key).copied()
     }
 
     /// The variants a pattern has results for, on any interpreter.
@@ -112,7 +144,7 @@ impl<'a> Grid<'a> {
             .filter(|v| {
                 self.cells
                     .keys()
-                    .any(|k| k.0 == pattern && k.3.as_deref() == Some(v.as_str()))
+                    .any(|k| k.pattern == pattern && k.variant.as_deref() == Some(v.as_str()))
             })
             .map(String::as_str)
             .collect()

@@ -178,10 +178,10 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
             targets: &targets,
             subjects: &subjects,
             shard: None,
-            jobs: 1,
+            jobs: pyo3_matrix_engine::slots::cores(),
             tag: &tag,
         };
-        let mut found = runner::run(&ctx, plan, &|e| progress.event(e));
+        let mut found = runner::run(&ctx, plan, &|e| progress.event(e))?;
         found
             .pop()
             .ok_or_else(|| anyhow::anyhow!("no result for PyO3 {release}"))

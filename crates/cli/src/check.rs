@@ -97,8 +97,8 @@ pub struct Args {
     /// Observe every cell again instead of reusing cached verdicts.
     #[arg(long)]
     no_cache: bool,
-    /// Test processes run at once.
-    #[arg(long, default_value_t = 2)]
+    /// Processes at once, cargo's jobs and test processes counted together.
+    #[arg(long, default_value_t = pyo3_matrix_engine::slots::cores())]
     jobs: usize,
 }
 
@@ -132,7 +132,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         jobs: args.jobs,
         tag: &tag,
     };
-    let mut cells = runner::run(&ctx, plan, &|e| progress.event(e));
+    let mut cells = runner::run(&ctx, plan, &|e| progress.event(e))?;
     progress.finish();
     sort_results(&mut cells);
     match args.format {

@@ -28,8 +28,8 @@ pub struct Args {
     /// Only part I of N of the cells, for a CI job (merge the parts with `merge`).
     #[arg(long, value_name = "I/N")]
     shard: Option<Shard>,
-    /// Test processes run at once.
-    #[arg(long, default_value_t = 2)]
+    /// Processes at once, cargo's jobs and test processes counted together.
+    #[arg(long, default_value_t = pyo3_matrix_engine::slots::cores())]
     jobs: usize,
     /// Do not provision missing interpreters; their cells are marked skipped.
     #[arg(long)]
@@ -108,7 +108,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         jobs: args.jobs,
         tag: "matrix",
     };
-    let mut found = runner::run(&ctx, plan, &on);
+    let mut found = runner::run(&ctx, plan, &on)?;
     progress.finish();
     sort_results(&mut found);
     results.results = found;

@@ -87,10 +87,10 @@ pub fn observe(
         targets: &targets,
         subjects: &subjects,
         shard: None,
-        jobs: 1,
+        jobs: pyo3_matrix_engine::slots::cores(),
         tag: &tag,
     };
-    let mut cells = runner::run(&ctx, plan, &|e| progress.event(e));
+    let mut cells = runner::run(&ctx, plan, &|e| progress.event(e))?;
     progress.finish();
     sort_results(&mut cells);
     Ok((krate, cells))

@@ -1,6 +1,7 @@
 //! One cargo invocation per cell; its JSON messages split per member, trybuild-style.
 
 use crate::cells::Workspace;
+use crate::slots::Slots;
 use anyhow::{Context, Result};
 use cargo_metadata::diagnostic::DiagnosticLevel;
 use cargo_metadata::Message;
@@ -18,6 +19,8 @@ pub struct MemberBuild {
     pub diagnostics: Vec<Diagnostic>,
     /// Rendered text of those diagnostics, for the log.
     pub rendered: String,
+    /// Whether the member's library compiled (whatever its crate type).
+    pub compiled: bool,
     /// The built cdylib, if the build produced one.
     pub artifact: Option<PathBuf>,
 }
@@ -60,11 +63,19 @@ pub struct CellBuild {
 }
 
 /// Builds every member of `ws` in one `cargo build --keep-going`, configured for the
-/// interpreter `python`, with extra environment `env`.
-pub fn build(ws: &Workspace, python: &Path, env: &[(String, String)], members: &BTreeSet<String>) -> Result<CellBuild> {
+/// interpreter `python`, with extra environment `env`; cargo's jobs come from `slots`.
+pub fn build(
+    ws: &Workspace,
+    python: &Path,
+    env: &[(String, String)],
+    members: &BTreeSet<String>,
+    slots: &Slots,
+) -> Result<CellBuild> {
+    let _implicit = slots.acquire()?;
     let started = Instant::now();
     let mut cmd = Command::new("cargo");
-    crate::child::dies_with_parent(&mut cmd)
+    slots
+        .share_with(crate::child::dies_with_parent(&mut cmd))
         .args(["build", "--workspace", "--keep-going", "--message-format=json"])
         .current_dir(&ws.dir)
         .env("CARGO_TARGET_DIR", &ws.target)
@@ -127,9 +138,9 @@ pub fn build(ws: &Workspace, python: &Path, env: &[(String, String)], members: &
                     .filenames
                     .iter()
                     .find(|f| f.as_str().ends_with(".so") || f.as_str().ends_with(".dylib"));
-                if let Some(so) = so {
-                    out.members.entry(art.target.name.clone()).or_default().artifact = Some(so.clone().into());
-                }
+                let entry = out.members.entry(art.target.name.clone()).or_default();
+                entry.compiled = true;
+                entry.artifact = so.map(|so| so.clone().into());
             }
             Message::BuildFinished(done) => out.success = done.success,
             _ => {}

@@ -147,7 +147,8 @@ pub struct Workspace {
 }
 
 /// Writes the build workspace `dir` for `members` on top of `anchor` (plus `extra_deps`,
-/// which cargo adds to the copied lockfile), with the variant's extra pyo3 features.
+/// which cargo adds to the copied lockfile), with the variant's extra pyo3 features and
+/// crate type.
 /// `target` is the cell's target directory.
 pub fn write_workspace(
     dir: &Path,
@@ -188,7 +189,10 @@ pub fn write_workspace(
         let mut lib = toml::Table::new();
         lib.insert("name".into(), member.name.clone().into());
         lib.insert("path".into(), member.source.display().to_string().into());
-        lib.insert("crate-type".into(), toml::Value::Array(vec!["cdylib".into()]));
+        let crate_type = variant
+            .and_then(|v| v.crate_type.clone())
+            .unwrap_or_else(|| vec!["cdylib".into()]);
+        lib.insert("crate-type".into(), crate_type.into());
         let mut package = toml::Table::new();
         package.insert("name".into(), member.name.clone().into());
         package.insert("version".into(), "0.0.0".into());

@@ -106,7 +106,9 @@ fn classify_built(r: &mut CellResult, cell: &CellBuild, member: &MemberBuild, te
         r.log = Some(tail(&member.rendered, 8000));
         return;
     }
-    if member.artifact.is_none() {
+    // A library that compiled without a loadable module (no cdylib) goes on to its tests,
+    // which show what a user sees: the import fails.
+    if !member.compiled {
         if let Some(script) = cell.build_scripts.first() {
             r.outcome = Outcome::Blocked;
             r.message = Some(format!("build script of {} failed: {}", script.package, script.message));
@@ -243,6 +245,7 @@ mod tests {
         MemberBuild {
             diagnostics,
             rendered: String::new(),
+            compiled: true,
             artifact: Some("/x/libp.so".into()),
         }
     }
@@ -280,6 +283,7 @@ mod tests {
     fn errors_give_their_codes_once_and_deprecations_only_when_built() {
         let cell = CellBuild::default();
         let broken = MemberBuild {
+            compiled: false,
             artifact: None,
             ..built(vec![
                 diag("error", Some("E0277"), "a"),

@@ -11,6 +11,7 @@
 //!   the only place a verdict is decided.
 //! - [`scan`] rebuilds a user's own crate against another release, in a copy.
 //! - [`registry`] lists every published PyO3 release from cargo's index cache.
+//! - [`slots`] shares the cores between cargo's jobs and the test processes.
 //! - [`runner`] drives the whole matrix and reports progress.
 
 pub mod build;
@@ -26,6 +27,7 @@ pub mod pytest;
 pub mod registry;
 pub mod runner;
 pub mod scan;
+pub mod slots;
 pub mod venv;
 
 pub use dirs::Dirs;

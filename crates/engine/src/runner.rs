@@ -10,7 +10,9 @@ use crate::interpreters::Interpreter;
 use crate::lock::DirLock;
 use crate::pytest;
 use crate::scan::UserCrate;
+use crate::slots::Slots;
 use crate::Dirs;
+use anyhow::Result;
 use pyo3_matrix_model::{CellResult, Flavor, MatrixDef, Release, Shard, Variant};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -101,179 +103,231 @@ pub struct Plan<'a> {
     pub subjects: &'a [Subject],
     /// Only this part of the cells (release-major order), for CI jobs.
     pub shard: Option<Shard>,
-    /// Test processes at once.
+    /// Processes at once: cargo's jobs and test processes together.
     pub jobs: usize,
     /// Separates the workspaces of different callers (the matrix, a `check`) while they
     /// share each cell's target directory.
     pub tag: &'a str,
 }
 
+/// One (release, interpreter) cell of the plan.
+struct Cell<'p> {
+    release: &'p Release,
+    target: &'p Target,
+    anchor: &'p Result<Anchor>,
+    index: usize,
+}
+
+/// What every cell of one run shares.
+struct Shared<'a> {
+    ctx: &'a Context,
+    plan: Plan<'a>,
+    total: usize,
+    cache: ResultCache,
+    rustc: String,
+    slots: Slots,
+    on: &'a (dyn Fn(Event) + Sync),
+    results: Mutex<Vec<CellResult>>,
+}
+
+impl Shared<'_> {
+    fn emit(&self, result: CellResult, cached: bool) {
+        (self.on)(Event::Result {
+            result: &result,
+            cached,
+        });
+        self.results.lock().expect("results lock").push(result);
+    }
+}
+
 /// Runs every subject in every (release, target) cell of the plan.
-pub fn run(ctx: &Context, plan: Plan, on: &(dyn Fn(Event) + Sync)) -> Vec<CellResult> {
-    let Plan {
-        releases,
-        targets,
-        subjects,
-        shard,
-        jobs,
-        tag,
-    } = plan;
-    let cache = ResultCache::new(ctx.dirs.results());
-    let rustc = build::rustc_version();
-    let results = Mutex::new(Vec::new());
-    let emit = |r: CellResult, cached: bool| {
-        on(Event::Result { result: &r, cached });
-        results.lock().expect("results lock").push(r);
+///
+/// Cells are worked on side by side, as many as the plan has jobs, so one cell's tests run
+/// while the next one builds; cargo's jobs and the test processes all draw from one pool
+/// of `plan.jobs` slots.
+pub fn run(ctx: &Context, plan: Plan, on: &(dyn Fn(Event) + Sync)) -> Result<Vec<CellResult>> {
+    let in_shard = |k: usize| plan.shard.is_none_or(|s| s.contains(k));
+    let wanted: Vec<(usize, usize)> = (0..plan.releases.len())
+        .flat_map(|r| (0..plan.targets.len()).map(move |t| (r, t)))
+        .filter(|(r, t)| in_shard(r * plan.targets.len() + t))
+        .collect();
+    let mut note = |m: &str| on(Event::Note(m.to_string()));
+    // Anchors first, one release at a time: cells of one release share theirs.
+    let anchors: BTreeMap<usize, Result<Anchor>> = wanted
+        .iter()
+        .map(|(r, _)| *r)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(|r| {
+            let release = &plan.releases[r];
+            let dir = ctx.dirs.cells().join("anchors");
+            (
+                r,
+                cells::ensure_anchor(&ctx.matrix, release, &ctx.anchors, &dir, &mut note),
+            )
+        })
+        .collect();
+    let queue: Vec<Cell> = wanted
+        .iter()
+        .enumerate()
+        .map(|(i, (r, t))| Cell {
+            release: &plan.releases[*r],
+            target: &plan.targets[*t],
+            anchor: &anchors[r],
+            index: i + 1,
+        })
+        .rev()
+        .collect();
+    let shared = Shared {
+        ctx,
+        plan,
+        total: queue.len(),
+        cache: ResultCache::new(ctx.dirs.results()),
+        rustc: build::rustc_version(),
+        slots: Slots::new(plan.jobs)?,
+        on,
+        results: Mutex::new(Vec::new()),
     };
-    let in_shard = |k: usize| shard.is_none_or(|s| s.contains(k));
-    let total = (0..releases.len() * targets.len()).filter(|k| in_shard(*k)).count();
-    let mut index = 0;
-    for (r, release) in releases.iter().enumerate() {
-        let mine: Vec<&Target> = targets
-            .iter()
-            .enumerate()
-            .filter(|(t, _)| in_shard(r * targets.len() + t))
-            .map(|(_, t)| t)
-            .collect();
-        if mine.is_empty() {
+    let queue = Mutex::new(queue);
+    std::thread::scope(|scope| {
+        for _ in 0..shared.slots.count().min(shared.total) {
+            scope.spawn(|| {
+                while let Some(cell) = take(&queue) {
+                    run_cell(&shared, &cell);
+                }
+            });
+        }
+    });
+    Ok(shared.results.into_inner().expect("results lock"))
+}
+
+/// The next item of a work queue. The lock is released before the item is worked on (a
+/// `while let` on the lock itself would hold it through the loop's body).
+fn take<T>(queue: &Mutex<Vec<T>>) -> Option<T> {
+    queue.lock().expect("queue lock").pop()
+}
+
+/// Builds and tests everything one cell still has to observe.
+fn run_cell(shared: &Shared, cell: &Cell) {
+    let Shared { ctx, plan, .. } = shared;
+    let Cell { release, target, .. } = cell;
+    (shared.on)(Event::CellStarted {
+        label: format!("pyo3 {release} · {}", target.flavor),
+        index: cell.index,
+        total: shared.total,
+    });
+    let ident = |s: &Subject, v: Option<&Variant>| Identity {
+        pattern: s.member.name.clone(),
+        pyo3: release.to_string(),
+        python: target.flavor.to_string(),
+        variant: v.map(|v| v.name.clone()),
+    };
+    // The tool's own failure becomes an `error` verdict for everything it touched.
+    let fail_all = |pairs: &mut dyn Iterator<Item = (&Subject, Option<&Variant>)>, e: &anyhow::Error| {
+        let obs = Observation::ToolFailure {
+            message: format!("{e:#}"),
+        };
+        pairs.for_each(|(s, v)| shared.emit(classify(ident(s, v), &obs), false));
+    };
+    let everything = || {
+        plan.subjects.iter().flat_map(|s| {
+            std::iter::once(None)
+                .chain(s.variants.iter().filter(|v| v.applies_to(release)).map(Some))
+                .map(move |v| (s, v))
+        })
+    };
+    let (interp, test_python, anchor) = match (&target.found, cell.anchor) {
+        (Err(note), _) => {
+            let obs = Observation::NoInterpreter { note: note.clone() };
+            everything().for_each(|(s, v)| shared.emit(classify(ident(s, v), &obs), false));
+            return;
+        }
+        (_, Err(e)) => return fail_all(&mut everything(), e),
+        (Ok((interp, py)), Ok(anchor)) => (interp, py, anchor),
+    };
+    let cell_key = cell_key(ctx, &shared.rustc, release, interp, anchor);
+    let mut todo = Vec::new();
+    for (subject, variant) in everything() {
+        // A member this release cannot provide a dependency for is blocked up front:
+        // one unresolvable member would otherwise fail the whole workspace.
+        let available = |d: &String| anchor.dependencies.contains_key(d) || ctx.extra_deps.contains_key(d);
+        if let Some(missing) = subject.member.deps.iter().find(|d| !available(d)) {
+            let obs = Observation::NoCompanion { name: missing.clone() };
+            shared.emit(classify(ident(subject, variant), &obs), false);
             continue;
         }
-        let mut note = |m: &str| on(Event::Note(m.to_string()));
-        let anchor = cells::ensure_anchor(
-            &ctx.matrix,
-            release,
-            &ctx.anchors,
-            &ctx.dirs.cells().join("anchors"),
-            &mut note,
-        );
-        for target in mine {
-            index += 1;
-            on(Event::CellStarted {
-                label: format!("pyo3 {release} · {}", target.flavor),
-                index,
-                total,
-            });
-            let ident = |s: &Subject, v: Option<&Variant>| Identity {
-                pattern: s.member.name.clone(),
-                pyo3: release.to_string(),
-                python: target.flavor.to_string(),
-                variant: v.map(|v| v.name.clone()),
-            };
-            // The tool's own failure becomes an `error` verdict for everything it touched.
-            let fail_all = |pairs: &mut dyn Iterator<Item = (&Subject, Option<&Variant>)>, e: &anyhow::Error| {
-                let obs = Observation::ToolFailure {
-                    message: format!("{e:#}"),
-                };
-                pairs.for_each(|(s, v)| emit(classify(ident(s, v), &obs), false));
-            };
-            let everything = || {
-                subjects.iter().flat_map(|s| {
-                    std::iter::once(None)
-                        .chain(s.variants.iter().filter(|v| v.applies_to(release)).map(Some))
-                        .map(move |v| (s, v))
-                })
-            };
-            let (interp, test_python, anchor) = match (&target.found, &anchor) {
-                (Err(note), _) => {
-                    let obs = Observation::NoInterpreter { note: note.clone() };
-                    everything().for_each(|(s, v)| emit(classify(ident(s, v), &obs), false));
-                    continue;
-                }
-                (_, Err(e)) => {
-                    fail_all(&mut everything(), e);
-                    continue;
-                }
-                (Ok((interp, py)), Ok(anchor)) => (interp, py, anchor),
-            };
-            let cell_key = cell_key(ctx, &rustc, release, interp, anchor);
-            let mut todo = Vec::new();
-            for (subject, variant) in everything() {
-                // A member this release cannot provide a dependency for is blocked up front:
-                // one unresolvable member would otherwise fail the whole workspace.
-                let available = |d: &String| anchor.dependencies.contains_key(d) || ctx.extra_deps.contains_key(d);
-                if let Some(missing) = subject.member.deps.iter().find(|d| !available(d)) {
-                    let obs = Observation::NoCompanion { name: missing.clone() };
-                    emit(classify(ident(subject, variant), &obs), false);
-                    continue;
-                }
-                let key = job_key(&cell_key, subject, variant);
-                match cache.get(&key).filter(|_| ctx.use_cache) {
-                    Some(hit) => emit(hit, true),
-                    None => todo.push(Job { subject, variant, key }),
-                }
-            }
-            let cell_dir = ctx
-                .dirs
-                .cells()
-                .join(release.to_string())
-                .join(target.flavor.to_string());
-            for (variant, group) in by_variant(todo) {
-                let suffix = variant.map(|v| format!("-{}", v.name)).unwrap_or_default();
-                let members: Vec<Member> = group.iter().map(|j| j.subject.member.clone()).collect();
-                let names: BTreeSet<String> = members.iter().map(|m| m.name.clone()).collect();
-                let env: Vec<(String, String)> =
-                    variant.map(|v| v.env.clone().into_iter().collect()).unwrap_or_default();
-                let ws_dir = cell_dir.join(format!("ws-{tag}{suffix}"));
-                let user_crate = group.first().and_then(|j| j.subject.user_crate.as_ref());
-                // A user's crate has its own dependency set: its own target keeps the cell's warm.
-                let target_dir = match user_crate {
-                    Some(_) => cell_dir.join(format!("target-{tag}")),
-                    None => cell_dir.join(format!("target{suffix}")),
-                };
-                // Another run sharing this cache waits here rather than rewriting our workspace.
-                let prepared = DirLock::acquire(&cell_dir).and_then(|lock| {
-                    let ws = match user_crate {
-                        Some(krate) => {
-                            krate.copy_for(&ctx.matrix, release, &ws_dir)?;
-                            Workspace {
-                                dir: ws_dir.clone(),
-                                target: target_dir.clone(),
-                            }
-                        }
-                        None => {
-                            cells::write_workspace(&ws_dir, &target_dir, anchor, &ctx.extra_deps, &members, variant)?
-                        }
-                    };
-                    Ok((lock, build::build(&ws, &interp.path, &env, &names)?))
-                });
-                let (_lock, cell) = match prepared {
-                    Ok(done) => done,
-                    Err(e) => {
-                        fail_all(&mut group.iter().map(|j| (j.subject, variant)), &e);
-                        continue;
-                    }
-                };
-                let work_root = cell_dir.join(format!("runs-{tag}{suffix}"));
-                test_all(
-                    &group,
-                    &cell,
-                    interp,
-                    test_python,
-                    &work_root,
-                    jobs,
-                    &|job, member, test| {
-                        let id = ident(job.subject, variant);
-                        let result = match test {
-                            Ok(test) => classify(
-                                id,
-                                &Observation::Built {
-                                    cell: &cell,
-                                    member,
-                                    test: test.as_ref(),
-                                },
-                            ),
-                            Err(message) => classify(id, &Observation::ToolFailure { message }),
-                        };
-                        if let Err(e) = cache.put(&job.key, &result) {
-                            on(Event::Note(format!("warning: {e:#}")));
-                        }
-                        emit(result, false);
-                    },
-                );
-            }
+        let key = job_key(&cell_key, subject, variant);
+        match shared.cache.get(&key).filter(|_| ctx.use_cache) {
+            Some(hit) => shared.emit(hit, true),
+            None => todo.push(Job { subject, variant, key }),
         }
     }
-    results.into_inner().expect("results lock")
+    let cell_dir = ctx
+        .dirs
+        .cells()
+        .join(release.to_string())
+        .join(target.flavor.to_string());
+    let tag = plan.tag;
+    for (variant, group) in by_variant(todo) {
+        let suffix = variant.map(|v| format!("-{}", v.name)).unwrap_or_default();
+        let members: Vec<Member> = group.iter().map(|j| j.subject.member.clone()).collect();
+        let names: BTreeSet<String> = members.iter().map(|m| m.name.clone()).collect();
+        let env: Vec<(String, String)> = variant.map(|v| v.env.clone().into_iter().collect()).unwrap_or_default();
+        let ws_dir = cell_dir.join(format!("ws-{tag}{suffix}"));
+        let user_crate = group.first().and_then(|j| j.subject.user_crate.as_ref());
+        // A user's crate has its own dependency set: its own target keeps the cell's warm.
+        let target_dir = match user_crate {
+            Some(_) => cell_dir.join(format!("target-{tag}")),
+            None => cell_dir.join(target_name(&env)),
+        };
+        // Another run sharing this cache waits here rather than rewriting our workspace.
+        let prepared = DirLock::acquire(&cell_dir).and_then(|lock| {
+            let ws = match user_crate {
+                Some(krate) => {
+                    krate.copy_for(&ctx.matrix, release, &ws_dir)?;
+                    Workspace {
+                        dir: ws_dir.clone(),
+                        target: target_dir.clone(),
+                    }
+                }
+                None => cells::write_workspace(&ws_dir, &target_dir, anchor, &ctx.extra_deps, &members, variant)?,
+            };
+            Ok((lock, build::build(&ws, &interp.path, &env, &names, &shared.slots)?))
+        });
+        let (_lock, built) = match prepared {
+            Ok(done) => done,
+            Err(e) => {
+                fail_all(&mut group.iter().map(|j| (j.subject, variant)), &e);
+                continue;
+            }
+        };
+        let work_root = cell_dir.join(format!("runs-{tag}{suffix}"));
+        let tested = |job: &Job, member: &MemberBuild, test: TestAttempt| {
+            let id = ident(job.subject, variant);
+            let result = match test {
+                Ok(test) => classify(
+                    id,
+                    &Observation::Built {
+                        cell: &built,
+                        member,
+                        test: test.as_ref(),
+                    },
+                ),
+                Err(message) => classify(id, &Observation::ToolFailure { message }),
+            };
+            if let Err(e) = shared.cache.put(&job.key, &result) {
+                (shared.on)(Event::Note(format!("warning: {e:#}")));
+            }
+            shared.emit(result, false);
+        };
+        let env = TestEnv {
+            interp,
+            test_python,
+            work_root: &work_root,
+            slots: &shared.slots,
+        };
+        test_all(&group, &built, &env, &tested);
+    }
 }
 
 /// Hashes what every verdict of a cell shares.
@@ -310,6 +364,20 @@ fn job_key(cell: &KeyBuilder, subject: &Subject, variant: Option<&Variant>) -> S
         .finish()
 }
 
+/// The cell's target directory for builds with the environment `env`. Variants that only
+/// add features share the plain cell's target (cargo keeps feature sets apart, and syn,
+/// quote, libc, … are built once). An environment gets a target of its own: PyO3's build
+/// scripts do not all declare the variables they read (0.22 reuses an
+/// `UNSAFE_PYO3_BUILD_FREE_THREADED` build for a plain one), so a shared target could
+/// hand one setting's build to another.
+fn target_name(env: &[(String, String)]) -> String {
+    if env.is_empty() {
+        return "target".into();
+    }
+    let settings = KeyBuilder::default().text("env", &format!("{env:?}")).finish();
+    format!("target-env-{}", &settings[..12])
+}
+
 /// Groups jobs by variant (the plain cell first), one cargo invocation each.
 fn by_variant<'s>(jobs: Vec<Job<'s>>) -> Vec<(Option<&'s Variant>, Vec<Job<'s>>)> {
     let mut groups: BTreeMap<String, (Option<&'s Variant>, Vec<Job<'s>>)> = BTreeMap::new();
@@ -332,57 +400,58 @@ fn by_variant<'s>(jobs: Vec<Job<'s>>) -> Vec<(Option<&'s Variant>, Vec<Job<'s>>)
 /// (`None`), or the tool failed to run them (`Err`).
 type TestAttempt = Result<Option<pytest::TestRun>, String>;
 
-/// Tests every built job of a cell, `jobs` processes at a time, calling `done` for each.
-fn test_all(
-    group: &[Job],
-    cell: &CellBuild,
-    interp: &Interpreter,
-    test_python: &Path,
-    work_root: &Path,
-    jobs: usize,
-    done: &(dyn Fn(&Job, &MemberBuild, TestAttempt) + Sync),
-) {
+/// Where and with what a cell's tests run.
+struct TestEnv<'a> {
+    interp: &'a Interpreter,
+    test_python: &'a Path,
+    work_root: &'a Path,
+    slots: &'a Slots,
+}
+
+/// Tests every built job of a cell, one process per slot it gets, calling `done` for each.
+fn test_all(group: &[Job], cell: &CellBuild, env: &TestEnv, done: &(dyn Fn(&Job, &MemberBuild, TestAttempt) + Sync)) {
     let queue = Mutex::new(group.iter().collect::<Vec<_>>());
     let empty = MemberBuild::default();
     std::thread::scope(|scope| {
-        for _ in 0..jobs.max(1) {
-            scope.spawn(|| loop {
-                let Some(job) = queue.lock().expect("queue lock").pop() else {
-                    break;
-                };
-                let subject = job.subject;
-                let member = cell.members.get(&subject.member.name).unwrap_or(&empty);
-                let run = match (&member.artifact, &subject.test) {
-                    (Some(artifact), Some(test)) if member.diagnostics.iter().all(|d| d.level != "error") => {
-                        run_tests(subject, artifact, test, interp, test_python, work_root).map(Some)
-                    }
-                    _ => Ok(None),
-                };
-                done(job, member, run);
+        for _ in 0..env.slots.count() {
+            scope.spawn(|| {
+                while let Some(job) = take(&queue) {
+                    let subject = job.subject;
+                    let member = cell.members.get(&subject.member.name).unwrap_or(&empty);
+                    let run = match &subject.test {
+                        Some(test) if member.compiled && member.diagnostics.iter().all(|d| d.level != "error") => {
+                            run_tests(subject, member.artifact.as_deref(), test, env).map(Some)
+                        }
+                        _ => Ok(None),
+                    };
+                    done(job, member, run);
+                }
             });
         }
     });
 }
 
-/// Installs the built module where only its own test process sees it, then runs pytest.
+/// Installs the built module (if the build made one) where only its own test process sees
+/// it, then runs pytest once a slot is free.
 fn run_tests(
     subject: &Subject,
-    artifact: &Path,
+    artifact: Option<&Path>,
     test: &Path,
-    interp: &Interpreter,
-    test_python: &Path,
-    work_root: &Path,
+    env: &TestEnv,
 ) -> Result<pytest::TestRun, String> {
     let attempt = || -> anyhow::Result<pytest::TestRun> {
-        let work = work_root.join(&subject.member.name);
+        let work = env.work_root.join(&subject.member.name);
         if work.exists() {
             std::fs::remove_dir_all(&work)?;
         }
         let module_dir = work.join("modules");
         std::fs::create_dir_all(&module_dir)?;
-        let module = module_dir.join(format!("{}{}", subject.member.name, interp.ext_suffix));
-        std::fs::copy(artifact, &module)?;
-        pytest::run(test_python, test, &module_dir, subject.timeout, &work.join("run"))
+        if let Some(artifact) = artifact {
+            let module = module_dir.join(format!("{}{}", subject.member.name, env.interp.ext_suffix));
+            std::fs::copy(artifact, &module)?;
+        }
+        let _slot = env.slots.acquire()?;
+        pytest::run(env.test_python, test, &module_dir, subject.timeout, &work.join("run"))
     };
     attempt().map_err(|e| format!("cannot run the tests of {}: {e:#}", subject.member.name))
 }

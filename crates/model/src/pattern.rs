@@ -26,6 +26,10 @@ pub struct Claim {
     /// beside the observed cells; without it the claim stays undecided.
     #[serde(default)]
     pub expect: Option<String>,
+    /// The variant whose cells the claim is about (e.g. a missing `crate-type`); the plain
+    /// cells when absent.
+    #[serde(default)]
+    pub variant: Option<String>,
 }
 
 /// The same pattern built in a cell with a setting a user reaches for (a feature, a variable).
@@ -40,6 +44,10 @@ pub struct Variant {
     /// Extra environment variables for the build, e.g. `UNSAFE_PYO3_BUILD_FREE_THREADED=1`.
     #[serde(default)]
     pub env: BTreeMap<String, String>,
+    /// The member's `[lib] crate-type` instead of `["cdylib"]`, e.g. `["lib"]` for a crate
+    /// that forgot to ask for a Python-loadable library.
+    #[serde(default, rename = "crate-type")]
+    pub crate_type: Option<Vec<String>>,
     /// The releases the setting exists for, as for `--pyo3` (e.g. `0.21..=0.22` for the
     /// `gil-refs` feature); all releases when absent.
     #[serde(default)]
@@ -135,6 +143,17 @@ impl Pattern {
             path: meta_path.clone(),
             message: e.message().to_string(),
         })?;
+        let claims = [&meta.claim, &meta.changelog];
+        let about = claims.iter().filter_map(|c| c.as_ref()?.variant.as_deref());
+        if let Some(unknown) = about
+            .into_iter()
+            .find(|name| meta.variants.iter().all(|v| &v.name != name))
+        {
+            return Err(ModelError::Malformed {
+                path: meta_path,
+                message: format!("a claim is about variant '{unknown}', which the pattern does not declare"),
+            });
+        }
         let source = dir.join("lib.rs");
         if !source.is_file() {
             return Err(malformed("missing lib.rs".into()));

@@ -64,6 +64,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // `pyo3-matrix diff … | head` ends quietly when the reader goes away, as Unix tools do,
+    // instead of panicking on the first write after it.
+    // SAFETY: called before any thread starts; it only restores the default disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Run(args) => run::run(cli.matrix, args),

@@ -140,3 +140,68 @@ fn a_snippet_that_is_not_valid_rust_is_a_compile_error_verdict() {
     assert_eq!(c["outcome"], "compile-error", "{c:#}");
     assert!(c["message"].as_str().unwrap().contains("expected"), "{c:#}");
 }
+
+#[test]
+fn variants_keep_their_settings_apart_and_a_lib_crate_builds_but_does_not_import() {
+    use common::{mini, mini_matrix, nonce, results};
+    let dir = mini_matrix(&nonce("variants"));
+    let pattern = dir.path().join("matrix/patterns/mini_variants");
+    std::fs::create_dir_all(&pattern).unwrap();
+    let source = std::fs::read_to_string(common::fixture("mini_patterns/mini_one/lib.rs")).unwrap();
+    std::fs::write(pattern.join("lib.rs"), source.replace("mini_one", "mini_variants")).unwrap();
+    std::fs::write(
+        pattern.join("test_mini_variants.py"),
+        "def test_answer():\n    import mini_variants\n    assert mini_variants.answer() == 42\n",
+    )
+    .unwrap();
+    std::fs::write(
+        pattern.join("pattern.toml"),
+        r#"title = "Fixture mini_variants"
+category = "fixture"
+shows = "An escape hatch and a crate type, beside the plain cell."
+
+[[variant]]
+name = "forward-compat"
+env = { PYO3_USE_ABI3_FORWARD_COMPATIBILITY = "1" }
+
+[[variant]]
+name = "crate-type-lib"
+crate-type = ["lib"]
+"#,
+    )
+    .unwrap();
+    let out = dir.path().join("out/results.json");
+    let args = [
+        "run",
+        "--pattern",
+        "mini_variants",
+        "--pyo3",
+        "0.21,0.23",
+        "--python",
+        "3.13",
+        "--no-cache",
+        "--out",
+    ];
+    let outcome = |variant: Option<&str>, pyo3: &str| -> serde_json::Value {
+        let all = results(&out);
+        let found = all["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["pyo3"] == pyo3 && r["variant"].as_str() == variant);
+        found
+            .unwrap_or_else(|| panic!("no {variant:?} {pyo3} in {all:#}"))
+            .clone()
+    };
+    // Twice: the second run builds in the targets the first one left behind.
+    for _ in 0..2 {
+        let ran = mini(dir.path(), &args).arg(&out).output().unwrap();
+        assert!(ran.status.success(), "{}", String::from_utf8_lossy(&ran.stderr));
+        assert_eq!(outcome(None, "0.21.2")["outcome"], "unsupported");
+        assert_eq!(outcome(Some("forward-compat"), "0.21.2")["outcome"], "pass");
+        assert_eq!(outcome(None, "0.23.5")["outcome"], "pass");
+        let lib = outcome(Some("crate-type-lib"), "0.23.5");
+        assert_eq!(lib["outcome"], "test-fail", "{lib:#}");
+        assert_eq!(lib["failure"]["exception"], "ModuleNotFoundError", "{lib:#}");
+    }
+}

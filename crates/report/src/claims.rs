@@ -9,7 +9,7 @@ use std::fmt;
 /// How a verdict is reached, as the reports print it.
 pub const RULE: &str = "a claim predicts an outcome (`works`, `breaks` or one outcome such as \
 `compile-error`) for the releases from the version it names to the last one it covers (every release \
-when it names none). Only the plain cells (no variant) that say something about the pattern count: \
+when it names none). Only the cells of the claim's variant (the plain cells when it names none) that say something about the pattern count: \
 not ⊘ unsupported, ⊗ blocked, – skipped or ? error. If every counted cell in range shows the prediction, \
 the claim is **confirmed**; if none does, **refuted**; otherwise **partly**. A claim that would be \
 confirmed, but whose prediction already held on every counted cell of the last release before the \
@@ -108,7 +108,7 @@ pub fn check<'a>(grid: &Grid<'a>, pattern: &Pattern, claim: &Claim) -> ClaimChec
     let from = claim.version.as_deref().and_then(minor);
     let until = claim.until.as_deref().and_then(minor);
     let counted: Vec<&'a CellResult> = grid
-        .cells_of(&pattern.id, None)
+        .cells_of(&pattern.id, claim.variant.as_deref())
         .into_iter()
         .filter(|c| informative(c))
         .collect();
@@ -179,6 +179,7 @@ mod tests {
             version: version.map(Into::into),
             until: until.map(Into::into),
             expect: expect.map(Into::into),
+            variant: None,
         }
     }
 

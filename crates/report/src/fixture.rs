@@ -138,6 +138,7 @@ fn claim(text: &str, version: Option<&str>, expect: &str) -> Option<Claim> {
         version: version.map(Into::into),
         until: None,
         expect: Some(expect.into()),
+        variant: None,
     })
 }
 

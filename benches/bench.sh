@@ -77,7 +77,8 @@ for job in json.load(sys.stdin)['include']:
     for cell in $releases; do
         local release=${cell%/*} flavor=${cell#*/} path
         path=$("$bin" python list | awk -v f="$flavor" '$1 == f { print $3; exit }')
-        PYO3_PYTHON="$path" cargo build -q --manifest-path "crates/cells/pyo3-$release/Cargo.toml" -p pyo3 \
+        # The cells' own profile (no debug info, no incremental), so the floor is comparable.
+        CARGO_PROFILE_DEV_DEBUG=0 CARGO_INCREMENTAL=0 PYO3_PYTHON="$path" cargo build -q --manifest-path "crates/cells/pyo3-$release/Cargo.toml" -p pyo3 \
             --target-dir "$work/floor/$release-$flavor" 2>/dev/null || true
     done
 }

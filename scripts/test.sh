@@ -5,11 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The HTML report is tested in a real headless browser (Debian's chromium and chromedriver).
-if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+# The HTML report is tested in a real headless browser: Debian's chromium and chromedriver
+# unless PYO3_MATRIX_CHROMIUM and PYO3_MATRIX_CHROMEDRIVER name others.
+if [ ! -x "${PYO3_MATRIX_CHROMIUM:-/usr/bin/chromium}" ] || [ ! -x "${PYO3_MATRIX_CHROMEDRIVER:-/usr/bin/chromedriver}" ]; then
     echo "installing Debian's chromium and chromium-driver for the report's browser test" >&2
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    sudo=$([ "$(id -u)" -eq 0 ] || echo sudo)
+    $sudo apt-get update -qq >/dev/null
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
 cargo fmt --all --check

@@ -1,4 +1,4 @@
-//! Just enough of the W3C WebDriver protocol to drive Debian's headless Chromium through
+//! Just enough of the W3C WebDriver protocol to drive headless Chromium (Debian's by default) through
 //! chromedriver on localhost: plain HTTP/1.1 over a `TcpStream`, one request per connection.
 
 use serde_json::{json, Value};
@@ -8,9 +8,15 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Where Debian installs the browser and its driver.
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// The browser: `PYO3_MATRIX_CHROMIUM`, or where Debian installs it.
+fn chromium() -> String {
+    std::env::var("PYO3_MATRIX_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
+}
+
+/// Its driver: `PYO3_MATRIX_CHROMEDRIVER`, or where Debian installs it.
+fn chromedriver() -> String {
+    std::env::var("PYO3_MATRIX_CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into())
+}
 
 /// The key under which WebDriver returns an element reference.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -63,12 +69,15 @@ impl Driver {
     /// Starts chromedriver on a free local port and waits until it answers.
     pub fn start() -> Driver {
         assert!(
-            Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists(),
-            "this test drives Debian's headless Chromium, which is not installed; install it with: \
-             apt-get update && apt-get install -y chromium chromium-driver"
+            Path::new(&chromium()).exists() && Path::new(&chromedriver()).exists(),
+            "this test drives headless Chromium, and {} or {} is missing; install Debian's with \
+             apt-get update && apt-get install -y chromium chromium-driver, or name others in \
+             PYO3_MATRIX_CHROMIUM and PYO3_MATRIX_CHROMEDRIVER",
+            chromium(),
+            chromedriver()
         );
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new(CHROMEDRIVER)
+        let child = Command::new(chromedriver())
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -128,7 +137,7 @@ impl Driver {
         ];
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {"binary": CHROMIUM, "args": args},
+            "goog:chromeOptions": {"binary": chromium(), "args": args},
         }}});
         let created = self.request("POST", "/session", Some(capabilities));
         Session {

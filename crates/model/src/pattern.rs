@@ -21,6 +21,11 @@ pub struct Claim {
     /// The last version the claim covers, if it names one.
     #[serde(default)]
     pub until: Option<String>,
+    /// The release the claim's source writes for when the claim itself names none (the
+    /// article's code is 0.22-era): the claim is checked from there on, and holding earlier
+    /// too does not make it wrong.
+    #[serde(default)]
+    pub context: Option<String>,
     /// What the claim predicts this pattern's cells show from `version` (to `until`):
     /// `works`, `breaks`, or one outcome name such as `compile-error`. The report sets it
     /// beside the observed cells; without it the claim stays undecided.

@@ -9,11 +9,11 @@ use std::fmt;
 /// How a verdict is reached, as the reports print it.
 pub const RULE: &str = "a claim predicts an outcome (`works`, `breaks` or one outcome such as \
 `compile-error`) for the releases from the version it names to the last one it covers (every release \
-when it names none). Only the cells of the claim's variant (the plain cells when it names none) that say something about the pattern count: \
+when it names none, or from the release its source writes for, its context). Only the cells of the claim's variant (the plain cells when it names none) that say something about the pattern count: \
 not ⊘ unsupported, ⊗ blocked, – skipped or ? error. If every counted cell in range shows the prediction, \
 the claim is **confirmed**; if none does, **refuted**; otherwise **partly**. A claim that would be \
 confirmed, but whose prediction already held on every counted cell of the last release before the \
-version it names, is **partly** right: the version is wrong. A claim with no prediction, an unknown one, \
+version it names (not its context), is **partly** right: the version is wrong. A claim with no prediction, an unknown one, \
 or no counted cell in range is **undecided**, and the reason says which.";
 
 /// The verdict on a claim.
@@ -105,7 +105,8 @@ pub fn check<'a>(grid: &Grid<'a>, pattern: &Pattern, claim: &Claim) -> ClaimChec
         ));
     }
     let shows = |c: &CellResult| predicted(expect, c.outcome) == Some(true);
-    let from = claim.version.as_deref().and_then(minor);
+    let named = claim.version.as_deref().and_then(minor);
+    let from = named.or_else(|| claim.context.as_deref().and_then(minor));
     let until = claim.until.as_deref().and_then(minor);
     let counted: Vec<&'a CellResult> = grid
         .cells_of(&pattern.id, claim.variant.as_deref())
@@ -120,7 +121,7 @@ pub fn check<'a>(grid: &Grid<'a>, pattern: &Pattern, claim: &Claim) -> ClaimChec
     let last_before = outside
         .iter()
         .filter_map(|c| minor(&c.pyo3))
-        .filter(|m| from.is_some_and(|f| *m < f))
+        .filter(|m| named.is_some_and(|f| *m < f))
         .max();
     let held_before: Vec<&'a CellResult> = outside
         .into_iter()
@@ -178,6 +179,7 @@ mod tests {
             text: "t".into(),
             version: version.map(Into::into),
             until: until.map(Into::into),
+            context: None,
             expect: expect.map(Into::into),
             variant: None,
         }
@@ -224,6 +226,29 @@ mod tests {
         assert_eq!(checked.held_before.len(), 1);
         assert_eq!(checked.held_before[0].pyo3, "0.22.6");
         assert!(checked.reason.contains("before the 0.23"), "{}", checked.reason);
+    }
+
+    #[test]
+    fn a_context_starts_the_range_without_faulting_earlier_releases() {
+        let in_context = Claim {
+            context: Some("0.22".into()),
+            ..claim(None, None, Some("breaks"))
+        };
+        assert_eq!(
+            verdict(&ROWS, &in_context),
+            Verdict::Confirmed,
+            "0.21 is outside the context"
+        );
+        assert_eq!(verdict(&ROWS, &claim(None, None, Some("breaks"))), Verdict::Partly);
+        let named = Claim {
+            context: Some("0.22".into()),
+            ..claim(Some("0.23"), None, Some("breaks"))
+        };
+        assert_eq!(
+            verdict(&ROWS, &named),
+            Verdict::Partly,
+            "a named version wins over the context"
+        );
     }
 
     #[test]

@@ -137,6 +137,7 @@ fn claim(text: &str, version: Option<&str>, expect: &str) -> Option<Claim> {
         text: text.into(),
         version: version.map(Into::into),
         until: None,
+        context: None,
         expect: Some(expect.into()),
         variant: None,
     })

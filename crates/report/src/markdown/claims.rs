@@ -9,14 +9,16 @@ use crate::legend::symbol;
 use pyo3_matrix_model::{CellResult, Claim, Outcome};
 use std::collections::BTreeMap;
 
-/// The releases a claim names: `0.22`, `0.22 to 0.24`, `up to 0.20`, `any release`, and
+/// The releases a claim names: `0.22`, `0.22 to 0.24`, `up to 0.20`, `any release` (or the
+/// release its source writes for), and
 /// the variant it is about, if any: `any release [crate-type-lib]`.
 fn names(c: &Claim) -> String {
-    let releases = match (&c.version, &c.until) {
-        (Some(v), Some(u)) => format!("{v} to {u}"),
-        (Some(v), None) => format!("{v} on"),
-        (None, Some(u)) => format!("up to {u}"),
-        (None, None) => "any release".into(),
+    let releases = match (&c.version, &c.until, &c.context) {
+        (Some(v), Some(u), _) => format!("{v} to {u}"),
+        (Some(v), None, _) => format!("{v} on"),
+        (None, Some(u), _) => format!("up to {u}"),
+        (None, None, Some(context)) => format!("no version; written for {context} on"),
+        (None, None, None) => "any release".into(),
     };
     match &c.variant {
         Some(variant) => format!("{releases} [{variant}]"),

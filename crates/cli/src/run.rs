@@ -90,7 +90,8 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let on = |event: runner::Event| {
         match &event {
             runner::Event::Result { result, .. } => done.lock().expect("results lock").push((*result).clone()),
-            // Each finished cell is on disk before the next starts: an interrupted run keeps it.
+            // Whenever a cell starts, everything observed so far goes to disk (the result cache
+            // keeps each verdict too): an interrupted run loses nothing it finished.
             runner::Event::CellStarted { .. } => {
                 if let Err(e) = write_partial(&results, &done.lock().expect("results lock")) {
                     progress.line(&format!("warning: {e:#}"));

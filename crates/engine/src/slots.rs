@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use std::process::Command;
 
 /// A pool of `count` slots; every build job and test process holds one while it runs.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Slots {
     client: jobserver::Client,
     count: usize,

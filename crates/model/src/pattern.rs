@@ -148,12 +148,11 @@ impl Pattern {
             path: meta_path.clone(),
             message: e.message().to_string(),
         })?;
-        let claims = [&meta.claim, &meta.changelog];
-        let about = claims.iter().filter_map(|c| c.as_ref()?.variant.as_deref());
-        if let Some(unknown) = about
+        let undeclared = [&meta.claim, &meta.changelog]
             .into_iter()
-            .find(|name| meta.variants.iter().all(|v| &v.name != name))
-        {
+            .filter_map(|c| c.as_ref()?.variant.as_deref())
+            .find(|name| meta.variants.iter().all(|v| v.name != *name));
+        if let Some(unknown) = undeclared {
             return Err(ModelError::Malformed {
                 path: meta_path,
                 message: format!("a claim is about variant '{unknown}', which the pattern does not declare"),

@@ -8,13 +8,14 @@ use std::fmt;
 
 /// How a verdict is reached, as the reports print it.
 pub const RULE: &str = "a claim predicts an outcome (`works`, `breaks` or one outcome such as \
-`compile-error`) for the releases from the version it names to the last one it covers (every release \
-when it names none, or from the release its source writes for, its context). Only the cells of the claim's variant (the plain cells when it names none) that say something about the pattern count: \
+`compile-error`) for the releases from the version it names to the last one it covers (when it names \
+none: from the release its source writes for, its context, or every release). Only the cells of the \
+claim's variant (the plain cells when it names none) that say something about the pattern count: \
 not ⊘ unsupported, ⊗ blocked, – skipped or ? error. If every counted cell in range shows the prediction, \
 the claim is **confirmed**; if none does, **refuted**; otherwise **partly**. A claim that would be \
 confirmed, but whose prediction already held on every counted cell of the last release before the \
-version it names (not its context), is **partly** right: the version is wrong. A claim with no prediction, an unknown one, \
-or no counted cell in range is **undecided**, and the reason says which.";
+version it names (not its context), is **partly** right: the version is wrong. A claim with no \
+prediction, an unknown one, or no counted cell in range is **undecided**, and the reason says which.";
 
 /// The verdict on a claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -9,9 +9,8 @@ use crate::legend::symbol;
 use pyo3_matrix_model::{CellResult, Claim, Outcome};
 use std::collections::BTreeMap;
 
-/// The releases a claim names: `0.22`, `0.22 to 0.24`, `up to 0.20`, `any release` (or the
-/// release its source writes for), and
-/// the variant it is about, if any: `any release [crate-type-lib]`.
+/// The releases a claim names (`0.22`, `0.22 to 0.24`, `up to 0.20`, the release its source
+/// writes for, or `any release`) and the variant it is about, if any: `0.22 on [abi3]`.
 fn names(c: &Claim) -> String {
     let releases = match (&c.version, &c.until, &c.context) {
         (Some(v), Some(u), _) => format!("{v} to {u}"),

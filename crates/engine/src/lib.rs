@@ -5,7 +5,8 @@
 //!   [`venv`] gives each interpreter a test environment with pytest.
 //! - [`cells`] writes one pinned workspace per (release, interpreter, variant).
 //! - [`build`] runs one cargo invocation per cell and splits its JSON per pattern.
-//! - [`pytest`] runs one pattern's tests in its own process group, with a timeout.
+//! - [`pytest`] runs one pattern's tests in its own process group, with a timeout, forked
+//!   from a server per interpreter that has already imported pytest.
 //! - [`cache`] reuses a verdict exactly when none of its inputs changed.
 //! - [`classify`] turns those observations into an [`Outcome`](pyo3_matrix_model::Outcome):
 //!   the only place a verdict is decided.

@@ -1,13 +1,20 @@
-//! One pattern's tests in their own process group, with a timeout and a plugin report.
+//! One pattern's tests in a process and process group of their own, with a timeout and a
+//! plugin report, forked from a per-interpreter server that has already imported pytest.
 
+use crate::slots::Slot;
 use anyhow::{Context, Result};
 use serde::Deserialize;
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 /// The plugin pytest loads to report outcomes, stacks and the GIL's state.
 const PLUGIN: &str = include_str!("../python/pyo3_matrix_plugin.py");
+
+/// The fork server every test process of an interpreter starts from.
+const FORK_SERVER: &str = include_str!("../python/pyo3_matrix_forkserver.py");
 
 /// How the test process ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,88 +68,215 @@ pub struct TestRun {
     pub seconds: f64,
 }
 
-/// Runs `test_file` with `python` (which has pytest), importing modules from `module_dir`.
-/// `work` is a fresh scratch directory for this run alone.
-pub fn run(python: &Path, test_file: &Path, module_dir: &Path, timeout: Duration, work: &Path) -> Result<TestRun> {
-    std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
-    let plugin_dir = work.join("plugin");
-    std::fs::create_dir_all(&plugin_dir)?;
-    std::fs::write(plugin_dir.join("pyo3_matrix_plugin.py"), PLUGIN)?;
-    // Our own ini file, so no pytest configuration in the user's tree applies.
-    std::fs::write(work.join("pytest.ini"), "[pytest]\n")?;
-    let report_path = work.join("report.json");
-    let stacks_path = work.join("stacks.txt");
-    let output_path = work.join("output.txt");
-    let output = std::fs::File::create(&output_path)?;
-    // Stacks are dumped shortly before the kill so that a hang explains itself.
-    let hang_after = (timeout.as_secs_f64() - 2.0).max(timeout.as_secs_f64() * 0.8);
-    let python_path = std::env::join_paths([module_dir, plugin_dir.as_path()])?;
-    let started = Instant::now();
-    let mut child = {
-        use std::os::unix::process::CommandExt;
-        let mut cmd = Command::new(python);
-        crate::child::dies_with_parent(&mut cmd)
-            .args([
-                "-m",
-                "pytest",
-                "-q",
-                "-p",
-                "pyo3_matrix_plugin",
-                "-p",
-                "no:cacheprovider",
-                "-p",
-                "no:faulthandler",
-            ])
-            .arg("-c")
-            .arg(work.join("pytest.ini"))
-            // Node ids then read `test_<id>.py::test_name`.
-            .arg("--rootdir")
-            .arg(test_file.parent().unwrap_or(work))
-            .arg(test_file)
-            .current_dir(work)
-            .env("PYTHONPATH", python_path)
+/// Test processes of one interpreter, forked from a server that has already started
+/// Python and imported pytest (`python/pyo3_matrix_forkserver.py`). Each test run is still
+/// a process of its own, in its own group; only the start-up is paid once. The server is
+/// started on first use, restarted if it died, and dies with the thread that started it.
+pub struct TestHost {
+    python: PathBuf,
+    dir: PathBuf,
+    server: Option<Server>,
+}
+
+struct Server {
+    child: Child,
+    requests: ChildStdin,
+    replies: mpsc::Receiver<Reply>,
+}
+
+/// The server's replies: the child's pid once it runs, then how it ended.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Reply {
+    Pid(i32),
+    Code(i32),
+    Signal(i32),
+}
+
+/// How long the server may take to fork a child (it imports pytest before its first one).
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A test still running after this long gives its slot back: by then it is almost always
+/// waiting (a deadlock, a sleep) rather than computing, and a hang would otherwise keep a
+/// core idle until its timeout.
+const SLOT_GRACE: Duration = Duration::from_secs(3);
+
+impl TestHost {
+    /// A host for `python` (which has pytest) keeping its scripts in `dir`.
+    pub fn new(python: &Path, dir: &Path) -> Self {
+        Self {
+            python: python.to_path_buf(),
+            dir: dir.to_path_buf(),
+            server: None,
+        }
+    }
+
+    fn server(&mut self) -> Result<&mut Server> {
+        if self.server.is_none() {
+            self.server = Some(self.start()?);
+        }
+        Ok(self.server.as_mut().expect("just started"))
+    }
+
+    fn start(&self) -> Result<Server> {
+        std::fs::create_dir_all(&self.dir).with_context(|| format!("cannot create {}", self.dir.display()))?;
+        let script = self.dir.join("pyo3_matrix_forkserver.py");
+        std::fs::write(&script, FORK_SERVER)?;
+        std::fs::write(self.dir.join("pyo3_matrix_plugin.py"), PLUGIN)?;
+        let log = std::fs::File::create(self.dir.join("server.log"))?;
+        let mut child = crate::child::dies_with_parent(&mut Command::new(&self.python))
+            .arg(&script)
             .env("PYTHONDONTWRITEBYTECODE", "1")
-            .env("PYO3_MATRIX_REPORT", &report_path)
-            .env("PYO3_MATRIX_STACKS", &stacks_path)
-            .env("PYO3_MATRIX_HANG_AFTER", format!("{hang_after:.1}"))
             .env_remove("PYTHONHOME")
-            .stdin(Stdio::null())
-            .stdout(output.try_clone()?)
-            .stderr(output)
-            // Its own process group, so a timeout kills every thread and child it made.
-            .process_group(0)
+            .env_remove("PYTHONPATH")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(log)
             .spawn()
-            .with_context(|| format!("cannot run {}", python.display()))?
-    };
-    let pgid = child.id() as i32;
-    let exit = loop {
-        if let Some(status) = child.try_wait()? {
-            use std::os::unix::process::ExitStatusExt;
-            break match (status.code(), status.signal()) {
-                (Some(code), _) => Exit::Code(code),
-                (None, Some(sig)) => Exit::Signal(sig),
-                _ => Exit::Code(-1),
-            };
+            .with_context(|| format!("cannot run {}", self.python.display()))?;
+        std::fs::write(self.dir.join("server.pid"), child.id().to_string())?;
+        let requests = child.stdin.take().expect("piped stdin");
+        let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let (send, replies) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in stdout.lines().map_while(Result::ok) {
+                let Ok(reply) = serde_json::from_str::<Reply>(&line) else {
+                    break;
+                };
+                if send.send(reply).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Server {
+            child,
+            requests,
+            replies,
+        })
+    }
+
+    /// Sends `request` to the server and returns the pid of the child it forked.
+    fn fork(&mut self, request: &serde_json::Value) -> Result<i32> {
+        let server = self.server()?;
+        if writeln!(server.requests, "{request}").is_err() {
+            return Err(self.lost());
         }
-        if started.elapsed() >= timeout {
-            kill_group(pgid);
-            let _ = child.wait();
-            break Exit::TimedOut;
+        match server.replies.recv_timeout(START_TIMEOUT) {
+            Ok(Reply::Pid(pid)) => Ok(pid),
+            _ => Err(self.lost()),
         }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    // Whatever the tests started in the background goes too.
-    kill_group(pgid);
-    let report = std::fs::read_to_string(&report_path)
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok());
-    Ok(TestRun {
-        exit,
-        report,
-        stacks: std::fs::read_to_string(&stacks_path).unwrap_or_default(),
-        output: std::fs::read_to_string(&output_path).unwrap_or_default(),
-        seconds: started.elapsed().as_secs_f64(),
-    })
+    }
+
+    /// Why the server stopped answering, from its log.
+    fn lost(&mut self) -> anyhow::Error {
+        self.server = None;
+        let log = std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default();
+        let last = log.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no output");
+        anyhow::anyhow!("the test host for {} stopped: {last}", self.python.display())
+    }
+
+    /// Runs `test_file`, importing modules from `module_dir`, in a fresh process; `work` is a
+    /// fresh scratch directory for this run alone. `slot` is held while the test computes.
+    pub fn run(
+        &mut self,
+        test_file: &Path,
+        module_dir: &Path,
+        timeout: Duration,
+        work: &Path,
+        slot: Slot,
+    ) -> Result<TestRun> {
+        std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
+        // Our own ini file, so no pytest configuration in the user's tree applies.
+        std::fs::write(work.join("pytest.ini"), "[pytest]\n")?;
+        let report_path = work.join("report.json");
+        let stacks_path = work.join("stacks.txt");
+        let output_path = work.join("output.txt");
+        // Stacks are dumped shortly before the kill so that a hang explains itself.
+        let hang_after = (timeout.as_secs_f64() - 2.0).max(timeout.as_secs_f64() * 0.8);
+        let path = [module_dir, self.dir.as_path()];
+        let python_path = std::env::join_paths(path)?;
+        let args: Vec<String> = [
+            "-q",
+            "-p",
+            "pyo3_matrix_plugin",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:faulthandler",
+            "-c",
+        ]
+        .into_iter()
+        .map(String::from)
+        .chain([
+            work.join("pytest.ini").display().to_string(),
+            // Node ids then read `test_<id>.py::test_name`.
+            "--rootdir".into(),
+            test_file.parent().unwrap_or(work).display().to_string(),
+            test_file.display().to_string(),
+        ])
+        .collect();
+        let request = serde_json::json!({
+            "args": args,
+            "cwd": work,
+            "path": path,
+            "output": output_path,
+            "env": {
+                "PYTHONPATH": python_path.to_string_lossy(),
+                "PYTHONDONTWRITEBYTECODE": "1",
+                "PYO3_MATRIX_REPORT": report_path,
+                "PYO3_MATRIX_STACKS": stacks_path,
+                "PYO3_MATRIX_HANG_AFTER": format!("{hang_after:.1}"),
+            },
+        });
+        let started = Instant::now();
+        // A server that died since its last run (killed, out of memory) is started again
+        // once: nothing of this run had started yet.
+        let pgid = match self.fork(&request) {
+            Ok(pid) => pid,
+            Err(_) => self.fork(&request)?,
+        };
+        let server = self.server.as_mut().expect("the server forked the child");
+        let mut slot = Some(slot);
+        let exit = loop {
+            match server.replies.recv_timeout(Duration::from_millis(100)) {
+                Ok(Reply::Code(code)) => break Exit::Code(code),
+                Ok(Reply::Signal(sig)) => break Exit::Signal(sig),
+                Ok(Reply::Pid(_)) | Err(RecvTimeoutError::Disconnected) => return Err(self.lost()),
+                Err(RecvTimeoutError::Timeout) => {}
+            }
+            if started.elapsed() >= SLOT_GRACE {
+                slot.take();
+            }
+            if started.elapsed() >= timeout {
+                kill_group(pgid);
+                // The server reaps the child and says so before it takes another request.
+                if server.replies.recv_timeout(START_TIMEOUT).is_err() {
+                    return Err(self.lost());
+                }
+                break Exit::TimedOut;
+            }
+        };
+        // Whatever the tests started in the background goes too.
+        kill_group(pgid);
+        let report = std::fs::read_to_string(&report_path)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok());
+        Ok(TestRun {
+            exit,
+            report,
+            stacks: std::fs::read_to_string(&stacks_path).unwrap_or_default(),
+            output: std::fs::read_to_string(&output_path).unwrap_or_default(),
+            seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // The server ends at the end of its input; a child of a lost server dies with it.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 fn kill_group(pgid: i32) {

@@ -409,18 +409,21 @@ struct TestEnv<'a> {
 }
 
 /// Tests every built job of a cell, one process per slot it gets, calling `done` for each.
+/// Each worker forks its test processes from a test host of its own.
 fn test_all(group: &[Job], cell: &CellBuild, env: &TestEnv, done: &(dyn Fn(&Job, &MemberBuild, TestAttempt) + Sync)) {
     let queue = Mutex::new(group.iter().collect::<Vec<_>>());
     let empty = MemberBuild::default();
     std::thread::scope(|scope| {
-        for _ in 0..env.slots.count() {
-            scope.spawn(|| {
-                while let Some(job) = take(&queue) {
+        for worker in 0..env.slots.count() {
+            let (queue, empty) = (&queue, &empty);
+            scope.spawn(move || {
+                let mut host = pytest::TestHost::new(env.test_python, &env.work_root.join(format!(".host-{worker}")));
+                while let Some(job) = take(queue) {
                     let subject = job.subject;
-                    let member = cell.members.get(&subject.member.name).unwrap_or(&empty);
+                    let member = cell.members.get(&subject.member.name).unwrap_or(empty);
                     let run = match &subject.test {
                         Some(test) if member.compiled && member.diagnostics.iter().all(|d| d.level != "error") => {
-                            run_tests(subject, member.artifact.as_deref(), test, env).map(Some)
+                            run_tests(subject, member.artifact.as_deref(), test, env, &mut host).map(Some)
                         }
                         _ => Ok(None),
                     };
@@ -438,8 +441,9 @@ fn run_tests(
     artifact: Option<&Path>,
     test: &Path,
     env: &TestEnv,
+    host: &mut pytest::TestHost,
 ) -> Result<pytest::TestRun, String> {
-    let attempt = || -> anyhow::Result<pytest::TestRun> {
+    let mut attempt = || -> anyhow::Result<pytest::TestRun> {
         let work = env.work_root.join(&subject.member.name);
         if work.exists() {
             std::fs::remove_dir_all(&work)?;
@@ -450,8 +454,8 @@ fn run_tests(
             let module = module_dir.join(format!("{}{}", subject.member.name, env.interp.ext_suffix));
             std::fs::copy(artifact, &module)?;
         }
-        let _slot = env.slots.acquire()?;
-        pytest::run(env.test_python, test, &module_dir, subject.timeout, &work.join("run"))
+        let slot = env.slots.acquire()?;
+        host.run(test, &module_dir, subject.timeout, &work.join("run"), slot)
     };
     attempt().map_err(|e| format!("cannot run the tests of {}: {e:#}", subject.member.name))
 }

@@ -1,0 +1,89 @@
+"""Fork server for pattern tests: pays the interpreter's and pytest's start-up once, then
+forks one fresh process per test run, so every run still has a process of its own.
+
+A child starts from the state `python -m pytest` has before it reads its arguments: pytest
+imported, no extension module loaded (on a free-threaded interpreter the GIL is still off),
+no test collected. It gets its own process group, stdin from /dev/null, its output in a
+file, its working directory, environment and import path, and dies with this server.
+
+Protocol, one JSON object per line. The engine writes a request:
+    {"args": [...], "cwd": DIR, "env": {...}, "path": [DIR, ...], "output": FILE}
+and reads {"pid": N} when the child runs, then {"code": C} or {"signal": S} when it ends.
+The server ends when its stdin closes.
+"""
+
+import importlib
+import json
+import os
+import sys
+
+import pytest
+from _pytest.config import default_plugins
+
+# The plugins every pytest run imports, imported once here instead of in every child.
+for _name in default_plugins:
+    try:
+        importlib.import_module("_pytest." + _name)
+    except ImportError:
+        pass
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent():
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (ImportError, OSError, AttributeError):
+        pass
+
+
+def _child(request, base_path):
+    os.setpgid(0, 0)
+    _die_with_parent()
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    out = os.open(request["output"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    os.chdir(request["cwd"])
+    os.environ.update(request["env"])
+    # As `python -m pytest` with PYTHONPATH would have it: cwd, then PYTHONPATH, then the rest.
+    sys.path[:] = [os.getcwd(), *request["path"], *base_path]
+    code = pytest.main(request["args"])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(int(code))
+
+
+def _reply(message):
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def main():
+    base_path = sys.path[1:]  # without this script's own directory
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                _child(request, base_path)
+            finally:
+                os._exit(70)
+        try:
+            os.setpgid(pid, pid)
+        except OSError:
+            pass  # the child has already done it, or already exited
+        _reply({"pid": pid})
+        _, status = os.waitpid(pid, 0)
+        if os.WIFSIGNALED(status):
+            _reply({"signal": os.WTERMSIG(status)})
+        else:
+            _reply({"code": os.waitstatus_to_exitcode(status)})
+
+
+if __name__ == "__main__":
+    main()

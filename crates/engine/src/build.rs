@@ -60,6 +60,8 @@ pub struct CellBuild {
     pub success: bool,
     /// Wall-clock seconds of the invocation.
     pub seconds: f64,
+    /// Seconds until the last dependency (anything but a member) was compiled.
+    pub dependencies_seconds: f64,
 }
 
 /// Builds every member of `ws` in one `cargo build --keep-going`, configured for the
@@ -133,7 +135,10 @@ pub fn build(
                     });
                 }
             }
-            Message::CompilerArtifact(art) if members.contains(&art.target.name) => {
+            Message::CompilerArtifact(art) if !members.contains(&art.target.name) => {
+                out.dependencies_seconds = started.elapsed().as_secs_f64();
+            }
+            Message::CompilerArtifact(art) => {
                 let so = art
                     .filenames
                     .iter()

@@ -79,6 +79,7 @@ pub fn classify(id: Identity, obs: &Observation) -> CellResult {
         }
         Observation::Built { cell, member, test } => {
             r.timings.build_s = cell.seconds;
+            r.timings.deps_s = cell.dependencies_seconds;
             r.diagnostics = member.diagnostics.clone();
             classify_built(&mut r, cell, member, *test);
         }

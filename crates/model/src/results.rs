@@ -32,8 +32,12 @@ pub struct TestFailure {
 /// Wall-clock seconds spent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Timings {
-    /// The cell's cargo build, shared by all its patterns.
+    /// The cell's cargo build, shared by all its patterns (with the start of its target).
     pub build_s: f64,
+    /// The part of `build_s` until everything but the patterns was compiled (PyO3 and the
+    /// crates paired with it); the rest compiled and linked the patterns.
+    #[serde(default)]
+    pub deps_s: f64,
     /// This pattern's pytest process.
     pub test_s: f64,
 }

@@ -238,6 +238,29 @@ pub fn write_workspace(
 }
 
 impl Member {
+    /// A member with no code of its own that depends on `deps`, or none when `deps` is empty.
+    ///
+    /// A variant's workspace holds only the variant's patterns, so without it cargo would
+    /// unify the features of the crates PyO3 shares with the plain cell's other dependencies
+    /// (syn with thiserror's, …) differently, and rebuild PyO3 in a cell that already has it.
+    /// Given the plain cell's PyO3-independent crates (`rayon`, `tokio`, …), the variant's
+    /// workspace resolves like the plain one. Its source is written into `dir`.
+    pub fn shared_deps(dir: &Path, deps: Vec<String>) -> Result<Option<Self>> {
+        if deps.is_empty() {
+            return Ok(None);
+        }
+        let source = dir.join("shared_deps.rs");
+        let text = "//! Only here for its dependencies (see `Member::shared_deps`).\n";
+        if std::fs::read_to_string(&source).ok().as_deref() != Some(text) {
+            std::fs::write(&source, text).with_context(|| format!("cannot write {}", source.display()))?;
+        }
+        Ok(Some(Member {
+            name: "cell_shared_deps".into(),
+            source,
+            deps,
+        }))
+    }
+
     /// A user's snippet: a complete `lib.rs` whose `#[pymodule]` names the module.
     pub fn from_snippet(source: &Path, deps: Vec<String>) -> Result<Self> {
         let text =

@@ -3,7 +3,8 @@
 //! - [`interpreters`] finds interpreters (PATH, pyenv, explicit paths, the cache) by asking
 //!   them what they are, and [`provision`] builds a missing one from an upstream tarball;
 //!   [`venv`] gives each interpreter a test environment with pytest.
-//! - [`cells`] writes one pinned workspace per (release, interpreter, variant).
+//! - [`cells`] writes one pinned workspace per (release, interpreter, variant); [`seed`]
+//!   starts a build environment's target from the plain cell's.
 //! - [`build`] runs one cargo invocation per cell and splits its JSON per pattern.
 //! - [`pytest`] runs one pattern's tests in its own process group, with a timeout, forked
 //!   from a server per interpreter that has already imported pytest.
@@ -28,6 +29,7 @@ pub mod pytest;
 pub mod registry;
 pub mod runner;
 pub mod scan;
+pub mod seed;
 pub mod slots;
 pub mod venv;
 

@@ -10,6 +10,7 @@ use crate::interpreters::Interpreter;
 use crate::lock::DirLock;
 use crate::pytest;
 use crate::scan::UserCrate;
+use crate::seed;
 use crate::slots::Slots;
 use crate::Dirs;
 use anyhow::Result;
@@ -167,7 +168,12 @@ pub fn run(ctx: &Context, plan: Plan, on: &(dyn Fn(Event) + Sync)) -> Result<Vec
             )
         })
         .collect();
-    let queue: Vec<Cell> = wanted
+    // Cells side by side are of different releases, and the interpreters of a release follow
+    // one another, so that a cell's target can start from its release's first one (`seed`).
+    let side_by_side = plan.jobs.max(1);
+    let mut order = wanted.clone();
+    order.sort_by_key(|&(r, t)| (r / side_by_side, t, r));
+    let queue: Vec<Cell> = order
         .iter()
         .enumerate()
         .map(|(i, (r, t))| Cell {
@@ -290,9 +296,23 @@ fn run_cell(shared: &Shared, cell: &Cell) {
                         target: target_dir.clone(),
                     }
                 }
-                None => cells::write_workspace(&ws_dir, &target_dir, anchor, &ctx.extra_deps, &members, variant)?,
+                None => {
+                    let mut members = members.clone();
+                    if variant.is_some() {
+                        members.extend(cells::Member::shared_deps(&cell_dir, shared_deps(ctx, plan.subjects))?);
+                    }
+                    cells::write_workspace(&ws_dir, &target_dir, anchor, &ctx.extra_deps, &members, variant)?
+                }
             };
-            Ok((lock, build::build(&ws, &interp.path, &env, &names, &shared.slots)?))
+            let seeded = match user_crate.is_none() && seed::can_seed(&env) {
+                true => seed::seed_target(&cell_dir, &target_dir, &ws.dir.join("Cargo.toml"), &shared.slots)?,
+                false => Duration::ZERO,
+            };
+            let mut built = build::build(&ws, &interp.path, &env, &names, &shared.slots)?;
+            // Starting the target is part of building the cell's dependencies.
+            built.seconds += seeded.as_secs_f64();
+            built.dependencies_seconds += seeded.as_secs_f64();
+            Ok((lock, built))
         });
         let (_lock, built) = match prepared {
             Ok(done) => done,
@@ -328,6 +348,17 @@ fn run_cell(shared: &Shared, cell: &Cell) {
         };
         test_all(&group, &built, &env, &tested);
     }
+}
+
+/// The crates the plan's patterns depend on that do not depend on PyO3 (`rayon`, `tokio`, …:
+/// the matrix's own dependencies, the same for every release).
+fn shared_deps(ctx: &Context, subjects: &[Subject]) -> Vec<String> {
+    let deps: BTreeSet<&String> = subjects
+        .iter()
+        .flat_map(|s| &s.member.deps)
+        .filter(|d| ctx.matrix.dependencies.contains_key(*d))
+        .collect();
+    deps.into_iter().cloned().collect()
 }
 
 /// Hashes what every verdict of a cell shares.
@@ -369,10 +400,10 @@ fn job_key(cell: &KeyBuilder, subject: &Subject, variant: Option<&Variant>) -> S
 /// quote, libc, … are built once). An environment gets a target of its own: PyO3's build
 /// scripts do not all declare the variables they read (0.22 reuses an
 /// `UNSAFE_PYO3_BUILD_FREE_THREADED` build for a plain one), so a shared target could
-/// hand one setting's build to another.
+/// hand one setting's build to another. [`seed`] starts it from the plain one.
 fn target_name(env: &[(String, String)]) -> String {
     if env.is_empty() {
-        return "target".into();
+        return seed::PLAIN_TARGET.into();
     }
     let settings = KeyBuilder::default().text("env", &format!("{env:?}")).finish();
     format!("target-env-{}", &settings[..12])

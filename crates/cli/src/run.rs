@@ -5,7 +5,7 @@ use crate::setup;
 use anyhow::{Context as _, Result};
 use pyo3_matrix_engine::runner::{self, Plan, Subject, Target};
 use pyo3_matrix_engine::{build, cells::Member};
-use pyo3_matrix_model::{CellResult, InterpreterInfo, Pattern, RunResults, Shard, SCHEMA_VERSION};
+use pyo3_matrix_model::{CellResult, InterpreterInfo, Outcome, Pattern, RunResults, Shard, SCHEMA_VERSION};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -81,7 +81,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         interpreters: targets.iter().map(interpreter_info).collect(),
         results: Vec::new(),
     };
-    let done: Mutex<Vec<CellResult>> = Mutex::new(Vec::new());
+    let seen: Mutex<Seen> = Mutex::default();
     let write_partial = |results: &RunResults, found: &[CellResult]| {
         let mut partial = results.clone();
         partial.results = found.to_vec();
@@ -89,12 +89,24 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     };
     let on = |event: runner::Event| {
         match &event {
-            runner::Event::Result { result, .. } => done.lock().expect("results lock").push((*result).clone()),
-            // Whenever a cell starts, everything observed so far goes to disk (the result cache
-            // keeps each verdict too): an interrupted run loses nothing it finished.
+            runner::Event::Result { result, cached } => {
+                let mut seen = seen.lock().expect("results lock");
+                // Blocked and skipped verdicts follow from the plan alone: never built, never cached.
+                let up_front = matches!(result.outcome, Outcome::Blocked | Outcome::Skipped);
+                seen.results.push((*result).clone());
+                seen.reused += usize::from(*cached);
+                seen.up_front += usize::from(up_front);
+                seen.unsaved |= !cached;
+            }
+            // Whenever a cell starts, everything observed since the last write goes to disk
+            // (the result cache keeps each verdict too): an interrupted run loses nothing it
+            // finished, and a run that only reads the cache writes its results once.
             runner::Event::CellStarted { .. } => {
-                if let Err(e) = write_partial(&results, &done.lock().expect("results lock")) {
-                    progress.line(&format!("warning: {e:#}"));
+                let mut seen = seen.lock().expect("results lock");
+                if std::mem::take(&mut seen.unsaved) {
+                    if let Err(e) = write_partial(&results, &seen.results) {
+                        progress.line(&format!("warning: {e:#}"));
+                    }
                 }
             }
             runner::Event::Note(_) => {}
@@ -119,8 +131,22 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         Some(_) => Vec::new(),
         None => pyo3_matrix_report::write_all(&results, &patterns, &out_dir)?,
     };
-    summarize(&results, &out, &written);
+    let seen = seen.into_inner().expect("results lock");
+    summarize(&results, &seen, &out, &written);
     Ok(())
+}
+
+/// What the run has seen so far.
+#[derive(Default)]
+struct Seen {
+    /// Every verdict, observed or reused.
+    results: Vec<CellResult>,
+    /// How many of them came from the cache.
+    reused: usize,
+    /// How many were decided before any build (blocked, skipped).
+    up_front: usize,
+    /// Whether something was observed since the results were last written.
+    unsaved: bool,
 }
 
 /// The engine's view of each pattern.
@@ -199,13 +225,20 @@ pub fn write_results(path: &Path, results: &RunResults) -> Result<()> {
     Ok(())
 }
 
-fn summarize(results: &RunResults, out: &Path, written: &[PathBuf]) {
+fn summarize(results: &RunResults, seen: &Seen, out: &Path, written: &[PathBuf]) {
     let mut counts = std::collections::BTreeMap::new();
     for r in &results.results {
         *counts.entry(r.outcome).or_insert(0usize) += 1;
     }
     let summary: Vec<String> = counts.iter().map(|(o, n)| format!("{n} {o}")).collect();
-    eprintln!("{} results: {}", results.results.len(), summary.join(", "));
+    let total = results.results.len();
+    eprintln!(
+        "{total} results ({} observed, {} reused from the cache, {} blocked or skipped up front): {}",
+        total - seen.reused - seen.up_front,
+        seen.reused,
+        seen.up_front,
+        summary.join(", ")
+    );
     eprintln!("wrote {}", out.display());
     if let Some(first) = written.first() {
         let dir = first.parent().unwrap_or(Path::new("."));

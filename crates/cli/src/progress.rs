@@ -1,8 +1,10 @@
 //! Progress for long runs: a bar with counts and an ETA on a terminal, plain lines
-//! otherwise, and GitHub Actions log groups when `GITHUB_ACTIONS` is set.
+//! otherwise, and GitHub Actions log groups when `GITHUB_ACTIONS` is set (one group per
+//! cell, written when the cell is done, since cells run side by side).
 
 use indicatif::{ProgressBar, ProgressStyle};
-use pyo3_matrix_engine::runner::Event;
+use pyo3_matrix_engine::runner::{cell_label, Event};
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::sync::Mutex;
 
@@ -10,7 +12,8 @@ use std::sync::Mutex;
 pub struct Progress {
     bar: Option<ProgressBar>,
     github: bool,
-    in_group: Mutex<bool>,
+    /// GitHub Actions only: each running cell's lines, keyed by its label.
+    groups: Mutex<HashMap<String, Vec<String>>>,
     verbose: bool,
 }
 
@@ -32,7 +35,7 @@ impl Progress {
         Progress {
             bar,
             github,
-            in_group: Mutex::new(false),
+            groups: Mutex::default(),
             verbose,
         }
     }
@@ -51,16 +54,18 @@ impl Progress {
             Event::CellStarted { label, index, total } => {
                 let text = format!("cell {index}/{total}: {label}");
                 if self.github {
-                    let mut open = self.in_group.lock().expect("group lock");
-                    if *open {
-                        eprintln!("::endgroup::");
-                    }
-                    eprintln!("::group::{text}");
-                    *open = true;
+                    eprintln!("{text}");
+                    self.groups.lock().expect("groups lock").insert(label, Vec::new());
                 } else if let Some(bar) = &self.bar {
                     bar.set_message(text);
                 } else {
                     eprintln!("{text}");
+                }
+            }
+            Event::CellFinished { label } => {
+                let lines = self.groups.lock().expect("groups lock").remove(&label);
+                if let Some(lines) = lines {
+                    eprintln!("::group::{label}\n{}\n::endgroup::", lines.join("\n"));
                 }
             }
             Event::Note(text) => self.line(&text),
@@ -73,22 +78,24 @@ impl Progress {
                     let message = r.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default();
                     let message: String = message.chars().take(140).collect();
                     let cached = if cached { " (cached)" } else { "" };
-                    self.line(&format!(
+                    let line = format!(
                         "  {} · pyo3 {} · {}{variant} → {}{cached}{message}",
                         r.pattern, r.pyo3, r.python, r.outcome
-                    ));
+                    );
+                    let mut groups = self.groups.lock().expect("groups lock");
+                    match groups.get_mut(&cell_label(&r.pyo3, &r.python)) {
+                        Some(group) => group.push(line),
+                        None => self.line(&line),
+                    }
                 }
             }
         }
     }
 
-    /// Closes the bar and any open log group.
+    /// Closes the bar.
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
-        }
-        if *self.in_group.lock().expect("group lock") {
-            eprintln!("::endgroup::");
         }
     }
 }

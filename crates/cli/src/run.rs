@@ -109,7 +109,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
                     }
                 }
             }
-            runner::Event::Note(_) => {}
+            runner::Event::Note(_) | runner::Event::CellFinished { .. } => {}
         }
         progress.event(event);
     };

@@ -124,3 +124,33 @@ fn merged_shards_equal_one_run() {
     assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
     assert_eq!(outcomes(&results(&merged)), outcomes(&results(&single)));
 }
+
+#[test]
+fn github_actions_logs_get_one_group_per_cell_holding_only_its_own_results() {
+    let dir = mini_matrix(&nonce("groups"));
+    let out = dir.path().join("out/results.json");
+    let mut args = vec!["run", "--out", out.to_str().unwrap()];
+    args.extend_from_slice(CELLS);
+    let ran = mini(dir.path(), &args).env("GITHUB_ACTIONS", "true").output().unwrap();
+    let log = String::from_utf8_lossy(&ran.stderr);
+    assert!(ran.status.success(), "{log}");
+    let (mut groups, mut results, mut open) = (0, 0, None::<String>);
+    for line in log.lines() {
+        if let Some(label) = line.strip_prefix("::group::") {
+            assert!(open.is_none(), "a group inside a group:\n{log}");
+            open = Some(label.to_string());
+            groups += 1;
+        } else if line == "::endgroup::" {
+            assert!(open.take().is_some(), "an end without a group:\n{log}");
+        } else if let Some(label) = &open {
+            // Result lines read `  pattern · pyo3 0.23.5 · 3.12 → pass`.
+            assert!(
+                line.contains(&format!("· {label} ")),
+                "{line:?} is not of {label}:\n{log}"
+            );
+            results += 1;
+        }
+    }
+    assert!(open.is_none(), "a group left open:\n{log}");
+    assert_eq!((groups, results), (2, 6), "{log}");
+}

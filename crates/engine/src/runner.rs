@@ -75,6 +75,11 @@ pub enum Event<'a> {
         /// Number of cells.
         total: usize,
     },
+    /// A cell has decided every verdict it will (same `label` as its start).
+    CellFinished {
+        /// e.g. `pyo3 0.23.5 · 3.13t`.
+        label: String,
+    },
     /// Something worth a line of its own (locking, provisioning, …).
     Note(String),
     /// A verdict; `cached` when it was reused rather than observed in this run.
@@ -200,11 +205,20 @@ pub fn run(ctx: &Context, plan: Plan, on: &(dyn Fn(Event) + Sync)) -> Result<Vec
             scope.spawn(|| {
                 while let Some(cell) = take(&queue) {
                     run_cell(&shared, &cell);
+                    (shared.on)(Event::CellFinished {
+                        label: cell_label(&cell.release.to_string(), &cell.target.flavor.to_string()),
+                    });
                 }
             });
         }
     });
     Ok(shared.results.into_inner().expect("results lock"))
+}
+
+/// How a cell is named to a person, e.g. `pyo3 0.23.5 · 3.13t`; a result's cell is
+/// `cell_label(&result.pyo3, &result.python)`.
+pub fn cell_label(pyo3: &str, python: &str) -> String {
+    format!("pyo3 {pyo3} · {python}")
 }
 
 /// The next item of a work queue. The lock is released before the item is worked on (a
@@ -218,7 +232,7 @@ fn run_cell(shared: &Shared, cell: &Cell) {
     let Shared { ctx, plan, .. } = shared;
     let Cell { release, target, .. } = cell;
     (shared.on)(Event::CellStarted {
-        label: format!("pyo3 {release} · {}", target.flavor),
+        label: cell_label(&release.to_string(), &target.flavor.to_string()),
         index: cell.index,
         total: shared.total,
     });

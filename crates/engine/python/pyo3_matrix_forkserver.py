@@ -12,6 +12,7 @@ and reads {"pid": N} when the child runs, then {"code": C} or {"signal": S} when
 The server ends when its stdin closes.
 """
 
+import gc
 import importlib
 import json
 import os
@@ -67,6 +68,9 @@ def main():
     base_path = sys.path[1:]  # without this script's own directory
     for line in sys.stdin:
         request = json.loads(line)
+        # What the server made is long-lived: the children's collections skip it, as the gc
+        # documentation advises before a fork (pytest collects several times per session).
+        gc.freeze()
         pid = os.fork()
         if pid == 0:
             try:

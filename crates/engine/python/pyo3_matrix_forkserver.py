@@ -8,7 +8,8 @@ file, its working directory, environment and import path, and dies with this ser
 
 Protocol, one JSON object per line. The engine writes a request:
     {"args": [...], "cwd": DIR, "env": {...}, "path": [DIR, ...], "output": FILE}
-and reads {"pid": N} when the child runs, then {"code": C} or {"signal": S} when it ends.
+and reads {"pid": N} when the child runs, then {"code": C} or {"signal": S} when it ends,
+with "cpu": the CPU seconds (user and system) the child and what it waited for used.
 The server ends when its stdin closes.
 """
 
@@ -82,11 +83,12 @@ def main():
         except OSError:
             pass  # the child has already done it, or already exited
         _reply({"pid": pid})
-        _, status = os.waitpid(pid, 0)
+        _, status, usage = os.wait4(pid, 0)
+        cpu = usage.ru_utime + usage.ru_stime
         if os.WIFSIGNALED(status):
-            _reply({"signal": os.WTERMSIG(status)})
+            _reply({"signal": os.WTERMSIG(status), "cpu": cpu})
         else:
-            _reply({"code": os.waitstatus_to_exitcode(status)})
+            _reply({"code": os.waitstatus_to_exitcode(status), "cpu": cpu})
 
 
 if __name__ == "__main__":

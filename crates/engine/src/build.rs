@@ -62,6 +62,8 @@ pub struct CellBuild {
     pub seconds: f64,
     /// Seconds until the last dependency (anything but a member) was compiled.
     pub dependencies_seconds: f64,
+    /// CPU seconds (user and system) of cargo and everything it ran.
+    pub cpu_seconds: f64,
 }
 
 /// Builds every member of `ws` in one `cargo build --keep-going`, configured for the
@@ -151,7 +153,8 @@ pub fn build(
             _ => {}
         }
     }
-    let status = child.wait().context("cargo did not finish")?;
+    let (status, cpu) = crate::child::wait_with_cpu(&mut child).context("cargo did not finish")?;
+    out.cpu_seconds = cpu;
     out.stderr = stderr_reader.join().unwrap_or_default();
     out.success &= status.success();
     out.build_scripts = parse_build_script_failures(&out.stderr);

@@ -80,6 +80,7 @@ pub fn classify(id: Identity, obs: &Observation) -> CellResult {
         Observation::Built { cell, member, test } => {
             r.timings.build_s = cell.seconds;
             r.timings.deps_s = cell.dependencies_seconds;
+            r.timings.build_cpu_s = cell.cpu_seconds;
             r.diagnostics = member.diagnostics.clone();
             classify_built(&mut r, cell, member, *test);
         }
@@ -139,6 +140,7 @@ fn classify_built(r: &mut CellResult, cell: &CellBuild, member: &MemberBuild, te
         return;
     };
     r.timings.test_s = run.seconds;
+    r.timings.test_cpu_s = run.cpu_seconds;
     let report = run.report.clone().unwrap_or_default();
     if report.gil_before == Some(false) {
         r.gil_reenabled = report.gil_after;
@@ -258,6 +260,7 @@ mod tests {
             stacks: "Thread 0x1".into(),
             output: String::new(),
             seconds: 1.0,
+            cpu_seconds: 0.5,
         }
     }
 

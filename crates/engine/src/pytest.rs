@@ -66,6 +66,8 @@ pub struct TestRun {
     pub output: String,
     /// Wall-clock seconds.
     pub seconds: f64,
+    /// CPU seconds (user and system) of the test process and what it waited for.
+    pub cpu_seconds: f64,
 }
 
 /// Test processes of one interpreter, forked from a server that has already started
@@ -86,11 +88,17 @@ struct Server {
 
 /// The server's replies: the child's pid once it runs, then how it ended.
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(untagged)]
 enum Reply {
-    Pid(i32),
-    Code(i32),
-    Signal(i32),
+    Started {
+        pid: i32,
+    },
+    Ended {
+        code: Option<i32>,
+        signal: Option<i32>,
+        /// CPU seconds of the child.
+        cpu: f64,
+    },
 }
 
 /// How long the server may take to fork a child (it imports pytest before its first one).
@@ -162,7 +170,7 @@ impl TestHost {
             return Err(self.lost());
         }
         match server.replies.recv_timeout(START_TIMEOUT) {
-            Ok(Reply::Pid(pid)) => Ok(pid),
+            Ok(Reply::Started { pid }) => Ok(pid),
             _ => Err(self.lost()),
         }
     }
@@ -237,11 +245,10 @@ impl TestHost {
         };
         let server = self.server.as_mut().expect("the server forked the child");
         let mut slot = Some(slot);
-        let exit = loop {
+        let (exit, cpu_seconds) = loop {
             match server.replies.recv_timeout(Duration::from_millis(100)) {
-                Ok(Reply::Code(code)) => break Exit::Code(code),
-                Ok(Reply::Signal(sig)) => break Exit::Signal(sig),
-                Ok(Reply::Pid(_)) | Err(RecvTimeoutError::Disconnected) => return Err(self.lost()),
+                Ok(Reply::Ended { code, signal, cpu }) => break (exit_of(code, signal), cpu),
+                Ok(Reply::Started { .. }) | Err(RecvTimeoutError::Disconnected) => return Err(self.lost()),
                 Err(RecvTimeoutError::Timeout) => {}
             }
             if started.elapsed() >= SLOT_GRACE {
@@ -250,10 +257,10 @@ impl TestHost {
             if started.elapsed() >= timeout {
                 kill_group(pgid);
                 // The server reaps the child and says so before it takes another request.
-                if server.replies.recv_timeout(START_TIMEOUT).is_err() {
-                    return Err(self.lost());
+                match server.replies.recv_timeout(START_TIMEOUT) {
+                    Ok(Reply::Ended { cpu, .. }) => break (Exit::TimedOut, cpu),
+                    _ => return Err(self.lost()),
                 }
-                break Exit::TimedOut;
             }
         };
         // Whatever the tests started in the background goes too.
@@ -267,6 +274,7 @@ impl TestHost {
             stacks: std::fs::read_to_string(&stacks_path).unwrap_or_default(),
             output: std::fs::read_to_string(&output_path).unwrap_or_default(),
             seconds: started.elapsed().as_secs_f64(),
+            cpu_seconds,
         })
     }
 }
@@ -276,6 +284,15 @@ impl Drop for Server {
         // The server ends at the end of its input; a child of a lost server dies with it.
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// How a child the server reaped ended: its exit code, else the signal that killed it.
+fn exit_of(code: Option<i32>, signal: Option<i32>) -> Exit {
+    match (code, signal) {
+        (Some(code), _) => Exit::Code(code),
+        (None, Some(sig)) => Exit::Signal(sig),
+        (None, None) => Exit::Code(-1),
     }
 }
 

@@ -29,7 +29,7 @@ pub struct TestFailure {
     pub message: Option<String>,
 }
 
-/// Wall-clock seconds spent.
+/// Seconds spent: wall-clock, except the CPU seconds named so.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Timings {
     /// The cell's cargo build, shared by all its patterns (with the start of its target).
@@ -38,8 +38,14 @@ pub struct Timings {
     /// crates paired with it); the rest compiled and linked the patterns.
     #[serde(default)]
     pub deps_s: f64,
+    /// CPU seconds (user and system) of the cell's build: cargo, rustc and build scripts.
+    #[serde(default)]
+    pub build_cpu_s: f64,
     /// This pattern's pytest process.
     pub test_s: f64,
+    /// CPU seconds (user and system) of that process and what it waited for.
+    #[serde(default)]
+    pub test_cpu_s: f64,
 }
 
 /// One verdict: a pattern in a cell (release, interpreter, variant).

@@ -3,7 +3,7 @@
 //! cell, written when the cell is done, since cells run side by side).
 
 use indicatif::{ProgressBar, ProgressStyle};
-use pyo3_matrix_engine::runner::{cell_label, Event};
+use pyo3_matrix_engine::runner::{cell_label, Event, Origin};
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::sync::Mutex;
@@ -69,7 +69,7 @@ impl Progress {
                 }
             }
             Event::Note(text) => self.line(&text),
-            Event::Result { result: r, cached } => {
+            Event::Result { result: r, origin } => {
                 if let Some(bar) = &self.bar {
                     bar.inc(1);
                 }
@@ -77,7 +77,7 @@ impl Progress {
                     let variant = r.variant.as_ref().map(|v| format!(" [{v}]")).unwrap_or_default();
                     let message = r.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default();
                     let message: String = message.chars().take(140).collect();
-                    let cached = if cached { " (cached)" } else { "" };
+                    let cached = if origin == Origin::Cached { " (cached)" } else { "" };
                     let line = format!(
                         "  {} · pyo3 {} · {}{variant} → {}{cached}{message}",
                         r.pattern, r.pyo3, r.python, r.outcome

@@ -3,9 +3,9 @@
 use crate::progress::Progress;
 use crate::setup;
 use anyhow::{Context as _, Result};
-use pyo3_matrix_engine::runner::{self, Plan, Subject, Target};
+use pyo3_matrix_engine::runner::{self, Origin, Plan, Subject, Target};
 use pyo3_matrix_engine::{build, cells::Member};
-use pyo3_matrix_model::{CellResult, InterpreterInfo, Outcome, Pattern, RunResults, Shard, SCHEMA_VERSION};
+use pyo3_matrix_model::{CellResult, InterpreterInfo, Pattern, RunResults, Shard, SCHEMA_VERSION};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -89,14 +89,15 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     };
     let on = |event: runner::Event| {
         match &event {
-            runner::Event::Result { result, cached } => {
+            runner::Event::Result { result, origin } => {
                 let mut seen = seen.lock().expect("results lock");
-                // Blocked and skipped verdicts follow from the plan alone: never built, never cached.
-                let up_front = matches!(result.outcome, Outcome::Blocked | Outcome::Skipped);
                 seen.results.push((*result).clone());
-                seen.reused += usize::from(*cached);
-                seen.up_front += usize::from(up_front);
-                seen.unsaved |= !cached;
+                match origin {
+                    Origin::Observed => seen.observed += 1,
+                    Origin::Cached => seen.reused += 1,
+                    Origin::UpFront => seen.up_front += 1,
+                }
+                seen.unsaved |= *origin != Origin::Cached;
             }
             // Whenever a cell starts, everything observed since the last write goes to disk
             // (the result cache keeps each verdict too): an interrupted run loses nothing it
@@ -141,7 +142,9 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
 struct Seen {
     /// Every verdict, observed or reused.
     results: Vec<CellResult>,
-    /// How many of them came from the cache.
+    /// How many of them were built and tested in this run.
+    observed: usize,
+    /// How many came from the cache.
     reused: usize,
     /// How many were decided before any build (blocked, skipped).
     up_front: usize,
@@ -234,7 +237,7 @@ fn summarize(results: &RunResults, seen: &Seen, out: &Path, written: &[PathBuf])
     let total = results.results.len();
     eprintln!(
         "{total} results ({} observed, {} reused from the cache, {} blocked or skipped up front): {}",
-        total - seen.reused - seen.up_front,
+        seen.observed,
         seen.reused,
         seen.up_front,
         summary.join(", ")

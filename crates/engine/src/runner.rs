@@ -82,13 +82,25 @@ pub enum Event<'a> {
     },
     /// Something worth a line of its own (locking, provisioning, …).
     Note(String),
-    /// A verdict; `cached` when it was reused rather than observed in this run.
+    /// A verdict, and how this run reached it.
     Result {
         /// The verdict.
         result: &'a CellResult,
-        /// Whether it came from the cache.
-        cached: bool,
+        /// Observed, reused from the cache, or decided up front.
+        origin: Origin,
     },
+}
+
+/// How a run reached a verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Built and tested in this run (or the tool failed trying).
+    Observed,
+    /// Reused from the result cache: none of its inputs changed.
+    Cached,
+    /// Decided from the plan before any build: no interpreter (`skipped`) or no release of a
+    /// companion crate (`blocked`); never cached.
+    UpFront,
 }
 
 /// One verdict still to observe in a cell.
@@ -137,10 +149,10 @@ struct Shared<'a> {
 }
 
 impl Shared<'_> {
-    fn emit(&self, result: CellResult, cached: bool) {
+    fn emit(&self, result: CellResult, origin: Origin) {
         (self.on)(Event::Result {
             result: &result,
-            cached,
+            origin,
         });
         self.results.lock().expect("results lock").push(result);
     }
@@ -247,7 +259,7 @@ fn run_cell(shared: &Shared, cell: &Cell) {
         let obs = Observation::ToolFailure {
             message: format!("{e:#}"),
         };
-        pairs.for_each(|(s, v)| shared.emit(classify(ident(s, v), &obs), false));
+        pairs.for_each(|(s, v)| shared.emit(classify(ident(s, v), &obs), Origin::Observed));
     };
     let everything = || {
         plan.subjects.iter().flat_map(|s| {
@@ -259,7 +271,7 @@ fn run_cell(shared: &Shared, cell: &Cell) {
     let (interp, test_python, anchor) = match (&target.found, cell.anchor) {
         (Err(note), _) => {
             let obs = Observation::NoInterpreter { note: note.clone() };
-            everything().for_each(|(s, v)| shared.emit(classify(ident(s, v), &obs), false));
+            everything().for_each(|(s, v)| shared.emit(classify(ident(s, v), &obs), Origin::UpFront));
             return;
         }
         (_, Err(e)) => return fail_all(&mut everything(), e),
@@ -273,12 +285,12 @@ fn run_cell(shared: &Shared, cell: &Cell) {
         let available = |d: &String| anchor.dependencies.contains_key(d) || ctx.extra_deps.contains_key(d);
         if let Some(missing) = subject.member.deps.iter().find(|d| !available(d)) {
             let obs = Observation::NoCompanion { name: missing.clone() };
-            shared.emit(classify(ident(subject, variant), &obs), false);
+            shared.emit(classify(ident(subject, variant), &obs), Origin::UpFront);
             continue;
         }
         let key = job_key(&cell_key, subject, variant);
         match shared.cache.get(&key).filter(|_| ctx.use_cache) {
-            Some(hit) => shared.emit(hit, true),
+            Some(hit) => shared.emit(hit, Origin::Cached),
             None => todo.push(Job { subject, variant, key }),
         }
     }
@@ -352,7 +364,7 @@ fn run_cell(shared: &Shared, cell: &Cell) {
             if let Err(e) = shared.cache.put(&job.key, &result) {
                 (shared.on)(Event::Note(format!("warning: {e:#}")));
             }
-            shared.emit(result, false);
+            shared.emit(result, Origin::Observed);
         };
         let env = TestEnv {
             interp,

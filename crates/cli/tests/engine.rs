@@ -141,10 +141,10 @@ fn a_snippet_that_is_not_valid_rust_is_a_compile_error_verdict() {
     assert!(c["message"].as_str().unwrap().contains("expected"), "{c:#}");
 }
 
-#[test]
-fn variants_keep_their_settings_apart_and_a_lib_crate_builds_but_does_not_import() {
-    use common::{mini, mini_matrix, nonce, results};
-    let dir = mini_matrix(&nonce("variants"));
+/// A mini matrix whose one pattern, `mini_variants`, answers 42 and has the variants
+/// `variants` (pattern.toml's `[[variant]]` tables).
+fn variants_matrix(label: &str, variants: &str) -> tempfile::TempDir {
+    let dir = common::mini_matrix(&common::nonce(label));
     let pattern = dir.path().join("matrix/patterns/mini_variants");
     std::fs::create_dir_all(&pattern).unwrap();
     let source = std::fs::read_to_string(common::fixture("mini_patterns/mini_one/lib.rs")).unwrap();
@@ -154,13 +154,31 @@ fn variants_keep_their_settings_apart_and_a_lib_crate_builds_but_does_not_import
         "def test_answer():\n    import mini_variants\n    assert mini_variants.answer() == 42\n",
     )
     .unwrap();
-    std::fs::write(
-        pattern.join("pattern.toml"),
-        r#"title = "Fixture mini_variants"
-category = "fixture"
-shows = "An escape hatch and a crate type, beside the plain cell."
+    let meta = format!(
+        "title = \"Fixture mini_variants\"\ncategory = \"fixture\"\nshows = \"Variants beside the plain cell.\"\n\n{variants}"
+    );
+    std::fs::write(pattern.join("pattern.toml"), meta).unwrap();
+    dir
+}
 
-[[variant]]
+/// The result of `variant` in the cell (pyo3, python) of the results file `out`.
+fn result_of(out: &std::path::Path, variant: Option<&str>, pyo3: &str, python: &str) -> serde_json::Value {
+    let all = common::results(out);
+    let found = all["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["pyo3"] == pyo3 && r["python"] == python && r["variant"].as_str() == variant);
+    found
+        .unwrap_or_else(|| panic!("no {variant:?} {pyo3} {python} in {all:#}"))
+        .clone()
+}
+
+#[test]
+fn variants_keep_their_settings_apart_and_a_lib_crate_builds_but_does_not_import() {
+    let dir = variants_matrix(
+        "variants",
+        r#"[[variant]]
 name = "forward-compat"
 env = { PYO3_USE_ABI3_FORWARD_COMPATIBILITY = "1" }
 
@@ -168,8 +186,7 @@ env = { PYO3_USE_ABI3_FORWARD_COMPATIBILITY = "1" }
 name = "crate-type-lib"
 crate-type = ["lib"]
 "#,
-    )
-    .unwrap();
+    );
     let out = dir.path().join("out/results.json");
     let args = [
         "run",
@@ -182,20 +199,10 @@ crate-type = ["lib"]
         "--no-cache",
         "--out",
     ];
-    let outcome = |variant: Option<&str>, pyo3: &str| -> serde_json::Value {
-        let all = results(&out);
-        let found = all["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["pyo3"] == pyo3 && r["variant"].as_str() == variant);
-        found
-            .unwrap_or_else(|| panic!("no {variant:?} {pyo3} in {all:#}"))
-            .clone()
-    };
+    let outcome = |variant: Option<&str>, pyo3: &str| result_of(&out, variant, pyo3, "3.13");
     // Twice: the second run builds in the targets the first one left behind.
     for _ in 0..2 {
-        let ran = mini(dir.path(), &args).arg(&out).output().unwrap();
+        let ran = common::mini(dir.path(), &args).arg(&out).output().unwrap();
         assert!(ran.status.success(), "{}", String::from_utf8_lossy(&ran.stderr));
         assert_eq!(outcome(None, "0.21.2")["outcome"], "unsupported");
         assert_eq!(outcome(Some("forward-compat"), "0.21.2")["outcome"], "pass");
@@ -203,5 +210,50 @@ crate-type = ["lib"]
         let lib = outcome(Some("crate-type-lib"), "0.23.5");
         assert_eq!(lib["outcome"], "test-fail", "{lib:#}");
         assert_eq!(lib["failure"]["exception"], "ModuleNotFoundError", "{lib:#}");
+    }
+}
+
+/// PyO3 0.22's build script reads UNSAFE_PYO3_BUILD_FREE_THREADED without declaring it, so
+/// cargo alone would hand a target's earlier build to the variant. The variant's target
+/// starts from the plain cell's (itself started from 3.12's), and still builds under its own
+/// setting, in both runs; the plain 3.13t cell is still refused.
+#[test]
+fn an_undeclared_build_setting_reaches_pyo3_in_a_seeded_target() {
+    let dir = variants_matrix(
+        "seeded",
+        r#"[[variant]]
+name = "unsafe-free-threaded"
+env = { UNSAFE_PYO3_BUILD_FREE_THREADED = "1" }
+"#,
+    );
+    let out = dir.path().join("out/results.json");
+    let args = [
+        "run",
+        "--pattern",
+        "mini_variants",
+        "--pyo3",
+        "0.22",
+        "--python",
+        "3.12,3.13t",
+        "--no-cache",
+        "--out",
+    ];
+    for _ in 0..2 {
+        let ran = common::mini(dir.path(), &args).arg(&out).output().unwrap();
+        assert!(ran.status.success(), "{}", String::from_utf8_lossy(&ran.stderr));
+        assert_eq!(result_of(&out, None, "0.22.6", "3.12")["outcome"], "pass");
+        let refused = result_of(&out, None, "0.22.6", "3.13t");
+        assert_eq!(refused["outcome"], "unsupported", "{refused:#}");
+        assert_eq!(
+            refused["escape_hatch"], "UNSAFE_PYO3_BUILD_FREE_THREADED",
+            "{refused:#}"
+        );
+        let built = result_of(&out, Some("unsafe-free-threaded"), "0.22.6", "3.13t");
+        assert!(
+            built["diagnostics"].as_array().is_some_and(|d| d.is_empty()),
+            "{built:#}"
+        );
+        assert_ne!(built["outcome"], "unsupported", "{built:#}");
+        assert_ne!(built["outcome"], "error", "{built:#}");
     }
 }

@@ -240,11 +240,11 @@ pub fn write_workspace(
 impl Member {
     /// A member with no code of its own that depends on `deps`, or none when `deps` is empty.
     ///
-    /// A variant's workspace holds only the variant's patterns, so without it cargo would
-    /// unify the features of the crates PyO3 shares with the plain cell's other dependencies
-    /// (syn with thiserror's, …) differently, and rebuild PyO3 in a cell that already has it.
-    /// Given the plain cell's PyO3-independent crates (`rayon`, `tokio`, …), the variant's
-    /// workspace resolves like the plain one. Its source is written into `dir`.
+    /// A workspace that holds only some patterns (a rerun of what changed, a variant's) would
+    /// otherwise unify the features of the crates PyO3 shares with the other patterns'
+    /// dependencies (syn with thiserror's, …) differently, and rebuild PyO3 in a cell that
+    /// already has it; with this member depending on what the others would have, it resolves
+    /// like the workspace of all of them. Its source is written into `dir`.
     pub fn shared_deps(dir: &Path, deps: Vec<String>) -> Result<Option<Self>> {
         if deps.is_empty() {
             return Ok(None);

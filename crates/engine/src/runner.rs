@@ -324,9 +324,8 @@ fn run_cell(shared: &Shared, cell: &Cell) {
                 }
                 None => {
                     let mut members = members.clone();
-                    if variant.is_some() {
-                        members.extend(cells::Member::shared_deps(&cell_dir, shared_deps(ctx, plan.subjects))?);
-                    }
+                    let shared = shared_deps(ctx, anchor, plan.subjects, variant.is_some(), &members);
+                    members.extend(cells::Member::shared_deps(&cell_dir, shared)?);
                     cells::write_workspace(&ws_dir, &target_dir, anchor, &ctx.extra_deps, &members, variant)?
                 }
             };
@@ -376,15 +375,23 @@ fn run_cell(shared: &Shared, cell: &Cell) {
     }
 }
 
-/// The crates the plan's patterns depend on that do not depend on PyO3 (`rayon`, `tokio`, …:
-/// the matrix's own dependencies, the same for every release).
-fn shared_deps(ctx: &Context, subjects: &[Subject]) -> Vec<String> {
-    let deps: BTreeSet<&String> = subjects
+/// The crates a cell's workspace must depend on beside its `members`' own, so that a
+/// workspace holding only some of the plan's subjects (a rerun of what changed, a variant)
+/// resolves the crates they share with PyO3 (syn, …) like the workspace of all of them and
+/// reuses the builds already in the target: every dependency of the plan's subjects that
+/// this release has. A variant's workspace leaves out the crates built on PyO3 (numpy, …),
+/// which would be rebuilt against the variant's PyO3 for nothing; the rest (`rayon`,
+/// `tokio`, …: the matrix's own dependencies) are enough there.
+fn shared_deps(ctx: &Context, anchor: &Anchor, subjects: &[Subject], variant: bool, members: &[Member]) -> Vec<String> {
+    let has = |d: &String| anchor.dependencies.contains_key(d) || ctx.extra_deps.contains_key(d);
+    let wanted = |d: &String| has(d) && (!variant || ctx.matrix.dependencies.contains_key(d));
+    let present: BTreeSet<&String> = members.iter().flat_map(|m| &m.deps).collect();
+    let missing: BTreeSet<&String> = subjects
         .iter()
         .flat_map(|s| &s.member.deps)
-        .filter(|d| ctx.matrix.dependencies.contains_key(*d))
+        .filter(|d| wanted(d) && !present.contains(d))
         .collect();
-    deps.into_iter().cloned().collect()
+    missing.into_iter().cloned().collect()
 }
 
 /// Hashes what every verdict of a cell shares.

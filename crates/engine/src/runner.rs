@@ -185,11 +185,10 @@ pub fn run(ctx: &Context, plan: Plan, on: &(dyn Fn(Event) + Sync)) -> Result<Vec
             )
         })
         .collect();
-    // Cells side by side are of different releases, and the interpreters of a release follow
-    // one another, so that a cell's target can start from its release's first one (`seed`).
-    let side_by_side = plan.jobs.max(1);
+    // Interpreter by interpreter: a release's later interpreters start their targets from its
+    // first one's (`seed`), which by then has long been built rather than being waited for.
     let mut order = wanted.clone();
-    order.sort_by_key(|&(r, t)| (r / side_by_side, t, r));
+    order.sort_by_key(|&(r, t)| (t, r));
     let queue: Vec<Cell> = order
         .iter()
         .enumerate()

@@ -96,57 +96,19 @@ python_path() { awk -v f="$1" '$1 == f { print $3; exit }' "$work/pythons.txt"; 
 import json, sys
 for job in json.load(sys.stdin)['include']:
     print(job['cells'])" >"$work/cells.txt"
-# Every PyO3 build floor_build makes uses the cells' own profile (no debug info, no
-# incremental) and a target of its own, so that it is comparable with a cell's build.
-floor_build() { # floor_build ANCHOR_DIR FLAVOR TARGET [NAME=VALUE...]
-    env CARGO_PROFILE_DEV_DEBUG=0 CARGO_INCREMENTAL=0 PYO3_PYTHON="$(python_path "$2")" "${@:4}" \
-        cargo build -q --manifest-path "$1/Cargo.toml" -p pyo3 --target-dir "$3" 2>/dev/null || true
-}
-
 echo "(e) floor: PyO3 alone, built once per cell" >&2
 floor() {
     while read -r cell; do
-        floor_build "crates/cells/pyo3-${cell%/*}" "${cell#*/}" "$work/floor/$cell"
+        # The cells' own profile (no debug info, no incremental), so the floor is comparable.
+        CARGO_PROFILE_DEV_DEBUG=0 CARGO_INCREMENTAL=0 PYO3_PYTHON="$(python_path "${cell#*/}")" \
+            cargo build -q --manifest-path "crates/cells/pyo3-${cell%/*}/Cargo.toml" -p pyo3 \
+            --target-dir "$work/floor/$cell" 2>/dev/null || true
     done <"$work/cells.txt"
 }
 e=$(timed e floor)
 
 echo "(e') once more per variant build of (a) that changes PyO3's features or environment" >&2
-# One line per distinct (release, interpreter, features, environment) among (a)'s variant builds.
-"$bin" --matrix "$work/repo/matrix" list --format json >"$work/list.json"
-python3 - "$work/a/results.json" "$work/list.json" >"$work/variant-builds.txt" <<'PY'
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-variants = {(p["id"], v["name"]): v for p in json.load(open(sys.argv[2])) for v in p["variant"] or []}
-seen = set()
-for r in results:
-    if r["variant"] is None or r["timings"]["build_s"] == 0:
-        continue
-    v = variants[(r["pattern"], r["variant"])]
-    if v["features"] or v["env"]:
-        features = ",".join(f'"{f}"' for f in v["features"])
-        env = " ".join(f"{k}={value}" for k, value in sorted(v["env"].items()))
-        seen.add((r["pyo3"], r["python"], features, env))
-for build in sorted(seen):
-    print("\t".join(build))
-PY
-variant_floor() {
-    local n=0
-    while IFS=$'\t' read -r release flavor features env; do
-        n=$((n + 1))
-        local crate="$work/floor-variants/$n"
-        mkdir -p "$crate"
-        cp "crates/cells/pyo3-$release/"{Cargo.toml,Cargo.lock,anchor.rs} "$crate/"
-        # The anchor's own pyo3 features, plus the variant's.
-        if [ -n "$features" ]; then
-            python3 -c "import sys; p = sys.argv[1]; t = open(p).read(); open(p, 'w').write(t.replace('[dependencies.pyo3]\nfeatures = [', '[dependencies.pyo3]\nfeatures = [' + sys.argv[2] + ', ', 1))" "$crate/Cargo.toml" "$features"
-        fi
-        # shellcheck disable=SC2086 # the variant's NAME=VALUE words
-        floor_build "$crate" "$flavor" "$crate/target" $env
-    done <"$work/variant-builds.txt"
-}
-e_variants=$(timed e_variants variant_floor)
-variant_builds=$(wc -l <"$work/variant-builds.txt")
+read -r variant_builds e_variants < <(benches/floor_variants.sh "$work/a/results.json" "$work/repo/matrix")
 e_all=$(awk -v x="$e" -v y="$e_variants" 'BEGIN { printf "%.1f", x + y }')
 
 echo "    test start-up: a fresh interpreter against a fork of the server, on a one-line test" >&2

@@ -174,6 +174,26 @@ fn result_of(out: &std::path::Path, variant: Option<&str>, pyo3: &str, python: &
         .clone()
 }
 
+/// Runs `mini_variants` of the mini matrix in `dir` on the cells (pyo3, python), observing
+/// everything again, and returns the results file.
+fn run_variants(dir: &std::path::Path, pyo3: &str, python: &str) -> std::path::PathBuf {
+    let out = dir.join("out/results.json");
+    let args = [
+        "run",
+        "--pattern",
+        "mini_variants",
+        "--pyo3",
+        pyo3,
+        "--python",
+        python,
+        "--no-cache",
+        "--out",
+    ];
+    let ran = common::mini(dir, &args).arg(&out).output().unwrap();
+    assert!(ran.status.success(), "{}", String::from_utf8_lossy(&ran.stderr));
+    out
+}
+
 #[test]
 fn variants_keep_their_settings_apart_and_a_lib_crate_builds_but_does_not_import() {
     let dir = variants_matrix(
@@ -187,23 +207,10 @@ name = "crate-type-lib"
 crate-type = ["lib"]
 "#,
     );
-    let out = dir.path().join("out/results.json");
-    let args = [
-        "run",
-        "--pattern",
-        "mini_variants",
-        "--pyo3",
-        "0.21,0.23",
-        "--python",
-        "3.13",
-        "--no-cache",
-        "--out",
-    ];
-    let outcome = |variant: Option<&str>, pyo3: &str| result_of(&out, variant, pyo3, "3.13");
     // Twice: the second run builds in the targets the first one left behind.
     for _ in 0..2 {
-        let ran = common::mini(dir.path(), &args).arg(&out).output().unwrap();
-        assert!(ran.status.success(), "{}", String::from_utf8_lossy(&ran.stderr));
+        let out = run_variants(dir.path(), "0.21,0.23", "3.13");
+        let outcome = |variant: Option<&str>, pyo3: &str| result_of(&out, variant, pyo3, "3.13");
         assert_eq!(outcome(None, "0.21.2")["outcome"], "unsupported");
         assert_eq!(outcome(Some("forward-compat"), "0.21.2")["outcome"], "pass");
         assert_eq!(outcome(None, "0.23.5")["outcome"], "pass");
@@ -226,21 +233,8 @@ name = "unsafe-free-threaded"
 env = { UNSAFE_PYO3_BUILD_FREE_THREADED = "1" }
 "#,
     );
-    let out = dir.path().join("out/results.json");
-    let args = [
-        "run",
-        "--pattern",
-        "mini_variants",
-        "--pyo3",
-        "0.22",
-        "--python",
-        "3.12,3.13t",
-        "--no-cache",
-        "--out",
-    ];
     for _ in 0..2 {
-        let ran = common::mini(dir.path(), &args).arg(&out).output().unwrap();
-        assert!(ran.status.success(), "{}", String::from_utf8_lossy(&ran.stderr));
+        let out = run_variants(dir.path(), "0.22", "3.12,3.13t");
         assert_eq!(result_of(&out, None, "0.22.6", "3.12")["outcome"], "pass");
         let refused = result_of(&out, None, "0.22.6", "3.13t");
         assert_eq!(refused["outcome"], "unsupported", "{refused:#}");

@@ -1,7 +1,9 @@
-//! Children that never outlive the run: a killed or interrupted pyo3-matrix takes its
-//! cargo and pytest processes with it.
+//! Child processes: ones that never outlive the run (a killed or interrupted pyo3-matrix
+//! takes its cargo and pytest processes with it), their CPU time, and running a tool whose
+//! failure should say what was tried.
 
-use std::process::{Child, Command, ExitStatus};
+use anyhow::{bail, Context, Result};
+use std::process::{Child, Command, ExitStatus, Stdio};
 
 /// Asks the kernel to SIGKILL the child when the thread that started it goes away.
 pub fn dies_with_parent(cmd: &mut Command) -> &mut Command {
@@ -40,4 +42,26 @@ pub fn wait_with_cpu(child: &mut Child) -> std::io::Result<(ExitStatus, f64)> {
         ExitStatus::from_raw(status),
         seconds(usage.ru_utime) + seconds(usage.ru_stime),
     ))
+}
+
+/// Runs `cmd`; a failure says what we tried and shows the tool's last lines.
+pub fn run(cmd: &mut Command, what: &str) -> Result<()> {
+    let out = cmd
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("cannot {what}"))?;
+    if !out.status.success() {
+        let text = format!(
+            "{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        bail!(
+            "cannot {what} ({}):\n{}",
+            out.status,
+            lines[lines.len().saturating_sub(8)..].join("\n")
+        );
+    }
+    Ok(())
 }

@@ -323,8 +323,8 @@ fn run_cell(shared: &Shared, cell: &Cell) {
                 }
                 None => {
                     let mut members = members.clone();
-                    let shared = shared_deps(ctx, anchor, plan.subjects, variant.is_some(), &members);
-                    members.extend(cells::Member::shared_deps(&cell_dir, shared)?);
+                    let unifying = shared_deps(ctx, anchor, plan.subjects, variant.is_some(), &members);
+                    members.extend(cells::Member::shared_deps(&cell_dir, unifying)?);
                     cells::write_workspace(&ws_dir, &target_dir, anchor, &ctx.extra_deps, &members, variant)?
                 }
             };

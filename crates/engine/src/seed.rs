@@ -13,9 +13,11 @@
 //! Only settings that name PyO3's variables alone are seeded; any other variable might be
 //! read by any build script, so such a target is built from nothing.
 
+use crate::child::run;
 use crate::lock::DirLock;
 use crate::slots::Slots;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -35,23 +37,19 @@ const PYO3_PACKAGES: [&str; 5] = [
 
 /// Those of [`PYO3_PACKAGES`] that the release in `lockfile` has (`pyo3-ffi` is younger
 /// than PyO3), so that every one names a package of the workspace.
-fn pyo3_packages(lockfile: &Path) -> Result<Vec<String>> {
+fn pyo3_packages(lockfile: &Path) -> Result<Vec<&'static str>> {
     let text = std::fs::read_to_string(lockfile).with_context(|| format!("cannot read {}", lockfile.display()))?;
     let lock: toml::Table = text
         .parse()
         .with_context(|| format!("cannot parse {}", lockfile.display()))?;
-    let mut names: Vec<String> = lock
+    let names: BTreeSet<&str> = lock
         .get("package")
         .and_then(|p| p.as_array())
         .into_iter()
         .flatten()
         .filter_map(|p| p.get("name")?.as_str())
-        .filter(|name| PYO3_PACKAGES.contains(name))
-        .map(String::from)
         .collect();
-    names.sort();
-    names.dedup();
-    Ok(names)
+    Ok(PYO3_PACKAGES.into_iter().filter(|p| names.contains(p)).collect())
 }
 
 /// Whether a target built with the extra environment `env` may start from another target
@@ -114,11 +112,15 @@ fn copy_and_clean(from: &Path, target: &Path, manifest: &Path, slots: &Slots) ->
         std::fs::remove_dir_all(&partial).with_context(|| format!("cannot clear {}", partial.display()))?;
     }
     // `cp -a` keeps the modification times cargo compares and the hard links it made.
-    run(Command::new("cp")
-        .arg("-a")
-        .arg("--reflink=auto")
-        .arg(from)
-        .arg(&partial))?;
+    let copy = format!("copy {} to {}", from.display(), partial.display());
+    run(
+        Command::new("cp")
+            .arg("-a")
+            .arg("--reflink=auto")
+            .arg(from)
+            .arg(&partial),
+        &copy,
+    )?;
     let mut clean = Command::new("cargo");
     clean
         .args(["clean", "--quiet", "--manifest-path"])
@@ -127,19 +129,11 @@ fn copy_and_clean(from: &Path, target: &Path, manifest: &Path, slots: &Slots) ->
         .arg(&partial);
     let lockfile = manifest.with_file_name("Cargo.lock");
     for package in pyo3_packages(&lockfile)? {
-        clean.args(["-p", &package]);
+        clean.args(["-p", package]);
     }
-    run(&mut clean)?;
+    run(&mut clean, &format!("clean PyO3's packages in {}", partial.display()))?;
     std::fs::rename(&partial, target).with_context(|| format!("cannot create {}", target.display()))?;
     Ok(started.elapsed())
-}
-
-fn run(cmd: &mut Command) -> Result<()> {
-    let out = cmd.output().with_context(|| format!("cannot run {cmd:?}"))?;
-    if !out.status.success() {
-        bail!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr).trim());
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -4,13 +4,14 @@
 //! `venvs/<flavor>-<hash>/` where the hash covers the interpreter's path and version: a
 //! rebuilt or upgraded interpreter gets a fresh environment instead of a stale one.
 
+use crate::child::run;
 use crate::interpreters::Interpreter;
 use crate::lock::DirLock;
 use crate::Dirs;
-use anyhow::{bail, Context as _, Result};
+use anyhow::{Context as _, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// Lists, one per line, the packages a finished environment holds. Written last, so an
 /// environment without it is unfinished (interrupted) and gets rebuilt.
@@ -121,28 +122,6 @@ fn write_marker(dir: &Path, packages: &[String]) -> Result<()> {
     let text: String = packages.iter().map(|p| format!("{p}\n")).collect();
     std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, dir.join(MARKER)).with_context(|| format!("cannot write {MARKER} in {}", dir.display()))
-}
-
-/// Runs `cmd`; a failure says what we tried and shows the tool's last lines.
-fn run(cmd: &mut Command, what: &str) -> Result<()> {
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .with_context(|| format!("cannot {what}"))?;
-    if !out.status.success() {
-        let text = format!(
-            "{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-        bail!(
-            "cannot {what} ({}):\n{}",
-            out.status,
-            lines[lines.len().saturating_sub(8)..].join("\n")
-        );
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -17,6 +17,9 @@ pub enum Outcome {
     Unsupported,
     /// Built, but a test failed.
     TestFail,
+    /// Built, but the tests could not run: a collection error, a missing fixture or a
+    /// missing test dependency. Says nothing about the code, unlike [`Outcome::TestFail`].
+    TestError,
     /// A signal killed the test process.
     Crash,
     /// A test ran past its timeout.
@@ -31,12 +34,13 @@ pub enum Outcome {
 
 impl Outcome {
     /// Every outcome, in the order the reports' legends list them.
-    pub const ALL: [Outcome; 10] = [
+    pub const ALL: [Outcome; 11] = [
         Outcome::Pass,
         Outcome::Deprecated,
         Outcome::CompileError,
         Outcome::Unsupported,
         Outcome::TestFail,
+        Outcome::TestError,
         Outcome::Crash,
         Outcome::Hang,
         Outcome::Blocked,
@@ -52,6 +56,7 @@ impl Outcome {
             Outcome::CompileError => "compile-error",
             Outcome::Unsupported => "unsupported",
             Outcome::TestFail => "test-fail",
+            Outcome::TestError => "test-error",
             Outcome::Crash => "crash",
             Outcome::Hang => "hang",
             Outcome::Blocked => "blocked",
@@ -63,6 +68,17 @@ impl Outcome {
     /// Whether the pattern's module was built and usable (pass or deprecated).
     pub fn works(self) -> bool {
         matches!(self, Outcome::Pass | Outcome::Deprecated)
+    }
+
+    /// Whether the outcome says something about the code itself, rather than about what
+    /// the cell could not do (an interpreter PyO3 refuses or that is missing, a companion
+    /// crate with no release, tests that could not run, the tool's own failure). Only
+    /// these count as evidence for or against a claim.
+    pub fn informative(self) -> bool {
+        !matches!(
+            self,
+            Outcome::Unsupported | Outcome::Skipped | Outcome::Blocked | Outcome::TestError | Outcome::Error
+        )
     }
 }
 

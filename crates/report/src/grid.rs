@@ -198,8 +198,7 @@ impl<'a> Grid<'a> {
 /// Whether a cell says something about the pattern itself (not about the interpreter,
 /// the ecosystem or the tool).
 pub fn informative(c: &CellResult) -> bool {
-    use pyo3_matrix_model::Outcome::*;
-    !matches!(c.outcome, Unsupported | Skipped | Blocked | Error)
+    c.outcome.informative()
 }
 
 fn bare(id: &str) -> Pattern {

@@ -12,6 +12,7 @@ pub fn symbol(outcome: Outcome) -> &'static str {
         Outcome::CompileError => "✗",
         Outcome::Unsupported => "⊘",
         Outcome::TestFail => "✗T",
+        Outcome::TestError => "?T",
         Outcome::Crash => "☠",
         Outcome::Hang => "∞",
         Outcome::Blocked => "⊗",
@@ -28,6 +29,9 @@ pub fn meaning(outcome: Outcome) -> &'static str {
         Outcome::CompileError => "rustc rejected the pattern",
         Outcome::Unsupported => "PyO3's build script refused the interpreter",
         Outcome::TestFail => "built, but a test failed",
+        Outcome::TestError => {
+            "built, but the tests could not run (collection error, missing fixture or test dependency)"
+        }
         Outcome::Crash => "a signal killed the test process",
         Outcome::Hang => "a test ran past its timeout",
         Outcome::Blocked => "a companion crate has no release for this PyO3",
@@ -44,6 +48,7 @@ pub fn colour(outcome: Outcome) -> &'static str {
         Outcome::CompileError => "#f8bbd0",
         Outcome::Unsupported => "#d7d7d7",
         Outcome::TestFail => "#ffccbc",
+        Outcome::TestError => "#ffe0b2",
         Outcome::Crash => "#ef9a9a",
         Outcome::Hang => "#ce93d8",
         Outcome::Blocked => "#b3e5fc",

@@ -1,6 +1,7 @@
 //! `pyo3-matrix`: observe which PyO3 release breaks a pattern, a snippet or a crate.
 
 mod bisect;
+mod catalog;
 mod check;
 mod ci;
 mod explain;
@@ -24,8 +25,9 @@ use std::process::ExitCode;
 #[derive(Debug, Parser)]
 #[command(name = "pyo3-matrix", version, about)]
 struct Cli {
-    /// The matrix directory (holding matrix.toml and patterns/); found upward from the
-    /// current directory when omitted.
+    /// The matrix directory (holding matrix.toml and patterns/). When omitted: the matrix/
+    /// of the pyo3-matrix checkout at or above the current directory, else the catalog
+    /// built into this binary.
     #[arg(long, global = true, value_name = "DIR")]
     matrix: Option<PathBuf>,
     #[command(subcommand)]

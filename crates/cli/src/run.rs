@@ -50,9 +50,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let patterns = setup::patterns(&dir, &args.patterns)?;
     let releases = setup::releases(&ctx.matrix, args.pyo3.as_deref())?;
     let python_args = setup::python_args(&ctx.matrix, args.python.as_deref())?;
-    let out = args
-        .out
-        .unwrap_or_else(|| dir.parent().unwrap_or(&dir).join("docs").join("results.json"));
+    let out = args.out.unwrap_or_else(|| crate::catalog::run_results(&dir));
     let out_dir = out
         .parent()
         .map(Path::to_path_buf)

@@ -1,5 +1,6 @@
 //! What every command needs first: the matrix, the cache, the axes the user asked for.
 
+use crate::catalog;
 use anyhow::{bail, Context as _, Result};
 use pyo3_matrix_engine::interpreters::{self, Interpreter, PythonArg};
 use pyo3_matrix_engine::runner::{Context, Target};
@@ -13,8 +14,10 @@ const MIN_FREE_BYTES: u64 = 512 << 20;
 /// Packages every test environment gets.
 const TEST_PACKAGES: &[&str] = &["pytest", "numpy"];
 
-/// The matrix directory: `--matrix`, else `matrix/` found upward from the current
-/// directory, else the one this binary was built from.
+/// The matrix directory: `--matrix DIR`; else the `matrix/` of the pyo3-matrix checkout at
+/// or above the current directory (one whose root also holds `crates/cells/`, so a user's own
+/// `matrix/` folder is not taken for it); else the catalog embedded in this binary, unpacked
+/// once into the user cache (`catalog.rs`).
 pub fn matrix_dir(explicit: Option<PathBuf>) -> Result<PathBuf> {
     if let Some(dir) = explicit {
         if !dir.join("matrix.toml").is_file() {
@@ -22,15 +25,12 @@ pub fn matrix_dir(explicit: Option<PathBuf>) -> Result<PathBuf> {
         }
         return Ok(dir);
     }
-    let cwd = std::env::current_dir()?;
-    let found = cwd
-        .ancestors()
-        .map(|d| d.join("matrix"))
-        .find(|d| d.join("matrix.toml").is_file());
-    let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../matrix");
-    found
-        .or_else(|| built_from.join("matrix.toml").is_file().then_some(built_from))
-        .context("cannot find matrix/matrix.toml above the current directory; pass --matrix DIR")
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let root = match catalog::checkout_root(&cwd) {
+        Some(root) => root,
+        None => catalog::unpacked(Dirs::from_env().root())?,
+    };
+    Ok(root.join("matrix"))
 }
 
 /// The engine's context for the matrix in `dir`.

@@ -3,6 +3,7 @@
 use crate::setup;
 use anyhow::Result;
 use pyo3_matrix_model::RunResults;
+use std::io::Write as _;
 use std::path::PathBuf;
 
 /// Arguments of `report`.
@@ -26,7 +27,36 @@ pub struct DiffArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
+    /// Exit with status 1 (after printing the comparison) when cells got worse.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    fail_on: Option<FailOn>,
 }
+
+/// What makes `diff --fail-on` fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// A cell that worked (pass or deprecated) in the old run and does not in the new one.
+    Regressed,
+}
+
+impl FailOn {
+    /// The flag's value as typed on the command line.
+    pub fn as_arg(self) -> &'static str {
+        match self {
+            FailOn::Regressed => "regressed",
+        }
+    }
+
+    /// The cells of `diff` that fail it.
+    fn failures(self, diff: &pyo3_matrix_report::Diff) -> usize {
+        match self {
+            FailOn::Regressed => diff.regressed.len(),
+        }
+    }
+}
+
+/// Exit status of `diff --fail-on` when it fails: distinct from 2, which is bad input.
+const DIFF_FAILED: i32 = 1;
 
 /// Regenerates every report from a results file.
 pub fn report(matrix: Option<PathBuf>, args: ReportArgs) -> Result<()> {
@@ -40,7 +70,8 @@ pub fn report(matrix: Option<PathBuf>, args: ReportArgs) -> Result<()> {
     Ok(())
 }
 
-/// Compares two results files.
+/// Compares two results files; with `--fail-on regressed`, a regressed cell makes the
+/// process exit with status 1 after the comparison is printed.
 pub fn diff(args: DiffArgs) -> Result<()> {
     let old = RunResults::load(&args.old)?;
     let new = RunResults::load(&args.new)?;
@@ -49,6 +80,19 @@ pub fn diff(args: DiffArgs) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&diff)?);
     } else {
         print!("{diff}");
+    }
+    if let Some(fail_on) = args.fail_on {
+        let failures = fail_on.failures(&diff);
+        if failures > 0 {
+            std::io::stdout().flush()?;
+            eprintln!(
+                "pyo3-matrix: {failures} cell(s) {} from {} to {}",
+                fail_on.as_arg(),
+                args.old.display(),
+                args.new.display()
+            );
+            std::process::exit(DIFF_FAILED);
+        }
     }
     Ok(())
 }

@@ -154,7 +154,7 @@ fn linear_note(regress: Regress, cells: &[CellResult], bisection: &Bisection) ->
 pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let dir = setup::matrix_dir(matrix)?;
     let mut ctx = setup::context(&dir)?;
-    let subject = args.snippet.subject(&mut ctx)?;
+    let pending = args.snippet.subject(&mut ctx)?;
     let mut releases = setup::releases(&ctx.matrix, args.pyo3.as_deref())?;
     if let (true, Some(last)) = (args.all_patches, releases.last().cloned()) {
         let minors: Vec<(u64, u64)> = releases.iter().map(Release::minor).collect();
@@ -169,6 +169,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let python_args = setup::python_args(&ctx.matrix, Some(&args.python))?;
     let progress = Progress::new(0, true);
     let targets = setup::targets(&ctx, &python_args, true, true, &mut |m| progress.line(m))?;
+    let (subject, targets) = pending.ready(&ctx, targets, &mut |m| progress.line(m))?;
     let tag = format!("check-{}", subject.member.name);
     let subjects = [subject];
     let mut observe = |release: &Release| -> Result<CellResult> {

@@ -2,10 +2,12 @@
 
 use crate::progress::Progress;
 use crate::run::sort_results;
+use crate::scan::CrateTests;
 use crate::setup;
 use anyhow::{bail, Context as _, Result};
 use pyo3_matrix_engine::cells::Member;
-use pyo3_matrix_engine::runner::{self, Context, Plan, Subject};
+use pyo3_matrix_engine::runner::{self, Context, Plan, Subject, Target};
+use pyo3_matrix_engine::scan::{TestDepsChoice, UserCrate};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -27,21 +29,59 @@ pub struct SnippetArgs {
     timeout: u64,
 }
 
+/// A subject checked for bad input, still to be readied for the interpreters found.
+pub enum Pending {
+    /// A snippet: ready as it is.
+    Snippet(Box<Subject>),
+    /// A whole crate, built and tested the way `scan` does.
+    Crate {
+        /// The crate.
+        krate: Box<UserCrate>,
+        /// Its tests.
+        tests: CrateTests,
+        /// Seconds its tests may run.
+        timeout: u64,
+    },
+}
+
+impl Pending {
+    /// The subject and the interpreter columns it runs in (a crate's tests get an
+    /// environment of their own).
+    pub fn ready(
+        self,
+        ctx: &Context,
+        targets: Vec<Target>,
+        note: &mut dyn FnMut(&str),
+    ) -> Result<(Subject, Vec<Target>)> {
+        match self {
+            Pending::Snippet(subject) => Ok((*subject, targets)),
+            Pending::Crate { krate, tests, timeout } => {
+                let prepared = crate::scan::prepare(ctx, *krate, &tests, targets, timeout, note)?;
+                Ok((prepared.subject, prepared.targets))
+            }
+        }
+    }
+}
+
 impl SnippetArgs {
     /// Checks the files and the `--dep` specs, adds the extra crates to `ctx`, and returns
     /// the snippet as a subject for the runner.
-    pub fn subject(&self, ctx: &mut Context) -> Result<Subject> {
+    pub fn subject(&self, ctx: &mut Context) -> Result<Pending> {
         if self.snippet.is_dir() {
             // A whole crate: its own dependencies, its own tests unless --test names others.
-            let krate = pyo3_matrix_engine::scan::UserCrate::open(&self.snippet)?;
-            let test = match &self.test {
-                Some(t) => Some(
+            let krate = UserCrate::open(&self.snippet)?;
+            let tests = match &self.test {
+                Some(t) => CrateTests::File(
                     t.canonicalize()
                         .with_context(|| format!("test file {} does not exist", t.display()))?,
                 ),
-                None => krate.tests.clone(),
+                None => CrateTests::Own(TestDepsChoice::Declared),
             };
-            return Ok(crate::scan::crate_subject(&krate, test, self.timeout));
+            return Ok(Pending::Crate {
+                krate: Box::new(krate),
+                tests,
+                timeout: self.timeout,
+            });
         }
         if !self.snippet.is_file() {
             bail!("snippet {} does not exist", self.snippet.display());
@@ -70,13 +110,13 @@ impl SnippetArgs {
         }
         ctx.extra_deps.extend(extra.into_iter().map(|(n, r)| (n, r.into())));
         let member = Member::from_snippet(&self.snippet, dep_names)?;
-        Ok(Subject {
+        Ok(Pending::Snippet(Box::new(Subject {
             member,
             test,
             timeout: Duration::from_secs(self.timeout),
             variants: Vec::new(),
             user_crate: None,
-        })
+        })))
     }
 }
 
@@ -116,11 +156,12 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let dir = setup::matrix_dir(matrix)?;
     let mut ctx = setup::context(&dir)?;
     ctx.use_cache = !args.no_cache;
-    let subject = args.snippet.subject(&mut ctx)?;
+    let pending = args.snippet.subject(&mut ctx)?;
     let releases = setup::releases(&ctx.matrix, args.pyo3.as_deref())?;
     let python_args = setup::python_args(&ctx.matrix, args.python.as_deref())?;
     let progress = Progress::new(releases.len() * python_args.len(), false);
     let targets = setup::targets(&ctx, &python_args, true, true, &mut |m| progress.line(m))?;
+    let (subject, targets) = pending.ready(&ctx, targets, &mut |m| progress.line(m))?;
     let module = subject.member.name.clone();
     let tag = format!("check-{module}");
     let subjects = [subject];

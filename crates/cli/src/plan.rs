@@ -172,7 +172,14 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let mut own = Vec::new();
     if let Some(crate_dir) = &args.path {
         let range = format!("{from}..={to}");
-        let (_, cells) = crate::scan::observe(&dir, crate_dir, Some(&range), &args.python, false, 60)?;
+        let (_, cells) = crate::scan::observe(
+            &dir,
+            crate_dir,
+            Some(&range),
+            &args.python,
+            crate::scan::CrateTests::None,
+            60,
+        )?;
         own = cells.clone();
         results.extend(cells);
     }

@@ -1,15 +1,20 @@
-//! `pyo3-matrix scan PATH`: a user's own crate against every release, explained by the catalog.
+//! `pyo3-matrix scan PATH`: a user's own crate against every release, built and tested the
+//! way its maintainers do (maturin for a maturin project, its declared test dependencies, its
+//! own pytest configuration), each failure explained by the catalog where it fails the same way.
 
 use crate::check::Format;
 use crate::explain::{explain, Explanation};
 use crate::progress::Progress;
-use crate::run::sort_results;
+use crate::run::{interpreter_info, sort_results, write_results};
 use crate::setup;
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use pyo3_matrix_engine::cells::Member;
-use pyo3_matrix_engine::runner::{self, Plan, Subject};
-use pyo3_matrix_engine::scan::UserCrate;
-use pyo3_matrix_model::{CellResult, RunResults};
+use pyo3_matrix_engine::interpreters::Interpreter;
+use pyo3_matrix_engine::runner::{self, Context, CrateSubject, Plan, Subject, Target};
+use pyo3_matrix_engine::scan::{TestDepsChoice, UserCrate};
+use pyo3_matrix_engine::venv::{self, Purpose, Wheels};
+use pyo3_matrix_engine::{build, tools};
+use pyo3_matrix_model::{CellResult, RunResults, Shard, SCHEMA_VERSION};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -17,7 +22,8 @@ use std::time::Duration;
 /// Arguments of `scan`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The crate's directory (its Cargo.toml; the original files are never modified).
+    /// The crate's directory: its pyproject.toml and/or Cargo.toml (a workspace member is
+    /// copied with its workspace; the original files are never modified).
     path: PathBuf,
     /// PyO3 releases, as for `run`.
     #[arg(long, value_name = "LIST")]
@@ -25,9 +31,13 @@ pub struct Args {
     /// Interpreters, as for `run` [default: 3.12].
     #[arg(long, value_name = "LIST", default_value = "3.12")]
     python: String,
-    /// Also run the crate's own pytest suite (tests/test_*.py) against each build.
+    /// Also run the crate's own pytest suite, from its directory with its own configuration.
     #[arg(long)]
     tests: bool,
+    /// The declared dependency group (PEP 735 group, extra or requirements file) the tests
+    /// get, or `none` [default: the first of test, tests, testing, dev].
+    #[arg(long, value_name = "NAME")]
+    test_deps: Option<String>,
     /// Seconds the tests may run in one cell before it counts as a hang.
     #[arg(long, default_value_t = runner::DEFAULT_TIMEOUT_S)]
     timeout: u64,
@@ -37,6 +47,16 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Also write the cells as a results file (the schema of docs/results.json, for `merge`,
+    /// `diff` and `report`); nothing is written into the crate.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Only part I of N of the cells, for a CI job (merge the parts with `merge`).
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
+    /// Observe every cell again instead of reusing cached verdicts.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 /// One release's answer.
@@ -49,19 +69,135 @@ pub struct Scanned {
     pub explained_by: Vec<Explanation>,
 }
 
-/// The runner's view of a user's crate: built from a rewritten copy, tested with `test`.
-pub fn crate_subject(krate: &UserCrate, test: Option<PathBuf>, timeout: u64) -> Subject {
-    Subject {
+/// Which tests a crate's cells run.
+#[derive(Debug, Clone)]
+pub enum CrateTests {
+    /// Only the build is judged.
+    None,
+    /// The project's own suite, with the declared dependency group chosen.
+    Own(TestDepsChoice),
+    /// This file (`check DIR --test FILE`), with the project's declared test dependencies.
+    File(PathBuf),
+}
+
+/// A crate ready to run: the runner's subject, and the interpreter columns with the
+/// environment its tests run in.
+pub struct PreparedCrate {
+    /// What the runner builds and tests.
+    pub subject: Subject,
+    /// The columns, each with the crate's own test environment.
+    pub targets: Vec<Target>,
+    /// The maturin that builds it, if maturin does.
+    pub maturin: Option<String>,
+}
+
+/// Readies `krate` for the runner: its tools (maturin, for a maturin project), its test
+/// dependencies installed once per interpreter, the subject.
+pub fn prepare(
+    ctx: &Context,
+    krate: UserCrate,
+    tests: &CrateTests,
+    targets: Vec<Target>,
+    timeout: u64,
+    note: &mut dyn FnMut(&str),
+) -> Result<PreparedCrate> {
+    let choice = match tests {
+        CrateTests::Own(choice) => choice.clone(),
+        _ => TestDepsChoice::Declared,
+    };
+    // An unknown group is bad input even when no test runs.
+    let requirements = krate.project.test_requirements(&choice)?;
+    let test_group = krate.project.test_group(&choice)?.map(|g| g.name.clone());
+    let first = targets
+        .iter()
+        .find_map(|t| t.found.as_ref().ok().map(|(i, _)| i.clone()));
+    let tools = match (krate.built_by_maturin(), &first) {
+        (true, Some(interp)) => Some(tools::ensure(interp, &ctx.dirs, note).context("cannot install maturin")?),
+        _ => None,
+    };
+    let targets = match tests {
+        CrateTests::None => targets,
+        _ => with_test_environment(ctx, &krate, &requirements, targets, note)?,
+    };
+    let maturin = tools.as_ref().map(|t| t.maturin_version.clone());
+    let subject = Subject {
         member: Member {
             name: krate.lib_name.clone(),
             source: krate.dir.join("Cargo.toml"),
             deps: Vec::new(),
         },
-        test,
+        test: match tests {
+            CrateTests::File(file) => Some(file.clone()),
+            _ => None,
+        },
         timeout: Duration::from_secs(timeout),
         variants: Vec::new(),
-        user_crate: Some(krate.clone()),
-    }
+        user_crate: Some(CrateSubject {
+            own_tests: matches!(tests, CrateTests::Own(_)),
+            krate,
+            tools,
+            test_group,
+        }),
+    };
+    Ok(PreparedCrate {
+        subject,
+        targets,
+        maturin,
+    })
+}
+
+/// Each found column's test python replaced by one of an environment holding pytest, the
+/// project's dependencies and its test group: made once per interpreter and set of
+/// requirements, shared by every cell and every later scan that asks the same.
+fn with_test_environment(
+    ctx: &Context,
+    krate: &UserCrate,
+    requirements: &[String],
+    targets: Vec<Target>,
+    note: &mut dyn FnMut(&str),
+) -> Result<Vec<Target>> {
+    let name = venv::requirements_name(requirements);
+    let purpose = Purpose {
+        name: &name,
+        wheels: Wheels::Preferred,
+    };
+    targets
+        .into_iter()
+        .map(|target| {
+            let Ok((interp, _)) = &target.found else {
+                return Ok(target);
+            };
+            let python = venv::environment(interp, &ctx.dirs, purpose, requirements, note)
+                .map_err(|e| dependency_failure(krate, interp, requirements, &e))?;
+            Ok(Target {
+                flavor: target.flavor,
+                found: Ok((interp.clone(), python)),
+            })
+        })
+        .collect()
+}
+
+/// One line for test dependencies that could not be installed, naming what pip named.
+fn dependency_failure(
+    krate: &UserCrate,
+    interp: &Interpreter,
+    requirements: &[String],
+    e: &anyhow::Error,
+) -> anyhow::Error {
+    let text = format!("{e:#}");
+    let pip_says = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("ERROR: "))
+        .map(|l| l.trim_start_matches("ERROR: "))
+        .next_back()
+        .unwrap_or_else(|| text.lines().last().unwrap_or_default());
+    anyhow::anyhow!(
+        "{}: cannot install its test dependencies ({}) for Python {}: {pip_says}",
+        krate.dir.display(),
+        requirements.join(", "),
+        interp.flavor
+    )
 }
 
 /// Builds (and with `tests`, tests) the crate in every requested cell.
@@ -70,50 +206,118 @@ pub fn observe(
     crate_dir: &Path,
     pyo3: Option<&str>,
     python: &str,
-    tests: bool,
+    tests: CrateTests,
     timeout: u64,
 ) -> Result<(UserCrate, Vec<CellResult>)> {
-    let ctx = setup::context(matrix_dir)?;
-    let krate = UserCrate::open(crate_dir)?;
-    let releases = setup::releases(&ctx.matrix, pyo3)?;
-    let python_args = setup::python_args(&ctx.matrix, Some(python))?;
-    let progress = Progress::new(releases.len() * python_args.len(), false);
-    let targets = setup::targets(&ctx, &python_args, true, true, &mut |m| progress.line(m))?;
-    let tag = format!("scan-{}", krate.lib_name);
-    let subject = crate_subject(&krate, if tests { krate.tests.clone() } else { None }, timeout);
-    let subjects = [subject];
-    let plan = Plan {
-        releases: &releases,
-        targets: &targets,
-        subjects: &subjects,
+    let scan = Scan {
+        pyo3,
+        python,
+        tests,
+        timeout,
         shard: None,
-        jobs: pyo3_matrix_engine::slots::cores(),
-        tag: &tag,
+        use_cache: true,
     };
-    let mut cells = runner::run(&ctx, plan, &|e| progress.event(e))?;
-    progress.finish();
-    sort_results(&mut cells);
-    Ok((krate, cells))
+    let observed = scan.observe(matrix_dir, crate_dir)?;
+    Ok((observed.krate, observed.results.results))
+}
+
+/// What a scan asks.
+struct Scan<'a> {
+    pyo3: Option<&'a str>,
+    python: &'a str,
+    tests: CrateTests,
+    timeout: u64,
+    shard: Option<Shard>,
+    use_cache: bool,
+}
+
+/// What a scan observed.
+struct Observed {
+    krate: UserCrate,
+    results: RunResults,
+}
+
+impl Scan<'_> {
+    fn observe(self, matrix_dir: &Path, crate_dir: &Path) -> Result<Observed> {
+        let mut ctx = setup::context(matrix_dir)?;
+        ctx.use_cache = self.use_cache;
+        let krate = UserCrate::open(crate_dir)?;
+        let releases = setup::releases(&ctx.matrix, self.pyo3)?;
+        let python_args = setup::python_args(&ctx.matrix, Some(self.python))?;
+        let cells = (0..releases.len() * python_args.len())
+            .filter(|k| self.shard.is_none_or(|s| s.contains(*k)))
+            .count();
+        let progress = Progress::new(cells, false);
+        let targets = setup::targets(&ctx, &python_args, true, true, &mut |m| progress.line(m))?;
+        let interpreters = targets.iter().map(interpreter_info).collect();
+        let prepared = prepare(&ctx, krate.clone(), &self.tests, targets, self.timeout, &mut |m| {
+            progress.line(m)
+        })?;
+        let tag = format!("scan-{}", krate.lib_name);
+        let subjects = [prepared.subject];
+        let plan = Plan {
+            releases: &releases,
+            targets: &prepared.targets,
+            subjects: &subjects,
+            shard: self.shard,
+            jobs: pyo3_matrix_engine::slots::cores(),
+            tag: &tag,
+        };
+        let started_unix = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default();
+        let mut cells = runner::run(&ctx, plan, &|e| progress.event(e))?;
+        progress.finish();
+        sort_results(&mut cells);
+        let results = RunResults {
+            schema_version: SCHEMA_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+            rustc: build::rustc_version(),
+            maturin: prepared.maturin,
+            started_unix,
+            interpreters,
+            results: cells,
+        };
+        Ok(Observed { krate, results })
+    }
 }
 
 /// Scans the crate.
 pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let dir = setup::matrix_dir(matrix)?;
-    let (krate, cells) = observe(
-        &dir,
-        &args.path,
-        args.pyo3.as_deref(),
-        &args.python,
-        args.tests,
-        args.timeout,
-    )?;
+    let tests = match args.tests {
+        true => CrateTests::Own(TestDepsChoice::parse(args.test_deps.as_deref())),
+        false => CrateTests::None,
+    };
+    if let Some(out) = &args.out {
+        crate::run::check_writable(
+            out.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new(".")),
+        )?;
+    }
+    let scan = Scan {
+        pyo3: args.pyo3.as_deref(),
+        python: &args.python,
+        tests,
+        timeout: args.timeout,
+        shard: args.shard,
+        use_cache: !args.no_cache,
+    };
+    let Observed { krate, results } = scan.observe(&dir, &args.path)?;
+    if let Some(out) = &args.out {
+        write_results(out, &results)?;
+    }
     let catalog_path = args
         .catalog
         .unwrap_or_else(|| dir.parent().unwrap_or(&dir).join("docs/results.json"));
     let catalog = RunResults::load(&catalog_path).ok();
     let patterns = setup::patterns(&dir, &[])?;
-    let scanned: Vec<Scanned> = cells
-        .into_iter()
+    let scanned: Vec<Scanned> = results
+        .results
+        .iter()
+        .cloned()
         .map(|cell| {
             let explained_by = match (&catalog, cell.outcome.works()) {
                 (Some(catalog), false) => explain(&cell, catalog, &patterns),
@@ -127,21 +331,29 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
             let answer = serde_json::json!({
                 "crate": krate.dir.display().to_string(),
                 "module": krate.lib_name,
+                "maturin": results.maturin,
                 "catalog": catalog.is_some().then(|| catalog_path.display().to_string()),
                 "cells": scanned,
             });
             println!("{}", serde_json::to_string_pretty(&answer)?);
         }
         Format::Text => {
+            if let Some(maturin) = &results.maturin {
+                println!("built with {maturin}");
+            }
             for s in &scanned {
                 println!("{}", crate::check::cell_line(&s.cell));
                 for e in &s.explained_by {
                     println!(
-                        "    like pattern {} ({}){}",
+                        "    like pattern {} ({}): {}{}",
                         e.pattern,
                         e.title,
+                        e.matched,
                         e.link.as_deref().map(|l| format!(" — {l}")).unwrap_or_default()
                     );
+                }
+                if let Some(log) = s.cell.full_log.as_deref().filter(|_| !s.cell.outcome.works()) {
+                    println!("    full log: {log}");
                 }
             }
             if catalog.is_none() {

@@ -119,3 +119,79 @@ fn an_unusable_cache_directory_is_named() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("/proc/pyo3-matrix-cache"), "{err}");
 }
+
+/// A crate directory of `files` (path, text) in a fresh temporary directory.
+fn temp_crate(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+const LIB_ONLY: &str = "[package]\nname = \"lib-only\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
+    [dependencies]\npyo3 = \"0.23\"\n";
+const CDYLIB: &str = "[package]\nname = \"some-ext\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
+    [lib]\ncrate-type = [\"cdylib\"]\n[dependencies]\npyo3 = \"0.23\"\n";
+
+#[test]
+fn a_crate_that_cannot_be_scanned_is_named_in_one_line() {
+    let scan = |dir: &std::path::Path, extra: &[&str]| {
+        let mut args = vec!["scan", dir.to_str().unwrap(), "--pyo3", "0.23"];
+        args.extend(extra);
+        args.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let check =
+        |args: Vec<String>, needle: &str| fails_naming(&args.iter().map(String::as_str).collect::<Vec<_>>(), needle);
+    let empty = temp_crate(&[]);
+    check(scan(empty.path(), &[]), "not a crate: no");
+    let lib_only = temp_crate(&[("Cargo.toml", LIB_ONLY)]);
+    check(scan(lib_only.path(), &[]), "builds no cdylib");
+    let malformed = temp_crate(&[
+        ("Cargo.toml", CDYLIB),
+        (
+            "pyproject.toml",
+            "[build-system]\nbuild-backend = \"maturin\"\n[tool.maturin]\nfeatures = \"pyo3/abi3\"\n",
+        ),
+    ]);
+    check(scan(malformed.path(), &[]), "[tool.maturin] features:");
+    let extra = fixture("crates/needs_extra");
+    check(
+        scan(&extra, &["--tests", "--test-deps", "bench"]),
+        "--test-deps bench: no such group; declared: dev",
+    );
+}
+
+#[test]
+fn test_dependencies_that_cannot_be_installed_are_named() {
+    let krate = temp_crate(&[
+        ("Cargo.toml", CDYLIB),
+        (
+            "pyproject.toml",
+            "[project]\nname = \"some-ext\"\n[project.optional-dependencies]\ndev = [\"pyo3-matrix-no-such-package-xyz\"]\n",
+        ),
+    ]);
+    let out = bin()
+        .args([
+            "scan",
+            krate.path().to_str().unwrap(),
+            "--tests",
+            "--pyo3",
+            "0.23",
+            "--python",
+            "3.12",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    let last = err.lines().last().unwrap();
+    assert!(
+        last.starts_with("pyo3-matrix: error:")
+            && last.contains("cannot install its test dependencies")
+            && last.contains("pyo3-matrix-no-such-package-xyz"),
+        "{err}"
+    );
+}

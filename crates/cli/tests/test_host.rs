@@ -3,7 +3,7 @@
 //! next run. Real CPython 3.12 and real pytest.
 
 use pyo3_matrix_engine::interpreters;
-use pyo3_matrix_engine::pytest::{Exit, TestHost};
+use pyo3_matrix_engine::pytest::{Exit, TestHost, Tests};
 use pyo3_matrix_engine::slots::Slots;
 use pyo3_matrix_engine::{venv, Dirs};
 use std::path::{Path, PathBuf};
@@ -25,8 +25,14 @@ fn run(host: &mut TestHost, scratch: &Path, name: &str, test: &str) -> pyo3_matr
     std::fs::write(&file, test).unwrap();
     let slots = Slots::new(1).unwrap();
     let slot = slots.acquire().unwrap();
-    host.run(&file, &modules, Duration::from_secs(60), &dir.join("run"), slot)
-        .unwrap()
+    host.run(
+        &Tests::File(file),
+        &modules,
+        Duration::from_secs(60),
+        &dir.join("run"),
+        slot,
+    )
+    .unwrap()
 }
 
 #[test]

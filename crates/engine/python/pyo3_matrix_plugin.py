@@ -32,15 +32,37 @@ def _write():
     os.replace(tmp, _REPORT)
 
 
-def _exception(report):
-    """Splits pytest's crash line 'path:line: Type: message' into type and message."""
-    crash = getattr(getattr(report, "longrepr", None), "reprcrash", None)
-    text = crash.message if crash is not None else str(report.longrepr or "")
-    first = text.strip().splitlines()[0] if text.strip() else ""
-    head, sep, rest = first.partition(": ")
+def _split(line):
+    """'Type: message' into its two parts; (None, line) when it does not read so."""
+    head, sep, rest = line.partition(": ")
     if sep and head.replace(".", "").replace("_", "").isalnum():
         return head, rest
-    return None, first
+    return None, line
+
+
+def _exception(report):
+    """The exception type and message of a failed report: the error itself, never the
+    location line pytest prints above it."""
+    longrepr = report.longrepr
+    # A fixture nobody provides: pytest's own lookup error, its text under the location.
+    errorstring = getattr(longrepr, "errorstring", None)
+    if errorstring and errorstring.strip():
+        return "FixtureLookupError", errorstring.strip().splitlines()[0]
+    text = str(longrepr or "")
+    # The lines pytest marks with "E" hold the exception; the last names its type.
+    marked = [line[1:].strip() for line in text.splitlines() if line.startswith("E ")]
+    crash = getattr(longrepr, "reprcrash", None)
+    if crash is not None and crash.message.strip():
+        exc_type, message = _split(crash.message.strip().splitlines()[0])
+        if exc_type is not None or not marked:
+            return exc_type, message
+    typed = [line for line in marked if _split(line)[0] is not None]
+    if typed:
+        return _split(typed[-1])
+    if marked:
+        return None, marked[0]
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return None, (lines[-1] if lines else "")
 
 
 def pytest_configure(config):
@@ -62,7 +84,13 @@ def _record(report):
         exc_type, message = _exception(report) if report.failed else (None, None)
         outcome = "failed" if report.failed else ("skipped" if report.skipped else "passed")
         _state["tests"].append(
-            {"test": report.nodeid, "outcome": outcome, "exception": exc_type, "message": message}
+            {
+                "test": report.nodeid,
+                "when": getattr(report, "when", None) or "collect",
+                "outcome": outcome,
+                "exception": exc_type,
+                "message": message,
+            }
         )
         _write()
 

@@ -78,24 +78,16 @@ pub fn build(
     let _implicit = slots.acquire()?;
     let started = Instant::now();
     let mut cmd = Command::new("cargo");
-    slots
-        .share_with(crate::child::dies_with_parent(&mut cmd))
-        .args(["build", "--workspace", "--keep-going", "--message-format=json"])
-        .current_dir(&ws.dir)
-        .env("CARGO_TARGET_DIR", &ws.target)
-        .env("CARGO_TERM_COLOR", "never")
-        .env("PYO3_PYTHON", python)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    // An inherited PyO3 setting would change what is observed; only the cell's own count.
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("PYO3_") && key != "PYO3_PYTHON" {
-            cmd.env_remove(&key);
-        }
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
+    configure(
+        slots.share_with(crate::child::dies_with_parent(&mut cmd)),
+        &ws.target,
+        python,
+        env,
+    )
+    .args(["build", "--workspace", "--keep-going", "--message-format=json"])
+    .current_dir(&ws.dir)
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
     let mut child = cmd.spawn().context("cannot run cargo")?;
     let mut stderr_pipe = child.stderr.take().expect("piped stderr");
     let stderr_reader = std::thread::spawn(move || {
@@ -105,6 +97,43 @@ pub fn build(
     });
     let mut out = CellBuild::default();
     let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+    read_messages(stdout, members, started, &mut out)?;
+    let (status, cpu) = crate::child::wait_with_cpu(&mut child).context("cargo did not finish")?;
+    out.cpu_seconds = cpu;
+    out.stderr = stderr_reader.join().unwrap_or_default();
+    out.success &= status.success();
+    out.build_scripts = parse_build_script_failures(&out.stderr);
+    out.seconds = started.elapsed().as_secs_f64();
+    Ok(out)
+}
+
+/// The environment of every build of a cell, by cargo or by maturin: its target directory,
+/// its interpreter, its settings (`env`) and no inherited PyO3 setting, which would change
+/// what is observed.
+pub fn configure<'c>(cmd: &'c mut Command, target: &Path, python: &Path, env: &[(String, String)]) -> &'c mut Command {
+    cmd.env("CARGO_TARGET_DIR", target)
+        .env("CARGO_TERM_COLOR", "never")
+        .env("PYO3_PYTHON", python);
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("PYO3_") && key != "PYO3_PYTHON" {
+            cmd.env_remove(&key);
+        }
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+/// Reads cargo's JSON messages (`--message-format=json`) into `out`: each member's own
+/// diagnostics and artifact, the dependencies that failed, and when the last of them was
+/// built (seconds since `started`).
+pub fn read_messages(
+    stdout: impl std::io::BufRead,
+    members: &BTreeSet<String>,
+    started: Instant,
+    out: &mut CellBuild,
+) -> Result<()> {
     for message in Message::parse_stream(stdout) {
         match message.context("cannot read cargo's JSON output")? {
             Message::CompilerMessage(msg) => {
@@ -153,13 +182,7 @@ pub fn build(
             _ => {}
         }
     }
-    let (status, cpu) = crate::child::wait_with_cpu(&mut child).context("cargo did not finish")?;
-    out.cpu_seconds = cpu;
-    out.stderr = stderr_reader.join().unwrap_or_default();
-    out.success &= status.success();
-    out.build_scripts = parse_build_script_failures(&out.stderr);
-    out.seconds = started.elapsed().as_secs_f64();
-    Ok(out)
+    Ok(())
 }
 
 fn is_summary(line: &str) -> bool {

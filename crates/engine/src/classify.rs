@@ -1,7 +1,7 @@
 //! The only place a verdict is decided: observations in, one [`Outcome`] out.
 
 use crate::build::{escape_hatch, CellBuild, MemberBuild};
-use crate::pytest::{signal_name, Exit, TestRun};
+use crate::pytest::{signal_name, Exit, TestRecord, TestRun};
 use pyo3_matrix_model::{CellResult, Outcome, TestFailure, Timings};
 
 /// Which result is being decided.
@@ -43,6 +43,8 @@ pub enum Observation<'a> {
         member: &'a MemberBuild,
         /// The tests' run, when the module was built and the pattern has tests.
         test: Option<&'a TestRun>,
+        /// maturin's own failure, when cargo built the library but no wheel came of it.
+        packaging: Option<&'a str>,
     },
 }
 
@@ -63,6 +65,8 @@ pub fn classify(id: Identity, obs: &Observation) -> CellResult {
         stacks: None,
         gil_reenabled: None,
         log: None,
+        full_log: None,
+        warnings: 0,
         timings: Timings::default(),
     };
     match obs {
@@ -77,12 +81,26 @@ pub fn classify(id: Identity, obs: &Observation) -> CellResult {
         Observation::ToolFailure { message } => {
             r.message = Some(message.clone());
         }
-        Observation::Built { cell, member, test } => {
+        Observation::Built {
+            cell,
+            member,
+            test,
+            packaging,
+        } => {
             r.timings.build_s = cell.seconds;
             r.timings.deps_s = cell.dependencies_seconds;
             r.timings.build_cpu_s = cell.cpu_seconds;
             r.diagnostics = member.diagnostics.clone();
-            classify_built(&mut r, cell, member, *test);
+            r.warnings = member.diagnostics.iter().filter(|d| d.level == "warning").count();
+            match packaging {
+                // Built, but the wheel maturin should have made of it is missing.
+                Some(why) if member.compiled && !member.diagnostics.iter().any(|d| d.level == "error") => {
+                    r.outcome = Outcome::Blocked;
+                    r.message = Some(why.to_string());
+                    r.log = Some(tail(&cell.stderr, 8000));
+                }
+                _ => classify_built(&mut r, cell, member, *test),
+            }
         }
     }
     r
@@ -168,33 +186,63 @@ fn classify_built(r: &mut CellResult, cell: &CellBuild, member: &MemberBuild, te
         }
         Exit::Code(0) => r.outcome = built_ok,
         Exit::Code(code) => {
-            let failed = report.tests.iter().find(|t| t.outcome == "failed");
-            match failed {
-                Some(t) if code == 1 || code == 2 => {
+            let failures: Vec<&TestRecord> = report.tests.iter().filter(|t| t.outcome == "failed").collect();
+            match failures.iter().find(|t| t.ran_and_failed()) {
+                Some(t) => {
                     r.outcome = Outcome::TestFail;
-                    r.message = Some(match (&t.exception, &t.message) {
-                        (Some(e), Some(m)) => format!("{e}: {m}"),
-                        (None, Some(m)) => m.clone(),
-                        _ => format!("{} failed", t.test),
-                    });
+                    r.message = Some(exception_line(t));
                     r.failure = Some(TestFailure {
                         test: t.test.clone(),
                         exception: t.exception.clone(),
                         message: t.message.clone(),
                     });
                 }
-                _ => {
-                    r.outcome = Outcome::Error;
-                    r.message = Some(if code == 5 {
-                        "pytest collected no tests".into()
-                    } else {
-                        format!("pytest exited with code {code}")
+                // pytest's own codes: 2 interrupted (a collection error), 3 internal error,
+                // 4 usage error (an unknown option in addopts), 5 nothing collected.
+                None if !failures.is_empty() || (2..=5).contains(&code) => {
+                    r.outcome = Outcome::TestError;
+                    r.message = Some(match failures.first() {
+                        Some(t) => format!("tests could not run: {}", exception_line(t)),
+                        None if code == 5 => "tests could not run: pytest collected no tests".into(),
+                        None => format!(
+                            "tests could not run: {}",
+                            pytest_error(&run.output).unwrap_or_else(|| format!("pytest exited with code {code}"))
+                        ),
                     });
+                    r.failure = failures.first().map(|t| TestFailure {
+                        test: t.test.clone(),
+                        exception: t.exception.clone(),
+                        message: t.message.clone(),
+                    });
+                }
+                None => {
+                    r.outcome = Outcome::Error;
+                    r.message = Some(format!("pytest exited with code {code} and reported no failure"));
                 }
             }
             r.log = Some(tail(&run.output, 8000));
         }
     }
+}
+
+/// A failed test as one line: `TypeError: f() missing 1 required positional argument`.
+fn exception_line(t: &TestRecord) -> String {
+    match (&t.exception, &t.message) {
+        (Some(e), Some(m)) if e == "FixtureLookupError" => m.clone(),
+        (Some(e), Some(m)) => format!("{e}: {m}"),
+        (None, Some(m)) if !m.is_empty() => m.clone(),
+        _ => format!("{} failed", t.test),
+    }
+}
+
+/// pytest's own complaint (`ERROR: …`, e.g. an option it does not know), if it made one.
+fn pytest_error(output: &str) -> Option<String> {
+    // The last one says what was wrong; the first is often pytest's usage line.
+    output
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("ERROR: ") || l.starts_with("INTERNALERROR> "))
+        .map(|l| l.trim_start_matches("ERROR: ").trim().to_string())
 }
 
 /// Whether a diagnostic is a deprecation (rustc's `deprecated` lint or its message form).
@@ -224,7 +272,7 @@ fn tail(text: &str, max: usize) -> String {
 mod tests {
     use super::*;
     use crate::build::BuildScriptFailure;
-    use crate::pytest::{PluginReport, TestRecord};
+    use crate::pytest::PluginReport;
     use pyo3_matrix_model::Diagnostic;
 
     fn id() -> Identity {
@@ -265,7 +313,15 @@ mod tests {
     }
 
     fn decide(cell: &CellBuild, member: &MemberBuild, test: Option<&TestRun>) -> CellResult {
-        classify(id(), &Observation::Built { cell, member, test })
+        classify(
+            id(),
+            &Observation::Built {
+                cell,
+                member,
+                test,
+                packaging: None,
+            },
+        )
     }
 
     #[test]
@@ -316,6 +372,7 @@ mod tests {
         let member = built(vec![]);
         let failed = TestRecord {
             test: "test_p.py::test_x".into(),
+            when: Some("call".into()),
             outcome: "failed".into(),
             exception: Some("TypeError".into()),
             message: Some("f() missing 1 required positional argument: 'y'".into()),
@@ -360,9 +417,71 @@ mod tests {
 
         let empty = decide(&cell, &member, Some(&run(Exit::Code(5), PluginReport::default())));
         assert_eq!(
-            empty.outcome,
-            Outcome::Error,
-            "no tests collected is the pattern's mistake, not a verdict"
+            (empty.outcome, empty.message.as_deref()),
+            (
+                Outcome::TestError,
+                Some("tests could not run: pytest collected no tests")
+            ),
+            "no tests collected says nothing of the code"
+        );
+    }
+
+    #[test]
+    fn tests_that_could_not_run_are_not_test_failures() {
+        let cell = CellBuild::default();
+        let member = built(vec![diag("warning", Some("deprecated"), "use of deprecated method")]);
+        let record = |when: &str, exception: &str, message: &str| TestRecord {
+            test: "tests/test_x.py::test_y".into(),
+            when: Some(when.into()),
+            outcome: "failed".into(),
+            exception: Some(exception.into()),
+            message: Some(message.into()),
+        };
+        let with = |code: i32, tests: Vec<TestRecord>| {
+            let report = PluginReport {
+                tests,
+                ..PluginReport::default()
+            };
+            decide(&cell, &member, Some(&run(Exit::Code(code), report)))
+        };
+        let uncollectable = with(
+            2,
+            vec![record("collect", "ModuleNotFoundError", "No module named 'hypothesis'")],
+        );
+        assert_eq!(
+            (uncollectable.outcome, uncollectable.message.as_deref()),
+            (
+                Outcome::TestError,
+                Some("tests could not run: ModuleNotFoundError: No module named 'hypothesis'")
+            )
+        );
+        assert_eq!(
+            uncollectable.warnings, 1,
+            "the build's warnings are kept beside the outcome"
+        );
+        let no_fixture = with(
+            1,
+            vec![record("setup", "FixtureLookupError", "fixture 'mocker' not found")],
+        );
+        assert_eq!(
+            (no_fixture.outcome, no_fixture.message.as_deref()),
+            (
+                Outcome::TestError,
+                Some("tests could not run: fixture 'mocker' not found")
+            )
+        );
+        // A fixture that ran the module and raised is the code failing, as a test would.
+        let raising = with(1, vec![record("setup", "TypeError", "Counter() takes no arguments")]);
+        assert_eq!(raising.outcome, Outcome::TestFail);
+        let mut bad_option = run(Exit::Code(4), PluginReport::default());
+        bad_option.output = "ERROR: usage: pytest [options]\nERROR: unrecognized arguments: --benchmark-skip\n".into();
+        let bad_option = decide(&cell, &member, Some(&bad_option));
+        assert_eq!(
+            (bad_option.outcome, bad_option.message.as_deref()),
+            (
+                Outcome::TestError,
+                Some("tests could not run: unrecognized arguments: --benchmark-skip")
+            )
         );
     }
 }

@@ -11,7 +11,9 @@
 //! - [`cache`] reuses a verdict exactly when none of its inputs changed.
 //! - [`classify`] turns those observations into an [`Outcome`](pyo3_matrix_model::Outcome):
 //!   the only place a verdict is decided.
-//! - [`scan`] rebuilds a user's own crate against another release, in a copy.
+//! - [`scan`] rebuilds a user's own crate against another release, in a copy; [`maturin`]
+//!   builds it when its project is maturin's, with the [`tools`] of the tool's own, and
+//!   [`wheel`] makes the wheel importable for one cell alone.
 //! - [`registry`] lists every published PyO3 release from cargo's index cache.
 //! - [`slots`] shares the cores between cargo's jobs and the test processes.
 //! - [`runner`] drives the whole matrix and reports progress.
@@ -24,6 +26,7 @@ pub mod classify;
 pub mod dirs;
 pub mod interpreters;
 pub mod lock;
+pub mod maturin;
 pub mod provision;
 pub mod pytest;
 pub mod registry;
@@ -31,6 +34,8 @@ pub mod runner;
 pub mod scan;
 pub mod seed;
 pub mod slots;
+pub mod tools;
 pub mod venv;
+pub mod wheel;
 
 pub use dirs::Dirs;

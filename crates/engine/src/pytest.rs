@@ -16,6 +16,21 @@ const PLUGIN: &str = include_str!("../python/pyo3_matrix_plugin.py");
 /// The fork server every test process of an interpreter starts from.
 const FORK_SERVER: &str = include_str!("../python/pyo3_matrix_forkserver.py");
 
+/// Which tests a run starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tests {
+    /// One pattern's test file, with no pytest configuration of any tree around it.
+    File(PathBuf),
+    /// A project's own suite: pytest in the project's directory with the project's own
+    /// configuration, on `paths` (none: what its configuration or pytest's defaults collect).
+    Project {
+        /// The project's directory (in the cell's copy).
+        dir: PathBuf,
+        /// Test files or directories given on the command line.
+        paths: Vec<PathBuf>,
+    },
+}
+
 /// How the test process ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -32,12 +47,26 @@ pub enum Exit {
 pub struct TestRecord {
     /// pytest node id.
     pub test: String,
+    /// The phase: `collect`, `setup`, `call` or `teardown`.
+    #[serde(default)]
+    pub when: Option<String>,
     /// `passed`, `failed` or `skipped`.
     pub outcome: String,
     /// Exception type of a failure.
     pub exception: Option<String>,
     /// Exception message of a failure.
     pub message: Option<String>,
+}
+
+impl TestRecord {
+    /// Whether the record shows the tested code running and failing, rather than the tests
+    /// being unable to run: a failed call, or a fixture (setup, teardown) that raised; not a
+    /// test module that could not be collected, nor a fixture nobody provides.
+    pub fn ran_and_failed(&self) -> bool {
+        self.outcome == "failed"
+            && self.when.as_deref().is_some_and(|w| w != "collect")
+            && self.exception.as_deref() != Some("FixtureLookupError")
+    }
 }
 
 /// The plugin's report.
@@ -183,19 +212,18 @@ impl TestHost {
         anyhow::anyhow!("the test host for {} stopped: {last}", self.python.display())
     }
 
-    /// Runs `test_file`, importing modules from `module_dir`, in a fresh process; `work` is a
-    /// fresh scratch directory for this run alone. `slot` is held while the test computes.
+    /// Runs the tests `what` names, importing modules from `module_dir`, in a fresh
+    /// process; `work` is a fresh scratch directory for this run alone. `slot` is held while
+    /// the test computes.
     pub fn run(
         &mut self,
-        test_file: &Path,
+        what: &Tests,
         module_dir: &Path,
         timeout: Duration,
         work: &Path,
         slot: Slot,
     ) -> Result<TestRun> {
         std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
-        // Our own ini file, so no pytest configuration in the user's tree applies.
-        std::fs::write(work.join("pytest.ini"), "[pytest]\n")?;
         let report_path = work.join("report.json");
         let stacks_path = work.join("stacks.txt");
         let output_path = work.join("output.txt");
@@ -203,29 +231,46 @@ impl TestHost {
         let hang_after = (timeout.as_secs_f64() - 2.0).max(timeout.as_secs_f64() * 0.8);
         let path = [module_dir, self.dir.as_path()];
         let python_path = std::env::join_paths(path)?;
-        let args: Vec<String> = [
-            "-q",
+        let ours = [
             "-p",
             "pyo3_matrix_plugin",
             "-p",
             "no:cacheprovider",
             "-p",
             "no:faulthandler",
-            "-c",
-        ]
-        .into_iter()
-        .map(String::from)
-        .chain([
-            work.join("pytest.ini").display().to_string(),
-            // Node ids then read `test_<id>.py::test_name`.
-            "--rootdir".into(),
-            test_file.parent().unwrap_or(work).display().to_string(),
-            test_file.display().to_string(),
-        ])
-        .collect();
+        ];
+        let (cwd, args): (PathBuf, Vec<String>) = match what {
+            Tests::File(test_file) => {
+                // Our own ini file, so no pytest configuration in the user's tree applies.
+                std::fs::write(work.join("pytest.ini"), "[pytest]\n")?;
+                let args = ["-q"]
+                    .into_iter()
+                    .chain(ours)
+                    .map(String::from)
+                    .chain([
+                        "-c".into(),
+                        work.join("pytest.ini").display().to_string(),
+                        // Node ids then read `test_<id>.py::test_name`.
+                        "--rootdir".into(),
+                        test_file.parent().unwrap_or(work).display().to_string(),
+                        test_file.display().to_string(),
+                    ])
+                    .collect();
+                (work.to_path_buf(), args)
+            }
+            // As its maintainers run it: from its directory, with its own configuration
+            // (addopts, testpaths, markers, plugins, conftest files); ours only added.
+            Tests::Project { dir, paths } => (
+                dir.clone(),
+                ours.into_iter()
+                    .map(String::from)
+                    .chain(paths.iter().map(|p| p.display().to_string()))
+                    .collect(),
+            ),
+        };
         let request = serde_json::json!({
             "args": args,
-            "cwd": work,
+            "cwd": cwd,
             "path": path,
             "output": output_path,
             "env": {

@@ -8,13 +8,16 @@ use crate::cells::{self, Anchor, Member, Workspace};
 use crate::classify::{classify, Identity, Observation};
 use crate::interpreters::Interpreter;
 use crate::lock::DirLock;
+use crate::maturin;
 use crate::pytest;
 use crate::scan::UserCrate;
 use crate::seed;
 use crate::slots::Slots;
+use crate::tools::Tools;
+use crate::wheel;
 use crate::Dirs;
-use anyhow::Result;
-use pyo3_matrix_model::{CellResult, Flavor, MatrixDef, Release, Shard, Variant};
+use anyhow::{Context as _, Result};
+use pyo3_matrix_model::{CellResult, Flavor, MatrixDef, Outcome, Release, Shard, Variant};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -60,7 +63,20 @@ pub struct Subject {
     pub variants: Vec<Variant>,
     /// A user's whole crate, built from a rewritten copy instead of a generated member;
     /// such a subject is run alone.
-    pub user_crate: Option<UserCrate>,
+    pub user_crate: Option<CrateSubject>,
+}
+
+/// A user's crate as a subject: how it is built and which of its tests run.
+#[derive(Debug, Clone)]
+pub struct CrateSubject {
+    /// The crate.
+    pub krate: UserCrate,
+    /// The tools that build a maturin project (`None` for a crate cargo builds).
+    pub tools: Option<Tools>,
+    /// Run the project's own test suite (`Subject::test`, when given, runs instead).
+    pub own_tests: bool,
+    /// The declared dependency group its tests got, if any.
+    pub test_group: Option<String>,
 }
 
 /// What the runner reports while it works.
@@ -276,7 +292,7 @@ fn run_cell(shared: &Shared, cell: &Cell) {
         (_, Err(e)) => return fail_all(&mut everything(), e),
         (Ok((interp, py)), Ok(anchor)) => (interp, py, anchor),
     };
-    let cell_key = cell_key(ctx, &shared.rustc, release, interp, anchor);
+    let cell_key = cell_key(ctx, &shared.rustc, release, (interp, test_python), anchor);
     let mut todo = Vec::new();
     for (subject, variant) in everything() {
         // A member this release cannot provide a dependency for is blocked up front:
@@ -299,36 +315,42 @@ fn run_cell(shared: &Shared, cell: &Cell) {
         .join(release.to_string())
         .join(target.flavor.to_string());
     let tag = plan.tag;
+    if let Some(job) = todo.iter().find(|j| j.subject.user_crate.is_some()) {
+        let env = TestEnv {
+            interp,
+            test_python,
+            work_root: &cell_dir.join(format!("runs-{tag}")),
+            slots: &shared.slots,
+        };
+        let result = observe_crate(shared, release, job, &cell_dir, &env);
+        let result = result.unwrap_or_else(|e| {
+            classify(
+                ident(job.subject, None),
+                &Observation::ToolFailure {
+                    message: format!("{e:#}"),
+                },
+            )
+        });
+        if let Err(e) = shared.cache.put(&job.key, &result) {
+            (shared.on)(Event::Note(format!("warning: {e:#}")));
+        }
+        shared.emit(result, Origin::Observed);
+        return;
+    }
     for (variant, group) in by_variant(todo) {
         let suffix = variant.map(|v| format!("-{}", v.name)).unwrap_or_default();
         let members: Vec<Member> = group.iter().map(|j| j.subject.member.clone()).collect();
         let names: BTreeSet<String> = members.iter().map(|m| m.name.clone()).collect();
         let env: Vec<(String, String)> = variant.map(|v| v.env.clone().into_iter().collect()).unwrap_or_default();
         let ws_dir = cell_dir.join(format!("ws-{tag}{suffix}"));
-        let user_crate = group.first().and_then(|j| j.subject.user_crate.as_ref());
-        // A user's crate has its own dependency set: its own target keeps the cell's warm.
-        let target_dir = match user_crate {
-            Some(_) => cell_dir.join(format!("target-{tag}")),
-            None => cell_dir.join(target_name(&env)),
-        };
+        let target_dir = cell_dir.join(target_name(&env));
         // Another run sharing this cache waits here rather than rewriting our workspace.
         let prepared = DirLock::acquire(&cell_dir).and_then(|lock| {
-            let ws = match user_crate {
-                Some(krate) => {
-                    krate.copy_for(&ctx.matrix, release, &ws_dir)?;
-                    Workspace {
-                        dir: ws_dir.clone(),
-                        target: target_dir.clone(),
-                    }
-                }
-                None => {
-                    let mut members = members.clone();
-                    let unifying = shared_deps(ctx, anchor, plan.subjects, variant.is_some(), &members);
-                    members.extend(cells::Member::shared_deps(&cell_dir, unifying)?);
-                    cells::write_workspace(&ws_dir, &target_dir, anchor, &ctx.extra_deps, &members, variant)?
-                }
-            };
-            let seeded = match user_crate.is_none() && seed::can_seed(&env) {
+            let mut members = members.clone();
+            let unifying = shared_deps(ctx, anchor, plan.subjects, variant.is_some(), &members);
+            members.extend(cells::Member::shared_deps(&cell_dir, unifying)?);
+            let ws = cells::write_workspace(&ws_dir, &target_dir, anchor, &ctx.extra_deps, &members, variant)?;
+            let seeded = match seed::can_seed(&env) {
                 true => seed::seed_target(&cell_dir, &target_dir, &ws.dir.join("Cargo.toml"), &shared.slots)?,
                 false => Duration::ZERO,
             };
@@ -355,6 +377,7 @@ fn run_cell(shared: &Shared, cell: &Cell) {
                         cell: &built,
                         member,
                         test: test.as_ref(),
+                        packaging: None,
                     },
                 ),
                 Err(message) => classify(id, &Observation::ToolFailure { message }),
@@ -394,7 +417,13 @@ fn shared_deps(ctx: &Context, anchor: &Anchor, subjects: &[Subject], variant: bo
 }
 
 /// Hashes what every verdict of a cell shares.
-fn cell_key(ctx: &Context, rustc: &str, release: &Release, interp: &Interpreter, anchor: &Anchor) -> KeyBuilder {
+fn cell_key(
+    ctx: &Context,
+    rustc: &str,
+    release: &Release,
+    (interp, test_python): (&Interpreter, &Path),
+    anchor: &Anchor,
+) -> KeyBuilder {
     KeyBuilder::default()
         .text("tool", env!("CARGO_PKG_VERSION"))
         .text("rustc", rustc)
@@ -412,6 +441,9 @@ fn cell_key(ctx: &Context, rustc: &str, release: &Release, interp: &Interpreter,
                 interp.ext_suffix
             ),
         )
+        // The environment the tests run in (the catalog's, or a project's own test
+        // dependencies): its directory is named after what it holds.
+        .text("test environment", &test_python.display().to_string())
 }
 
 /// Adds what belongs to one verdict to the cell's key.
@@ -419,7 +451,15 @@ fn job_key(cell: &KeyBuilder, subject: &Subject, variant: Option<&Variant>) -> S
     cell.clone()
         .text("member", &subject.member.name)
         .file("source", Some(&subject.member.source))
-        .tree("crate", subject.user_crate.as_ref().map(|k| k.dir.as_path()))
+        .tree("crate", subject.user_crate.as_ref().map(|c| c.krate.root.as_path()))
+        .text(
+            "crate build",
+            &subject
+                .user_crate
+                .as_ref()
+                .map(|c| format!("{:?}|{}", c.tools.as_ref().map(|t| &t.maturin_version), c.own_tests))
+                .unwrap_or_default(),
+        )
         .text("deps", &subject.member.deps.join(","))
         .file("test", subject.test.as_deref())
         .text("timeout", &subject.timeout.as_secs().to_string())
@@ -457,6 +497,137 @@ fn by_variant<'s>(jobs: Vec<Job<'s>>) -> Vec<(Option<&'s Variant>, Vec<Job<'s>>)
             .push(job);
     }
     groups.into_values().collect()
+}
+
+/// Builds a user's crate in one cell, from its copy (by maturin when its project says so,
+/// else by cargo), and runs its tests the way its maintainers do: the built module made
+/// importable for this cell alone, pytest in the project's directory with its own
+/// configuration.
+fn observe_crate(shared: &Shared, release: &Release, job: &Job, cell_dir: &Path, env: &TestEnv) -> Result<CellResult> {
+    let subject = job.subject;
+    let user = subject.user_crate.as_ref().expect("a crate subject");
+    let krate = &user.krate;
+    let tag = shared.plan.tag;
+    let ws_dir = cell_dir.join(format!("ws-{tag}"));
+    // Users' crates keep out of the catalog's target (their dependency sets would unify
+    // differently and rebuild PyO3 there) but share one among themselves, per route: maturin
+    // builds with settings of its own (PYO3_BUILD_EXTENSION_MODULE, …) that a plain cargo
+    // build would undo. PyO3 is then compiled once per cell for every crate scanned.
+    let route = if user.tools.is_some() { "maturin" } else { "cargo" };
+    let target_dir = cell_dir.join(format!("target-crates-{route}"));
+    let _lock = DirLock::acquire(cell_dir)?;
+    krate.copy_for(&shared.ctx.matrix, release, &ws_dir)?;
+    let project = krate.project_in(&ws_dir);
+    let (built, wheel, packaging) = match &user.tools {
+        Some(tools) => {
+            let request = maturin::Request {
+                project: &project,
+                target: &target_dir,
+                python: &env.interp.path,
+                env: &[],
+                lib_name: &krate.lib_name,
+                out: &cell_dir.join(format!("wheel-{tag}")),
+            };
+            let made = maturin::build(tools, &request, &shared.slots)?;
+            (made.cell, made.wheel, made.packaging_error)
+        }
+        None => {
+            let ws = Workspace {
+                dir: ws_dir.clone(),
+                target: target_dir.clone(),
+            };
+            let names = BTreeSet::from([krate.lib_name.clone()]);
+            (
+                build::build(&ws, &env.interp.path, &[], &names, &shared.slots)?,
+                None,
+                None,
+            )
+        }
+    };
+    let member = built.members.get(&krate.lib_name).cloned().unwrap_or_default();
+    let buildable = member.compiled && packaging.is_none() && member.diagnostics.iter().all(|d| d.level != "error");
+    let tests = match (&subject.test, user.own_tests) {
+        (Some(file), _) => Some(vec![file.clone()]),
+        (None, true) => Some(Vec::new()),
+        (None, false) => None,
+    };
+    let run = match tests {
+        Some(paths) if buildable => {
+            let work = env.work_root.join(&krate.lib_name);
+            if work.exists() {
+                std::fs::remove_dir_all(&work)?;
+            }
+            let site = work.join("site");
+            match (&user.tools, &wheel) {
+                (Some(tools), Some(wheel)) => {
+                    let uv_cache = shared.ctx.dirs.root().join("uv");
+                    wheel::install(tools, wheel, env.test_python, &site, &uv_cache)?;
+                    let source = krate.project.maturin.as_ref().and_then(|m| m.python_source.as_deref());
+                    wheel::develop_overlay(&site, &project, source)?;
+                }
+                _ => {
+                    std::fs::create_dir_all(&site)?;
+                    if let Some(artifact) = &member.artifact {
+                        std::fs::copy(
+                            artifact,
+                            site.join(format!("{}{}", krate.lib_name, env.interp.ext_suffix)),
+                        )?;
+                    }
+                }
+            }
+            let mut host = pytest::TestHost::new(env.test_python, &env.work_root.join(".host"));
+            let tests = pytest::Tests::Project { dir: project, paths };
+            let slot = env.slots.acquire()?;
+            Some(host.run(&tests, &site, subject.timeout, &work.join("run"), slot)?)
+        }
+        _ => None,
+    };
+    let observation = Observation::Built {
+        cell: &built,
+        member: &member,
+        test: run.as_ref(),
+        packaging: packaging.as_deref(),
+    };
+    let id = Identity {
+        pattern: subject.member.name.clone(),
+        pyo3: release.to_string(),
+        python: env.interp.flavor.to_string(),
+        variant: None,
+    };
+    let mut result = classify(id, &observation);
+    if let Some(hint) = result
+        .message
+        .as_deref()
+        .filter(|_| result.outcome == Outcome::TestError)
+        .and_then(|m| krate.missing_dependency_hint(user.test_group.as_deref(), m))
+    {
+        result.message = result.message.map(|m| format!("{m} ({hint})"));
+    }
+    result.full_log = Some(keep_log(&shared.ctx.dirs, &job.key, &built, &member, run.as_ref())?);
+    Ok(result)
+}
+
+/// Keeps the whole of a cell's output (the build's, the tests') where a person can read
+/// it, named after the verdict's key; returns the file's path.
+fn keep_log(
+    dirs: &crate::Dirs,
+    key: &str,
+    built: &CellBuild,
+    member: &MemberBuild,
+    run: Option<&pytest::TestRun>,
+) -> Result<String> {
+    let dir = dirs.root().join("logs");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join(format!("{}.log", &key[..16]));
+    let mut text = format!("== build ==\n{}{}", member.rendered, built.stderr);
+    if let Some(run) = run {
+        text.push_str(&format!("\n== pytest ==\n{}", run.output));
+        if !run.stacks.trim().is_empty() {
+            text.push_str(&format!("\n== stacks ==\n{}", run.stacks));
+        }
+    }
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path.display().to_string())
 }
 
 /// A subject's tests: run (`Some`), not run because nothing was built or there are none
@@ -518,7 +689,8 @@ fn run_tests(
             std::fs::copy(artifact, &module)?;
         }
         let slot = env.slots.acquire()?;
-        host.run(test, &module_dir, subject.timeout, &work.join("run"), slot)
+        let tests = pytest::Tests::File(test.to_path_buf());
+        host.run(&tests, &module_dir, subject.timeout, &work.join("run"), slot)
     };
     attempt().map_err(|e| format!("cannot run the tests of {}: {e:#}", subject.member.name))
 }

@@ -1,8 +1,11 @@
-//! A test environment per interpreter: a virtual environment with pytest (and numpy), so
-//! that the interpreters themselves are never modified.
+//! Python environments per interpreter, so that the interpreters themselves are never
+//! modified: the test environment of the catalog (pytest and numpy), the environments of a
+//! user's project (pytest and its declared test dependencies), and the tool environment
+//! (maturin and uv).
 //!
-//! `venvs/<flavor>-<hash>/` where the hash covers the interpreter's path and version: a
-//! rebuilt or upgraded interpreter gets a fresh environment instead of a stale one.
+//! `venvs/<flavor>[-<purpose>]-<hash>/` where the hash covers the interpreter's path and
+//! version (and the purpose): a rebuilt or upgraded interpreter gets a fresh environment
+//! instead of a stale one.
 
 use crate::child::run;
 use crate::interpreters::Interpreter;
@@ -17,11 +20,54 @@ use std::process::Command;
 /// environment without it is unfinished (interrupted) and gets rebuilt.
 const MARKER: &str = "pyo3-matrix-packages.txt";
 
-/// The directory of `interp`'s test environment.
-fn env_dir(interp: &Interpreter, dirs: &Dirs) -> PathBuf {
-    let id = Sha256::digest(format!("{}|{}", interp.path.display(), interp.version));
+/// How an environment's packages may come from PyPI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wheels {
+    /// Wheels only: the newest release with a wheel for this interpreter, never a source
+    /// build (numpy's takes longer than the whole matrix on 2 cores).
+    Only,
+    /// Wheels where there are, a source distribution otherwise (a user's test dependency
+    /// may publish nothing else).
+    Preferred,
+}
+
+/// An environment of one interpreter: what it is for and how it gets its packages.
+#[derive(Debug, Clone, Copy)]
+pub struct Purpose<'a> {
+    /// Part of the directory name and of its hash; empty for the catalog's test environment.
+    pub name: &'a str,
+    /// How packages are installed.
+    pub wheels: Wheels,
+}
+
+/// The catalog's test environment of an interpreter.
+pub const TESTS: Purpose<'static> = Purpose {
+    name: "",
+    wheels: Wheels::Only,
+};
+
+/// A purpose name for an environment of exactly `requirements`: `crate-<hash>`, so that
+/// projects declaring the same test dependencies share one environment per interpreter
+/// and different ones never see each other's packages.
+pub fn requirements_name(requirements: &[String]) -> String {
+    let digest = Sha256::digest(requirements.join("\n"));
+    let short: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    format!("crate-{short}")
+}
+
+/// The directory of `interp`'s environment for `purpose`.
+fn env_dir(interp: &Interpreter, dirs: &Dirs, purpose: Purpose) -> PathBuf {
+    let identity = match purpose.name {
+        "" => format!("{}|{}", interp.path.display(), interp.version),
+        name => format!("{}|{}|{name}", interp.path.display(), interp.version),
+    };
+    let id = Sha256::digest(identity);
     let short: String = id.iter().take(4).map(|b| format!("{b:02x}")).collect();
-    dirs.venvs().join(format!("{}-{short}", interp.flavor))
+    let label = match purpose.name {
+        "" => interp.flavor.to_string(),
+        name => format!("{}-{}", interp.flavor, name.chars().take(24).collect::<String>()),
+    };
+    dirs.venvs().join(format!("{label}-{short}"))
 }
 
 /// The packages recorded in `dir`'s marker, or `None` when the environment is unfinished.
@@ -36,24 +82,37 @@ fn recorded(dir: &Path) -> Option<Vec<String>> {
     )
 }
 
-/// The python of `interp`'s test environment (`dirs.venvs()/<flavor>-<hash>/bin/python`),
-/// created with `<interp> -m venv` and given `packages` from PyPI on first use.
-///
-/// Later calls only read a marker file (cheap); packages not yet installed are added. Two
-/// processes (or threads) asking at once serialize on a lock file beside the environment.
+/// The python of `interp`'s test environment for the catalog (pytest and numpy).
 pub fn test_python(
     interp: &Interpreter,
     dirs: &Dirs,
     packages: &[&str],
     progress: &mut dyn FnMut(&str),
 ) -> Result<PathBuf> {
-    let dir = env_dir(interp, dirs);
+    let packages: Vec<String> = packages.iter().map(|p| p.to_string()).collect();
+    environment(interp, dirs, TESTS, &packages, progress)
+}
+
+/// The python of `interp`'s environment for `purpose`
+/// (`dirs.venvs()/<flavor>[-<purpose>]-<hash>/bin/python`), created with
+/// `<interp> -m venv` and given `packages` (requirement strings) from PyPI on first use.
+///
+/// Later calls only read a marker file (cheap); packages not yet installed are added. Two
+/// processes (or threads) asking at once serialize on a lock file beside the environment.
+pub fn environment(
+    interp: &Interpreter,
+    dirs: &Dirs,
+    purpose: Purpose,
+    packages: &[String],
+    progress: &mut dyn FnMut(&str),
+) -> Result<PathBuf> {
+    let dir = env_dir(interp, dirs, purpose);
     let python = dir.join("bin").join("python");
     let missing = |have: &Option<Vec<String>>| -> Vec<String> {
         packages
             .iter()
-            .filter(|p| !have.as_ref().is_some_and(|h| h.iter().any(|l| l == *p)))
-            .map(|p| p.to_string())
+            .filter(|p| !have.as_ref().is_some_and(|h| h.contains(p)))
+            .cloned()
             .collect()
     };
     let have = recorded(&dir);
@@ -68,11 +127,11 @@ pub fn test_python(
     let mut have = recorded(&dir);
     if have.is_none() || !python.is_file() {
         if dir.exists() {
-            progress(&format!("removing the unfinished test environment {}", dir.display()));
+            progress(&format!("removing the unfinished environment {}", dir.display()));
             std::fs::remove_dir_all(&dir).with_context(|| format!("cannot remove {}", dir.display()))?;
         }
         progress(&format!(
-            "creating a test environment for Python {} in {}…",
+            "creating an environment for Python {} in {}…",
             interp.flavor,
             dir.display()
         ));
@@ -92,10 +151,12 @@ pub fn test_python(
             wanted.join(", "),
             interp.flavor
         ));
+        let wheels = match purpose.wheels {
+            Wheels::Only => "--only-binary=:all:",
+            Wheels::Preferred => "--prefer-binary",
+        };
         run(
             Command::new(&python)
-                // Wheels only: the newest release with a wheel for this interpreter, never a
-                // source build (numpy's takes longer than the whole matrix on 2 cores).
                 .args([
                     "-m",
                     "pip",
@@ -103,7 +164,7 @@ pub fn test_python(
                     "--quiet",
                     "--no-input",
                     "--disable-pip-version-check",
-                    "--only-binary=:all:",
+                    wheels,
                 ])
                 .args(&wanted),
             &format!("install {} from PyPI into {}", wanted.join(", "), dir.display()),
@@ -206,7 +267,7 @@ mod tests {
         assert!(lines[0].starts_with("installing iniconfig"), "{lines:?}");
         let ok = Command::new(&python).args(["-c", "import iniconfig"]).status().unwrap();
         assert!(ok.success());
-        let marker = std::fs::read_to_string(env_dir(&interp, &dirs).join(MARKER)).unwrap();
+        let marker = std::fs::read_to_string(env_dir(&interp, &dirs, TESTS).join(MARKER)).unwrap();
         assert_eq!(marker, "iniconfig\n");
         let mut lines = Vec::new();
         test_python(&interp, &dirs, &["iniconfig"], &mut |l| lines.push(l.to_string())).unwrap();
@@ -225,7 +286,7 @@ mod tests {
             "{err}"
         );
         // The environment itself is kept (it is fine); the package is not recorded.
-        let dir = env_dir(&py312(), &dirs);
+        let dir = env_dir(&py312(), &dirs, TESTS);
         assert_eq!(std::fs::read_to_string(dir.join(MARKER)).unwrap(), "");
         let mut lines = Vec::new();
         test_python(&py312(), &dirs, &[], &mut |l| lines.push(l.to_string())).unwrap();

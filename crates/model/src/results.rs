@@ -89,9 +89,20 @@ pub struct CellResult {
     /// Tail of the build or test log that led to the verdict.
     #[serde(default)]
     pub log: Option<String>,
+    /// Where the whole log is kept (a user's crate, whose failures are read by people).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_log: Option<String>,
+    /// Warnings rustc gave on the code's own source (deprecations among them), beside the
+    /// outcome: a cell can build with warnings and then fail its tests.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub warnings: usize,
     /// Time spent.
     #[serde(default)]
     pub timings: Timings,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// An interpreter as the run found it.

@@ -1,0 +1,133 @@
+//! `scan --tests` on maturin projects of our own (tests/fixtures/crates), each through the
+//! real maturin and the project's own pytest: a mixed Rust/Python layout, a dotted module
+//! with a stub, a declared extra with addopts, a workspace member, tests that cannot be
+//! collected. The user's files are never modified.
+
+mod common;
+use common::{bin, fixture};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Every file under `dir` with its bytes: the user's tree, to compare before and after.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap().display().to_string();
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// `scan <fixture> --tests --pyo3 0.23 --format json` plus `extra`, observed afresh; the
+/// fixture's tree must be the same afterwards.
+fn scan(name: &str, extra: &[&str]) -> serde_json::Value {
+    let dir = fixture("crates").join(name);
+    let before = snapshot(fixture("crates").as_path());
+    let out = bin()
+        .arg("scan")
+        .arg(&dir)
+        .args([
+            "--tests",
+            "--pyo3",
+            "0.23",
+            "--python",
+            "3.12",
+            "--format",
+            "json",
+            "--no-cache",
+        ])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "scan {name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        before == snapshot(fixture("crates").as_path()),
+        "scan {name} changed the user's files"
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn only_cell(answer: &serde_json::Value) -> &serde_json::Value {
+    let cells = answer["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), 1, "{answer:#}");
+    &cells[0]
+}
+
+#[test]
+fn mixed_projects_import_their_package_their_native_module_and_their_stub() {
+    for name in ["mixed_source", "dotted_stub"] {
+        let answer = scan(name, &[]);
+        let cell = only_cell(&answer);
+        assert_eq!(cell["outcome"], "pass", "{name}: {answer:#}");
+        assert!(
+            answer["maturin"].as_str().unwrap().starts_with("maturin 1."),
+            "{answer:#}"
+        );
+    }
+}
+
+#[test]
+fn the_declared_extra_is_installed_and_the_projects_addopts_apply() {
+    // The `dev` extra brings pytest-mock; addopts deselects the test that fails on purpose.
+    let answer = scan("needs_extra", &[]);
+    assert_eq!(only_cell(&answer)["outcome"], "pass", "{answer:#}");
+
+    // Without it, the tests could not run: not a failure of the code, and the fix is named.
+    let answer = scan("needs_extra", &["--test-deps", "none"]);
+    let cell = only_cell(&answer);
+    assert_eq!(cell["outcome"], "test-error", "{answer:#}");
+    let message = cell["message"].as_str().unwrap();
+    assert!(
+        message.contains("fixture 'mocker' not found")
+            && message.contains("pytest-mock is in the `dev` extra; pass --test-deps dev"),
+        "{message}"
+    );
+    assert!(cell["explained_by"].as_array().unwrap().is_empty(), "{answer:#}");
+    let log = cell["full_log"].as_str().unwrap();
+    assert!(
+        std::fs::read_to_string(log).unwrap().contains("mocker"),
+        "the full log holds pytest's output: {log}"
+    );
+}
+
+#[test]
+fn a_workspace_member_builds_with_its_workspace() {
+    let answer = scan("workspace_member/ext", &[]);
+    assert_eq!(only_cell(&answer)["outcome"], "pass", "{answer:#}");
+}
+
+#[test]
+fn tests_that_cannot_be_collected_are_a_test_error_with_the_real_error() {
+    let answer = scan("uncollectable", &[]);
+    let cell = only_cell(&answer);
+    assert_eq!(cell["outcome"], "test-error", "{answer:#}");
+    let message = cell["message"].as_str().unwrap();
+    assert!(
+        message.contains("ModuleNotFoundError: No module named 'hypothesis'"),
+        "{message}"
+    );
+}
+
+#[test]
+fn the_results_file_is_written_where_asked_and_nowhere_in_the_crate() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let results = out_dir.path().join("scan.json");
+    let answer = scan("mixed_source", &["--out", results.to_str().unwrap()]);
+    assert_eq!(only_cell(&answer)["outcome"], "pass", "{answer:#}");
+    let written = common::results(&results);
+    assert_eq!(written["schema_version"], 1);
+    assert!(written["maturin"].as_str().unwrap().starts_with("maturin 1."));
+    assert_eq!(written["results"].as_array().unwrap().len(), 1);
+}

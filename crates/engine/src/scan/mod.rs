@@ -1,0 +1,563 @@
+//! A user's own PyO3 crate, rebuilt against another release without touching their files.
+//!
+//! The crate (with the Cargo workspace it belongs to, and the Python project around it) is
+//! copied to a scratch directory; in the copy, the `pyo3` requirement is pinned to the
+//! release and each companion crate the matrix pairs with PyO3 (numpy,
+//! pyo3-async-runtimes, …) is moved to the release of the same minor. The old lockfile is
+//! dropped because it pins the old PyO3; path dependencies that leave the copy are made
+//! absolute. A project whose build backend is maturin is built by maturin ([`crate::maturin`]).
+
+pub mod pyproject;
+
+use anyhow::{bail, Context as _, Result};
+use pyo3_matrix_model::{MatrixDef, Release};
+pub use pyproject::{Project, TestDepsChoice};
+use std::path::{Component, Path, PathBuf};
+
+/// Directories never copied: build output, version control, environments, caches.
+const LEFT_OUT: &[&str] = &[
+    "target",
+    ".git",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".pytest_cache",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".ruff_cache",
+    "node_modules",
+    "dist",
+];
+
+/// A user crate that can be scanned: an extension module built by maturin or by cargo.
+#[derive(Debug, Clone)]
+pub struct UserCrate {
+    /// The directory the user named (holding `pyproject.toml` and/or `Cargo.toml`).
+    pub dir: PathBuf,
+    /// The tree copied for each cell: the crate's Cargo workspace or `dir`, whichever
+    /// holds the other.
+    pub root: PathBuf,
+    /// The crate's `Cargo.toml`, relative to `root`.
+    pub manifest: PathBuf,
+    /// The library's name: the Python import name of a module cargo builds.
+    pub lib_name: String,
+    /// What `dir/pyproject.toml` declares.
+    pub project: Project,
+}
+
+impl UserCrate {
+    /// Reads the crate in `dir`; refuses, in one line naming the file, what cannot be built.
+    pub fn open(dir: &Path) -> Result<Self> {
+        let dir = dir
+            .canonicalize()
+            .with_context(|| format!("crate {} does not exist", dir.display()))?;
+        if !dir.is_dir() {
+            bail!("{} is not a directory (pass the crate's directory)", dir.display());
+        }
+        let project = Project::read(&dir).with_context(|| format!("{}", dir.display()))?;
+        let manifest_path = match project.maturin.as_ref().and_then(|m| m.manifest_path.as_ref()) {
+            Some(path) => dir.join(path),
+            None => dir.join("Cargo.toml"),
+        };
+        if !manifest_path.is_file() {
+            bail!(
+                "{}: not a crate: no {} (nor a pyproject.toml with [tool.maturin] manifest-path)",
+                dir.display(),
+                manifest_path.display()
+            );
+        }
+        let manifest_path = manifest_path.canonicalize()?;
+        let manifest = read_toml(&manifest_path)?;
+        let package = manifest.get("package").and_then(|p| p.as_table()).with_context(|| {
+            format!(
+                "{}: no [package] (a workspace root cannot be scanned; pass the member crate's directory)",
+                manifest_path.display()
+            )
+        })?;
+        let crate_dir = manifest_path.parent().expect("a file's directory").to_path_buf();
+        let workspace = match inherits_from_workspace(&manifest) {
+            true => Some(workspace_root(&crate_dir, package)?),
+            false => None,
+        };
+        let pyo3 = manifest.get("dependencies").and_then(|d| d.get("pyo3"));
+        let pyo3_inherited = pyo3.and_then(|p| p.get("workspace")).and_then(|w| w.as_bool()) == Some(true);
+        let declared = match (&workspace, pyo3_inherited) {
+            (Some((_, root_manifest)), true) => root_manifest
+                .get("workspace")
+                .and_then(|w| w.get("dependencies"))
+                .and_then(|d| d.get("pyo3"))
+                .is_some(),
+            _ => pyo3.is_some(),
+        };
+        if !declared {
+            bail!("{}: does not depend on pyo3", manifest_path.display());
+        }
+        let package_name = package.get("name").and_then(|n| n.as_str()).unwrap_or("ext");
+        let lib = manifest.get("lib");
+        let lib_name = lib
+            .and_then(|l| l.get("name"))
+            .and_then(|n| n.as_str())
+            .unwrap_or(package_name)
+            .replace('-', "_");
+        let cdylib = lib
+            .and_then(|l| l.get("crate-type"))
+            .and_then(|t| t.as_array())
+            .is_some_and(|types| types.iter().any(|t| t.as_str() == Some("cdylib")));
+        if !cdylib && project.maturin.is_none() {
+            bail!(
+                "{}: builds no cdylib, and {} has no maturin configuration (build-backend = \"maturin\"): \
+                 nothing Python could import",
+                manifest_path.display(),
+                dir.display()
+            );
+        }
+        let crate_root = workspace.map(|(root, _)| root).unwrap_or(crate_dir);
+        let root = if crate_root.starts_with(&dir) {
+            dir.clone()
+        } else if dir.starts_with(&crate_root) {
+            crate_root
+        } else {
+            bail!(
+                "{}: the crate's workspace {} and the project do not nest",
+                dir.display(),
+                crate_root.display()
+            );
+        };
+        let manifest = manifest_path
+            .strip_prefix(&root)
+            .expect("inside the root")
+            .to_path_buf();
+        Ok(UserCrate {
+            dir,
+            root,
+            manifest,
+            lib_name,
+            project,
+        })
+    }
+
+    /// Whether maturin builds the crate (its `pyproject.toml` says `build-backend = "maturin"`).
+    pub fn built_by_maturin(&self) -> bool {
+        self.project.maturin.is_some()
+    }
+
+    /// Where the project (its `pyproject.toml`, its tests) sits in a copy made at `copy`.
+    pub fn project_in(&self, copy: &Path) -> PathBuf {
+        copy.join(self.dir.strip_prefix(&self.root).expect("inside the root"))
+    }
+
+    /// The crate's manifest in a copy made at `copy`.
+    pub fn manifest_in(&self, copy: &Path) -> PathBuf {
+        copy.join(&self.manifest)
+    }
+
+    /// Where a declared dependency group would provide what `message` says is missing (a
+    /// fixture nobody provides, a module that is not installed) when the tests did not get
+    /// that group (`chosen` is the one they got): "pytest-mock is in the `dev` extra; pass
+    /// --test-deps dev".
+    pub fn missing_dependency_hint(&self, chosen: Option<&str>, message: &str) -> Option<String> {
+        let quoted = |after: &str| {
+            let rest = &message[message.find(after)? + after.len()..];
+            rest.split('\'').next().map(str::to_string)
+        };
+        let fixture = quoted("fixture '");
+        let module = quoted("No module named '").map(|m| m.split('.').next().unwrap_or_default().to_string());
+        if fixture.is_none() && module.is_none() {
+            return None;
+        }
+        let provides = |requirement: &str| {
+            let end = requirement
+                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+                .unwrap_or(requirement.len());
+            let name = pyproject::normalize(&requirement[..end]);
+            let stem = name.strip_prefix("pytest-").unwrap_or(&name).replace('-', "_");
+            let by_module = module.as_ref().is_some_and(|m| pyproject::normalize(m) == name);
+            // pytest plugins name their fixtures after themselves: pytest-mock's `mocker`,
+            // pytest-benchmark's `benchmark`.
+            let by_fixture = fixture
+                .as_ref()
+                .is_some_and(|f| name.starts_with("pytest-") && (f.starts_with(&stem) || stem.starts_with(f.as_str())));
+            (by_module || by_fixture).then_some(requirement[..end].to_string())
+        };
+        self.project
+            .groups
+            .iter()
+            .filter(|g| Some(g.name.as_str()) != chosen)
+            .find_map(|g| {
+                let package = g.requirements.iter().find_map(|r| provides(r))?;
+                Some(format!(
+                    "{package} is in {}; pass --test-deps {}",
+                    g.source.describe(&g.name),
+                    g.name
+                ))
+            })
+    }
+
+    /// Writes the copy for `release` into `into` (replacing what was there).
+    pub fn copy_for(&self, matrix: &MatrixDef, release: &Release, into: &Path) -> Result<()> {
+        if into.exists() {
+            std::fs::remove_dir_all(into).with_context(|| format!("cannot clear {}", into.display()))?;
+        }
+        let mut manifests = Vec::new();
+        copy_tree(&self.root, into, &mut manifests)?;
+        // The old lockfile pins the old PyO3.
+        let _ = std::fs::remove_file(into.join("Cargo.lock"));
+        let _ = std::fs::remove_file(self.manifest_in(into).with_file_name("Cargo.lock"));
+        let companions = matrix
+            .release_def(release)
+            .map(|d| d.companions.clone())
+            .unwrap_or_default();
+        for rel in manifests {
+            let original_dir = self.root.join(&rel).parent().expect("a file's directory").to_path_buf();
+            let path = into.join(&rel);
+            let mut manifest = read_toml(&path)?;
+            let pinned = Pinning {
+                release,
+                companions: &companions,
+                original_dir: &original_dir,
+                root: &self.root,
+            };
+            pinned.rewrite(&mut manifest);
+            // The copy of a crate of its own is its own workspace, even inside another one.
+            if rel == self.manifest && !manifest.contains_key("workspace") && !inherits_from_workspace(&manifest) {
+                manifest.insert("workspace".into(), toml::Table::new().into());
+            }
+            std::fs::write(&path, toml::to_string(&manifest)?)?;
+        }
+        Ok(())
+    }
+}
+
+/// How the manifests of a copy are rewritten for one release.
+struct Pinning<'a> {
+    release: &'a Release,
+    companions: &'a std::collections::BTreeMap<String, toml::Value>,
+    /// The directory of the original manifest, which relative paths start from.
+    original_dir: &'a Path,
+    /// The original tree that was copied.
+    root: &'a Path,
+}
+
+impl Pinning<'_> {
+    fn rewrite(&self, manifest: &mut toml::Table) {
+        let mut tables: Vec<&mut toml::Table> = Vec::new();
+        let (mut workspace, mut rest): (Vec<_>, Vec<_>) =
+            manifest.iter_mut().partition(|(k, _)| k.as_str() == "workspace");
+        for (_, ws) in workspace.iter_mut() {
+            if let Some(deps) = ws.get_mut("dependencies").and_then(|d| d.as_table_mut()) {
+                tables.push(deps);
+            }
+        }
+        for (key, value) in rest.iter_mut() {
+            if matches!(key.as_str(), "dependencies" | "dev-dependencies" | "build-dependencies") {
+                if let Some(deps) = value.as_table_mut() {
+                    tables.push(deps);
+                }
+            }
+        }
+        for deps in tables {
+            for (name, spec) in deps.iter_mut() {
+                // An inherited requirement is pinned where the workspace declares it.
+                if spec.get("workspace").and_then(|w| w.as_bool()) == Some(true) {
+                    continue;
+                }
+                if name == "pyo3" {
+                    set_version(spec, &format!("={}", self.release));
+                } else if let Some(paired) = self.companions.get(name) {
+                    *spec = merge_companion(spec, paired);
+                }
+                self.keep_path(spec);
+            }
+        }
+    }
+
+    /// A path dependency that leaves the copied tree points at the original instead.
+    fn keep_path(&self, spec: &mut toml::Value) {
+        let Some(path) = spec.get_mut("path") else { return };
+        let Some(p) = path.as_str() else { return };
+        let absolute = lexically_normal(&self.original_dir.join(p));
+        if !absolute.starts_with(self.root) {
+            *path = absolute.display().to_string().into();
+        }
+    }
+}
+
+/// `a/b/../c` as `a/c`, without touching the file system.
+fn lexically_normal(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn read_toml(path: &Path) -> Result<toml::Table> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    toml::from_str(&text).map_err(|e| anyhow::anyhow!("malformed {}: {}", path.display(), e.message()))
+}
+
+/// Whether a manifest takes anything from its workspace (`x.workspace = true`).
+fn inherits_from_workspace(manifest: &toml::Table) -> bool {
+    fn any(value: &toml::Value) -> bool {
+        match value {
+            toml::Value::Table(t) => t
+                .iter()
+                .any(|(k, v)| (k == "workspace" && v.as_bool() == Some(true)) || any(v)),
+            _ => false,
+        }
+    }
+    manifest.iter().any(|(key, value)| key != "workspace" && any(value))
+}
+
+/// The workspace a member inherits from: `package.workspace`, else the nearest directory
+/// above with a `[workspace]` (as cargo finds it), with that root's manifest.
+fn workspace_root(crate_dir: &Path, package: &toml::Table) -> Result<(PathBuf, toml::Table)> {
+    let candidates: Vec<PathBuf> = match package.get("workspace").and_then(|w| w.as_str()) {
+        Some(explicit) => vec![crate_dir.join(explicit)],
+        None => crate_dir.ancestors().skip(1).map(Path::to_path_buf).collect(),
+    };
+    for dir in candidates {
+        let manifest = dir.join("Cargo.toml");
+        if manifest.is_file() {
+            let table = read_toml(&manifest)?;
+            if table.contains_key("workspace") {
+                return Ok((dir.canonicalize()?, table));
+            }
+        }
+    }
+    bail!(
+        "{}: inherits from a workspace, but no Cargo.toml with [workspace] was found above it",
+        crate_dir.join("Cargo.toml").display()
+    )
+}
+
+/// Sets the version requirement of a dependency spec, keeping its other keys.
+fn set_version(spec: &mut toml::Value, version: &str) {
+    match spec {
+        toml::Value::Table(t) => {
+            t.insert("version".into(), version.into());
+        }
+        other => *other = version.into(),
+    }
+}
+
+/// The user's spec for a companion with the release's paired version (and package rename).
+fn merge_companion(user: &toml::Value, paired: &toml::Value) -> toml::Value {
+    let mut out = match user {
+        toml::Value::Table(t) => t.clone(),
+        _ => toml::Table::new(),
+    };
+    match paired {
+        toml::Value::Table(p) => {
+            for key in ["version", "package"] {
+                if let Some(v) = p.get(key) {
+                    out.insert(key.into(), v.clone());
+                }
+            }
+        }
+        version => {
+            out.insert("version".into(), version.clone());
+        }
+    }
+    out.into()
+}
+
+/// Copies a source tree, leaving out build output, environments and version control, and
+/// lists the `Cargo.toml` files copied (relative to `to`).
+fn copy_tree(from: &Path, to: &Path, manifests: &mut Vec<PathBuf>) -> Result<()> {
+    fn walk(root: &Path, from: &Path, to: &Path, manifests: &mut Vec<PathBuf>) -> Result<()> {
+        std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+        for entry in std::fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))? {
+            let entry = entry?;
+            let name = entry.file_name();
+            if name.to_str().is_some_and(left_out) {
+                continue;
+            }
+            let (src, dst) = (entry.path(), to.join(&name));
+            if entry.file_type()?.is_dir() {
+                walk(root, &src, &dst, manifests)?;
+            } else {
+                std::fs::copy(&src, &dst).with_context(|| format!("cannot copy {}", src.display()))?;
+                if name == "Cargo.toml" {
+                    manifests.push(src.strip_prefix(root).expect("inside the root").to_path_buf());
+                }
+            }
+        }
+        Ok(())
+    }
+    walk(from, from, to, manifests)
+}
+
+/// Whether a directory (or file) of this name is left out of a crate's copy, and so of the
+/// cache key of its verdicts.
+pub fn left_out(name: &str) -> bool {
+    LEFT_OUT.contains(&name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn matrix() -> MatrixDef {
+        MatrixDef::parse("python = [\"3.12\"]\n[[release]]\nversion = \"0.23.5\"\ncompanions = { numpy = \"0.23\" }\n")
+            .unwrap()
+    }
+
+    #[test]
+    fn the_copy_pins_pyo3_and_pairs_companions_without_touching_the_original() {
+        let user = tempfile::tempdir().unwrap();
+        let original = "[package]\nname = \"my-ext\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+            [lib]\ncrate-type = [\"cdylib\"]\n\n[dependencies]\n\
+            pyo3 = { version = \"0.20\", features = [\"extension-module\"] }\nnumpy = \"0.20\"\n\
+            helper = { path = \"../helper\" }\n";
+        write(user.path(), "ext/Cargo.toml", original);
+        write(user.path(), "ext/Cargo.lock", "# old lock");
+        write(user.path(), "ext/target/debug/junk", "x");
+        let krate = UserCrate::open(&user.path().join("ext")).unwrap();
+        assert_eq!(krate.lib_name, "my_ext");
+        assert!(!krate.built_by_maturin());
+
+        let copy = tempfile::tempdir().unwrap();
+        let into = copy.path().join("c");
+        krate
+            .copy_for(&matrix(), &Release::parse("0.23.5").unwrap(), &into)
+            .unwrap();
+        let rewritten: toml::Table =
+            toml::from_str(&std::fs::read_to_string(into.join("Cargo.toml")).unwrap()).unwrap();
+        let deps = &rewritten["dependencies"];
+        assert_eq!(deps["pyo3"]["version"].as_str(), Some("=0.23.5"));
+        assert_eq!(deps["pyo3"]["features"][0].as_str(), Some("extension-module"));
+        assert_eq!(deps["numpy"]["version"].as_str(), Some("0.23"));
+        let helper = user.path().canonicalize().unwrap().join("helper");
+        assert_eq!(deps["helper"]["path"].as_str(), Some(helper.to_str().unwrap()));
+        assert!(rewritten.contains_key("workspace"));
+        assert!(!into.join("Cargo.lock").exists() && !into.join("target").exists());
+        assert_eq!(
+            std::fs::read_to_string(user.path().join("ext/Cargo.toml")).unwrap(),
+            original
+        );
+    }
+
+    #[test]
+    fn a_workspace_member_is_copied_with_its_workspace_and_pinned_there() {
+        let user = tempfile::tempdir().unwrap();
+        write(
+            user.path(),
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"ext\", \"helper\"]\n[workspace.package]\nversion = \"0.1.0\"\n\
+             [workspace.dependencies]\npyo3 = { version = \"0.21\", features = [\"extension-module\"] }\n\
+             helper = { path = \"helper\" }\n",
+        );
+        write(
+            user.path(),
+            "ext/Cargo.toml",
+            "[package]\nname = \"ws-ext\"\nversion.workspace = true\nedition = \"2021\"\n\
+             [lib]\ncrate-type = [\"cdylib\"]\n[dependencies]\npyo3 = { workspace = true }\nhelper = { workspace = true }\n",
+        );
+        write(
+            user.path(),
+            "ext/pyproject.toml",
+            "[build-system]\nbuild-backend = \"maturin\"\n[project]\nname = \"ws-ext\"\n",
+        );
+        write(
+            user.path(),
+            "helper/Cargo.toml",
+            "[package]\nname = \"helper\"\nversion = \"0.1.0\"\n",
+        );
+        let krate = UserCrate::open(&user.path().join("ext")).unwrap();
+        assert_eq!(krate.root, user.path().canonicalize().unwrap());
+        assert_eq!(krate.manifest, Path::new("ext/Cargo.toml"));
+        assert!(krate.built_by_maturin());
+
+        let copy = tempfile::tempdir().unwrap();
+        let into = copy.path().join("c");
+        krate
+            .copy_for(&matrix(), &Release::parse("0.23.5").unwrap(), &into)
+            .unwrap();
+        assert_eq!(krate.project_in(&into), into.join("ext"));
+        let root: toml::Table = toml::from_str(&std::fs::read_to_string(into.join("Cargo.toml")).unwrap()).unwrap();
+        assert_eq!(
+            root["workspace"]["dependencies"]["pyo3"]["version"].as_str(),
+            Some("=0.23.5")
+        );
+        assert_eq!(
+            root["workspace"]["dependencies"]["helper"]["path"].as_str(),
+            Some("helper")
+        );
+        let member: toml::Table =
+            toml::from_str(&std::fs::read_to_string(into.join("ext/Cargo.toml")).unwrap()).unwrap();
+        assert!(!member.contains_key("workspace"), "a member stays a member");
+    }
+
+    #[test]
+    fn a_missing_fixture_or_module_points_to_the_group_that_declares_it() {
+        let user = tempfile::tempdir().unwrap();
+        write(
+            user.path(),
+            "Cargo.toml",
+            "[package]\nname = \"h\"\n[lib]\ncrate-type = [\"cdylib\"]\n[dependencies]\npyo3 = \"0.23\"\n",
+        );
+        write(
+            user.path(),
+            "pyproject.toml",
+            "[project]\nname = \"h\"\n[project.optional-dependencies]\ndev = [\"pytest-mock>=3\"]\nbench = [\"pytest-benchmark\", \"hypothesis\"]\n",
+        );
+        let krate = UserCrate::open(user.path()).unwrap();
+        let hint = |chosen: Option<&str>, message: &str| krate.missing_dependency_hint(chosen, message);
+        assert_eq!(
+            hint(None, "fixture 'mocker' not found").as_deref(),
+            Some("pytest-mock is in the `dev` extra; pass --test-deps dev")
+        );
+        assert_eq!(
+            hint(Some("dev"), "fixture 'benchmark' not found").as_deref(),
+            Some("pytest-benchmark is in the `bench` extra; pass --test-deps bench")
+        );
+        assert_eq!(
+            hint(
+                Some("dev"),
+                "ModuleNotFoundError: No module named 'hypothesis.strategies'"
+            )
+            .as_deref(),
+            Some("hypothesis is in the `bench` extra; pass --test-deps bench")
+        );
+        assert_eq!(
+            hint(Some("dev"), "fixture 'mocker' not found"),
+            None,
+            "it had that group"
+        );
+        assert_eq!(hint(None, "AssertionError: assert 1 == 2"), None);
+    }
+
+    #[test]
+    fn what_cannot_be_built_is_refused_in_one_line() {
+        let user = tempfile::tempdir().unwrap();
+        let err = |dir: &Path| format!("{:#}", UserCrate::open(dir).unwrap_err());
+        assert!(err(user.path()).contains("not a crate: no"), "{}", err(user.path()));
+        write(
+            user.path(),
+            "Cargo.toml",
+            "[package]\nname = \"lib-only\"\nversion = \"0.1.0\"\n[dependencies]\npyo3 = \"0.23\"\n",
+        );
+        assert!(err(user.path()).contains("builds no cdylib"), "{}", err(user.path()));
+        write(
+            user.path(),
+            "pyproject.toml",
+            "[build-system]\nbuild-backend = \"maturin\"\n[tool.maturin]\nfeatures = \"pyo3/abi3\"\n",
+        );
+        let e = err(user.path());
+        assert!(e.contains("[tool.maturin] features:") && !e.contains('\n'), "{e}");
+    }
+}

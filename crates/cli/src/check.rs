@@ -202,8 +202,14 @@ pub fn cell_line(c: &pyo3_matrix_model::CellResult) -> String {
         format!(" [{}]", c.codes.join(", "))
     };
     let message = c.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default();
+    // A build's warnings stay in sight when its tests then fail.
+    let warnings = match c.warnings {
+        0 => String::new(),
+        1 => " (1 warning)".into(),
+        n => format!(" ({n} warnings)"),
+    };
     format!(
-        "pyo3 {:<8} python {:<6} {}{codes}{message}",
+        "pyo3 {:<8} python {:<6} {}{warnings}{codes}{message}",
         c.pyo3, c.python, c.outcome
     )
 }

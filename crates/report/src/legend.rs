@@ -34,7 +34,7 @@ pub fn meaning(outcome: Outcome) -> &'static str {
         }
         Outcome::Crash => "a signal killed the test process",
         Outcome::Hang => "a test ran past its timeout",
-        Outcome::Blocked => "a companion crate has no release for this PyO3",
+        Outcome::Blocked => "a companion crate has no release for this PyO3, or maturin made no wheel",
         Outcome::Skipped => "the interpreter is not available",
         Outcome::Error => "the tool itself failed (not a verdict)",
     }

@@ -7,7 +7,7 @@ use cargo_metadata::diagnostic::DiagnosticLevel;
 use cargo_metadata::Message;
 use pyo3_matrix_model::Diagnostic;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufReader, Read};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -89,12 +89,7 @@ pub fn build(
     .stdout(Stdio::piped())
     .stderr(Stdio::piped());
     let mut child = cmd.spawn().context("cannot run cargo")?;
-    let mut stderr_pipe = child.stderr.take().expect("piped stderr");
-    let stderr_reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr_pipe.read_to_string(&mut text);
-        text
-    });
+    let stderr_reader = crate::child::drain(child.stderr.take().expect("piped stderr"));
     let mut out = CellBuild::default();
     let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
     read_messages(stdout, members, started, &mut out)?;

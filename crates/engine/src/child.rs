@@ -44,6 +44,16 @@ pub fn wait_with_cpu(child: &mut Child) -> std::io::Result<(ExitStatus, f64)> {
     ))
 }
 
+/// Reads a child's pipe to its end on a thread of its own, so that the child never blocks
+/// on a full pipe while the other one is read; `join` gives the text.
+pub fn drain(mut pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = pipe.read_to_string(&mut text);
+        text
+    })
+}
+
 /// Runs `cmd`; a failure says what we tried and shows the tool's last lines.
 pub fn run(cmd: &mut Command, what: &str) -> Result<()> {
     let out = cmd

@@ -191,11 +191,7 @@ fn classify_built(r: &mut CellResult, cell: &CellBuild, member: &MemberBuild, te
                 Some(t) => {
                     r.outcome = Outcome::TestFail;
                     r.message = Some(exception_line(t));
-                    r.failure = Some(TestFailure {
-                        test: t.test.clone(),
-                        exception: t.exception.clone(),
-                        message: t.message.clone(),
-                    });
+                    r.failure = Some(failure_of(t));
                 }
                 // pytest's own codes: 2 interrupted (a collection error), 3 internal error,
                 // 4 usage error (an unknown option in addopts), 5 nothing collected.
@@ -209,11 +205,7 @@ fn classify_built(r: &mut CellResult, cell: &CellBuild, member: &MemberBuild, te
                             pytest_error(&run.output).unwrap_or_else(|| format!("pytest exited with code {code}"))
                         ),
                     });
-                    r.failure = failures.first().map(|t| TestFailure {
-                        test: t.test.clone(),
-                        exception: t.exception.clone(),
-                        message: t.message.clone(),
-                    });
+                    r.failure = failures.first().map(|t| failure_of(t));
                 }
                 None => {
                     r.outcome = Outcome::Error;
@@ -222,6 +214,15 @@ fn classify_built(r: &mut CellResult, cell: &CellBuild, member: &MemberBuild, te
             }
             r.log = Some(tail(&run.output, 8000));
         }
+    }
+}
+
+/// The results' record of a failed test.
+fn failure_of(t: &TestRecord) -> TestFailure {
+    TestFailure {
+        test: t.test.clone(),
+        exception: t.exception.clone(),
+        message: t.message.clone(),
     }
 }
 

@@ -13,7 +13,6 @@ use crate::slots::Slots;
 use crate::tools::{self, Tools};
 use anyhow::{Context as _, Result};
 use std::collections::BTreeSet;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -120,16 +119,11 @@ pub fn build(tools: &Tools, request: &Request, slots: &Slots) -> Result<WheelBui
     let mut child = cmd
         .spawn()
         .with_context(|| format!("cannot run {}", tools.maturin.display()))?;
-    let mut stdout_pipe = child.stdout.take().expect("piped stdout");
-    let stdout_reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stdout_pipe.read_to_string(&mut text);
-        text
-    });
-    let mut stderr = String::new();
-    child.stderr.take().expect("piped stderr").read_to_string(&mut stderr)?;
+    let stdout_reader = crate::child::drain(child.stdout.take().expect("piped stdout"));
+    let stderr_reader = crate::child::drain(child.stderr.take().expect("piped stderr"));
     let (status, cpu) = crate::child::wait_with_cpu(&mut child).context("maturin did not finish")?;
     let stdout = stdout_reader.join().unwrap_or_default();
+    let stderr = stderr_reader.join().unwrap_or_default();
     let mut cell = CellBuild::default();
     let members = BTreeSet::from([request.lib_name.to_string()]);
     if let Ok(file) = std::fs::File::open(&messages) {

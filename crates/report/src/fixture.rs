@@ -27,6 +27,8 @@ pub fn cell(pattern: &str, pyo3: &str, python: &str, outcome: Outcome) -> CellRe
         stacks: None,
         gil_reenabled: None,
         log: None,
+        full_log: None,
+        warnings: 0,
         timings: Timings::default(),
     }
 }

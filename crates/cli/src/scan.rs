@@ -36,7 +36,7 @@ pub struct Args {
     tests: bool,
     /// The declared dependency group (PEP 735 group, extra or requirements file) the tests
     /// get, or `none` [default: the first of test, tests, testing, dev].
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", requires = "tests")]
     test_deps: Option<String>,
     /// Seconds the tests may run in one cell before it counts as a hang.
     #[arg(long, default_value_t = runner::DEFAULT_TIMEOUT_S)]

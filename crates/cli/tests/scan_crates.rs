@@ -30,7 +30,9 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 /// fixture's tree must be the same afterwards.
 fn scan(name: &str, extra: &[&str]) -> serde_json::Value {
     let dir = fixture("crates").join(name);
-    let before = snapshot(fixture("crates").as_path());
+    // The fixture's own tree: a workspace member's is its workspace's.
+    let tree = fixture("crates").join(name.split('/').next().unwrap());
+    let before = snapshot(&tree);
     let out = bin()
         .arg("scan")
         .arg(&dir)
@@ -53,7 +55,7 @@ fn scan(name: &str, extra: &[&str]) -> serde_json::Value {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        before == snapshot(fixture("crates").as_path()),
+        before == snapshot(&tree),
         "scan {name} changed the user's files"
     );
     serde_json::from_slice(&out.stdout).unwrap()

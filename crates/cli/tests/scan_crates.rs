@@ -54,10 +54,7 @@ fn scan(name: &str, extra: &[&str]) -> serde_json::Value {
         "scan {name}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(
-        before == snapshot(&tree),
-        "scan {name} changed the user's files"
-    );
+    assert!(before == snapshot(&tree), "scan {name} changed the user's files");
     serde_json::from_slice(&out.stdout).unwrap()
 }
 

@@ -13,7 +13,8 @@
 //!   the only place a verdict is decided.
 //! - [`scan`] rebuilds a user's own crate against another release, in a copy; [`maturin`]
 //!   builds it when its project is maturin's, with the [`tools`] of the tool's own, and
-//!   [`wheel`] makes the wheel importable for one cell alone.
+//!   [`wheel`] makes the wheel importable for one cell alone; `crate_cell` observes one
+//!   cell of a user's crate with them.
 //! - [`registry`] lists every published PyO3 release from cargo's index cache.
 //! - [`slots`] shares the cores between cargo's jobs and the test processes.
 //! - [`runner`] drives the whole matrix and reports progress.
@@ -23,6 +24,7 @@ pub mod cache;
 pub mod cells;
 pub mod child;
 pub mod classify;
+mod crate_cell;
 pub mod dirs;
 pub mod interpreters;
 pub mod lock;

@@ -4,20 +4,19 @@
 
 use crate::build::{self, CellBuild, MemberBuild};
 use crate::cache::{KeyBuilder, ResultCache};
-use crate::cells::{self, Anchor, Member, Workspace};
+use crate::cells::{self, Anchor, Member};
 use crate::classify::{classify, Identity, Observation};
+use crate::crate_cell;
 use crate::interpreters::Interpreter;
 use crate::lock::DirLock;
-use crate::maturin;
 use crate::pytest;
 use crate::scan::UserCrate;
 use crate::seed;
 use crate::slots::Slots;
 use crate::tools::Tools;
-use crate::wheel;
 use crate::Dirs;
-use anyhow::{Context as _, Result};
-use pyo3_matrix_model::{CellResult, Flavor, MatrixDef, Outcome, Release, Shard, Variant};
+use anyhow::Result;
+use pyo3_matrix_model::{CellResult, Flavor, MatrixDef, Release, Shard, Variant};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -316,13 +315,17 @@ fn run_cell(shared: &Shared, cell: &Cell) {
         .join(target.flavor.to_string());
     let tag = plan.tag;
     if let Some(job) = todo.iter().find(|j| j.subject.user_crate.is_some()) {
-        let env = TestEnv {
+        let user = job.subject.user_crate.as_ref().expect("a crate subject");
+        let cell = crate_cell::CrateCell {
+            ctx,
+            release,
+            cell_dir: &cell_dir,
+            tag,
             interp,
             test_python,
-            work_root: &cell_dir.join(format!("runs-{tag}")),
             slots: &shared.slots,
         };
-        let result = observe_crate(shared, release, job, &cell_dir, &env);
+        let result = crate_cell::observe(&cell, job.subject, user, &job.key);
         let result = result.unwrap_or_else(|e| {
             classify(
                 ident(job.subject, None),
@@ -497,137 +500,6 @@ fn by_variant<'s>(jobs: Vec<Job<'s>>) -> Vec<(Option<&'s Variant>, Vec<Job<'s>>)
             .push(job);
     }
     groups.into_values().collect()
-}
-
-/// Builds a user's crate in one cell, from its copy (by maturin when its project says so,
-/// else by cargo), and runs its tests the way its maintainers do: the built module made
-/// importable for this cell alone, pytest in the project's directory with its own
-/// configuration.
-fn observe_crate(shared: &Shared, release: &Release, job: &Job, cell_dir: &Path, env: &TestEnv) -> Result<CellResult> {
-    let subject = job.subject;
-    let user = subject.user_crate.as_ref().expect("a crate subject");
-    let krate = &user.krate;
-    let tag = shared.plan.tag;
-    let ws_dir = cell_dir.join(format!("ws-{tag}"));
-    // Users' crates keep out of the catalog's target (their dependency sets would unify
-    // differently and rebuild PyO3 there) but share one among themselves, per route: maturin
-    // builds with settings of its own (PYO3_BUILD_EXTENSION_MODULE, …) that a plain cargo
-    // build would undo. PyO3 is then compiled once per cell for every crate scanned.
-    let route = if user.tools.is_some() { "maturin" } else { "cargo" };
-    let target_dir = cell_dir.join(format!("target-crates-{route}"));
-    let _lock = DirLock::acquire(cell_dir)?;
-    krate.copy_for(&shared.ctx.matrix, release, &ws_dir)?;
-    let project = krate.project_in(&ws_dir);
-    let (built, wheel, packaging) = match &user.tools {
-        Some(tools) => {
-            let request = maturin::Request {
-                project: &project,
-                target: &target_dir,
-                python: &env.interp.path,
-                env: &[],
-                lib_name: &krate.lib_name,
-                out: &cell_dir.join(format!("wheel-{tag}")),
-            };
-            let made = maturin::build(tools, &request, &shared.slots)?;
-            (made.cell, made.wheel, made.packaging_error)
-        }
-        None => {
-            let ws = Workspace {
-                dir: ws_dir.clone(),
-                target: target_dir.clone(),
-            };
-            let names = BTreeSet::from([krate.lib_name.clone()]);
-            (
-                build::build(&ws, &env.interp.path, &[], &names, &shared.slots)?,
-                None,
-                None,
-            )
-        }
-    };
-    let member = built.members.get(&krate.lib_name).cloned().unwrap_or_default();
-    let buildable = member.compiled && packaging.is_none() && member.diagnostics.iter().all(|d| d.level != "error");
-    let tests = match (&subject.test, user.own_tests) {
-        (Some(file), _) => Some(vec![file.clone()]),
-        (None, true) => Some(Vec::new()),
-        (None, false) => None,
-    };
-    let run = match tests {
-        Some(paths) if buildable => {
-            let work = env.work_root.join(&krate.lib_name);
-            if work.exists() {
-                std::fs::remove_dir_all(&work)?;
-            }
-            let site = work.join("site");
-            match (&user.tools, &wheel) {
-                (Some(tools), Some(wheel)) => {
-                    let uv_cache = shared.ctx.dirs.root().join("uv");
-                    wheel::install(tools, wheel, env.test_python, &site, &uv_cache)?;
-                    let source = krate.project.maturin.as_ref().and_then(|m| m.python_source.as_deref());
-                    wheel::develop_overlay(&site, &project, source)?;
-                }
-                _ => {
-                    std::fs::create_dir_all(&site)?;
-                    if let Some(artifact) = &member.artifact {
-                        std::fs::copy(
-                            artifact,
-                            site.join(format!("{}{}", krate.lib_name, env.interp.ext_suffix)),
-                        )?;
-                    }
-                }
-            }
-            let mut host = pytest::TestHost::new(env.test_python, &env.work_root.join(".host"));
-            let tests = pytest::Tests::Project { dir: project, paths };
-            let slot = env.slots.acquire()?;
-            Some(host.run(&tests, &site, subject.timeout, &work.join("run"), slot)?)
-        }
-        _ => None,
-    };
-    let observation = Observation::Built {
-        cell: &built,
-        member: &member,
-        test: run.as_ref(),
-        packaging: packaging.as_deref(),
-    };
-    let id = Identity {
-        pattern: subject.member.name.clone(),
-        pyo3: release.to_string(),
-        python: env.interp.flavor.to_string(),
-        variant: None,
-    };
-    let mut result = classify(id, &observation);
-    if let Some(hint) = result
-        .message
-        .as_deref()
-        .filter(|_| result.outcome == Outcome::TestError)
-        .and_then(|m| krate.missing_dependency_hint(user.test_group.as_deref(), m))
-    {
-        result.message = result.message.map(|m| format!("{m} ({hint})"));
-    }
-    result.full_log = Some(keep_log(&shared.ctx.dirs, &job.key, &built, &member, run.as_ref())?);
-    Ok(result)
-}
-
-/// Keeps the whole of a cell's output (the build's, the tests') where a person can read
-/// it, named after the verdict's key; returns the file's path.
-fn keep_log(
-    dirs: &crate::Dirs,
-    key: &str,
-    built: &CellBuild,
-    member: &MemberBuild,
-    run: Option<&pytest::TestRun>,
-) -> Result<String> {
-    let dir = dirs.root().join("logs");
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let path = dir.join(format!("{}.log", &key[..16]));
-    let mut text = format!("== build ==\n{}{}", member.rendered, built.stderr);
-    if let Some(run) = run {
-        text.push_str(&format!("\n== pytest ==\n{}", run.output));
-        if !run.stacks.trim().is_empty() {
-            text.push_str(&format!("\n== stacks ==\n{}", run.stacks));
-        }
-    }
-    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(path.display().to_string())
 }
 
 /// A subject's tests: run (`Some`), not run because nothing was built or there are none

@@ -1,0 +1,188 @@
+//! One cell of a user's crate: its copy built (by maturin when its project says so, else by
+//! cargo), the module made importable for this cell alone, the project's own tests run the
+//! way its maintainers run them, and the verdict with what a person needs to act on it.
+
+use crate::build::{self, CellBuild, MemberBuild};
+use crate::cells::Workspace;
+use crate::classify::{classify, Identity, Observation};
+use crate::interpreters::Interpreter;
+use crate::lock::DirLock;
+use crate::maturin;
+use crate::pytest::{self, TestRun, Tests};
+use crate::runner::{Context, CrateSubject, Subject};
+use crate::slots::Slots;
+use crate::wheel;
+use anyhow::{Context as _, Result};
+use pyo3_matrix_model::{CellResult, Outcome, Release};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Where a crate's cell is observed.
+pub(crate) struct CrateCell<'a> {
+    pub ctx: &'a Context,
+    pub release: &'a Release,
+    /// The cell's directory in the cache.
+    pub cell_dir: &'a Path,
+    /// The caller's tag, separating its copies from other callers'.
+    pub tag: &'a str,
+    pub interp: &'a Interpreter,
+    /// The python of the crate's test environment.
+    pub test_python: &'a Path,
+    pub slots: &'a Slots,
+}
+
+/// What building the copy showed.
+struct Built {
+    cell: CellBuild,
+    member: MemberBuild,
+    /// maturin's wheel, for a maturin project.
+    wheel: Option<PathBuf>,
+    /// maturin's own failure after cargo built the library.
+    packaging: Option<String>,
+}
+
+/// Builds and tests `subject` (a user's crate, `user`) in `cell`; `key` names its log.
+pub(crate) fn observe(cell: &CrateCell, subject: &Subject, user: &CrateSubject, key: &str) -> Result<CellResult> {
+    let krate = &user.krate;
+    let copy = cell.cell_dir.join(format!("ws-{}", cell.tag));
+    // Another run sharing this cache waits here rather than rewriting the copy.
+    let _lock = DirLock::acquire(cell.cell_dir)?;
+    krate.copy_for(&cell.ctx.matrix, cell.release, &copy)?;
+    let project = krate.project_in(&copy);
+    let built = build(cell, user, &copy, &project)?;
+    let builds_a_module = built.member.compiled
+        && built.packaging.is_none()
+        && built.member.diagnostics.iter().all(|d| d.level != "error");
+    let paths = match (&subject.test, user.own_tests) {
+        (Some(file), _) => Some(vec![file.clone()]),
+        (None, true) => Some(Vec::new()),
+        (None, false) => None,
+    };
+    let run = match paths {
+        Some(paths) if builds_a_module => Some(test(cell, subject, user, &built, project, paths)?),
+        _ => None,
+    };
+    let observation = Observation::Built {
+        cell: &built.cell,
+        member: &built.member,
+        test: run.as_ref(),
+        packaging: built.packaging.as_deref(),
+    };
+    let id = Identity {
+        pattern: subject.member.name.clone(),
+        pyo3: cell.release.to_string(),
+        python: cell.interp.flavor.to_string(),
+        variant: None,
+    };
+    let mut result = classify(id, &observation);
+    if result.outcome == Outcome::TestError {
+        let hint = result
+            .message
+            .as_deref()
+            .and_then(|m| krate.missing_dependency_hint(user.test_group.as_deref(), m));
+        if let (Some(message), Some(hint)) = (&mut result.message, hint) {
+            *message = format!("{message} ({hint})");
+        }
+    }
+    result.full_log = Some(keep_log(&cell.ctx.dirs, key, &built, run.as_ref())?);
+    Ok(result)
+}
+
+/// Builds the copy: maturin for a maturin project, cargo otherwise.
+fn build(cell: &CrateCell, user: &CrateSubject, copy: &Path, project: &Path) -> Result<Built> {
+    let krate = &user.krate;
+    // Users' crates keep out of the catalog's target (their dependency sets would unify
+    // differently and rebuild PyO3 there) but share one among themselves, per route: maturin
+    // builds with settings of its own (PYO3_BUILD_EXTENSION_MODULE, …) that a plain cargo
+    // build would undo. PyO3 is then compiled once per cell for every crate scanned.
+    let route = if user.tools.is_some() { "maturin" } else { "cargo" };
+    let target = cell.cell_dir.join(format!("target-crates-{route}"));
+    let member_of = |cell: &CellBuild| cell.members.get(&krate.lib_name).cloned().unwrap_or_default();
+    match &user.tools {
+        Some(tools) => {
+            let request = maturin::Request {
+                project,
+                target: &target,
+                python: &cell.interp.path,
+                env: &[],
+                lib_name: &krate.lib_name,
+                out: &cell.cell_dir.join(format!("wheel-{}", cell.tag)),
+            };
+            let made = maturin::build(tools, &request, cell.slots)?;
+            Ok(Built {
+                member: member_of(&made.cell),
+                cell: made.cell,
+                wheel: made.wheel,
+                packaging: made.packaging_error,
+            })
+        }
+        None => {
+            let ws = Workspace {
+                dir: copy.to_path_buf(),
+                target,
+            };
+            let names = BTreeSet::from([krate.lib_name.clone()]);
+            let built = build::build(&ws, &cell.interp.path, &[], &names, cell.slots)?;
+            Ok(Built {
+                member: member_of(&built),
+                cell: built,
+                wheel: None,
+                packaging: None,
+            })
+        }
+    }
+}
+
+/// Makes the built module importable for this cell alone, then runs the project's tests
+/// (`paths`, or what its configuration collects) from its directory in the copy.
+fn test(
+    cell: &CrateCell,
+    subject: &Subject,
+    user: &CrateSubject,
+    built: &Built,
+    project: PathBuf,
+    paths: Vec<PathBuf>,
+) -> Result<TestRun> {
+    let krate = &user.krate;
+    let work = cell.cell_dir.join(format!("runs-{}", cell.tag)).join(&krate.lib_name);
+    if work.exists() {
+        std::fs::remove_dir_all(&work).with_context(|| format!("cannot clear {}", work.display()))?;
+    }
+    let site = work.join("site");
+    match (&user.tools, &built.wheel) {
+        (Some(tools), Some(wheel)) => {
+            let uv_cache = cell.ctx.dirs.root().join("uv");
+            wheel::install(tools, wheel, cell.test_python, &site, &uv_cache)?;
+            let source = krate.project.maturin.as_ref().and_then(|m| m.python_source.as_deref());
+            wheel::develop_overlay(&site, &project, source)?;
+        }
+        _ => {
+            std::fs::create_dir_all(&site)?;
+            if let Some(artifact) = &built.member.artifact {
+                let module = site.join(format!("{}{}", krate.lib_name, cell.interp.ext_suffix));
+                std::fs::copy(artifact, module)?;
+            }
+        }
+    }
+    let mut host = pytest::TestHost::new(cell.test_python, &work.join(".host"));
+    let tests = Tests::Project { dir: project, paths };
+    let slot = cell.slots.acquire()?;
+    host.run(&tests, &site, subject.timeout, &work.join("run"), slot)
+}
+
+/// Keeps the whole of a cell's output (the build's, the tests') where a person can read
+/// it, named after the verdict's key; returns the file's path.
+fn keep_log(dirs: &crate::Dirs, key: &str, built: &Built, run: Option<&TestRun>) -> Result<String> {
+    let dir = dirs.root().join("logs");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join(format!("{}.log", &key[..16]));
+    let mut text = format!("== build ==\n{}{}", built.member.rendered, built.cell.stderr);
+    if let Some(run) = run {
+        text.push_str(&format!("\n== pytest ==\n{}", run.output));
+        if !run.stacks.trim().is_empty() {
+            text.push_str(&format!("\n== stacks ==\n{}", run.stacks));
+        }
+    }
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path.display().to_string())
+}

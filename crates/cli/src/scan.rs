@@ -28,14 +28,15 @@ pub struct Args {
     /// PyO3 releases, as for `run`.
     #[arg(long, value_name = "LIST")]
     pyo3: Option<String>,
-    /// Interpreters, as for `run` [default: 3.12].
+    /// Interpreters, as for `run`.
     #[arg(long, value_name = "LIST", default_value = "3.12")]
     python: String,
     /// Also run the crate's own pytest suite, from its directory with its own configuration.
     #[arg(long)]
     tests: bool,
-    /// The declared dependency group (PEP 735 group, extra or requirements file) the tests
-    /// get, or `none` [default: the first of test, tests, testing, dev].
+    /// The declared dependency group (PEP 735 group, extra, requirements file) the tests
+    /// get, a requirements file of the project's (tests/requirements.txt), or `none`
+    /// [default: the first of test, tests, testing, dev].
     #[arg(long, value_name = "NAME", requires = "tests")]
     test_deps: Option<String>,
     /// Seconds the tests may run in one cell before it counts as a hang.
@@ -95,7 +96,7 @@ pub struct PreparedCrate {
 /// dependencies installed once per interpreter, the subject.
 pub fn prepare(
     ctx: &Context,
-    krate: UserCrate,
+    mut krate: UserCrate,
     tests: &CrateTests,
     targets: Vec<Target>,
     timeout: u64,
@@ -105,6 +106,13 @@ pub fn prepare(
         CrateTests::Own(choice) => choice.clone(),
         _ => TestDepsChoice::Declared,
     };
+    if let TestDepsChoice::Named(name) = &choice {
+        let declared = krate.project.groups.iter().any(|g| &g.name == name);
+        if !declared && krate.dir.join(name).is_file() {
+            let dir = krate.dir.clone();
+            krate.project.add_requirements_file(&dir, name)?;
+        }
+    }
     // An unknown group is bad input even when no test runs.
     let requirements = krate.project.test_requirements(&choice)?;
     let test_group = krate.project.test_group(&choice)?.map(|g| g.name.clone());
@@ -253,7 +261,7 @@ impl Scan<'_> {
         let prepared = prepare(&ctx, krate.clone(), &self.tests, targets, self.timeout, &mut |m| {
             progress.line(m)
         })?;
-        let tag = format!("scan-{}", krate.lib_name);
+        let tag = krate.tag();
         let subjects = [prepared.subject];
         let plan = Plan {
             releases: &releases,
@@ -330,7 +338,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         Format::Json => {
             let answer = serde_json::json!({
                 "crate": krate.dir.display().to_string(),
-                "module": krate.lib_name,
+                "module": krate.module(),
                 "maturin": results.maturin,
                 "catalog": catalog.is_some().then(|| catalog_path.display().to_string()),
                 "cells": scanned,

@@ -66,13 +66,54 @@ pub struct CellBuild {
     pub cpu_seconds: f64,
 }
 
+/// Whose diagnostics are the code under observation.
+#[derive(Debug, Clone, Copy)]
+pub enum Members<'a> {
+    /// A cell's members (patterns, a snippet), by library name.
+    Named(&'a BTreeSet<String>),
+    /// A user's crate: every local package of its workspace (its own code, a sibling crate
+    /// it depends on, their build scripts) counts as the crate, whose library is `lib`.
+    Crate {
+        /// The library that becomes the module.
+        lib: &'a str,
+    },
+}
+
+impl Members<'_> {
+    /// The member a diagnostic of `target` (from a `local` package) belongs to.
+    fn owner(&self, target: &str, local: bool) -> Option<String> {
+        match self {
+            Members::Named(names) => (local && names.contains(target)).then(|| target.to_string()),
+            Members::Crate { lib } => local.then(|| lib.to_string()),
+        }
+    }
+
+    /// Whether an artifact of `target` is a member's library.
+    fn is_module(&self, target: &str) -> bool {
+        match self {
+            Members::Named(names) => names.contains(target),
+            Members::Crate { lib } => target == *lib,
+        }
+    }
+}
+
+/// The package a cargo package id names: `registry+…#pyo3-ffi@0.23.5`, `path+file:///…/jiter#0.1.0`
+/// (the name is the directory's) or the older `jiter 0.1.0 (path+file:///…)`.
+fn package_name(id: &str) -> String {
+    match id.split_once('#') {
+        Some((_, fragment)) if fragment.contains('@') => fragment.split('@').next().unwrap_or(fragment).to_string(),
+        Some((url, _)) => url.rsplit('/').next().unwrap_or(url).to_string(),
+        None => id.split(' ').next().unwrap_or(id).to_string(),
+    }
+}
+
 /// Builds every member of `ws` in one `cargo build --keep-going`, configured for the
 /// interpreter `python`, with extra environment `env`; cargo's jobs come from `slots`.
 pub fn build(
     ws: &Workspace,
     python: &Path,
     env: &[(String, String)],
-    members: &BTreeSet<String>,
+    members: Members,
     slots: &Slots,
 ) -> Result<CellBuild> {
     let _implicit = slots.acquire()?;
@@ -125,7 +166,7 @@ pub fn configure<'c>(cmd: &'c mut Command, target: &Path, python: &Path, env: &[
 /// built (seconds since `started`).
 pub fn read_messages(
     stdout: impl std::io::BufRead,
-    members: &BTreeSet<String>,
+    members: Members,
     started: Instant,
     out: &mut CellBuild,
 ) -> Result<()> {
@@ -140,12 +181,12 @@ pub fn read_messages(
                     _ => continue,
                 };
                 let first_line = diag.message.lines().next().unwrap_or_default().to_string();
-                if local && members.contains(&msg.target.name) {
+                if let Some(owner) = members.owner(&msg.target.name, local) {
                     // "aborting due to N previous errors" and summaries carry no information.
                     if diag.code.is_none() && is_summary(&first_line) {
                         continue;
                     }
-                    let entry = out.members.entry(msg.target.name.clone()).or_default();
+                    let entry = out.members.entry(owner).or_default();
                     entry.diagnostics.push(Diagnostic {
                         level: level.into(),
                         code: diag.code.as_ref().map(|c| c.code.clone()),
@@ -156,12 +197,12 @@ pub fn read_messages(
                     }
                 } else if level == "error" && !is_summary(&first_line) {
                     out.dependencies.push(DependencyFailure {
-                        package: msg.target.name.clone(),
+                        package: package_name(&msg.package_id.repr),
                         message: first_line,
                     });
                 }
             }
-            Message::CompilerArtifact(art) if !members.contains(&art.target.name) => {
+            Message::CompilerArtifact(art) if !members.is_module(&art.target.name) => {
                 out.dependencies_seconds = started.elapsed().as_secs_f64();
             }
             Message::CompilerArtifact(art) => {
@@ -237,6 +278,35 @@ pub fn rustc_version() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_crates_sibling_packages_are_its_own_code_and_its_library_is_the_module() {
+        let names = BTreeSet::from(["p".to_string()]);
+        let cell = Members::Named(&names);
+        assert_eq!(
+            (cell.owner("p", true), cell.owner("q", true), cell.owner("p", false)),
+            (Some("p".into()), None, None)
+        );
+        let krate = Members::Crate { lib: "ext" };
+        assert_eq!(
+            krate.owner("jiter", true).as_deref(),
+            Some("ext"),
+            "a sibling crate's error is the crate's"
+        );
+        assert_eq!(krate.owner("pyo3", false), None);
+        assert!(krate.is_module("ext") && !krate.is_module("jiter"));
+    }
+
+    #[test]
+    fn package_ids_name_their_package_in_every_form() {
+        assert_eq!(
+            package_name("registry+https://github.com/rust-lang/crates.io-index#pyo3-ffi@0.23.5"),
+            "pyo3-ffi"
+        );
+        assert_eq!(package_name("path+file:///w/crates/jiter#0.1.0"), "jiter");
+        assert_eq!(package_name("path+file:///w/crates/x#jiter@0.1.0"), "jiter");
+        assert_eq!(package_name("jiter 0.1.0 (path+file:///w/crates/jiter)"), "jiter");
+    }
 
     #[test]
     fn build_script_refusal_is_extracted_with_its_escape_hatch() {

@@ -137,6 +137,12 @@ fn classify_built(r: &mut CellResult, cell: &CellBuild, member: &MemberBuild, te
             r.outcome = Outcome::Blocked;
             r.message = Some(format!("dependency {} failed to compile: {}", dep.package, dep.message));
             r.log = Some(tail(&cell.stderr, 8000));
+        } else if let Some(why) = unresolvable(&cell.stderr) {
+            // The crate's manifest asks this release for what it does not have (a feature
+            // it removed): the crate's incompatibility, found before rustc runs.
+            r.outcome = Outcome::CompileError;
+            r.message = Some(why);
+            r.log = Some(tail(&cell.stderr, 8000));
         } else {
             r.outcome = Outcome::Error;
             r.message = Some(first_error_line(&cell.stderr).unwrap_or_else(|| "cargo produced no module".into()));
@@ -238,17 +244,43 @@ fn exception_line(t: &TestRecord) -> String {
 
 /// pytest's own complaint (`ERROR: …`, e.g. an option it does not know), if it made one.
 fn pytest_error(output: &str) -> Option<String> {
-    // The last one says what was wrong; the first is often pytest's usage line.
-    output
-        .lines()
-        .rev()
+    // The last one says what was wrong; the first is often pytest's usage line. A plugin
+    // that fails to load says so in a traceback whose exception pytest marks with "E".
+    let lines = || output.lines().rev();
+    lines()
         .find(|l| l.starts_with("ERROR: ") || l.starts_with("INTERNALERROR> "))
         .map(|l| l.trim_start_matches("ERROR: ").trim().to_string())
+        .or_else(|| {
+            let exception = lines().find(|l| l.starts_with("E ") && l.contains(": "))?;
+            let context = output.lines().find(|l| l.starts_with("Error while loading"));
+            let exception = exception[1..].trim();
+            Some(match context {
+                Some(context) => format!("{exception} ({})", context.trim().trim_end_matches('.')),
+                None => exception.to_string(),
+            })
+        })
 }
 
 /// Whether a diagnostic is a deprecation (rustc's `deprecated` lint or its message form).
 fn is_deprecation(d: &pyo3_matrix_model::Diagnostic) -> bool {
     d.level == "warning" && (d.code.as_deref() == Some("deprecated") || d.message.starts_with("use of deprecated"))
+}
+
+/// cargo's reason when it cannot resolve the crate's dependencies against the release
+/// ("failed to select a version for `pyo3`"): the line that says why, e.g. "package `x`
+/// depends on `pyo3` with feature `gil-refs` but `pyo3` does not have that feature".
+fn unresolvable(stderr: &str) -> Option<String> {
+    let lines: Vec<&str> = stderr.lines().map(str::trim).collect();
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with("error: failed to select a version"))?;
+    let block = lines[start..].iter().take_while(|l| !l.starts_with("warning:"));
+    let why = block
+        .clone()
+        .find(|l| l.contains("depends on") || l.contains("does not have"))
+        .or_else(|| block.clone().nth(2))
+        .unwrap_or(&lines[start]);
+    Some(format!("cargo cannot resolve the crate against this release: {why}"))
 }
 
 fn first_error_line(text: &str) -> Option<String> {
@@ -428,6 +460,20 @@ mod tests {
     }
 
     #[test]
+    fn a_manifest_the_release_cannot_satisfy_is_the_crates_incompatibility() {
+        let cell = CellBuild {
+            stderr: "    Updating crates.io index\nerror: failed to select a version for `pyo3`.\n    ... required by package `nh3 v0.2.0 (/w)`\nversions that meet the requirements `=0.23.5` are: 0.23.5\n\npackage `nh3` depends on `pyo3` with feature `gil-refs` but `pyo3` does not have that feature.\n".into(),
+            ..CellBuild::default()
+        };
+        let r = decide(&cell, &MemberBuild::default(), None);
+        assert_eq!(r.outcome, Outcome::CompileError);
+        assert_eq!(
+            r.message.as_deref(),
+            Some("cargo cannot resolve the crate against this release: package `nh3` depends on `pyo3` with feature `gil-refs` but `pyo3` does not have that feature.")
+        );
+    }
+
+    #[test]
     fn tests_that_could_not_run_are_not_test_failures() {
         let cell = CellBuild::default();
         let member = built(vec![diag("warning", Some("deprecated"), "use of deprecated method")]);
@@ -477,6 +523,14 @@ mod tests {
         let mut bad_option = run(Exit::Code(4), PluginReport::default());
         bad_option.output = "ERROR: usage: pytest [options]\nERROR: unrecognized arguments: --benchmark-skip\n".into();
         let bad_option = decide(&cell, &member, Some(&bad_option));
+        let mut bad_plugin = run(Exit::Code(3), PluginReport::default());
+        bad_plugin.output =
+            "Error while loading plugin \"pytest11\".\nTraceback:\nE   ValueError: option dest 'bench' already used\n"
+                .into();
+        assert_eq!(
+            decide(&cell, &member, Some(&bad_plugin)).message.as_deref(),
+            Some("tests could not run: ValueError: option dest 'bench' already used (Error while loading plugin \"pytest11\")")
+        );
         assert_eq!(
             (bad_option.outcome, bad_option.message.as_deref()),
             (

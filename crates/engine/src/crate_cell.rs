@@ -14,7 +14,6 @@ use crate::slots::Slots;
 use crate::wheel;
 use anyhow::{Context as _, Result};
 use pyo3_matrix_model::{CellResult, Outcome, Release};
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Where a crate's cell is observed.
@@ -121,8 +120,8 @@ fn build(cell: &CrateCell, user: &CrateSubject, copy: &Path, project: &Path) -> 
                 dir: copy.to_path_buf(),
                 target,
             };
-            let names = BTreeSet::from([krate.lib_name.clone()]);
-            let built = build::build(&ws, &cell.interp.path, &[], &names, cell.slots)?;
+            let members = build::Members::Crate { lib: &krate.lib_name };
+            let built = build::build(&ws, &cell.interp.path, &[], members, cell.slots)?;
             Ok(Built {
                 member: member_of(&built),
                 cell: built,

@@ -12,7 +12,6 @@ use crate::build::{self, CellBuild};
 use crate::slots::Slots;
 use crate::tools::{self, Tools};
 use anyhow::{Context as _, Result};
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -125,9 +124,9 @@ pub fn build(tools: &Tools, request: &Request, slots: &Slots) -> Result<WheelBui
     let stdout = stdout_reader.join().unwrap_or_default();
     let stderr = stderr_reader.join().unwrap_or_default();
     let mut cell = CellBuild::default();
-    let members = BTreeSet::from([request.lib_name.to_string()]);
+    let members = build::Members::Crate { lib: request.lib_name };
     if let Ok(file) = std::fs::File::open(&messages) {
-        build::read_messages(std::io::BufReader::new(file), &members, started, &mut cell)?;
+        build::read_messages(std::io::BufReader::new(file), members, started, &mut cell)?;
     }
     cell.stderr = format!("{stderr}{stdout}");
     cell.build_scripts = build::parse_build_script_failures(&cell.stderr);

@@ -357,7 +357,7 @@ fn run_cell(shared: &Shared, cell: &Cell) {
                 true => seed::seed_target(&cell_dir, &target_dir, &ws.dir.join("Cargo.toml"), &shared.slots)?,
                 false => Duration::ZERO,
             };
-            let mut built = build::build(&ws, &interp.path, &env, &names, &shared.slots)?;
+            let mut built = build::build(&ws, &interp.path, &env, build::Members::Named(&names), &shared.slots)?;
             // Starting the target is part of building the cell's dependencies.
             built.seconds += seeded.as_secs_f64();
             built.dependencies_seconds += seeded.as_secs_f64();

@@ -30,6 +30,16 @@ const LEFT_OUT: &[&str] = &[
     "dist",
 ];
 
+/// PyO3's crates, released together: a crate that names one of them directly (a build
+/// script on `pyo3-build-config`) gets it at the same release as `pyo3`.
+const PYO3_FAMILY: &[&str] = &[
+    "pyo3",
+    "pyo3-build-config",
+    "pyo3-ffi",
+    "pyo3-macros",
+    "pyo3-macros-backend",
+];
+
 /// A user crate that can be scanned: an extension module built by maturin or by cargo.
 #[derive(Debug, Clone)]
 pub struct UserCrate {
@@ -135,6 +145,24 @@ impl UserCrate {
             lib_name,
             project,
         })
+    }
+
+    /// Names this crate's copies and runs in a cell, apart from every other caller's: two
+    /// crates of one library name in different places never share a copy.
+    pub fn tag(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(self.dir.display().to_string());
+        let short: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+        format!("scan-{}-{short}", self.lib_name)
+    }
+
+    /// The import path of the extension module: `module-name`, else the library's name.
+    pub fn module(&self) -> &str {
+        self.project
+            .maturin
+            .as_ref()
+            .and_then(|m| m.module_name.as_deref())
+            .unwrap_or(&self.lib_name)
     }
 
     /// Whether maturin builds the crate (its `pyproject.toml` says `build-backend = "maturin"`).
@@ -262,7 +290,7 @@ impl Pinning<'_> {
                 if spec.get("workspace").and_then(|w| w.as_bool()) == Some(true) {
                     continue;
                 }
-                if name == "pyo3" {
+                if PYO3_FAMILY.contains(&name.as_str()) {
                     set_version(spec, &format!("={}", self.release));
                 } else if let Some(paired) = self.companions.get(name) {
                     *spec = merge_companion(spec, paired);
@@ -422,7 +450,7 @@ mod tests {
         let original = "[package]\nname = \"my-ext\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
             [lib]\ncrate-type = [\"cdylib\"]\n\n[dependencies]\n\
             pyo3 = { version = \"0.20\", features = [\"extension-module\"] }\nnumpy = \"0.20\"\n\
-            helper = { path = \"../helper\" }\n";
+            helper = { path = \"../helper\" }\n[build-dependencies]\npyo3-build-config = \"0.20\"\n";
         write(user.path(), "ext/Cargo.toml", original);
         write(user.path(), "ext/Cargo.lock", "# old lock");
         write(user.path(), "ext/target/debug/junk", "x");
@@ -441,6 +469,10 @@ mod tests {
         assert_eq!(deps["pyo3"]["version"].as_str(), Some("=0.23.5"));
         assert_eq!(deps["pyo3"]["features"][0].as_str(), Some("extension-module"));
         assert_eq!(deps["numpy"]["version"].as_str(), Some("0.23"));
+        assert_eq!(
+            rewritten["build-dependencies"]["pyo3-build-config"].as_str(),
+            Some("=0.23.5")
+        );
         let helper = user.path().canonicalize().unwrap().join("helper");
         assert_eq!(deps["helper"]["path"].as_str(), Some(helper.to_str().unwrap()));
         assert!(rewritten.contains_key("workspace"));

@@ -153,6 +153,19 @@ impl Project {
         })
     }
 
+    /// Adds the requirements file `dir/name` as a group of its own, so that `--test-deps`
+    /// can name one the project keeps elsewhere (`tests/requirements.txt`).
+    pub fn add_requirements_file(&mut self, dir: &Path, name: &str) -> Result<()> {
+        let path = dir.join(name);
+        let requirements = read_requirements(&path, &mut Vec::new())?;
+        self.groups.push(DependencyGroup {
+            name: name.to_string(),
+            source: GroupSource::Requirements,
+            requirements,
+        });
+        Ok(())
+    }
+
     /// The group the tests get for `choice`: the first of `[dependency-groups]`
     /// test/tests/dev, then extras test/tests/testing/dev, then `requirements-test*.txt`
     /// and `requirements-dev*.txt`; a named one must exist.

@@ -120,7 +120,8 @@ cold_cells() { # the cells' crate builds for these releases removed; environment
     local v d
     for v in "${exact[@]}"; do
         d="$cache/cells/$v/$flavor"
-        rm -rf "$d/target-crates-maturin" "$d/ws-scan-$lib" "$d/wheel-scan-$lib" "$d/runs-scan-$lib"
+        # The copies are tagged by the crate's library name (and, since 17a6008, its place).
+        rm -rf "$d/target-crates-maturin" "$d/ws-scan-$lib"* "$d/wheel-scan-$lib"* "$d/runs-scan-$lib"*
     done
 }
 scan_cmd=(scan "$crate" --tests --pyo3 "$list" --python "$flavor")
@@ -186,7 +187,7 @@ echo "tool built from $rev; $(nproc) cores, $(rustc --version)"
 echo "commands (releases $list, Python $flavor = $interp):"
 echo "  A, per release: copy the crate, pin pyo3 = \"=RELEASE\", PYO3_PYTHON=$interp cargo build -j $jobs --target-dir FRESH;"
 echo "     cp FRESH/debug/lib$lib.so TREE/$module_path$ext_suffix; cd TREE && PYTHONPATH=$python_source VENV/bin/python -m pytest -q"
-echo "  B: rm -rf \$cache/cells/{$list}/$flavor/{target-crates-maturin,ws-scan-$lib,wheel-scan-$lib,runs-scan-$lib}"
+echo "  B: rm -rf \$cache/cells/{$list}/$flavor/{target-crates-maturin,ws-scan-$lib*,wheel-scan-$lib*,runs-scan-$lib*}"
 echo "     $bin --matrix $root/matrix ${scan_cmd[*]} --no-cache"
 echo "  C: $bin --matrix $root/matrix ${scan_cmd[*]}"
 echo "  (\$cache = $cache)"

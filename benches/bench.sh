@@ -179,6 +179,8 @@ ratio() { awk -v x="$1" -v y="$2" 'BEGIN { printf "%.1f", x / y }'; }
 cores=$(nproc); memory=$(free -g | awk '/^Mem:/ { print $2 " GiB" }')
 verdict() { awk -v x="$1" -v op="$2" -v y="$3" 'BEGIN { ok = (op == "<=") ? x <= y : x >= y; print ok ? "met" : "missed" }'; }
 naive_ratio=$(ratio "$d" "$s"); floor_ratio=$(ratio "$a" "$e"); all_floor_ratio=$(ratio "$a" "$e_all")
+# Sections other benchmarks write (benches/scan.sh's "## scan: …") are kept as they are.
+kept=$(awk '/^## scan: /{keep=1} keep' docs/performance.md 2>/dev/null || true)
 cat >docs/performance.md <<MD
 # Performance, measured
 
@@ -251,5 +253,6 @@ pattern's tests; (e') counts the variants' PyO3 builds too, and the run takes ${
 - Tests: a forked run skips the interpreter's start-up but still pays pytest's session
   set-up (the start-up line above).
 MD
+if [ -n "$kept" ]; then printf '\n%s\n' "$kept" >>docs/performance.md; fi
 echo "wrote docs/performance.md" >&2
 cat docs/performance.md

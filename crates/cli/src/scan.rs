@@ -130,7 +130,8 @@ pub fn prepare(
     let maturin = tools.as_ref().map(|t| t.maturin_version.clone());
     let subject = Subject {
         member: Member {
-            name: krate.lib_name.clone(),
+            // Results name the crate by what its users import.
+            name: krate.module().to_string(),
             source: krate.dir.join("Cargo.toml"),
             deps: Vec::new(),
         },

@@ -25,6 +25,14 @@ pub struct MemberBuild {
     pub artifact: Option<PathBuf>,
 }
 
+impl MemberBuild {
+    /// Whether the member's library compiled without an error of its own: something to
+    /// import and test.
+    pub fn built_module(&self) -> bool {
+        self.compiled && self.diagnostics.iter().all(|d| d.level != "error")
+    }
+}
+
 /// A build script that exited with an error (PyO3's refuses interpreters it cannot serve).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildScriptFailure {

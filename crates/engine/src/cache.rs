@@ -73,6 +73,12 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
     }
 }
 
+/// The first 8 hex digits of `text`'s SHA-256: a short name for what `text` identifies
+/// (an environment's packages, a crate's place), for directory names.
+pub fn short_digest(text: &str) -> String {
+    hex(&Sha256::digest(text)[..4])
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -94,7 +94,7 @@ pub fn classify(id: Identity, obs: &Observation) -> CellResult {
             r.warnings = member.diagnostics.iter().filter(|d| d.level == "warning").count();
             match packaging {
                 // Built, but the wheel maturin should have made of it is missing.
-                Some(why) if member.compiled && !member.diagnostics.iter().any(|d| d.level == "error") => {
+                Some(why) if member.built_module() => {
                     r.outcome = Outcome::Blocked;
                     r.message = Some(why.to_string());
                     r.log = Some(tail(&cell.stderr, 8000));

@@ -49,9 +49,7 @@ pub(crate) fn observe(cell: &CrateCell, subject: &Subject, user: &CrateSubject, 
     krate.copy_for(&cell.ctx.matrix, cell.release, &copy)?;
     let project = krate.project_in(&copy);
     let built = build(cell, user, &copy, &project)?;
-    let builds_a_module = built.member.compiled
-        && built.packaging.is_none()
-        && built.member.diagnostics.iter().all(|d| d.level != "error");
+    let builds_a_module = built.member.built_module() && built.packaging.is_none();
     let paths = match (&subject.test, user.own_tests) {
         (Some(file), _) => Some(vec![file.clone()]),
         (None, true) => Some(Vec::new()),

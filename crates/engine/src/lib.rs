@@ -15,6 +15,7 @@
 //!   builds it when its project is maturin's, with the [`tools`] of the tool's own, and
 //!   [`wheel`] makes the wheel importable for one cell alone; `crate_cell` observes one
 //!   cell of a user's crate with them.
+//! - [`paths`] reads paths as text, without the file system.
 //! - [`registry`] lists every published PyO3 release from cargo's index cache.
 //! - [`slots`] shares the cores between cargo's jobs and the test processes.
 //! - [`runner`] drives the whole matrix and reports progress.
@@ -29,6 +30,7 @@ pub mod dirs;
 pub mod interpreters;
 pub mod lock;
 pub mod maturin;
+pub mod paths;
 pub mod provision;
 pub mod pytest;
 pub mod registry;

@@ -140,10 +140,9 @@ pub fn build(tools: &Tools, request: &Request, slots: &Slots) -> Result<WheelBui
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|x| x == "whl"));
     let compiled = cell.members.get(request.lib_name).is_some_and(|m| m.compiled);
-    let packaging_error = match (&wheel, status.success(), compiled) {
-        (None, _, true) | (Some(_), false, true) => Some(maturin_error(&cell.stderr, &tools.maturin_version)),
-        _ => None,
-    };
+    // Only maturin's own failure: one in cargo is the build's, read from its messages.
+    let packaging_error = (compiled && (wheel.is_none() || !status.success()))
+        .then(|| maturin_error(&cell.stderr, &tools.maturin_version));
     Ok(WheelBuild {
         cell,
         wheel,

@@ -164,6 +164,14 @@ struct Shared<'a> {
 }
 
 impl Shared<'_> {
+    /// Stores a verdict this run observed under `key`, then hands it on.
+    fn observed(&self, key: &str, result: CellResult) {
+        if let Err(e) = self.cache.put(key, &result) {
+            (self.on)(Event::Note(format!("warning: {e:#}")));
+        }
+        self.emit(result, Origin::Observed);
+    }
+
     fn emit(&self, result: CellResult, origin: Origin) {
         (self.on)(Event::Result {
             result: &result,
@@ -334,10 +342,7 @@ fn run_cell(shared: &Shared, cell: &Cell) {
                 },
             )
         });
-        if let Err(e) = shared.cache.put(&job.key, &result) {
-            (shared.on)(Event::Note(format!("warning: {e:#}")));
-        }
-        shared.emit(result, Origin::Observed);
+        shared.observed(&job.key, result);
         return;
     }
     for (variant, group) in by_variant(todo) {
@@ -385,10 +390,7 @@ fn run_cell(shared: &Shared, cell: &Cell) {
                 ),
                 Err(message) => classify(id, &Observation::ToolFailure { message }),
             };
-            if let Err(e) = shared.cache.put(&job.key, &result) {
-                (shared.on)(Event::Note(format!("warning: {e:#}")));
-            }
-            shared.emit(result, Origin::Observed);
+            shared.observed(&job.key, result);
         };
         let env = TestEnv {
             interp,
@@ -528,7 +530,7 @@ fn test_all(group: &[Job], cell: &CellBuild, env: &TestEnv, done: &(dyn Fn(&Job,
                     let subject = job.subject;
                     let member = cell.members.get(&subject.member.name).unwrap_or(empty);
                     let run = match &subject.test {
-                        Some(test) if member.compiled && member.diagnostics.iter().all(|d| d.level != "error") => {
+                        Some(test) if member.built_module() => {
                             run_tests(subject, member.artifact.as_deref(), test, env, &mut host).map(Some)
                         }
                         _ => Ok(None),

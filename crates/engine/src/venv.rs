@@ -7,12 +7,12 @@
 //! version (and the purpose): a rebuilt or upgraded interpreter gets a fresh environment
 //! instead of a stale one.
 
+use crate::cache::short_digest;
 use crate::child::run;
 use crate::interpreters::Interpreter;
 use crate::lock::DirLock;
 use crate::Dirs;
 use anyhow::{Context as _, Result};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -50,9 +50,7 @@ pub const TESTS: Purpose<'static> = Purpose {
 /// projects declaring the same test dependencies share one environment per interpreter
 /// and different ones never see each other's packages.
 pub fn requirements_name(requirements: &[String]) -> String {
-    let digest = Sha256::digest(requirements.join("\n"));
-    let short: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
-    format!("crate-{short}")
+    format!("crate-{}", short_digest(&requirements.join("\n")))
 }
 
 /// The directory of `interp`'s environment for `purpose`.
@@ -61,8 +59,7 @@ fn env_dir(interp: &Interpreter, dirs: &Dirs, purpose: Purpose) -> PathBuf {
         "" => format!("{}|{}", interp.path.display(), interp.version),
         name => format!("{}|{}|{name}", interp.path.display(), interp.version),
     };
-    let id = Sha256::digest(identity);
-    let short: String = id.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let short = short_digest(&identity);
     let label = match purpose.name {
         "" => interp.flavor.to_string(),
         name => format!("{}-{}", interp.flavor, name.chars().take(24).collect::<String>()),

@@ -41,7 +41,7 @@ pub fn develop_overlay(site: &Path, project: &Path, python_source: Option<&str>)
             continue;
         };
         let into = source_root.join(package);
-        if into.join("__init__.py").is_file() || into.is_dir() && package_has_python(&into) {
+        if package_has_python(&into) {
             let to = into.join(rel.file_name().expect("a file"));
             std::fs::copy(&module, &to)
                 .with_context(|| format!("cannot copy {} to {}", module.display(), to.display()))?;
@@ -51,6 +51,8 @@ pub fn develop_overlay(site: &Path, project: &Path, python_source: Option<&str>)
     Ok(made)
 }
 
+/// Whether `dir` is a Python package of the source tree (a directory with `.py` or `.pyi`
+/// files; a namespace package has no `__init__.py`).
 fn package_has_python(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|entries| {
         entries

@@ -2,8 +2,9 @@
 //! committed to, with `/` separators, so nothing of this machine's layout leaks into it.
 
 use anyhow::{bail, Context as _, Result};
+use pyo3_matrix_engine::paths::lexically_normal;
 use std::fmt;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// A path inside the repository, relative to its root (`.` for the root itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,34 +69,8 @@ fn repository_root(dir: &Path) -> PathBuf {
         .to_path_buf()
 }
 
-/// `path` with `.` dropped and each `..` taking away the component before it.
-fn lexically_normal(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// For a path reached through a symbolic link: both sides resolved, then compared.
 fn canonical_inside(path: &Path, root: &Path) -> Result<PathBuf> {
     let path = path.canonicalize()?;
     Ok(path.strip_prefix(root.canonicalize()?)?.to_path_buf())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dots_go_and_parents_take_the_component_before() {
-        assert_eq!(lexically_normal(Path::new("/r/./a/../b/c/")), Path::new("/r/b/c"));
-        assert_eq!(lexically_normal(Path::new("/r/..")), Path::new("/"));
-    }
 }

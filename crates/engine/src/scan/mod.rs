@@ -9,10 +9,12 @@
 
 pub mod pyproject;
 
+use crate::cache::short_digest;
+use crate::paths::lexically_normal;
 use anyhow::{bail, Context as _, Result};
 use pyo3_matrix_model::{MatrixDef, Release};
 pub use pyproject::{Project, TestDepsChoice};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// Directories never copied: build output, version control, environments, caches.
 const LEFT_OUT: &[&str] = &[
@@ -150,10 +152,11 @@ impl UserCrate {
     /// Names this crate's copies and runs in a cell, apart from every other caller's: two
     /// crates of one library name in different places never share a copy.
     pub fn tag(&self) -> String {
-        use sha2::{Digest, Sha256};
-        let digest = Sha256::digest(self.dir.display().to_string());
-        let short: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
-        format!("scan-{}-{short}", self.lib_name)
+        format!(
+            "scan-{}-{}",
+            self.lib_name,
+            short_digest(&self.dir.display().to_string())
+        )
     }
 
     /// The import path of the extension module: `module-name`, else the library's name.
@@ -195,10 +198,8 @@ impl UserCrate {
             return None;
         }
         let provides = |requirement: &str| {
-            let end = requirement
-                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-                .unwrap_or(requirement.len());
-            let name = pyproject::normalize(&requirement[..end]);
+            let written = pyproject::requirement_name(requirement);
+            let name = pyproject::normalize(written);
             let stem = name.strip_prefix("pytest-").unwrap_or(&name).replace('-', "_");
             let by_module = module.as_ref().is_some_and(|m| pyproject::normalize(m) == name);
             // pytest plugins name their fixtures after themselves: pytest-mock's `mocker`,
@@ -206,7 +207,7 @@ impl UserCrate {
             let by_fixture = fixture
                 .as_ref()
                 .is_some_and(|f| name.starts_with("pytest-") && (f.starts_with(&stem) || stem.starts_with(f.as_str())));
-            (by_module || by_fixture).then_some(requirement[..end].to_string())
+            (by_module || by_fixture).then_some(written.to_string())
         };
         self.project
             .groups
@@ -268,35 +269,33 @@ struct Pinning<'a> {
 }
 
 impl Pinning<'_> {
+    /// Rewrites every dependency table of `manifest`: the package's own and the
+    /// workspace's `[workspace.dependencies]`.
     fn rewrite(&self, manifest: &mut toml::Table) {
-        let mut tables: Vec<&mut toml::Table> = Vec::new();
-        let (mut workspace, mut rest): (Vec<_>, Vec<_>) =
-            manifest.iter_mut().partition(|(k, _)| k.as_str() == "workspace");
-        for (_, ws) in workspace.iter_mut() {
-            if let Some(deps) = ws.get_mut("dependencies").and_then(|d| d.as_table_mut()) {
-                tables.push(deps);
+        for (key, value) in manifest.iter_mut() {
+            let deps = match key.as_str() {
+                "workspace" => value.get_mut("dependencies"),
+                "dependencies" | "dev-dependencies" | "build-dependencies" => Some(value),
+                _ => None,
+            };
+            if let Some(deps) = deps.and_then(|d| d.as_table_mut()) {
+                self.rewrite_table(deps);
             }
         }
-        for (key, value) in rest.iter_mut() {
-            if matches!(key.as_str(), "dependencies" | "dev-dependencies" | "build-dependencies") {
-                if let Some(deps) = value.as_table_mut() {
-                    tables.push(deps);
-                }
+    }
+
+    fn rewrite_table(&self, deps: &mut toml::Table) {
+        for (name, spec) in deps.iter_mut() {
+            // An inherited requirement is pinned where the workspace declares it.
+            if spec.get("workspace").and_then(|w| w.as_bool()) == Some(true) {
+                continue;
             }
-        }
-        for deps in tables {
-            for (name, spec) in deps.iter_mut() {
-                // An inherited requirement is pinned where the workspace declares it.
-                if spec.get("workspace").and_then(|w| w.as_bool()) == Some(true) {
-                    continue;
-                }
-                if PYO3_FAMILY.contains(&name.as_str()) {
-                    set_version(spec, &format!("={}", self.release));
-                } else if let Some(paired) = self.companions.get(name) {
-                    *spec = merge_companion(spec, paired);
-                }
-                self.keep_path(spec);
+            if PYO3_FAMILY.contains(&name.as_str()) {
+                set_version(spec, &format!("={}", self.release));
+            } else if let Some(paired) = self.companions.get(name) {
+                *spec = merge_companion(spec, paired);
             }
+            self.keep_path(spec);
         }
     }
 
@@ -309,21 +308,6 @@ impl Pinning<'_> {
             *path = absolute.display().to_string().into();
         }
     }
-}
-
-/// `a/b/../c` as `a/c`, without touching the file system.
-fn lexically_normal(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 fn read_toml(path: &Path) -> Result<toml::Table> {

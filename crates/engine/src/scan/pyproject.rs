@@ -326,13 +326,11 @@ fn expand_extra(
 /// package.
 fn self_reference(req: &str, project: Option<&str>) -> Option<Vec<String>> {
     let project = project?;
-    let end = req
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-        .unwrap_or(req.len());
-    if normalize(&req[..end]) != project {
+    let name = requirement_name(req);
+    if normalize(name) != project {
         return None;
     }
-    let rest = req[end..].trim_start();
+    let rest = req[name.len()..].trim_start();
     let extras = rest
         .strip_prefix('[')
         .and_then(|r| r.split_once(']'))
@@ -345,6 +343,15 @@ fn self_reference(req: &str, project: Option<&str>) -> Option<Vec<String>> {
         })
         .unwrap_or_default();
     Some(extras)
+}
+
+/// The package a requirement names, as written: `pytest-mock` of `pytest-mock>=3`,
+/// `pkg` of `pkg[test]`.
+pub fn requirement_name(req: &str) -> &str {
+    let end = req
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(req.len());
+    &req[..end]
 }
 
 /// A package name as PEP 503 compares them.

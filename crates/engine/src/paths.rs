@@ -1,0 +1,30 @@
+//! Paths as text: what a path means without asking the file system.
+
+use std::path::{Component, Path, PathBuf};
+
+/// `path` with `.` dropped and each `..` taking away the component before it, without
+/// touching the file system (the path need not exist).
+pub fn lexically_normal(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dots_go_and_parents_take_the_component_before() {
+        assert_eq!(lexically_normal(Path::new("/r/./a/../b/c/")), Path::new("/r/b/c"));
+        assert_eq!(lexically_normal(Path::new("/r/..")), Path::new("/"));
+    }
+}

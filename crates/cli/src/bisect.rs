@@ -111,12 +111,8 @@ pub fn search(
             }
         }
     }
-    cells.sort_by(|a, b| {
-        semver::Version::parse(&a.pyo3)
-            .ok()
-            .cmp(&semver::Version::parse(&b.pyo3).ok())
-    });
-    let find = |i: usize| cells.iter().find(|c| c.pyo3 == releases[i].to_string()).cloned();
+    cells.sort_by(|a, b| a.id.cmp(&b.id));
+    let find = |i: usize| cells.iter().find(|c| c.id.pyo3 == releases[i]).cloned();
     let (last_good, first_bad) = match note {
         Some(_) if hi == 0 => (None, find(0)),
         Some(_) => (find(last), None),
@@ -136,16 +132,21 @@ fn linear_note(regress: Regress, cells: &[CellResult], bisection: &Bisection) ->
     let turns: Vec<String> = cells
         .windows(2)
         .filter(|w| regress.is_bad(w[0].outcome) != regress.is_bad(w[1].outcome))
-        .map(|w| format!("{} -> {} ({} -> {})", w[0].pyo3, w[1].pyo3, w[0].outcome, w[1].outcome))
+        .map(|w| {
+            format!(
+                "{} -> {} ({} -> {})",
+                w[0].id.pyo3, w[1].id.pyo3, w[0].outcome, w[1].outcome
+            )
+        })
         .collect();
-    let first_bad = cells.iter().find(|c| regress.is_bad(c.outcome)).map(|c| c.pyo3.clone());
-    let searched = bisection.first_bad.as_ref().map(|c| c.pyo3.clone());
+    let first_bad = cells.iter().find(|c| regress.is_bad(c.outcome)).map(|c| &c.id.pyo3);
+    let searched = bisection.first_bad.as_ref().map(|c| &c.id.pyo3);
     (turns.len() > 1 || first_bad != searched).then(|| {
         format!(
             "not monotonic: a linear check turns {} time(s): {}; the first bad release is {}",
             turns.len(),
             turns.join(", "),
-            first_bad.unwrap_or_else(|| "none".into())
+            first_bad.map_or("none".to_string(), ToString::to_string)
         )
     })
 }
@@ -205,7 +206,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
             let show = |c: &Option<CellResult>| match c {
                 Some(c) => format!(
                     "{} ({}{})",
-                    c.pyo3,
+                    c.id.pyo3,
                     c.outcome,
                     c.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default()
                 ),
@@ -252,8 +253,8 @@ mod tests {
             ))
         };
         let b = search(&rel, Regress::Error, &mut observe).unwrap();
-        assert_eq!(b.last_good.unwrap().pyo3, "0.24.0");
-        assert_eq!(b.first_bad.unwrap().pyo3, "0.25.0");
+        assert_eq!(b.last_good.unwrap().id.pyo3.to_string(), "0.24.0");
+        assert_eq!(b.first_bad.unwrap().id.pyo3.to_string(), "0.25.0");
         assert!(seen <= 6, "observed {seen} releases");
     }
 
@@ -268,7 +269,7 @@ mod tests {
             Outcome::TestFail,
         ];
         let cells: Vec<CellResult> = rel.iter().zip(outcomes).map(|(r, o)| cell(r, o)).collect();
-        let mut observe = |r: &Release| Ok(cells.iter().find(|c| c.pyo3 == r.to_string()).unwrap().clone());
+        let mut observe = |r: &Release| Ok(cells.iter().find(|c| c.id.pyo3 == *r).unwrap().clone());
         let b = search(&rel, Regress::Error, &mut observe).unwrap();
         let note = linear_note(Regress::Error, &cells, &b).expect("disagreement noted");
         assert!(note.contains("not monotonic") && note.contains("0.20.0"), "{note}");

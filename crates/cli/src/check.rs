@@ -210,6 +210,8 @@ pub fn cell_line(c: &pyo3_matrix_model::CellResult) -> String {
     };
     format!(
         "pyo3 {:<8} python {:<6} {}{warnings}{codes}{message}",
-        c.pyo3, c.python, c.outcome
+        c.id.pyo3.to_string(),
+        c.id.python.to_string(),
+        c.outcome
     )
 }

@@ -71,23 +71,23 @@ pub fn explain(result: &CellResult, catalog: &RunResults, patterns: &[Pattern]) 
     for c in catalog
         .results
         .iter()
-        .filter(|c| c.pyo3 == result.pyo3 && c.python == result.python && c.variant.is_none())
+        .filter(|c| c.id.pyo3 == result.id.pyo3 && c.id.python == result.id.python && c.id.variant.is_none())
     {
         let Some(m) = rule(result, c) else { continue };
-        match found.iter_mut().find(|(_, seen, _)| seen.pattern == c.pattern) {
+        match found.iter_mut().find(|(_, seen, _)| seen.id.pattern == c.id.pattern) {
             Some(entry) if entry.0 < m.strength => *entry = (m.strength, c, m.matched),
             Some(_) => {}
             None => found.push((m.strength, c, m.matched)),
         }
     }
-    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.pattern.cmp(&b.1.pattern)));
+    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.pattern.cmp(&b.1.id.pattern)));
     found.truncate(MAX_EXPLANATIONS);
     found
         .into_iter()
         .map(|(_, c, matched)| {
-            let meta = patterns.iter().find(|p| p.id == c.pattern);
+            let meta = patterns.iter().find(|p| p.id == c.id.pattern);
             Explanation {
-                pattern: c.pattern.clone(),
+                pattern: c.id.pattern.clone(),
                 title: meta.map(|p| p.meta.title.clone()).unwrap_or_default(),
                 fix: meta.and_then(|p| p.meta.fix.clone()),
                 link: meta.and_then(|p| p.meta.link.clone()),
@@ -755,9 +755,9 @@ mod tests {
     #[test]
     fn a_compile_error_in_another_cell_or_a_variant_explains_nothing() {
         let mut elsewhere = compile_error("gilref_pycell_receiver", &[ADD_CLASS]);
-        elsewhere.pyo3 = "0.23.5".into();
+        elsewhere.id.pyo3 = "0.23.5".parse().unwrap();
         let mut variant = compile_error("gilref_pycell_receiver_v", &[ADD_CLASS]);
-        variant.variant = Some("gil-refs".into());
+        variant.id.variant = Some("gil-refs".into());
         let mine = compile_error("user", &[ADD_CLASS]);
         assert_eq!(explain(&mine, &catalog(vec![elsewhere, variant]), &[]), []);
     }

@@ -8,9 +8,10 @@
 use crate::check::Format;
 use crate::setup;
 use anyhow::{bail, Result};
-use pyo3_matrix_model::{CellResult, Outcome, Pattern, Release, RunResults};
+use pyo3_matrix_model::{CellResult, Flavor, Outcome, Pattern, Release, RunResults, Transition};
+use pyo3_matrix_report::events::support_event;
+use pyo3_matrix_report::grid::Grid;
 use serde::Serialize;
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 /// Arguments of `plan`.
@@ -24,9 +25,10 @@ pub struct Args {
     to: String,
     /// The user's crate; without it the plan covers every catalog pattern that works at --from.
     path: Option<PathBuf>,
-    /// The interpreter the code must keep working on.
+    /// The interpreter to reach (where --from does not build for it, the plan starts from
+    /// the newest interpreter --from builds for).
     #[arg(long, default_value = "3.12")]
-    python: String,
+    python: Flavor,
     /// The catalog's results file [default: docs/results.json].
     #[arg(long, value_name = "FILE")]
     results: Option<PathBuf>,
@@ -35,11 +37,13 @@ pub struct Args {
     format: Format,
 }
 
-/// A pattern that changes at a step.
+/// A pattern that moves at a step, by the one transition rule.
 #[derive(Debug, Serialize)]
 pub struct Change {
     /// Pattern id.
     pub pattern: String,
+    /// What happened ([`Transition::of`]).
+    pub transition: Transition,
     /// Outcome before and after the step.
     pub outcomes: (Outcome, Outcome),
     /// The first message after the step.
@@ -50,19 +54,29 @@ pub struct Change {
     pub link: Option<String>,
 }
 
-/// One upgrade step between consecutive releases.
+/// One upgrade step.
 #[derive(Debug, Serialize)]
 pub struct Step {
     /// Release before.
     pub from: String,
+    /// The interpreter before (the one followed, unless `from` does not build for it).
+    pub from_python: String,
     /// Release after.
     pub to: String,
+    /// Whether `from` builds for the interpreter followed, and how the patterns fare.
+    pub support_before: String,
+    /// The same for `to`.
+    pub support_after: String,
+    /// Where PyO3's support of the interpreter changes at this step: told once, with PyO3's
+    /// reason, instead of pattern by pattern.
+    pub support_event: Option<String>,
     /// What stops working.
     pub breaks: Vec<Change>,
     /// What starts working again.
     pub fixed: Vec<Change>,
-    /// Interpreter flavors the release after the step builds for at all.
-    pub pythons: Vec<String>,
+    /// Another outcome without crossing the works line, or the GIL re-enabled on import
+    /// where it was not (or back).
+    pub changed: Vec<Change>,
     /// Whether to stop at `from` (it still compiles with warnings what `to` rejects).
     pub stop_here_first: bool,
 }
@@ -74,77 +88,107 @@ pub struct UpgradePlan {
     pub python: String,
     /// The releases to stop at, in order, ending at the target.
     pub stones: Vec<String>,
-    /// Every step.
+    /// From the start straight to the target: the cumulative answer.
+    pub overall: Step,
+    /// Every step between consecutive releases.
     pub steps: Vec<Step>,
     /// With a crate: its own observed cells, one per release (same fields as `check`'s).
     pub cells: Vec<CellResult>,
 }
 
-/// Builds the plan from observed results (the catalog's, or a scan's in the same shape).
-pub fn plan(results: &[CellResult], patterns: &[Pattern], path: &[String], python: &str) -> UpgradePlan {
-    let outcome = |pattern: &str, release: &str| {
-        results
-            .iter()
-            .find(|r| r.pattern == pattern && r.pyo3 == release && r.python == python && r.variant.is_none())
+/// A grid step as the plan reports it.
+fn step_of(grid: &Grid, step: &pyo3_matrix_report::grid::Step) -> Step {
+    let changes = |kind: Transition| -> Vec<Change> {
+        step.of(kind)
+            .into_iter()
+            .map(|m| Change {
+                pattern: m.pattern.id.clone(),
+                transition: m.transition,
+                outcomes: (m.before.outcome, m.after.outcome),
+                message: m.after.message.clone(),
+                fix: m.pattern.meta.fix.clone(),
+                link: m.pattern.meta.link.clone(),
+            })
+            .collect()
     };
-    let ids: BTreeSet<&str> = results.iter().map(|r| r.pattern.as_str()).collect();
-    // Only what works where the user starts can break on the way.
-    let relevant: Vec<&str> = ids
-        .into_iter()
-        .filter(|id| outcome(id, &path[0]).is_some_and(|r| r.outcome.works()))
-        .collect();
-    let change = |id: &str, before: &CellResult, after: &CellResult| {
-        let meta = patterns.iter().find(|p| p.id == id);
-        Change {
-            pattern: id.to_string(),
-            outcomes: (before.outcome, after.outcome),
-            message: after.message.clone(),
-            fix: meta.and_then(|p| p.meta.fix.clone()),
-            link: meta.and_then(|p| p.meta.link.clone()),
-        }
-    };
-    let mut steps = Vec::new();
-    for pair in path.windows(2) {
-        let (a, b) = (&pair[0], &pair[1]);
-        let (mut breaks, mut fixed, mut stop) = (Vec::new(), Vec::new(), false);
-        for id in &relevant {
-            let (Some(before), Some(after)) = (outcome(id, a), outcome(id, b)) else {
-                continue;
-            };
-            if before.outcome.works() && !after.outcome.works() {
-                stop |= before.outcome == Outcome::Deprecated;
-                breaks.push(change(id, before, after));
-            } else if !before.outcome.works() && after.outcome.works() {
-                fixed.push(change(id, before, after));
-            }
-        }
-        let mut pythons: Vec<String> = results
-            .iter()
-            .filter(|r| &r.pyo3 == b && !matches!(r.outcome, Outcome::Unsupported | Outcome::Skipped))
-            .map(|r| r.python.clone())
-            .collect();
-        pythons.sort();
-        pythons.dedup();
-        steps.push(Step {
-            from: a.clone(),
-            to: b.clone(),
-            breaks,
-            fixed,
-            pythons,
-            stop_here_first: stop,
-        });
+    let breaks = changes(Transition::Regressed);
+    Step {
+        from: step.from.to_string(),
+        from_python: step.from_python.to_string(),
+        to: step.to.to_string(),
+        support_before: step.support_before.to_string(),
+        support_after: step.support_after.to_string(),
+        support_event: support_event(grid, step),
+        stop_here_first: breaks.iter().any(|c| c.outcomes.0 == Outcome::Deprecated),
+        breaks,
+        fixed: changes(Transition::Fixed),
+        changed: changes(Transition::Changed),
     }
+}
+
+/// Builds the plan from observed results (the catalog's, or a scan's in the same shape):
+/// what works at the first release of `path` (on the interpreter a user there is on) is
+/// followed to the last on `python`.
+pub fn plan(results: &RunResults, patterns: &[Pattern], path: &[Release], python: Flavor) -> UpgradePlan {
+    let grid = Grid::new(results, patterns);
+    let (first, last) = (&path[0], &path[path.len() - 1]);
+    let start = grid.starting_python(first, python);
+    // Only what works where the user starts can break on the way.
+    let works_at_start = |id: &str| grid.cell(id, first, start, None).is_some_and(|c| c.outcome.works());
+    let steps: Vec<Step> = path
+        .windows(2)
+        .enumerate()
+        .map(|(i, pair)| {
+            let from_python = if i == 0 { start } else { python };
+            step_of(
+                &grid,
+                &grid.upgrade((&pair[0], from_python), (&pair[1], python), Some(&works_at_start)),
+            )
+        })
+        .collect();
+    let overall = step_of(
+        &grid,
+        &grid.upgrade((first, start), (last, python), Some(&works_at_start)),
+    );
     let mut stones: Vec<String> = steps
         .iter()
         .filter(|s| s.stop_here_first)
         .map(|s| s.from.clone())
         .collect();
-    stones.extend(path.last().cloned());
+    stones.push(last.to_string());
     UpgradePlan {
         python: python.to_string(),
         stones,
+        overall,
         steps,
         cells: Vec::new(),
+    }
+}
+
+/// A step as text: its support, its event, then each change.
+fn print_step(step: &Step, title: &str) {
+    let stop = if step.stop_here_first {
+        "  (fix the deprecation warnings here first)"
+    } else {
+        ""
+    };
+    println!("{title}{stop}");
+    match &step.support_event {
+        Some(event) => println!("  support: {event}"),
+        None => println!("  {} builds: {}", step.to, step.support_after),
+    }
+    for (word, list) in [
+        ("breaks", &step.breaks),
+        ("fixed", &step.fixed),
+        ("changes", &step.changed),
+    ] {
+        for c in list {
+            let fix = match word {
+                "breaks" => c.fix.as_deref().map(|f| format!("; fix: {f}")).unwrap_or_default(),
+                _ => String::new(),
+            };
+            println!("  {word}: {} ({} -> {}){fix}", c.pattern, c.outcomes.0, c.outcomes.1);
+        }
     }
 }
 
@@ -157,18 +201,17 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     if from >= to {
         bail!("--from {from} is not older than --to {to}");
     }
-    let path: Vec<String> = ctx
+    let path: Vec<Release> = ctx
         .matrix
         .release_list()
         .into_iter()
         .filter(|r| *r >= from && *r <= to)
-        .map(|r| r.to_string())
         .collect();
     let patterns = setup::patterns(&dir, &[])?;
     let results_path = args
         .results
         .unwrap_or_else(|| dir.parent().unwrap_or(&dir).join("docs/results.json"));
-    let mut results = RunResults::load(&results_path)?.results;
+    let mut results = RunResults::load(&results_path)?;
     let mut own = Vec::new();
     if let Some(crate_dir) = &args.path {
         let range = format!("{from}..={to}");
@@ -176,14 +219,14 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
             &dir,
             crate_dir,
             Some(&range),
-            &args.python,
+            &args.python.to_string(),
             crate::scan::CrateTests::None,
             60,
         )?;
         own = cells.clone();
-        results.extend(cells);
+        results.results.extend(cells);
     }
-    let mut answer = plan(&results, &patterns, &path, &args.python);
+    let mut answer = plan(&results, &patterns, &path, args.python);
     answer.cells = own;
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&answer)?),
@@ -193,30 +236,18 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
                 args.python,
                 answer.stones.join(" -> ")
             );
+            let overall = &answer.overall;
+            let on = |release: &str, python: &str| format!("{release} on {python}");
+            print_step(
+                overall,
+                &format!(
+                    "in one step, {} -> {}:",
+                    on(&overall.from, &overall.from_python),
+                    on(&overall.to, &answer.python)
+                ),
+            );
             for step in &answer.steps {
-                let stop = if step.stop_here_first {
-                    "  (fix the deprecation warnings here first)"
-                } else {
-                    ""
-                };
-                println!(
-                    "{} -> {} builds for {}{stop}",
-                    step.from,
-                    step.to,
-                    step.pythons.join(", ")
-                );
-                for c in &step.breaks {
-                    println!(
-                        "  breaks: {} ({} -> {}){}",
-                        c.pattern,
-                        c.outcomes.0,
-                        c.outcomes.1,
-                        c.fix.as_deref().map(|f| format!("; fix: {f}")).unwrap_or_default()
-                    );
-                }
-                for c in &step.fixed {
-                    println!("  fixed:  {} ({} -> {})", c.pattern, c.outcomes.0, c.outcomes.1);
-                }
+                print_step(step, &format!("{} -> {}:", on(&step.from, &step.from_python), step.to));
             }
         }
     }
@@ -235,28 +266,76 @@ fn single(matrix: &pyo3_matrix_model::MatrixDef, text: &str, flag: &str) -> Resu
 mod tests {
     use super::*;
 
-    fn r(pattern: &str, pyo3: &str, outcome: &str) -> CellResult {
-        serde_json::from_value(
-            serde_json::json!({ "pattern": pattern, "pyo3": pyo3, "python": "3.12", "outcome": outcome }),
-        )
-        .unwrap()
+    /// The plan for rows of (pattern, release, interpreter, outcome), `message` on every
+    /// refused cell, along `path` to `python`.
+    fn plan_of(rows: &[(&str, &str, &str, &str)], message: &str, path: &[&str], python: &str) -> UpgradePlan {
+        let cells: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(pattern, pyo3, python, outcome)| {
+                serde_json::json!({ "pattern": pattern, "pyo3": pyo3, "python": python, "outcome": outcome, "message": message })
+            })
+            .collect();
+        let results: RunResults = serde_json::from_value(serde_json::json!({
+            "schema_version": pyo3_matrix_model::SCHEMA_VERSION, "tool_version": "0", "rustc": "rustc",
+            "started_unix": 0, "interpreters": [], "results": cells,
+        }))
+        .unwrap();
+        let path: Vec<Release> = path.iter().map(|v| v.parse().unwrap()).collect();
+        plan(&results, &[], &path, python.parse().unwrap())
+    }
+
+    fn ids(changes: &[Change]) -> Vec<&str> {
+        changes.iter().map(|c| c.pattern.as_str()).collect()
     }
 
     #[test]
     fn stops_where_deprecated_code_breaks_next() {
-        let results = vec![
-            r("gilref", "0.20.3", "pass"),
-            r("gilref", "0.21.2", "deprecated"),
-            r("gilref", "0.22.6", "compile-error"),
-            r("bytes", "0.20.3", "pass"),
-            r("bytes", "0.21.2", "pass"),
-            r("bytes", "0.22.6", "test-fail"),
+        let rows = [
+            ("gilref", "0.20.3", "3.12", "pass"),
+            ("gilref", "0.21.2", "3.12", "deprecated"),
+            ("gilref", "0.22.6", "3.12", "compile-error"),
+            ("bytes", "0.20.3", "3.12", "pass"),
+            ("bytes", "0.21.2", "3.12", "pass"),
+            ("bytes", "0.22.6", "3.12", "test-fail"),
         ];
-        let path: Vec<String> = ["0.20.3", "0.21.2", "0.22.6"].iter().map(|s| s.to_string()).collect();
-        let p = plan(&results, &[], &path, "3.12");
+        let p = plan_of(&rows, "", &["0.20.3", "0.21.2", "0.22.6"], "3.12");
         assert_eq!(p.stones, ["0.21.2", "0.22.6"]);
         assert!(p.steps[1].stop_here_first);
-        let broken: Vec<&str> = p.steps[1].breaks.iter().map(|c| c.pattern.as_str()).collect();
-        assert_eq!(broken, ["bytes", "gilref"]);
+        assert_eq!(ids(&p.steps[1].breaks), ["bytes", "gilref"]);
+        assert_eq!(ids(&p.overall.breaks), ["bytes", "gilref"], "the cumulative answer");
+    }
+
+    #[test]
+    fn a_release_that_drops_an_interpreter_is_one_event_not_a_list_of_breaks() {
+        let refusal = "PyO3 does not support the free-threaded build of CPython versions below 3.14";
+        let rows: Vec<(&str, &str, &str, &str)> = ["a", "b", "c"]
+            .into_iter()
+            .flat_map(|p| [(p, "0.28.3", "3.13t", "pass"), (p, "0.29.3", "3.13t", "unsupported")])
+            .collect();
+        let p = plan_of(&rows, refusal, &["0.28.3", "0.29.3"], "3.13t");
+        let step = &p.steps[0];
+        assert!(step.breaks.is_empty() && step.changed.is_empty(), "{step:?}");
+        let event = step.support_event.as_deref().expect("a support event");
+        assert_eq!(
+            event,
+            format!("0.29.3 drops Python 3.13t: PyO3's build script refuses it for every pattern: “{refusal}”.")
+        );
+    }
+
+    #[test]
+    fn a_user_on_an_older_interpreter_starts_there() {
+        let rows = [
+            ("a", "0.20.3", "3.12", "pass"),
+            ("a", "0.20.3", "3.13t", "unsupported"),
+            ("a", "0.23.5", "3.13t", "compile-error"),
+            ("b", "0.20.3", "3.12", "pass"),
+            ("b", "0.20.3", "3.13t", "unsupported"),
+            ("b", "0.23.5", "3.13t", "pass"),
+        ];
+        let p = plan_of(&rows, "refused", &["0.20.3", "0.23.5"], "3.13t");
+        assert_eq!(p.overall.from_python, "3.12");
+        assert_eq!(ids(&p.overall.breaks), ["a"]);
+        let event = p.overall.support_event.as_deref().unwrap_or_default();
+        assert!(event.starts_with("0.23.5 builds for Python 3.13t"), "{event}");
     }
 }

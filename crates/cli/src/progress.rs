@@ -74,16 +74,16 @@ impl Progress {
                     bar.inc(1);
                 }
                 if self.verbose || self.bar.is_none() {
-                    let variant = r.variant.as_ref().map(|v| format!(" [{v}]")).unwrap_or_default();
+                    let variant = r.id.variant.as_ref().map(|v| format!(" [{v}]")).unwrap_or_default();
                     let message = r.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default();
                     let message: String = message.chars().take(140).collect();
                     let cached = if origin == Origin::Cached { " (cached)" } else { "" };
                     let line = format!(
                         "  {} · pyo3 {} · {}{variant} → {}{cached}{message}",
-                        r.pattern, r.pyo3, r.python, r.outcome
+                        r.id.pattern, r.id.pyo3, r.id.python, r.outcome
                     );
                     let mut groups = self.groups.lock().expect("groups lock");
-                    match groups.get_mut(&cell_label(&r.pyo3, &r.python)) {
+                    match groups.get_mut(&cell_label(&r.id.pyo3, r.id.python)) {
                         Some(group) => group.push(line),
                         None => self.line(&line),
                     }

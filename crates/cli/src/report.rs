@@ -123,10 +123,8 @@ pub fn merge(matrix: Option<PathBuf>, args: MergeArgs) -> Result<()> {
         }
         merged.results.extend(part.results);
     }
-    let key =
-        |r: &pyo3_matrix_model::CellResult| (r.pattern.clone(), r.pyo3.clone(), r.python.clone(), r.variant.clone());
     crate::run::sort_results(&mut merged.results);
-    merged.results.dedup_by(|a, b| key(a) == key(b));
+    merged.results.dedup_by(|a, b| a.id == b.id);
     let out_dir = args
         .out
         .parent()

@@ -188,15 +188,7 @@ pub fn interpreter_info(t: &Target) -> InterpreterInfo {
 
 /// Orders results the way the tables read: pattern, release, interpreter, variant.
 pub fn sort_results(results: &mut [CellResult]) {
-    let key = |r: &CellResult| {
-        (
-            r.pattern.clone(),
-            semver::Version::parse(&r.pyo3).ok(),
-            r.python.clone(),
-            r.variant.clone(),
-        )
-    };
-    results.sort_by_key(key);
+    results.sort_by(|a, b| a.id.cmp(&b.id));
 }
 
 fn maturin_version() -> Option<String> {

@@ -2,20 +2,7 @@
 
 use crate::build::{escape_hatch, CellBuild, MemberBuild};
 use crate::pytest::{signal_name, Exit, TestRecord, TestRun};
-use pyo3_matrix_model::{CellResult, Outcome, TestFailure, Timings};
-
-/// Which result is being decided.
-#[derive(Debug, Clone)]
-pub struct Identity {
-    /// Pattern id or snippet module name.
-    pub pattern: String,
-    /// Exact PyO3 release.
-    pub pyo3: String,
-    /// Interpreter flavor label.
-    pub python: String,
-    /// Variant name, if any.
-    pub variant: Option<String>,
-}
+use pyo3_matrix_model::{CellId, CellResult, Outcome, TestFailure, Timings};
 
 /// Everything observed about one (pattern, cell).
 #[derive(Debug)]
@@ -49,12 +36,9 @@ pub enum Observation<'a> {
 }
 
 /// Decides the outcome of one (pattern, cell).
-pub fn classify(id: Identity, obs: &Observation) -> CellResult {
+pub fn classify(id: CellId, obs: &Observation) -> CellResult {
     let mut r = CellResult {
-        pattern: id.pattern,
-        pyo3: id.pyo3,
-        python: id.python,
-        variant: id.variant,
+        id,
         outcome: Outcome::Error,
         codes: Vec::new(),
         message: None,
@@ -76,7 +60,7 @@ pub fn classify(id: Identity, obs: &Observation) -> CellResult {
         }
         Observation::NoCompanion { name } => {
             r.outcome = Outcome::Blocked;
-            r.message = Some(format!("{name} has no release paired with PyO3 {}", r.pyo3));
+            r.message = Some(format!("{name} has no release paired with PyO3 {}", r.id.pyo3));
         }
         Observation::ToolFailure { message } => {
             r.message = Some(message.clone());
@@ -308,13 +292,8 @@ mod tests {
     use crate::pytest::PluginReport;
     use pyo3_matrix_model::Diagnostic;
 
-    fn id() -> Identity {
-        Identity {
-            pattern: "p".into(),
-            pyo3: "0.23.5".into(),
-            python: "3.13t".into(),
-            variant: None,
-        }
+    fn id() -> CellId {
+        CellId::plain("p", "0.23.5".parse().unwrap(), "3.13t".parse().unwrap())
     }
 
     fn diag(level: &str, code: Option<&str>, message: &str) -> Diagnostic {

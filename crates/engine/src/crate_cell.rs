@@ -4,7 +4,7 @@
 
 use crate::build::{self, CellBuild, MemberBuild};
 use crate::cells::Workspace;
-use crate::classify::{classify, Identity, Observation};
+use crate::classify::{classify, Observation};
 use crate::interpreters::Interpreter;
 use crate::lock::DirLock;
 use crate::maturin;
@@ -13,7 +13,7 @@ use crate::runner::{Context, CrateSubject, Subject};
 use crate::slots::Slots;
 use crate::wheel;
 use anyhow::{Context as _, Result};
-use pyo3_matrix_model::{CellResult, Outcome, Release};
+use pyo3_matrix_model::{CellId, CellResult, Outcome, Release};
 use std::path::{Path, PathBuf};
 
 /// Where a crate's cell is observed.
@@ -65,12 +65,7 @@ pub(crate) fn observe(cell: &CrateCell, subject: &Subject, user: &CrateSubject, 
         test: run.as_ref(),
         packaging: built.packaging.as_deref(),
     };
-    let id = Identity {
-        pattern: subject.member.name.clone(),
-        pyo3: cell.release.to_string(),
-        python: cell.interp.flavor.to_string(),
-        variant: None,
-    };
+    let id = CellId::plain(subject.member.name.clone(), cell.release.clone(), cell.interp.flavor);
     let mut result = classify(id, &observation);
     if result.outcome == Outcome::TestError {
         let hint = result

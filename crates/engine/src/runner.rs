@@ -5,7 +5,7 @@
 use crate::build::{self, CellBuild, MemberBuild};
 use crate::cache::{KeyBuilder, ResultCache};
 use crate::cells::{self, Anchor, Member};
-use crate::classify::{classify, Identity, Observation};
+use crate::classify::{classify, Observation};
 use crate::crate_cell;
 use crate::interpreters::Interpreter;
 use crate::lock::DirLock;
@@ -16,7 +16,7 @@ use crate::slots::Slots;
 use crate::tools::Tools;
 use crate::Dirs;
 use anyhow::Result;
-use pyo3_matrix_model::{CellResult, Flavor, MatrixDef, Release, Shard, Variant};
+use pyo3_matrix_model::{CellId, CellResult, Flavor, MatrixDef, Release, Shard, Variant};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -240,7 +240,7 @@ pub fn run(ctx: &Context, plan: Plan, on: &(dyn Fn(Event) + Sync)) -> Result<Vec
                 while let Some(cell) = take(&queue) {
                     run_cell(&shared, &cell);
                     (shared.on)(Event::CellFinished {
-                        label: cell_label(&cell.release.to_string(), &cell.target.flavor.to_string()),
+                        label: cell_label(cell.release, cell.target.flavor),
                     });
                 }
             });
@@ -250,8 +250,8 @@ pub fn run(ctx: &Context, plan: Plan, on: &(dyn Fn(Event) + Sync)) -> Result<Vec
 }
 
 /// How a cell is named to a person, e.g. `pyo3 0.23.5 · 3.13t`; a result's cell is
-/// `cell_label(&result.pyo3, &result.python)`.
-pub fn cell_label(pyo3: &str, python: &str) -> String {
+/// `cell_label(&result.id.pyo3, result.id.python)`.
+pub fn cell_label(pyo3: &Release, python: Flavor) -> String {
     format!("pyo3 {pyo3} · {python}")
 }
 
@@ -266,15 +266,12 @@ fn run_cell(shared: &Shared, cell: &Cell) {
     let Shared { ctx, plan, .. } = shared;
     let Cell { release, target, .. } = cell;
     (shared.on)(Event::CellStarted {
-        label: cell_label(&release.to_string(), &target.flavor.to_string()),
+        label: cell_label(release, target.flavor),
         index: cell.index,
         total: shared.total,
     });
-    let ident = |s: &Subject, v: Option<&Variant>| Identity {
-        pattern: s.member.name.clone(),
-        pyo3: release.to_string(),
-        python: target.flavor.to_string(),
-        variant: v.map(|v| v.name.clone()),
+    let ident = |s: &Subject, v: Option<&Variant>| {
+        CellId::plain(s.member.name.clone(), (*release).clone(), target.flavor).with_variant(v.map(|v| v.name.as_str()))
     };
     // The tool's own failure becomes an `error` verdict for everything it touched.
     let fail_all = |pairs: &mut dyn Iterator<Item = (&Subject, Option<&Variant>)>, e: &anyhow::Error| {

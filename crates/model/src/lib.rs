@@ -4,6 +4,7 @@
 //! what to run; the engine turns them into observations and one [`Outcome`] per cell; the
 //! results ([`results`]) are what the reports read. Nothing here builds or runs anything.
 
+pub mod cell;
 pub mod error;
 pub mod flavor;
 pub mod matrix;
@@ -12,12 +13,15 @@ pub mod pattern;
 pub mod release;
 pub mod results;
 pub mod shard;
+pub mod transition;
 
+pub use cell::CellId;
 pub use error::ModelError;
 pub use flavor::Flavor;
 pub use matrix::{CompanionSpec, MatrixDef, PythonRecipe, ReleaseDef};
 pub use outcome::Outcome;
-pub use pattern::{Claim, Pattern, PatternMeta, Variant};
-pub use release::{Release, ReleaseSelector};
+pub use pattern::{Claim, Expectation, Pattern, PatternMeta, Variant};
+pub use release::{Point, Release, ReleaseSelector};
 pub use results::{CellResult, Diagnostic, InterpreterInfo, RunResults, TestFailure, Timings, SCHEMA_VERSION};
 pub use shard::Shard;
+pub use transition::Transition;

@@ -4,7 +4,8 @@
 //! `test_<id>.py`. The id is also the Python import name of the built module, so the
 //! `#[pymodule]` in `lib.rs` is named after the folder.
 
-use crate::ModelError;
+use crate::release::Point;
+use crate::{ModelError, Outcome, Release, ReleaseSelector};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,24 +18,89 @@ pub struct Claim {
     pub text: String,
     /// The PyO3 version the claim names, if any: where the claimed behaviour starts.
     #[serde(default)]
-    pub version: Option<String>,
+    pub version: Option<Point>,
     /// The last version the claim covers, if it names one.
     #[serde(default)]
-    pub until: Option<String>,
+    pub until: Option<Point>,
     /// The release the claim's source writes for when the claim itself names none (the
     /// article's code is 0.22-era): the claim is checked from there on, and holding earlier
     /// too does not make it wrong.
     #[serde(default)]
-    pub context: Option<String>,
-    /// What the claim predicts this pattern's cells show from `version` (to `until`):
-    /// `works`, `breaks`, or one outcome name such as `compile-error`. The report sets it
-    /// beside the observed cells; without it the claim stays undecided.
+    pub context: Option<Point>,
+    /// What the claim predicts this pattern's cells show from `version` (to `until`). The
+    /// report sets it beside the observed cells; without it the claim stays undecided.
     #[serde(default)]
-    pub expect: Option<String>,
+    pub expect: Option<Expectation>,
     /// The variant whose cells the claim is about (e.g. a missing `crate-type`); the plain
     /// cells when absent.
     #[serde(default)]
     pub variant: Option<String>,
+}
+
+/// What a claim predicts a cell shows: `works`, `breaks`, or one outcome such as
+/// `compile-error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expectation {
+    /// Pass or deprecated.
+    Works,
+    /// Anything else that says something about the code.
+    Breaks,
+    /// Exactly this outcome.
+    Is(Outcome),
+}
+
+impl Expectation {
+    /// Whether a cell with `outcome` shows what is expected.
+    pub fn holds(self, outcome: Outcome) -> bool {
+        match self {
+            Expectation::Works => outcome.works(),
+            Expectation::Breaks => !outcome.works(),
+            Expectation::Is(o) => outcome == o,
+        }
+    }
+}
+
+impl std::fmt::Display for Expectation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Expectation::Works => f.write_str("works"),
+            Expectation::Breaks => f.write_str("breaks"),
+            Expectation::Is(o) => o.fmt(f),
+        }
+    }
+}
+
+impl std::str::FromStr for Expectation {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "works" => Ok(Expectation::Works),
+            "breaks" => Ok(Expectation::Breaks),
+            name => Outcome::ALL
+                .into_iter()
+                .find(|o| o.name() == name)
+                .map(Expectation::Is)
+                .ok_or_else(|| {
+                    let names: Vec<&str> = Outcome::ALL.iter().map(|o| o.name()).collect();
+                    format!(
+                        "expect = '{text}': expected works, breaks or one of {}",
+                        names.join(", ")
+                    )
+                }),
+        }
+    }
+}
+
+impl Serialize for Expectation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Expectation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 /// The same pattern built in a cell with a setting a user reaches for (a feature, a variable).
@@ -56,18 +122,13 @@ pub struct Variant {
     /// The releases the setting exists for, as for `--pyo3` (e.g. `0.21..=0.22` for the
     /// `gil-refs` feature); all releases when absent.
     #[serde(default)]
-    pub pyo3: Option<String>,
+    pub pyo3: Option<ReleaseSelector>,
 }
 
 impl Variant {
-    /// Whether the variant applies to `release` (an unparsable range applies nowhere).
-    pub fn applies_to(&self, release: &crate::Release) -> bool {
-        let Some(range) = &self.pyo3 else { return true };
-        range
-            .parse::<crate::ReleaseSelector>()
-            .ok()
-            .and_then(|sel| sel.resolve(std::slice::from_ref(release)).ok())
-            .is_some_and(|found| found.contains(release))
+    /// Whether the variant applies to `release`.
+    pub fn applies_to(&self, release: &Release) -> bool {
+        self.pyo3.as_ref().is_none_or(|sel| sel.admits(release))
     }
 }
 
@@ -199,5 +260,68 @@ impl Pattern {
     /// The variant named `name`, if the pattern declares it.
     pub fn variant(&self, name: &str) -> Option<&Variant> {
         self.meta.variants.iter().find(|v| v.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pattern folder with `toml` as its `pattern.toml`; the error of loading it, if any.
+    fn load_error(toml: &str) -> Option<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("p");
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(folder.join("pattern.toml"), toml).unwrap();
+        std::fs::write(folder.join("lib.rs"), "").unwrap();
+        std::fs::write(folder.join("test_p.py"), "").unwrap();
+        Pattern::load(&folder).err().map(|e| e.to_string())
+    }
+
+    const HEAD: &str = "title = 't'\ncategory = 'c'\nshows = 's'\n";
+
+    #[test]
+    fn claims_and_variant_ranges_are_typed_where_they_are_loaded() {
+        assert_eq!(
+            load_error(&format!(
+                "{HEAD}[claim]\ntext = 'x'\nversion = '0.22'\nexpect = 'breaks'\n"
+            )),
+            None
+        );
+        let typo = load_error(&format!("{HEAD}[claim]\ntext = 'x'\nexpect = 'work'\n")).unwrap();
+        assert!(
+            typo.contains("pattern.toml") && typo.contains("expect = 'work'"),
+            "{typo}"
+        );
+        assert!(!typo.contains('\n'), "one line: {typo}");
+        let version = load_error(&format!("{HEAD}[claim]\ntext = 'x'\nversion = '0.2x'\n")).unwrap();
+        assert!(
+            version.contains("pattern.toml") && version.contains("0.2x"),
+            "{version}"
+        );
+        let range = load_error(&format!("{HEAD}[[variant]]\nname = 'v'\npyo3 = '0.21..=x'\n")).unwrap();
+        assert!(range.contains("pattern.toml") && range.contains("0.21..=x"), "{range}");
+    }
+
+    #[test]
+    fn a_variant_applies_to_the_releases_its_selector_names() {
+        let v = Variant {
+            name: "gil-refs".into(),
+            features: Vec::new(),
+            env: BTreeMap::new(),
+            crate_type: None,
+            pyo3: Some("0.21..=0.22".parse().unwrap()),
+        };
+        let applies = |r: &str| v.applies_to(&Release::parse(r).unwrap());
+        assert!(applies("0.21.2") && applies("0.22.6") && applies("0.22.0"));
+        assert!(!applies("0.20.3") && !applies("0.23.5"));
+    }
+
+    #[test]
+    fn expectations_hold_for_their_outcomes() {
+        let e = |t: &str| t.parse::<Expectation>().unwrap();
+        assert!(e("works").holds(Outcome::Deprecated) && !e("works").holds(Outcome::Crash));
+        assert!(e("breaks").holds(Outcome::TestFail));
+        assert!(e("compile-error").holds(Outcome::CompileError) && !e("compile-error").holds(Outcome::TestFail));
     }
 }

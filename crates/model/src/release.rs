@@ -28,21 +28,32 @@ impl Release {
     }
 }
 
+impl std::str::FromStr for Release {
+    type Err = ModelError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Release::parse(s)
+    }
+}
+
 impl fmt::Display for Release {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
     }
 }
 
-/// A bound in a range: a whole minor (`0.21`) or an exact release (`0.21.1`).
+/// A point on the release axis: a whole minor (`0.21`) or an exact release (`0.21.1`). A
+/// range's bound, or where a claim starts or ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Point {
+pub enum Point {
+    /// Every patch of `major.minor`.
     Minor(u64, u64),
+    /// Exactly this release.
     Exact(semver::Version),
 }
 
 impl Point {
-    fn parse(text: &str) -> Result<Self, ModelError> {
+    /// Parses `0.21` or `0.21.1`.
+    pub fn parse(text: &str) -> Result<Self, ModelError> {
         let bad = || ModelError::BadRelease(text.to_string());
         let parts: Vec<&str> = text.trim().split('.').collect();
         let num = |s: &str| s.parse::<u64>().map_err(|_| bad());
@@ -61,6 +72,18 @@ impl Point {
         }
     }
 
+    /// As a start: whether `release` lies at or after this point (a minor admits all its
+    /// patches).
+    pub fn admits_as_start(&self, release: &Release) -> bool {
+        self.low() <= release.0
+    }
+
+    /// As an end: whether `release` lies at or before this point (a minor admits all its
+    /// patches).
+    pub fn admits_as_end(&self, release: &Release) -> bool {
+        self.admits_below(&release.0, true)
+    }
+
     /// Whether `v` lies at or below this point as an upper bound.
     fn admits_below(&self, v: &semver::Version, inclusive: bool) -> bool {
         match self {
@@ -71,6 +94,43 @@ impl Point {
         }
     }
 }
+
+impl fmt::Display for Point {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Point::Minor(a, b) => write!(f, "{a}.{b}"),
+            Point::Exact(v) => v.fmt(f),
+        }
+    }
+}
+
+impl std::str::FromStr for Point {
+    type Err = ModelError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Point::parse(s)
+    }
+}
+
+/// Serde by the text form, so a typo in a data file is refused where it is loaded.
+macro_rules! serde_by_text {
+    ($ty:ty) => {
+        impl Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+serde_by_text!(Point);
+serde_by_text!(ReleaseSelector);
 
 /// One item of a `--pyo3` list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +147,13 @@ enum Item {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReleaseSelector {
     items: Vec<Item>,
+    text: String,
+}
+
+impl fmt::Display for ReleaseSelector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
 }
 
 impl std::str::FromStr for ReleaseSelector {
@@ -117,11 +184,23 @@ impl std::str::FromStr for ReleaseSelector {
             };
             items.push(item);
         }
-        Ok(ReleaseSelector { items })
+        Ok(ReleaseSelector {
+            items,
+            text: text.trim().to_string(),
+        })
     }
 }
 
 impl ReleaseSelector {
+    /// Whether `release` is one this selector names (as a minor, exactly, or in a range).
+    pub fn admits(&self, release: &Release) -> bool {
+        self.items.iter().any(|item| match item {
+            Item::Minor(a, b) => release.minor() == (*a, *b),
+            Item::Exact(v) => release.0 == *v,
+            Item::Range { low, high, inclusive } => release.0 >= low.low() && high.admits_below(&release.0, *inclusive),
+        })
+    }
+
     /// Resolves the selector against the known releases (the latest patch of each minor).
     ///
     /// A minor must be known; an exact version need not be (it is built from crates.io as is);

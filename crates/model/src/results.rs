@@ -1,6 +1,6 @@
 //! Results: what one run observed, serialized as `results.json`.
 
-use crate::{Flavor, ModelError, Outcome};
+use crate::{CellId, Flavor, ModelError, Outcome};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -51,15 +51,9 @@ pub struct Timings {
 /// One verdict: a pattern in a cell (release, interpreter, variant).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CellResult {
-    /// Pattern id (or the snippet's module name for `check`).
-    pub pattern: String,
-    /// The exact PyO3 release built.
-    pub pyo3: String,
-    /// The interpreter flavor label.
-    pub python: String,
-    /// The variant's name; `None` for the plain cell.
-    #[serde(default)]
-    pub variant: Option<String>,
+    /// The cell: its fields sit flat in the JSON.
+    #[serde(flatten)]
+    pub id: CellId,
     /// The verdict.
     pub outcome: Outcome,
     /// rustc error codes (or, for `deprecated`, lint names) from the pattern's code.

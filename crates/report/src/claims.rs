@@ -1,8 +1,9 @@
 //! A claim's verdict, derived from the observed cells by one rule, [`RULE`]; never written
 //! down per pattern.
 
-use crate::grid::{informative, Grid};
-use pyo3_matrix_model::{CellResult, Claim, Outcome, Pattern};
+use crate::grid::Grid;
+use crate::groups::{place, without_addresses};
+use pyo3_matrix_model::{CellResult, Claim, Pattern};
 use serde::Serialize;
 use std::fmt;
 
@@ -58,26 +59,11 @@ pub struct ClaimCheck<'a> {
     pub held_before: Vec<&'a CellResult>,
 }
 
-fn minor(v: &str) -> Option<(u64, u64)> {
-    let mut it = v.trim().split('.').map(|p| p.parse::<u64>().ok());
-    Some((it.next()??, it.next()??))
-}
-
 /// Who makes a claim: the article (`claim`) or PyO3's changelog (`changelog`).
 pub fn sources(p: &Pattern) -> impl Iterator<Item = (&'static str, &Claim)> {
     [("the article", &p.meta.claim), ("PyO3's changelog", &p.meta.changelog)]
         .into_iter()
         .filter_map(|(who, c)| c.as_ref().map(|c| (who, c)))
-}
-
-/// Whether `outcome` is what `expect` predicts; `None` when `expect` is not a prediction.
-pub fn predicted(expect: &str, outcome: Outcome) -> Option<bool> {
-    match expect {
-        "works" => Some(outcome.works()),
-        "breaks" => Some(!outcome.works()),
-        name if Outcome::ALL.iter().any(|o| o.name() == name) => Some(outcome.name() == name),
-        _ => None,
-    }
 }
 
 /// `the only counted cell in range shows` / `all 3 counted cells in range show`.
@@ -86,6 +72,16 @@ fn all_show(n: usize) -> String {
         1 => "the only counted cell in range shows".into(),
         n => format!("all {n} counted cells in range show"),
     }
+}
+
+/// A cell and what it said: `0.22.6/3.12 (compile-error: cannot find type `Bound`)`.
+fn cited(c: &CellResult) -> String {
+    let said = c
+        .message
+        .as_deref()
+        .map(|m| format!(": {}", without_addresses(m.lines().next().unwrap_or_default())))
+        .unwrap_or_default();
+    format!("{} ({}{said})", place(c), c.outcome)
 }
 
 /// Checks `claim` (made about `pattern`) against the grid.
@@ -97,62 +93,63 @@ pub fn check<'a>(grid: &Grid<'a>, pattern: &Pattern, claim: &Claim) -> ClaimChec
         contrary: Vec::new(),
         held_before: Vec::new(),
     };
-    let Some(expect) = claim.expect.as_deref() else {
+    let Some(expect) = claim.expect else {
         return undecided("the claim predicts nothing a cell can show".into());
     };
-    if predicted(expect, Outcome::Pass).is_none() {
-        return undecided(format!(
-            "'{expect}' is not a prediction (expected works, breaks or an outcome name)"
-        ));
-    }
-    let shows = |c: &CellResult| predicted(expect, c.outcome) == Some(true);
-    let named = claim.version.as_deref().and_then(minor);
-    let from = named.or_else(|| claim.context.as_deref().and_then(minor));
-    let until = claim.until.as_deref().and_then(minor);
+    let shows = |c: &CellResult| expect.holds(c.outcome);
+    let from = claim.version.as_ref().or(claim.context.as_ref());
     let counted: Vec<&'a CellResult> = grid
         .cells_of(&pattern.id, claim.variant.as_deref())
         .into_iter()
-        .filter(|c| informative(c))
+        .filter(|c| c.outcome.informative())
         .collect();
     let (in_range, outside): (Vec<_>, Vec<_>) = counted.into_iter().partition(|c| {
-        let m = minor(&c.pyo3);
-        from.is_none_or(|f| m >= Some(f)) && until.is_none_or(|u| m <= Some(u))
+        from.is_none_or(|f| f.admits_as_start(&c.id.pyo3))
+            && claim.until.as_ref().is_none_or(|u| u.admits_as_end(&c.id.pyo3))
     });
     let (matching, contrary): (Vec<_>, Vec<_>) = in_range.into_iter().partition(|c| shows(c));
     let last_before = outside
         .iter()
-        .filter_map(|c| minor(&c.pyo3))
-        .filter(|m| named.is_some_and(|f| *m < f))
+        .filter(|c| claim.version.as_ref().is_some_and(|v| !v.admits_as_start(&c.id.pyo3)))
+        .map(|c| c.id.pyo3.minor())
         .max();
     let held_before: Vec<&'a CellResult> = outside
         .into_iter()
-        .filter(|c| last_before.is_some() && minor(&c.pyo3) == last_before)
+        .filter(|c| Some(c.id.pyo3.minor()) == last_before)
         .collect();
     let (verdict, reason) = match (matching.len(), contrary.len()) {
         (0, 0) => return undecided("no cell in the claim's range says anything about the pattern".into()),
         (_, 0) if !held_before.is_empty() && held_before.iter().all(|c| shows(c)) => (
             Verdict::Partly,
             format!(
-                "{} '{expect}', but so does {}, before the {} the claim names",
+                "{} '{expect}', but so does {}, before the {} the claim names: true earlier than it says",
                 all_show(matching.len()),
-                held_before[0].pyo3,
-                claim.version.as_deref().unwrap_or_default()
+                place(held_before[0]),
+                claim.version.as_ref().map(ToString::to_string).unwrap_or_default()
             ),
         ),
         (m, 0) => (Verdict::Confirmed, format!("{} '{expect}'", all_show(m))),
         (0, n) => (
             Verdict::Refuted,
             match n {
-                1 => format!("the only counted cell in range does not show '{expect}'"),
-                n => format!("none of the {n} counted cells in range shows '{expect}'"),
+                1 => format!(
+                    "the only counted cell in range does not show '{expect}': {}",
+                    cited(contrary[0])
+                ),
+                n => format!(
+                    "none of the {n} counted cells in range shows '{expect}'; the first is {}",
+                    cited(contrary[0])
+                ),
             },
         ),
         (m, n) => (
             Verdict::Partly,
             format!(
-                "{m} of the {} counted cells in range {} '{expect}'",
+                "{}; {m} of the {} counted cells {} '{expect}', the first that does not is {}",
+                side(&matching, &contrary),
                 m + n,
-                if m == 1 { "shows" } else { "show" }
+                if m == 1 { "shows" } else { "show" },
+                cited(contrary[0])
             ),
         ),
     };
@@ -170,18 +167,44 @@ pub fn check<'a>(grid: &Grid<'a>, pattern: &Pattern, claim: &Claim) -> ClaimChec
     }
 }
 
+/// Where a partly right claim holds: `true until 0.27` when every contrary cell comes
+/// after every matching one, `true from 0.24` when before, `true on some interpreters or
+/// releases only` otherwise.
+fn side(matching: &[&CellResult], contrary: &[&CellResult]) -> String {
+    let last = |cells: &[&CellResult]| cells.iter().map(|c| &c.id.pyo3).max().cloned();
+    let first = |cells: &[&CellResult]| cells.iter().map(|c| &c.id.pyo3).min().cloned();
+    match (first(matching), last(matching), first(contrary), last(contrary)) {
+        (_, Some(last_match), Some(first_contrary), _) if last_match < first_contrary => {
+            format!(
+                "true until {}, not from {}",
+                last_match.minor_label(),
+                first_contrary.minor_label()
+            )
+        }
+        (Some(first_match), _, _, Some(last_contrary)) if last_contrary < first_match => {
+            format!(
+                "true from {}, not in {}",
+                first_match.minor_label(),
+                last_contrary.minor_label()
+            )
+        }
+        _ => "true on some interpreters or releases only".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::fixture::{cell, run};
+    use pyo3_matrix_model::Outcome;
 
     fn claim(version: Option<&str>, until: Option<&str>, expect: Option<&str>) -> Claim {
         Claim {
             text: "t".into(),
-            version: version.map(Into::into),
-            until: until.map(Into::into),
+            version: version.map(|v| v.parse().unwrap()),
+            until: until.map(|v| v.parse().unwrap()),
             context: None,
-            expect: expect.map(Into::into),
+            expect: expect.map(|e| e.parse().unwrap()),
             variant: None,
         }
     }
@@ -212,6 +235,24 @@ mod tests {
             "unsupported is not counted"
         );
         assert_eq!(v(Some("0.21"), Some("0.22"), "works"), Verdict::Partly);
+        let r = run(ROWS.iter().map(|(v, o)| cell("p", v, "3.12", *o)).collect());
+        let grid = Grid::new(&r, &[]);
+        let partly = check(&grid, &grid.patterns()[0].clone(), &claim(None, None, Some("works")));
+        assert!(
+            partly.reason.starts_with("true until 0.21, not from 0.22; 1 of the 3"),
+            "{}",
+            partly.reason
+        );
+        let refuted = check(
+            &grid,
+            &grid.patterns()[0].clone(),
+            &claim(Some("0.22"), None, Some("works")),
+        );
+        assert!(
+            refuted.reason.ends_with("the first is 0.22.6/3.12 (compile-error)"),
+            "{}",
+            refuted.reason
+        );
     }
 
     #[test]
@@ -225,14 +266,14 @@ mod tests {
         );
         assert_eq!(checked.verdict, Verdict::Partly);
         assert_eq!(checked.held_before.len(), 1);
-        assert_eq!(checked.held_before[0].pyo3, "0.22.6");
+        assert_eq!(checked.held_before[0].id.pyo3.to_string(), "0.22.6");
         assert!(checked.reason.contains("before the 0.23"), "{}", checked.reason);
     }
 
     #[test]
     fn a_context_starts_the_range_without_faulting_earlier_releases() {
         let in_context = Claim {
-            context: Some("0.22".into()),
+            context: Some("0.22".parse().unwrap()),
             ..claim(None, None, Some("breaks"))
         };
         assert_eq!(
@@ -242,7 +283,7 @@ mod tests {
         );
         assert_eq!(verdict(&ROWS, &claim(None, None, Some("breaks"))), Verdict::Partly);
         let named = Claim {
-            context: Some("0.22".into()),
+            context: Some("0.22".parse().unwrap()),
             ..claim(Some("0.23"), None, Some("breaks"))
         };
         assert_eq!(
@@ -256,7 +297,6 @@ mod tests {
     fn undecided_says_why() {
         let v = |rows: &[(&str, Outcome)], expect| verdict(rows, &claim(Some("0.22"), None, expect));
         assert_eq!(v(&ROWS, None), Verdict::Undecided);
-        assert_eq!(v(&ROWS, Some("work")), Verdict::Undecided, "a misspelt prediction");
         assert_eq!(v(&ROWS, Some("breaks")), Verdict::Confirmed);
         assert_eq!(v(&ROWS[..2], Some("breaks")), Verdict::Undecided, "no cell in range");
     }

@@ -22,10 +22,10 @@ pub fn render(results: &RunResults) -> String {
         let text = |v: &Option<String>| v.clone().unwrap_or_default();
         let failure = r.failure.as_ref();
         let row = [
-            r.pattern.clone(),
-            r.pyo3.clone(),
-            r.python.clone(),
-            text(&r.variant),
+            r.id.pattern.clone(),
+            r.id.pyo3.to_string(),
+            r.id.python.to_string(),
+            text(&r.id.variant),
             r.outcome.to_string(),
             r.codes.join(" "),
             text(&r.message),

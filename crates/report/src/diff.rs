@@ -1,7 +1,7 @@
-//! Comparing two runs cell by cell, the way crater compares two toolchains.
+//! Comparing two runs cell by cell, the way crater compares two toolchains, by the model's
+//! one rule ([`Transition::of`]).
 
-use crate::grid::CellKey;
-use pyo3_matrix_model::{Outcome, RunResults};
+use pyo3_matrix_model::{CellId, CellResult, Outcome, RunResults, Transition};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -11,7 +11,7 @@ use std::fmt;
 pub struct Change {
     /// The cell.
     #[serde(flatten)]
-    pub cell: CellKey,
+    pub cell: CellId,
     /// Outcome in the old run.
     pub old: Outcome,
     /// Outcome in the new run.
@@ -23,7 +23,7 @@ pub struct Change {
 pub struct Lone {
     /// The cell.
     #[serde(flatten)]
-    pub cell: CellKey,
+    pub cell: CellId,
     /// Its outcome in the run that has it.
     pub outcome: Outcome,
 }
@@ -36,53 +36,84 @@ pub struct Diff {
     /// Did not work before, works now.
     pub fixed: Vec<Change>,
     /// Changed kind without crossing the works / does-not-work line: another kind of
-    /// failure, or pass ↔ deprecated.
+    /// failure, pass ↔ deprecated, or the GIL re-enabled on import where it was not.
     pub changed: Vec<Change>,
+    /// PyO3 refuses the interpreter now, and did not before.
+    pub support_lost: Vec<Change>,
+    /// PyO3 accepts the interpreter now, and refused it before.
+    pub support_gained: Vec<Change>,
+    /// One side says nothing about the code (skipped, blocked, test-error, error).
+    pub not_comparable: Vec<Change>,
     /// Only in the new run.
     pub added: Vec<Lone>,
     /// Only in the old run.
     pub removed: Vec<Lone>,
 }
 
-/// Compares `old` with `new`, keyed by (pattern, release, interpreter, variant).
+impl Diff {
+    /// The list of one kind of change (`None` for [`Transition::Same`]).
+    fn list_mut(&mut self, kind: Transition) -> Option<&mut Vec<Change>> {
+        match kind {
+            Transition::Regressed => Some(&mut self.regressed),
+            Transition::Fixed => Some(&mut self.fixed),
+            Transition::Changed => Some(&mut self.changed),
+            Transition::SupportLost => Some(&mut self.support_lost),
+            Transition::SupportGained => Some(&mut self.support_gained),
+            Transition::NotComparable => Some(&mut self.not_comparable),
+            Transition::Same => None,
+        }
+    }
+
+    /// The changes listed, kind by kind, in the order reports give them.
+    fn lists(&self) -> [(Transition, &Vec<Change>); 6] {
+        [
+            (Transition::Regressed, &self.regressed),
+            (Transition::Fixed, &self.fixed),
+            (Transition::Changed, &self.changed),
+            (Transition::SupportLost, &self.support_lost),
+            (Transition::SupportGained, &self.support_gained),
+            (Transition::NotComparable, &self.not_comparable),
+        ]
+    }
+}
+
+/// Compares `old` with `new`, keyed by cell.
 pub fn diff(old: &RunResults, new: &RunResults) -> Diff {
-    let index = |r: &RunResults| {
-        r.results
-            .iter()
-            .map(|c| (CellKey::of(c), c.outcome))
-            .collect::<BTreeMap<_, _>>()
-    };
+    fn index(r: &RunResults) -> BTreeMap<CellId, &CellResult> {
+        r.results.iter().map(|c| (c.id.clone(), c)).collect()
+    }
     let (before, mut after) = (index(old), index(new));
     let mut d = Diff::default();
     for (cell, old) in before {
         let Some(new) = after.remove(&cell) else {
-            d.removed.push(Lone { cell, outcome: old });
+            d.removed.push(Lone {
+                cell,
+                outcome: old.outcome,
+            });
             continue;
         };
-        let list = match (old.works(), new.works()) {
-            _ if old == new => continue,
-            (true, false) => &mut d.regressed,
-            (false, true) => &mut d.fixed,
-            _ => &mut d.changed,
-        };
-        list.push(Change { cell, old, new });
+        if let Some(list) = d.list_mut(Transition::of(old, new)) {
+            list.push(Change {
+                cell,
+                old: old.outcome,
+                new: new.outcome,
+            });
+        }
     }
     d.added = after
         .into_iter()
-        .map(|(cell, outcome)| Lone { cell, outcome })
+        .map(|(cell, c)| Lone {
+            cell,
+            outcome: c.outcome,
+        })
         .collect();
     d
 }
 
 impl fmt::Display for Diff {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let changes = [
-            ("regressed", &self.regressed),
-            ("fixed", &self.fixed),
-            ("changed", &self.changed),
-        ];
-        for (title, list) in changes {
-            writeln!(f, "{title}: {}", list.len())?;
+        for (kind, list) in self.lists() {
+            writeln!(f, "{kind}: {}", list.len())?;
             for c in list {
                 writeln!(f, "  {}: {} -> {}", c.cell, c.old, c.new)?;
             }
@@ -115,6 +146,8 @@ mod tests {
             ("c", TestFail),
             ("d", Pass),
             ("f", Pass),
+            ("g", Pass),
+            ("h", Pass),
         ]);
         let new = cells(&[
             ("a", TestFail),
@@ -122,12 +155,16 @@ mod tests {
             ("c", Crash),
             ("e", Pass),
             ("f", Deprecated),
+            ("g", Unsupported),
+            ("h", TestError),
         ]);
         let d = diff(&old, &new);
         let names = |l: &[Change]| l.iter().map(|c| c.cell.pattern.clone()).collect::<Vec<_>>();
         assert_eq!(names(&d.regressed), ["a"]);
         assert_eq!(names(&d.fixed), ["b"]);
         assert_eq!(names(&d.changed), ["c", "f"], "another failure, and pass -> deprecated");
+        assert_eq!(names(&d.support_lost), ["g"], "a refusal is not a regression");
+        assert_eq!(names(&d.not_comparable), ["h"], "tests that could not run say nothing");
         assert_eq!(
             (d.added[0].cell.pattern.as_str(), d.removed[0].cell.pattern.as_str()),
             ("e", "d")
@@ -148,7 +185,7 @@ mod tests {
     #[test]
     fn variants_are_separate_cells_and_a_run_equals_itself() {
         let mut variant = cell("a", "0.23.5", "3.12", Pass);
-        variant.variant = Some("gil-refs".into());
+        variant.id.variant = Some("gil-refs".into());
         let old = run(vec![cell("a", "0.23.5", "3.12", CompileError), variant]);
         assert_eq!(diff(&old, &old), Diff::default());
         let new = run(vec![cell("a", "0.23.5", "3.12", CompileError)]);

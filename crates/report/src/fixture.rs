@@ -6,17 +6,18 @@
 //! data only and names nothing else of this crate.
 
 use pyo3_matrix_model::{
-    CellResult, Claim, Diagnostic, Flavor, InterpreterInfo, Outcome, Pattern, PatternMeta, RunResults, TestFailure,
-    Timings,
+    CellId, CellResult, Claim, Diagnostic, Flavor, InterpreterInfo, Outcome, Pattern, PatternMeta, Release, RunResults,
+    TestFailure, Timings,
 };
 
 /// A bare result: the outcome and nothing else.
 pub fn cell(pattern: &str, pyo3: &str, python: &str, outcome: Outcome) -> CellResult {
     CellResult {
-        pattern: pattern.into(),
-        pyo3: pyo3.into(),
-        python: python.into(),
-        variant: None,
+        id: CellId::plain(
+            pattern,
+            Release::parse(pyo3).expect("a fixture release"),
+            Flavor::parse(python).expect("a fixture label"),
+        ),
         outcome,
         codes: Vec::new(),
         message: None,
@@ -89,7 +90,7 @@ const E0599: &str = "no method named `extract` found for reference `&PyAny`";
 pub fn results() -> RunResults {
     use Outcome::*;
     let mut gil_refs = cell("gilref_any_arg", "0.21.2", "3.12", Pass);
-    gil_refs.variant = Some("gil-refs".into());
+    gil_refs.id.variant = Some("gil-refs".into());
     let mut deprecated = cell("gilref_any_arg", "0.21.2", "3.12", Deprecated);
     deprecated.codes = vec!["deprecated".into()];
     deprecated.diagnostics = vec![Diagnostic {
@@ -137,10 +138,10 @@ pub fn results() -> RunResults {
 fn claim(text: &str, version: Option<&str>, expect: &str) -> Option<Claim> {
     Some(Claim {
         text: text.into(),
-        version: version.map(Into::into),
+        version: version.map(|v| v.parse().expect("a fixture version")),
         until: None,
         context: None,
-        expect: Some(expect.into()),
+        expect: Some(expect.parse().expect("a fixture expectation")),
         variant: None,
     })
 }

@@ -1,53 +1,177 @@
-//! Results indexed for drawing: patterns by category, releases in order, interpreters.
+//! Results indexed for drawing: patterns by category, releases in order, interpreters; and
+//! what every report derives from the cells the same way: each cell's [`State`], each row's
+//! [`History`], each release's [`Support`] of an interpreter and each upgrade [`Step`].
 
-use pyo3_matrix_model::{CellResult, Pattern, RunResults};
-use serde::Serialize;
+use crate::legend::State;
+use pyo3_matrix_model::{CellId, CellResult, Flavor, Outcome, Pattern, Release, RunResults, Transition};
 use std::collections::BTreeMap;
-use std::fmt;
 
-/// A row's boundary on one interpreter: where the pattern last worked and first broke.
+/// One row's story on one interpreter, release by release, in the caniuse manner.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Boundary {
+pub struct History {
+    /// The first release where the row works on this interpreter.
+    pub first_working: Option<Release>,
     /// The last working release before `first_broken`; without a break, the last working
     /// release of all.
-    pub last_working: Option<String>,
+    pub last_working: Option<Release>,
     /// The first release after a working one where it does not work (ignoring cells that
-    /// say nothing about the pattern: unsupported, skipped, blocked, error).
-    pub first_broken: Option<String>,
+    /// say nothing about the pattern: unsupported, skipped, blocked, test-error, error).
+    pub first_broken: Option<Release>,
+    /// How it broke there.
+    pub broken_as: Option<Outcome>,
+    /// The releases where it built with deprecation warnings, first and last.
+    pub deprecated: Option<(Release, Release)>,
+    /// Where PyO3 started refusing this interpreter after the last working release, for good.
+    pub refused_from: Option<Release>,
 }
 
-/// What identifies a cell across runs: (pattern, release, interpreter, variant).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct CellKey {
-    /// Pattern id.
-    pub pattern: String,
-    /// PyO3 release.
-    pub pyo3: String,
-    /// Interpreter flavor.
-    pub python: String,
-    /// Variant name; `None` for the plain cell.
-    pub variant: Option<String>,
+/// Consecutive releases of one row in one state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    /// The state.
+    pub state: State,
+    /// Its first release.
+    pub first: Release,
+    /// Its last release.
+    pub last: Release,
 }
 
-impl CellKey {
-    /// The key of a result.
-    pub fn of(r: &CellResult) -> Self {
-        CellKey {
-            pattern: r.pattern.clone(),
-            pyo3: r.pyo3.clone(),
-            python: r.python.clone(),
-            variant: r.variant.clone(),
+impl std::fmt::Display for Run {
+    /// `✓ pass 0.21.2–0.24.2`, or `✗ compile-error 0.25.1` for one release.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.state.label(), self.first)?;
+        if self.last != self.first {
+            write!(f, "–{}", self.last)?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether a release builds for an interpreter at all, judged from its plain cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Support<'a> {
+    /// No plain cell ran (the interpreter is missing).
+    NotRun,
+    /// PyO3's build script refused the interpreter for every pattern.
+    Refused {
+        /// PyO3's own reason, as most cells gave it.
+        reason: Option<&'a str>,
+        /// The escape-hatch variable it named, if any.
+        hatch: Option<&'a str>,
+    },
+    /// It built; how the patterns fared.
+    Builds {
+        /// Cells that work (✓ or ⚠), the GIL staying off where it can.
+        work: usize,
+        /// Cells that work on a free-threaded interpreter whose import re-enabled the GIL.
+        work_gil: usize,
+        /// Cells observed.
+        total: usize,
+    },
+}
+
+impl Support<'_> {
+    /// Whether PyO3 accepted the interpreter.
+    pub fn builds(&self) -> bool {
+        matches!(self, Support::Builds { .. })
+    }
+}
+
+impl std::fmt::Display for Support<'_> {
+    /// `✓ builds: 54 of 96 work, ◐ 3 more with the GIL re-enabled` / `⊘ refused: <PyO3's reason>`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let symbol = |o| State::Observed(o).symbol();
+        match self {
+            Support::NotRun => write!(f, "{} not run", symbol(Outcome::Skipped)),
+            Support::Refused { reason, .. } => {
+                write!(f, "{} refused", symbol(Outcome::Unsupported))?;
+                match reason {
+                    Some(reason) => write!(f, ": {reason}"),
+                    None => Ok(()),
+                }
+            }
+            Support::Builds { work, work_gil, total } => {
+                write!(f, "{} builds: {work} of {total} work", symbol(Outcome::Pass))?;
+                if *work_gil > 0 {
+                    write!(
+                        f,
+                        ", {} {work_gil} more with the GIL re-enabled",
+                        State::GilReenabled(Outcome::Pass).symbol()
+                    )?;
+                }
+                Ok(())
+            }
         }
     }
 }
 
-impl fmt::Display for CellKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} {}", self.pattern, self.pyo3, self.python)?;
-        match &self.variant {
-            Some(v) => write!(f, " [{v}]"),
-            None => Ok(()),
+/// One pattern's move across an upgrade.
+#[derive(Debug, Clone)]
+pub struct Move<'a> {
+    /// The row.
+    pub pattern: &'a Pattern,
+    /// Its cell before.
+    pub before: &'a CellResult,
+    /// Its cell after.
+    pub after: &'a CellResult,
+    /// What happened, by the one rule.
+    pub transition: Transition,
+}
+
+/// An upgrade from one release to another on one interpreter: the support event first (if
+/// PyO3's support changed there, the patterns are not listed one by one), then every
+/// pattern that moved.
+#[derive(Debug, Clone)]
+pub struct Step<'a> {
+    /// Release before.
+    pub from: Release,
+    /// The interpreter before: the one followed, unless the release before does not build
+    /// for it (see [`Grid::upgrade`]).
+    pub from_python: Flavor,
+    /// Release after.
+    pub to: Release,
+    /// The interpreter followed.
+    pub python: Flavor,
+    /// Whether the release before builds for the interpreter followed.
+    pub support_before: Support<'a>,
+    /// Whether the release after does.
+    pub support_after: Support<'a>,
+    /// The plain cells that changed, pattern by pattern; a support change is told once by
+    /// [`Step::support_change`], never pattern by pattern.
+    pub moves: Vec<Move<'a>>,
+}
+
+impl<'a> Step<'a> {
+    /// Where PyO3's support of the interpreter changed at this step.
+    pub fn support_change(&self) -> Option<Transition> {
+        match (self.support_before.builds(), self.support_after.builds()) {
+            (true, false) if matches!(self.support_after, Support::Refused { .. }) => Some(Transition::SupportLost),
+            (false, true) if matches!(self.support_before, Support::Refused { .. }) => Some(Transition::SupportGained),
+            _ => None,
         }
+    }
+
+    /// The moves of one kind.
+    pub fn of(&self, kind: Transition) -> Vec<&Move<'a>> {
+        self.moves.iter().filter(|m| m.transition == kind).collect()
+    }
+
+    /// Moves whose only change is the GIL: `(stopped re-enabling it, started re-enabling it)`.
+    pub fn gil_moves(&self) -> (usize, usize) {
+        let gil = |c: &CellResult| c.gil_reenabled == Some(true);
+        let same = self
+            .moves
+            .iter()
+            .filter(|m| m.before.outcome == m.after.outcome && m.transition == Transition::Changed);
+        let (mut stopped, mut started) = (0, 0);
+        for m in same {
+            if gil(m.before) {
+                stopped += 1;
+            } else if gil(m.after) {
+                started += 1;
+            }
+        }
+        (stopped, started)
     }
 }
 
@@ -56,49 +180,45 @@ pub struct Grid<'a> {
     /// The run drawn.
     pub run: &'a RunResults,
     /// Releases present, oldest first.
-    pub releases: Vec<String>,
+    pub releases: Vec<Release>,
     /// Interpreter flavors present, in the run's order.
-    pub pythons: Vec<String>,
+    pub pythons: Vec<Flavor>,
     /// Variant names present, sorted.
     variants: Vec<String>,
     patterns: Vec<Pattern>,
-    cells: BTreeMap<CellKey, &'a CellResult>,
-}
-
-fn version_key(v: &str) -> Option<semver::Version> {
-    semver::Version::parse(v).ok()
+    cells: BTreeMap<CellId, &'a CellResult>,
 }
 
 impl<'a> Grid<'a> {
     /// Indexes `results`; patterns missing from the catalog get a bare row.
     pub fn new(results: &'a RunResults, catalog: &[Pattern]) -> Self {
-        let mut releases: Vec<String> = results.results.iter().map(|r| r.pyo3.clone()).collect();
-        releases.sort_by_key(|v| version_key(v));
+        let mut releases: Vec<Release> = results.results.iter().map(|r| r.id.pyo3.clone()).collect();
+        releases.sort();
         releases.dedup();
-        let mut pythons: Vec<String> = results.interpreters.iter().map(|i| i.flavor.to_string()).collect();
+        let mut pythons: Vec<Flavor> = results.interpreters.iter().map(|i| i.flavor).collect();
         for r in &results.results {
-            if !pythons.contains(&r.python) {
-                pythons.push(r.python.clone());
+            if !pythons.contains(&r.id.python) {
+                pythons.push(r.id.python);
             }
         }
-        let mut variants: Vec<String> = results.results.iter().filter_map(|r| r.variant.clone()).collect();
+        let mut variants: Vec<String> = results.results.iter().filter_map(|r| r.id.variant.clone()).collect();
         variants.sort();
         variants.dedup();
         let mut patterns: Vec<Pattern> = Vec::new();
         for r in &results.results {
-            if patterns.iter().any(|p| p.id == r.pattern) {
+            if patterns.iter().any(|p| p.id == r.id.pattern) {
                 continue;
             }
             patterns.push(
                 catalog
                     .iter()
-                    .find(|p| p.id == r.pattern)
+                    .find(|p| p.id == r.id.pattern)
                     .cloned()
-                    .unwrap_or_else(|| bare(&r.pattern)),
+                    .unwrap_or_else(|| bare(&r.id.pattern)),
             );
         }
         patterns.sort_by(|a, b| (&a.meta.category, &a.id).cmp(&(&b.meta.category, &b.id)));
-        let cells = results.results.iter().map(|r| (CellKey::of(r), r)).collect();
+        let cells = results.results.iter().map(|r| (r.id.clone(), r)).collect();
         Grid {
             run: results,
             releases,
@@ -114,6 +234,11 @@ impl<'a> Grid<'a> {
         &self.patterns
     }
 
+    /// The row of `id`, if it has results.
+    pub fn pattern(&self, id: &str) -> Option<&Pattern> {
+        self.patterns.iter().find(|p| p.id == id)
+    }
+
     /// The rows grouped by category, in row order.
     pub fn by_category(&self) -> Vec<(&str, Vec<&Pattern>)> {
         let mut out: Vec<(&str, Vec<&Pattern>)> = Vec::new();
@@ -127,14 +252,9 @@ impl<'a> Grid<'a> {
     }
 
     /// One cell.
-    pub fn cell(&self, pattern: &str, pyo3: &str, python: &str, variant: Option<&str>) -> Option<&'a CellResult> {
-        let key = CellKey {
-            pattern: pattern.into(),
-            pyo3: pyo3.into(),
-            python: python.into(),
-            variant: variant.map(Into::into),
-        };
-        self.cells.get(&key).copied()
+    pub fn cell(&self, pattern: &str, pyo3: &Release, python: Flavor, variant: Option<&str>) -> Option<&'a CellResult> {
+        let id = CellId::plain(pattern, pyo3.clone(), python).with_variant(variant);
+        self.cells.get(&id).copied()
     }
 
     /// The variants a pattern has results for, on any interpreter.
@@ -152,7 +272,7 @@ impl<'a> Grid<'a> {
 
     /// A pattern's rows on `python`: the plain cell (`None`), then each variant with a result
     /// on `python`.
-    pub fn rows_of(&self, pattern: &str, python: &str) -> Vec<Option<&str>> {
+    pub fn rows_of(&self, pattern: &str, python: Flavor) -> Vec<Option<&str>> {
         let present = |v: &&str| {
             self.releases
                 .iter()
@@ -167,41 +287,191 @@ impl<'a> Grid<'a> {
     pub fn cells_of(&self, pattern: &str, variant: Option<&str>) -> Vec<&'a CellResult> {
         self.releases
             .iter()
-            .flat_map(|r| self.pythons.iter().map(move |py| (r, py)))
+            .flat_map(|r| self.pythons.iter().map(move |py| (r, *py)))
             .filter_map(|(r, py)| self.cell(pattern, r, py, variant))
             .collect()
     }
 
-    /// Where one row last worked and first broke on `python`, scanning releases in order.
-    pub fn boundary(&self, pattern: &str, python: &str, variant: Option<&str>) -> Boundary {
-        let mut last_good: Option<&String> = None;
+    /// The first release where a row works on any interpreter: the API it uses exists.
+    pub fn first_working(&self, pattern: &str, variant: Option<&str>) -> Option<&Release> {
+        self.releases.iter().find(|r| {
+            self.pythons
+                .iter()
+                .any(|py| self.cell(pattern, r, *py, variant).is_some_and(|c| c.outcome.works()))
+        })
+    }
+
+    /// How a cell is shown and counted.
+    pub fn state(&self, c: &CellResult) -> State {
+        State::of(c, self.first_working(&c.id.pattern, c.id.variant.as_deref()))
+    }
+
+    /// One row's story on `python`, scanning releases in order.
+    pub fn history(&self, pattern: &str, python: Flavor, variant: Option<&str>) -> History {
+        let mut h = History::default();
+        let row: Vec<(&Release, &CellResult)> = self
+            .releases
+            .iter()
+            .filter_map(|r| Some((r, self.cell(pattern, r, python, variant)?)))
+            .collect();
+        for (release, c) in &row {
+            if c.outcome == Outcome::Deprecated {
+                let first = h.deprecated.take().map_or((*release).clone(), |(first, _)| first);
+                h.deprecated = Some((first, (*release).clone()));
+            }
+            if h.first_broken.is_some() {
+                continue;
+            }
+            if c.outcome.works() {
+                h.first_working.get_or_insert_with(|| (*release).clone());
+                h.last_working = Some((*release).clone());
+            } else if c.outcome.informative() && h.last_working.is_some() {
+                h.first_broken = Some((*release).clone());
+                h.broken_as = Some(c.outcome);
+            }
+        }
+        let after_last: Vec<&(&Release, &CellResult)> = row
+            .iter()
+            .filter(|(r, _)| h.last_working.as_ref().is_some_and(|w| *r > w))
+            .collect();
+        if after_last
+            .first()
+            .is_some_and(|(_, c)| c.outcome == Outcome::Unsupported)
+            && after_last.iter().all(|(_, c)| !c.outcome.informative())
+        {
+            h.refused_from = after_last.first().map(|(r, _)| (*r).clone());
+        }
+        h
+    }
+
+    /// One row on `python` as runs of consecutive releases in the same state, oldest first:
+    /// the caniuse-style story (`○ 0.19.2–0.20.3 · ✓ 0.21.2–0.24.2 · ✗ 0.25.1–0.30.1`).
+    pub fn runs(&self, pattern: &str, python: Flavor, variant: Option<&str>) -> Vec<Run> {
+        let first_working = self.first_working(pattern, variant).cloned();
+        let mut out: Vec<Run> = Vec::new();
         for release in &self.releases {
             let Some(c) = self.cell(pattern, release, python, variant) else {
                 continue;
             };
-            if c.outcome.works() {
-                last_good = Some(release);
-            } else if informative(c) && last_good.is_some() {
-                return Boundary {
-                    last_working: last_good.cloned(),
-                    first_broken: Some(release.clone()),
-                };
+            let state = State::of(c, first_working.as_ref());
+            match out.last_mut() {
+                Some(run) if run.state == state => run.last = release.clone(),
+                _ => out.push(Run {
+                    state,
+                    first: release.clone(),
+                    last: release.clone(),
+                }),
             }
         }
-        Boundary {
-            last_working: last_good.cloned(),
-            first_broken: None,
+        out
+    }
+
+    /// Whether `release` builds for `python`, from the plain cells of every pattern.
+    pub fn support(&self, release: &Release, python: Flavor) -> Support<'a> {
+        let ran: Vec<&'a CellResult> = self
+            .patterns
+            .iter()
+            .filter_map(|p| self.cell(&p.id, release, python, None))
+            .filter(|c| c.outcome != Outcome::Skipped)
+            .collect();
+        if ran.is_empty() {
+            return Support::NotRun;
         }
+        if ran.iter().all(|c| c.outcome == Outcome::Unsupported) {
+            let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+            for m in ran.iter().filter_map(|c| c.message.as_deref()) {
+                *reasons.entry(m).or_default() += 1;
+            }
+            let reason = reasons.into_iter().max_by_key(|(_, n)| *n).map(|(m, _)| m);
+            let hatch = ran.iter().find_map(|c| c.escape_hatch.as_deref());
+            return Support::Refused { reason, hatch };
+        }
+        let work = ran.iter().filter(|c| c.outcome.works()).count();
+        let work_gil = ran
+            .iter()
+            .filter(|c| c.outcome.works() && c.gil_reenabled == Some(true))
+            .count();
+        Support::Builds {
+            work: work - work_gil,
+            work_gil,
+            total: ran.len(),
+        }
+    }
+
+    /// Upgrading from `from` to `to` on `python`, directly (the cumulative answer, not the
+    /// steps between). `only` limits the patterns followed (those working where a user starts).
+    pub fn step<'g>(
+        &'g self,
+        python: Flavor,
+        from: &Release,
+        to: &Release,
+        only: Option<&dyn Fn(&str) -> bool>,
+    ) -> Step<'g> {
+        self.upgrade((from, python), (to, python), only)
+    }
+
+    /// The interpreter a user on `release` who wants `python` is on today: `python` itself
+    /// if `release` builds for it, else the newest interpreter `release` builds for that is
+    /// not free-threaded (someone on 0.20 who wants 3.13t is on 3.12).
+    pub fn starting_python(&self, release: &Release, python: Flavor) -> Flavor {
+        if self.support(release, python).builds() {
+            return python;
+        }
+        self.pythons
+            .iter()
+            .filter(|py| !py.free_threaded && self.support(release, **py).builds())
+            .max()
+            .copied()
+            .unwrap_or(python)
+    }
+
+    /// Upgrading from a release on one interpreter to a release on another (or the same):
+    /// the support change on the interpreter followed, then each plain cell's transition.
+    pub fn upgrade<'g>(
+        &'g self,
+        (from, from_python): (&Release, Flavor),
+        (to, python): (&Release, Flavor),
+        only: Option<&dyn Fn(&str) -> bool>,
+    ) -> Step<'g> {
+        let mut step = Step {
+            from: from.clone(),
+            from_python,
+            to: to.clone(),
+            python,
+            support_before: self.support(from, python),
+            support_after: self.support(to, python),
+            moves: Vec::new(),
+        };
+        let told = step.support_change();
+        if told == Some(Transition::SupportLost) {
+            return step;
+        }
+        for pattern in &self.patterns {
+            if only.is_some_and(|keep| !keep(&pattern.id)) {
+                continue;
+            }
+            let (Some(before), Some(after)) = (
+                self.cell(&pattern.id, from, from_python, None),
+                self.cell(&pattern.id, to, python, None),
+            ) else {
+                continue;
+            };
+            let transition = Transition::of(before, after);
+            if transition != Transition::Same && Some(transition) != told {
+                step.moves.push(Move {
+                    pattern,
+                    before,
+                    after,
+                    transition,
+                });
+            }
+        }
+        step
     }
 }
 
-/// Whether a cell says something about the pattern itself (not about the interpreter,
-/// the ecosystem or the tool).
-pub fn informative(c: &CellResult) -> bool {
-    c.outcome.informative()
-}
-
-fn bare(id: &str) -> Pattern {
+/// A row for a pattern the catalog does not describe: its id alone.
+pub(crate) fn bare(id: &str) -> Pattern {
     Pattern {
         id: id.to_string(),
         meta: pyo3_matrix_model::PatternMeta {
@@ -218,56 +488,5 @@ fn bare(id: &str) -> Pattern {
         },
         source: Default::default(),
         test: None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixture;
-
-    #[test]
-    fn rows_are_grouped_by_category_and_uncatalogued_patterns_get_a_bare_row() {
-        let results = fixture::results();
-        let grid = Grid::new(&results, &fixture::patterns());
-        assert_eq!(grid.releases, ["0.21.2", "0.22.6", "0.23.5"]);
-        assert_eq!(grid.pythons, ["3.12", "3.13t"]);
-        let groups: Vec<(&str, Vec<&str>)> = grid
-            .by_category()
-            .into_iter()
-            .map(|(c, ps)| (c, ps.iter().map(|p| p.id.as_str()).collect()))
-            .collect();
-        assert_eq!(
-            groups,
-            [
-                ("conversions", vec!["vec_u8_return"]),
-                ("gil-refs", vec!["gilref_any_arg"]),
-                ("lifecycle", vec!["static_ref_exit"]),
-                ("uncatalogued", vec!["async_future"]),
-            ]
-        );
-        assert_eq!(grid.variants_of("gilref_any_arg"), ["gil-refs"]);
-        assert_eq!(grid.rows_of("gilref_any_arg", "3.12"), [None, Some("gil-refs")]);
-        assert_eq!(grid.rows_of("gilref_any_arg", "3.13t"), [None]);
-        assert_eq!(grid.rows_of("vec_u8_return", "3.12"), [None]);
-    }
-
-    #[test]
-    fn boundaries_skip_cells_that_say_nothing_about_the_pattern() {
-        let results = fixture::results();
-        let grid = Grid::new(&results, &fixture::patterns());
-        let b = |p, py| {
-            let b = grid.boundary(p, py, None);
-            (b.last_working, b.first_broken)
-        };
-        let some = |v: &str| Some(v.to_string());
-        assert_eq!(b("vec_u8_return", "3.12"), (some("0.22.6"), some("0.23.5")));
-        assert_eq!(b("gilref_any_arg", "3.12"), (some("0.21.2"), some("0.22.6")));
-        // Refused twice, then broken: it never worked there, so it never broke.
-        assert_eq!(b("vec_u8_return", "3.13t"), (None, None));
-        // Crash and hang, then fixed: last working is the newest release.
-        assert_eq!(b("static_ref_exit", "3.12"), (some("0.23.5"), None));
-        // Blocked says nothing about the pattern.
-        assert_eq!(b("async_future", "3.12"), (some("0.22.6"), None));
     }
 }

@@ -60,8 +60,8 @@ pub fn messages<'a>(cells: &[&'a CellResult]) -> Vec<Group<'a>> {
 
 /// Where a cell is: `0.23.5/3.13t`, plus ` [variant]` for a variant cell.
 pub fn place(c: &CellResult) -> String {
-    let variant = c.variant.as_ref().map(|v| format!(" [{v}]")).unwrap_or_default();
-    format!("{}/{}{variant}", c.pyo3, c.python)
+    let variant = c.id.variant.as_ref().map(|v| format!(" [{v}]")).unwrap_or_default();
+    format!("{}/{}{variant}", c.id.pyo3, c.id.python)
 }
 
 /// Cells as runs of consecutive releases per interpreter: `3.12: 0.21.2–0.23.5; 3.13t: 0.23.5`.
@@ -71,7 +71,7 @@ pub fn spans(grid: &Grid, cells: &[&CellResult]) -> String {
         let present: Vec<bool> = grid
             .releases
             .iter()
-            .map(|r| cells.iter().any(|c| &c.pyo3 == r && &c.python == python))
+            .map(|r| cells.iter().any(|c| &c.id.pyo3 == r && c.id.python == *python))
             .collect();
         let mut runs = Vec::new();
         let mut start = None;
@@ -80,7 +80,7 @@ pub fn spans(grid: &Grid, cells: &[&CellResult]) -> String {
                 (true, None) => start = Some(i),
                 (false, Some(s)) => {
                     runs.push(if s + 1 == i {
-                        grid.releases[s].clone()
+                        grid.releases[s].to_string()
                     } else {
                         format!("{}–{}", grid.releases[s], grid.releases[i - 1])
                     });
@@ -155,7 +155,10 @@ mod tests {
         let grid = Grid::new(&results, &[]);
         let cells = grid.cells_of("gilref_any_arg", None);
         assert_eq!(spans(&grid, &cells), "3.12: 0.21.2–0.23.5; 3.13t: 0.21.2–0.23.5");
-        let broken: Vec<_> = cells.into_iter().filter(|c| c.pyo3 != "0.22.6").collect();
+        let broken: Vec<_> = cells
+            .into_iter()
+            .filter(|c| c.id.pyo3.to_string() != "0.22.6")
+            .collect();
         assert_eq!(spans(&grid, &broken), "3.12: 0.21.2, 0.23.5; 3.13t: 0.21.2, 0.23.5");
     }
 }

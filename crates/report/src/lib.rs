@@ -5,6 +5,8 @@
 //!   each row's last working and first broken release.
 //! - [`legend`] gives each outcome its symbol and word (never colour alone) and its colour.
 //! - [`groups`] shows what many cells said once, with the cells that said it.
+//! - [`events`] tells where PyO3's support of an interpreter changes, once.
+//! - [`hatches`] judges an escape hatch by the cells that set it.
 //! - [`claims`] derives a claim's verdict from the observed cells by one rule.
 //! - [`markdown`], [`html`] and [`csv`] draw the documents; [`files`] writes them.
 //! - [`diff`] compares two runs.
@@ -14,9 +16,11 @@
 pub mod claims;
 pub mod csv;
 pub mod diff;
+pub mod events;
 pub mod files;
 pub mod grid;
 pub mod groups;
+pub mod hatches;
 pub mod html;
 pub mod legend;
 pub mod markdown;

@@ -7,9 +7,9 @@
 use crate::claims::{check, sources};
 use crate::grid::Grid;
 use crate::groups::diagnostics;
-use crate::legend::{colour, meaning, symbol, GIL_MARK, GIL_MEANING};
+use crate::legend::State;
 use anyhow::Result;
-use pyo3_matrix_model::{Outcome, Pattern};
+use pyo3_matrix_model::Pattern;
 use serde_json::{json, Value};
 
 const TEMPLATE: &str = include_str!("page.html");
@@ -57,11 +57,15 @@ fn pattern_entry(grid: &Grid, p: &Pattern) -> Value {
             let boundaries: serde_json::Map<String, Value> = grid
                 .pythons
                 .iter()
-                .filter(|py| grid.releases.iter().any(|r| grid.cell(&p.id, r, py, variant).is_some()))
+                .filter(|py| {
+                    grid.releases
+                        .iter()
+                        .any(|r| grid.cell(&p.id, r, **py, variant).is_some())
+                })
                 .map(|py| {
-                    let b = grid.boundary(&p.id, py, variant);
+                    let b = grid.history(&p.id, *py, variant);
                     (
-                        py.clone(),
+                        py.to_string(),
                         json!({"last_working": b.last_working, "first_broken": b.first_broken}),
                     )
                 })
@@ -69,7 +73,11 @@ fn pattern_entry(grid: &Grid, p: &Pattern) -> Value {
             let groups: Vec<Value> = diagnostics(&grid.cells_of(&p.id, variant))
                 .into_iter()
                 .map(|g| {
-                    let cells: Vec<String> = g.cells.iter().map(|c| format!("{}/{}", c.pyo3, c.python)).collect();
+                    let cells: Vec<String> = g
+                        .cells
+                        .iter()
+                        .map(|c| format!("{}/{}", c.id.pyo3, c.id.python))
+                        .collect();
                     json!({"text": g.text, "cells": cells})
                 })
                 .collect();
@@ -90,15 +98,14 @@ fn pattern_entry(grid: &Grid, p: &Pattern) -> Value {
 
 /// The page for `grid`.
 pub fn render(grid: &Grid) -> Result<String> {
-    let legend: Vec<Value> = Outcome::ALL
+    let legend: Vec<Value> = State::ALL
         .iter()
-        .map(|o| json!({"outcome": o, "symbol": symbol(*o), "colour": colour(*o), "meaning": meaning(*o)}))
+        .map(|s| json!({"outcome": s.key(), "symbol": s.symbol(), "colour": s.colour(), "meaning": s.meaning()}))
         .collect();
     let catalog = json!({
         "releases": grid.releases,
         "pythons": grid.pythons,
         "legend": legend,
-        "gil": {"mark": GIL_MARK, "meaning": GIL_MEANING},
         "patterns": grid.patterns().iter().map(|p| pattern_entry(grid, p)).collect::<Vec<_>>(),
     });
     Ok(fill(

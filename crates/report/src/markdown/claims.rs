@@ -44,11 +44,11 @@ pub(super) fn checked(grid: &Grid, who: &str, claim: &Claim, checked: &ClaimChec
         "> {}\n\n— {who}. *Names:* {} · *Predicts:* `{}` · **Verdict: {}** — {}.\n\n",
         text(&claim.text).replace('\n', "\n> "),
         names(claim),
-        claim.expect.as_deref().unwrap_or("nothing observable"),
+        claim.expect.map_or("nothing observable".to_string(), |e| e.to_string()),
         checked.verdict,
         checked.reason
     );
-    let expect = claim.expect.as_deref().unwrap_or_default();
+    let expect = claim.expect.map(|e| e.to_string()).unwrap_or_default();
     for (title, cells) in [
         (format!("Show '{expect}'"), &checked.matching),
         (format!("Do not show '{expect}'"), &checked.contrary),
@@ -80,7 +80,7 @@ pub fn render(grid: &Grid) -> String {
                 format!("[{}](#{anchor})", p.id),
                 who.to_string(),
                 names(claim),
-                claim.expect.as_deref().map(|e| format!("`{e}`")).unwrap_or_default(),
+                claim.expect.map(|e| format!("`{e}`")).unwrap_or_default(),
                 format!("**{}**", result.verdict),
             ]));
             body.push_str(&format!(
@@ -126,7 +126,7 @@ mod tests {
                 "  - ✗T test-fail on 3.12: 0.23.5; 3.13t: 0.23.5\n",
                 // static_ref_exit: a crash, a hang and a pass: partly.
                 "  - ∞ hang on 3.12: 0.22.6\n",
-                "**Verdict: partly** — 1 of the 4 counted cells in range shows 'crash'",
+                "**Verdict: partly** — true until 0.21, not from 0.22; 1 of the 4 counted cells shows 'crash', the first that does not is 0.22.6/3.12 (hang)",
             ],
         );
     }

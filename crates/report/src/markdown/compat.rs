@@ -1,56 +1,67 @@
-//! `compat.md`: the grid, one table per interpreter; patterns as rows grouped by category,
-//! releases as columns, and each row's last working and first broken release.
+//! `compat.md`: one table per interpreter, narrow enough for GitHub's column: patterns as
+//! rows grouped by category; each row's story as runs of releases in one state (the caniuse
+//! manner), then its first working, last working and first broken release. The cells
+//! release by release are on each pattern's page and in `index.html`.
 
-use super::{boundary_cells, head, legend, observed, provenance, row, variant_tag};
+use super::{head, history_cells, legend, provenance, row, variant_tag};
 use crate::grid::Grid;
 
-/// How the last two columns are read.
-const BOUNDARY_RULE: &str = "*Last working / first broken*: reading a row oldest release first, the first \
-     release where the pattern stops working (✓ or ⚠) after having worked, and the working release \
-     just before it. Cells that say nothing about the pattern itself (⊘ unsupported, ⊗ blocked, \
-     – skipped, ? error) are passed over. A row that never broke shows its newest working release.";
+/// How the columns are read.
+const COLUMNS_RULE: &str = "*Observed*: reading a row oldest release first, each run of consecutive \
+     releases in one state. *First / last working*: the first release where the pattern works (✓, ⚠ or \
+     ◐) on this interpreter, and the last one before it first breaks. *First broken*: the first release \
+     after a working one where it does not work, with its symbol; cells that say nothing about the \
+     pattern itself (⊘ unsupported, ⊗ blocked, ?T test-error, – skipped, ? error) are passed over, and \
+     where PyO3 refuses the interpreter from some release on, that release is named instead.";
 
 /// The document.
 pub fn render(grid: &Grid) -> String {
     let mut s = String::from("# PyO3 compatibility, observed\n\n");
     s.push_str(
         "Every cell is a real build of the pattern against that PyO3 release and a real pytest run \
-         under that interpreter; click a pattern for its page. Regenerate with \
+         under that interpreter; click a pattern for its page, cell by cell. Regenerate with \
          `pyo3-matrix report --results results.json --out DIR`.\n\n",
     );
     s.push_str(&provenance(grid));
     let sections: Vec<String> = grid
         .pythons
         .iter()
-        .map(|py| format!("[Python {py}](#python-{})", py.replace('.', "")))
+        .map(|py| format!("[Python {py}](#python-{})", py.to_string().replace('.', "")))
         .collect();
     s.push_str(&format!("Tables: {}.\n\n## Legend\n\n", sections.join(" · ")));
     s.push_str(&legend());
-    s.push_str(&format!("\n{BOUNDARY_RULE}\n"));
-    for python in &grid.pythons {
+    s.push_str(&format!("\n{COLUMNS_RULE}\n"));
+    for &python in &grid.pythons {
         s.push_str(&format!("\n## Python {python}\n\n"));
-        s.push_str(&head(
-            ["pattern"]
-                .into_iter()
-                .chain(grid.releases.iter().map(String::as_str))
-                .chain(["last working", "first broken"]),
-        ));
-        let blank = grid.releases.len() + 2;
+        s.push_str(&head([
+            "pattern",
+            "observed",
+            "first working",
+            "last working",
+            "first broken",
+        ]));
         for (category, patterns) in grid.by_category() {
-            s.push_str(&row(std::iter::once(format!("**{category}**")).chain(vec![
-                String::new(
-                );
-                blank
-            ])));
+            s.push_str(&row([
+                format!("**{category}**"),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]));
             for p in patterns {
                 for variant in grid.rows_of(&p.id, python) {
                     let name = match variant {
                         None => format!("[{0}](patterns/{0}.md)", p.id),
                         Some(_) => format!("↳ {}{}", p.id, variant_tag(variant)),
                     };
-                    s.push_str(&row(std::iter::once(name)
-                        .chain(observed(grid, &p.id, python, variant))
-                        .chain(boundary_cells(grid.boundary(&p.id, python, variant)))));
+                    let story: Vec<String> = grid
+                        .runs(&p.id, python, variant)
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect();
+                    s.push_str(&row([name, story.join(" · ")]
+                        .into_iter()
+                        .chain(history_cells(grid.history(&p.id, python, variant)))));
                 }
             }
         }
@@ -63,18 +74,19 @@ mod tests {
     use crate::markdown::{assert_has, draw};
 
     #[test]
-    fn one_table_per_interpreter_with_words_and_boundaries() {
+    fn one_narrow_table_per_interpreter_with_runs_and_boundaries() {
         let doc = draw(super::render);
         assert_eq!(doc.matches("\n## Python ").count(), 2);
         assert_has(
             &doc,
             &[
                 "| ✗T | `test-fail` | built, but a test failed |",
-                "| [vec_u8_return](patterns/vec_u8_return.md) | ✓ pass | ✓ pass | ✗T test-fail | 0.22.6 | 0.23.5 |",
-                "| [gilref_any_arg](patterns/gilref_any_arg.md) | ⊘ unsupported | ⊘ unsupported | ✗ compile-error E0599 | – | – |",
-                "| ↳ gilref_any_arg `[gil-refs]` | ✓ pass |  |  | 0.21.2 | – |",
-                "| [static_ref_exit](patterns/static_ref_exit.md) | ☠ crash | ∞ hang | ✓ pass |",
-                "| ✓ᴳ pass |",
+                "| ◐ | `works, GIL re-enabled` |",
+                "| [vec_u8_return](patterns/vec_u8_return.md) | ✓ pass 0.21.2–0.22.6 · ✗T test-fail 0.23.5 | 0.21.2 | 0.22.6 | 0.23.5 ✗T |",
+                "| [gilref_any_arg](patterns/gilref_any_arg.md) | ⊘ unsupported 0.21.2–0.22.6 · ✗ compile-error 0.23.5 | – | – | – |",
+                "| ↳ gilref_any_arg `[gil-refs]` | ✓ pass 0.21.2 | 0.21.2 | 0.21.2 | – |",
+                "| [static_ref_exit](patterns/static_ref_exit.md) | ☠ crash 0.21.2 · ∞ hang 0.22.6 · ✓ pass 0.23.5 | 0.23.5 | 0.23.5 | – |",
+                "◐ works, GIL re-enabled 0.23.5",
             ],
         );
         let categories: Vec<&str> = doc.lines().filter(|l| l.starts_with("| **")).take(4).collect();

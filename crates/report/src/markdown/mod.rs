@@ -7,9 +7,9 @@ pub mod compat;
 pub mod pattern_page;
 pub mod upgrades;
 
-use crate::grid::{Boundary, Grid};
-use crate::legend::{cell_label, meaning, symbol, GIL_MARK, GIL_MEANING};
-use pyo3_matrix_model::Outcome;
+use crate::grid::{Grid, History};
+use crate::legend::{cell_label, State};
+use pyo3_matrix_model::{Flavor, Release};
 
 /// Text from the data (titles, claims, messages) as Markdown that shows it as written: code
 /// spans (`` `…` ``) are kept, and outside them the characters that could start markup in
@@ -55,32 +55,40 @@ fn head<S: AsRef<str>>(columns: impl IntoIterator<Item = S>) -> String {
     format!("{}|{}\n", row(&columns), "---|".repeat(columns.len()))
 }
 
-/// The legend: every outcome's symbol, name and meaning, and the GIL marker.
+/// The legend: every state's symbol, word and meaning.
 fn legend() -> String {
-    let mut s = head(["symbol", "outcome", "meaning"]);
-    for o in Outcome::ALL {
-        s.push_str(&row([symbol(o), &format!("`{o}`"), meaning(o)]));
+    let mut s = head(["symbol", "state", "meaning"]);
+    for state in State::ALL {
+        s.push_str(&row([state.symbol(), &format!("`{}`", state.word()), state.meaning()]));
     }
-    s.push_str(&row([GIL_MARK, "(suffix)", GIL_MEANING]));
     s
 }
 
 /// One row's observed cells on `python`, release by release, as symbol and word.
-fn observed(grid: &Grid, pattern: &str, python: &str, variant: Option<&str>) -> Vec<String> {
+fn observed(grid: &Grid, pattern: &str, python: Flavor, variant: Option<&str>) -> Vec<String> {
     grid.releases
         .iter()
         .map(|r| {
             grid.cell(pattern, r, python, variant)
-                .map(cell_label)
+                .map(|c| cell_label(c, grid.state(c)))
                 .unwrap_or_default()
         })
         .collect()
 }
 
-/// A boundary as two table cells: last working, first broken (`–` for none).
-fn boundary_cells(b: Boundary) -> [String; 2] {
-    let or_dash = |v: Option<String>| v.unwrap_or_else(|| "–".into());
-    [or_dash(b.last_working), or_dash(b.first_broken)]
+/// A history as three table cells: first working, last working, first broken and how
+/// (`–` for none).
+fn history_cells(h: History) -> [String; 3] {
+    let or_dash = |v: Option<Release>| v.map(|r| r.to_string()).unwrap_or_else(|| "–".into());
+    let broken = match (h.first_broken, h.broken_as, h.refused_from) {
+        (Some(r), Some(o), _) => format!("{r} {}", State::Observed(o).symbol()),
+        (_, _, Some(r)) => format!(
+            "{r} {} refused",
+            State::Observed(pyo3_matrix_model::Outcome::Unsupported).symbol()
+        ),
+        _ => "–".into(),
+    };
+    [or_dash(h.first_working), or_dash(h.last_working), broken]
 }
 
 /// A variant's name as shown after a pattern: `` `[gil-refs]` ``.

@@ -2,7 +2,7 @@
 //! the migration-guide link, the claims about it with their verdicts, and what its cells said.
 
 use super::claims::checked;
-use super::{boundary_cells, head, observed, row, text, variant_tag};
+use super::{head, history_cells, observed, row, text, variant_tag};
 use crate::claims::{check, sources};
 use crate::grid::Grid;
 use crate::groups::{diagnostics, messages, spans, Group};
@@ -33,16 +33,16 @@ pub fn render(grid: &Grid, p: &Pattern) -> String {
     }
     s.push_str("## Observed\n\n");
     s.push_str(&head(
-        ["interpreter"]
+        ["interpreter".to_string()]
             .into_iter()
-            .chain(grid.releases.iter().map(String::as_str))
-            .chain(["last working", "first broken"]),
+            .chain(grid.releases.iter().map(ToString::to_string))
+            .chain(["first working", "last working", "first broken"].map(String::from)),
     ));
-    for python in &grid.pythons {
+    for &python in &grid.pythons {
         for variant in grid.rows_of(&p.id, python) {
             s.push_str(&row(std::iter::once(format!("{python}{}", variant_tag(variant)))
                 .chain(observed(grid, &p.id, python, variant))
-                .chain(boundary_cells(grid.boundary(&p.id, python, variant)))));
+                .chain(history_cells(grid.history(&p.id, python, variant)))));
         }
     }
     let claims: Vec<String> = sources(p)
@@ -87,8 +87,8 @@ mod tests {
                 "What gilref_any_arg shows.",
                 "**Fix:** How to fix gilref_any_arg.",
                 "<https://pyo3.rs/migration#gilref_any_arg>",
-                "| 3.12 | ⚠ deprecated | ✗ compile-error E0599 | ✗ compile-error E0599 | 0.21.2 | 0.22.6 |",
-                "| 3.12 `[gil-refs]` | ✓ pass |  |  | 0.21.2 | – |\n| 3.13t | ⊘ unsupported |",
+                "| 3.12 | ⚠ deprecated | ✗ compile-error E0599 | ✗ compile-error E0599 | 0.21.2 | 0.21.2 | 0.22.6 ✗ |",
+                "| 3.12 `[gil-refs]` | ✓ pass |  |  | 0.21.2 | 0.21.2 | – |\n| 3.13t | ⊘ unsupported |",
                 "> GIL refs stop compiling in 0.22\n\n— the article. *Names:* 0.22 on · *Predicts:* `breaks` · **Verdict: confirmed**",
                 "- ✗ `compile-error`: no method named `extract` found for reference `&PyAny` — *3.12: 0.22.6–0.23.5; 3.13t: 0.23.5*",
                 "- error [E0599] no method named",

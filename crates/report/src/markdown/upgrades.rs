@@ -1,95 +1,250 @@
-//! `upgrades.md`: per interpreter, which releases build at all, and for each pair of
-//! consecutive releases what breaks, what gets fixed and what starts warning on upgrading.
+//! `upgrades.md`: what a user meets on upgrading PyO3. First where PyO3's support of an
+//! interpreter changes (told once, with PyO3's own reason and what its escape hatch did),
+//! then the GIL on free-threaded interpreters, then the common jumps as one cumulative step
+//! each (with the stepping stones on the way), then every step between consecutive releases.
+//! Every "breaks" here is [`Transition::of`].
 
 use super::{head, provenance, row};
-use crate::grid::{informative, Grid};
-use crate::legend::{cell_label, symbol};
-use pyo3_matrix_model::{CellResult, Outcome};
+use crate::events::support_event;
+use crate::grid::{Grid, Step, Support};
+use crate::legend::{cell_label, State};
+use pyo3_matrix_model::{Flavor, Release, Transition};
 
-/// Whether a release builds for an interpreter, judged from its plain cells.
-fn builds(cells: &[&CellResult]) -> String {
-    let ran: Vec<&&CellResult> = cells.iter().filter(|c| c.outcome != Outcome::Skipped).collect();
-    if ran.is_empty() {
-        return format!("{} not run", symbol(Outcome::Skipped));
-    }
-    if ran.iter().all(|c| c.outcome == Outcome::Unsupported) {
-        let hatch = ran
-            .iter()
-            .find_map(|c| c.escape_hatch.as_deref())
-            .map(|h| format!(" (escape hatch: `{h}`)"))
-            .unwrap_or_default();
-        return format!("{} refused{hatch}", symbol(Outcome::Unsupported));
-    }
-    let working = ran.iter().filter(|c| c.outcome.works()).count();
-    format!("{} builds; {working} of {} work", symbol(Outcome::Pass), ran.len())
+/// The jumps people make most, as (from, to) minors; drawn where the run has both.
+pub const JUMPS: [(&str, &str); 4] = [("0.20", "0.23"), ("0.21", "0.25"), ("0.23", "0.28"), ("0.25", "0.30")];
+
+/// The run's release of a minor (`0.23` → `0.23.5`).
+fn release_of<'g>(grid: &'g Grid, minor: &str) -> Option<&'g Release> {
+    grid.releases.iter().filter(|r| r.minor_label() == minor).max()
 }
 
-/// Whether an outcome pair (before, after an upgrade) is a given kind of change.
-type Transition = fn(Outcome, Outcome) -> bool;
+/// How each transition is named in a list of moves, in the order listed.
+const KINDS: [(Transition, &str); 4] = [
+    (Transition::Regressed, "breaks"),
+    (Transition::Fixed, "fixed"),
+    (Transition::Changed, "changes"),
+    (Transition::NotComparable, "cannot be compared"),
+];
 
-/// One upgrade step on one interpreter: lines naming what breaks, gets fixed, starts warning.
-fn step(grid: &Grid, python: &str, from: &str, to: &str) -> Vec<String> {
-    let kinds: [(&str, Transition); 3] = [
-        ("breaks", |a, b| a.works() && !b.works()),
-        ("fixed", |a, b| !a.works() && b.works()),
-        ("starts warning", |a, b| a == Outcome::Pass && b == Outcome::Deprecated),
-    ];
-    kinds
+/// The stepping stones of a pattern that breaks between `from` and `to`: releases on the way
+/// where it still builds with deprecation warnings, and variants (a feature, a variable)
+/// with which it still works, each with what was observed.
+fn stones(grid: &Grid, pattern: &str, python: Flavor, from: &Release, to: &Release) -> Vec<String> {
+    let between: Vec<&Release> = grid.releases.iter().filter(|r| *r >= from && *r < to).collect();
+    let mut out = Vec::new();
+    let deprecated: Vec<&&Release> = between
         .iter()
-        .filter_map(|(kind, applies)| {
-            let listed: Vec<String> = grid
-                .patterns()
-                .iter()
-                .filter_map(|p| {
-                    let x = grid.cell(&p.id, from, python, None)?;
-                    let y = grid.cell(&p.id, to, python, None)?;
-                    (informative(x) && informative(y) && applies(x.outcome, y.outcome))
-                        .then(|| format!("[{0}](patterns/{0}.md) ({1} → {2})", p.id, cell_label(x), cell_label(y)))
-                })
-                .collect();
-            (!listed.is_empty()).then(|| format!("  - {kind} ({}):\n    - {}", listed.len(), listed.join("\n    - ")))
+        .filter(|r| {
+            grid.cell(pattern, r, python, None)
+                .is_some_and(|c| c.outcome == pyo3_matrix_model::Outcome::Deprecated)
         })
-        .collect()
+        .collect();
+    if let (Some(first), Some(last)) = (deprecated.first(), deprecated.last()) {
+        let span = if first == last {
+            first.to_string()
+        } else {
+            format!("{first}–{last}")
+        };
+        out.push(format!(
+            "⚠ deprecated at {span}: stop there and fix the warnings while rustc points at them"
+        ));
+    }
+    let Some(p) = grid.pattern(pattern) else { return out };
+    for v in &p.meta.variants {
+        let working: Vec<&Release> = grid
+            .releases
+            .iter()
+            .filter(|r| *r > from && *r <= to)
+            .filter(|r| {
+                grid.cell(pattern, r, python, Some(&v.name))
+                    .is_some_and(|c| c.outcome.works())
+            })
+            .collect();
+        let (Some(first), Some(last)) = (working.first(), working.last()) else {
+            continue;
+        };
+        let mut setting: Vec<String> = v.features.iter().map(|f| format!("feature `{f}`")).collect();
+        setting.extend(v.env.iter().map(|(k, val)| format!("`{k}={val}`")));
+        let span = if first == last {
+            first.to_string()
+        } else {
+            format!("{first}–{last}")
+        };
+        out.push(format!(
+            "with {} (`[{}]`): ✓ works at {span}",
+            setting.join(" and "),
+            v.name
+        ));
+    }
+    out
+}
+
+/// One step's moves as nested list lines, kind by kind; with `stepping`, each pattern that
+/// breaks carries its stepping stones.
+fn moves(grid: &Grid, step: &Step, stepping: bool) -> Vec<String> {
+    let mut lines = Vec::new();
+    for (kind, word) in KINDS {
+        let listed = step.of(kind);
+        if listed.is_empty() {
+            continue;
+        }
+        lines.push(format!("  - {word} ({}):", listed.len()));
+        for m in listed {
+            let mut line = format!(
+                "    - [{0}](patterns/{0}.md) ({1} → {2})",
+                m.pattern.id,
+                cell_label(m.before, grid.state(m.before)),
+                cell_label(m.after, grid.state(m.after))
+            );
+            if stepping && kind == Transition::Regressed {
+                let on_the_way = stones(grid, &m.pattern.id, step.python, &step.from, &step.to);
+                if !on_the_way.is_empty() {
+                    line.push_str(&format!("; stepping stones: {}", on_the_way.join("; ")));
+                }
+            }
+            lines.push(line);
+        }
+    }
+    lines
+}
+
+/// The releases-by-interpreter table.
+fn support_table(grid: &Grid) -> String {
+    let mut s = head(
+        ["release".to_string()]
+            .into_iter()
+            .chain(grid.pythons.iter().map(ToString::to_string)),
+    );
+    for release in &grid.releases {
+        let verdicts = grid.pythons.iter().map(|py| grid.support(release, *py).to_string());
+        s.push_str(&row(std::iter::once(release.to_string()).chain(verdicts)));
+    }
+    s
+}
+
+/// Free-threaded interpreters: how many working modules re-enabled the GIL, release by
+/// release, and the step where most stopped doing so.
+fn gil(grid: &Grid) -> String {
+    let mut s = String::new();
+    for &python in grid.pythons.iter().filter(|py| py.free_threaded) {
+        let counts: Vec<String> = grid
+            .releases
+            .iter()
+            .filter_map(|r| match grid.support(r, python) {
+                Support::Builds { work, work_gil, .. } if work + work_gil > 0 => {
+                    Some(format!("{r}: {work_gil} of {}", work + work_gil))
+                }
+                _ => None,
+            })
+            .collect();
+        if counts.is_empty() {
+            continue;
+        }
+        s.push_str(&format!(
+            "- **Python {python}**, working modules whose import re-enabled the GIL ({}): {}.\n",
+            State::GilReenabled(pyo3_matrix_model::Outcome::Pass).label(),
+            counts.join(" · ")
+        ));
+        let most = grid
+            .releases
+            .windows(2)
+            .map(|pair| (pair, grid.step(python, &pair[0], &pair[1], None).gil_moves().0))
+            .filter(|(_, stopped)| *stopped > 0)
+            .max_by_key(|(_, stopped)| *stopped);
+        if let Some((pair, stopped)) = most {
+            s.push_str(&format!(
+                "  - The step where modules stop re-enabling it: **{} → {}**, where {stopped} working modules stop \
+                 turning the GIL back on (their code unchanged).\n",
+                pair[0], pair[1]
+            ));
+        }
+    }
+    s
 }
 
 /// The document.
 pub fn render(grid: &Grid) -> String {
-    let mut s = String::from("# Upgrading PyO3, one release at a time\n\n");
+    let mut s = String::from("# Upgrading PyO3\n\n");
     s.push_str(&provenance(grid));
+    s.push_str(
+        "What breaks is decided by one rule for every report: a cell that worked (✓ pass, ⚠ deprecated, \
+         ◐ GIL re-enabled) and does not now *breaks*; one that did not and does now is *fixed*; another \
+         outcome, or the GIL turned back on (or off) on import, *changes*; a cell that says nothing about \
+         the code (⊗ blocked, ?T test-error, – skipped, ? error) *cannot be compared*. Where PyO3 stops \
+         (or starts) building for an interpreter, that is said once, with PyO3's reason, and the patterns \
+         are not listed one by one.\n\n",
+    );
     s.push_str("## Which releases build for each interpreter\n\n");
-    s.push_str(&format!(
-        "*{} refused*: PyO3's build script refused the interpreter for every pattern. *{} builds*: it \
-         accepted it; then how many patterns work (✓ or ⚠) of those observed.\n\n",
-        symbol(Outcome::Unsupported),
-        symbol(Outcome::Pass)
-    ));
-    s.push_str(&head(
-        ["release"].into_iter().chain(grid.pythons.iter().map(String::as_str)),
-    ));
-    for release in &grid.releases {
-        let verdicts = grid.pythons.iter().map(|python| {
-            let cells: Vec<&CellResult> = grid
-                .patterns()
-                .iter()
-                .filter_map(|p| grid.cell(&p.id, release, python, None))
-                .collect();
-            builds(&cells)
-        });
-        s.push_str(&row(std::iter::once(release.clone()).chain(verdicts)));
+    s.push_str(&support_table(grid));
+    s.push_str("\n## Where PyO3's support of an interpreter changes\n\n");
+    let mut events = Vec::new();
+    for &python in &grid.pythons {
+        for pair in grid.releases.windows(2) {
+            if let Some(line) = support_event(grid, &grid.step(python, &pair[0], &pair[1], None)) {
+                events.push(format!("- Python {python}, {} → {}: {line}\n", pair[0], pair[1]));
+            }
+        }
+    }
+    if events.is_empty() {
+        s.push_str("Every release builds for every interpreter observed.\n");
+    }
+    s.push_str(&events.concat());
+    let gil = gil(grid);
+    if !gil.is_empty() {
+        s.push_str("\n## Free-threaded Python: the GIL on import\n\n");
+        s.push_str(&gil);
     }
     s.push_str(
-        "\n## What changes on each upgrade\n\nOnly cells that say something about the pattern on both \
-         sides count (not ⊘ unsupported, ⊗ blocked, – skipped or ? error).\n",
+        "\n## Common jumps, in one step\n\nThe cumulative answer: the cells at the release you are on beside \
+         those at the release you go to, with the stepping stones on the way (a release where the code \
+         still builds with warnings, a feature or variable with which it still works). Only patterns that \
+         work where you start are followed. Where the release you are on does not build for the \
+         interpreter you go to, you start from the newest interpreter it builds for.\n",
     );
-    for python in &grid.pythons {
+    for (from, to) in JUMPS {
+        let (Some(from), Some(to)) = (release_of(grid, from), release_of(grid, to)) else {
+            continue;
+        };
+        s.push_str(&format!("\n### {from} → {to}\n\n"));
+        for &python in &grid.pythons {
+            let start = grid.starting_python(from, python);
+            let works_at_start = |id: &str| grid.cell(id, from, start, None).is_some_and(|c| c.outcome.works());
+            let step = grid.upgrade((from, start), (to, python), Some(&works_at_start));
+            let title = if start == python {
+                format!("Python {python}")
+            } else {
+                format!("from Python {start} to {python}")
+            };
+            let event = support_event(grid, &step).map(|e| format!(" {e}")).unwrap_or_default();
+            let lines = moves(grid, &step, true);
+            let quiet = if lines.is_empty() && event.is_empty() {
+                " nothing that worked breaks"
+            } else {
+                ""
+            };
+            s.push_str(&format!("- **{title}**:{event}{quiet}\n"));
+            for line in lines {
+                s.push_str(&format!("{line}\n"));
+            }
+        }
+    }
+    s.push_str("\n## Each upgrade, one release at a time\n");
+    for &python in &grid.pythons {
         s.push_str(&format!("\n### Python {python}\n\n"));
         for pair in grid.releases.windows(2) {
-            let (from, to) = (&pair[0], &pair[1]);
-            let lines = step(grid, python, from, to);
-            if lines.is_empty() {
-                s.push_str(&format!("- **{from} → {to}**: nothing breaks, nothing gets fixed\n"));
+            let step = grid.step(python, &pair[0], &pair[1], None);
+            let event = support_event(grid, &step).map(|e| format!(" {e}")).unwrap_or_default();
+            let lines = moves(grid, &step, false);
+            if lines.is_empty() && event.is_empty() {
+                s.push_str(&format!(
+                    "- **{} → {}**: nothing breaks, nothing gets fixed\n",
+                    pair[0], pair[1]
+                ));
             } else {
-                s.push_str(&format!("- **{from} → {to}**\n{}\n", lines.join("\n")));
+                s.push_str(&format!("- **{} → {}**:{event}\n", pair[0], pair[1]));
+                for line in lines {
+                    s.push_str(&format!("{line}\n"));
+                }
             }
         }
     }
@@ -101,19 +256,22 @@ mod tests {
     use crate::markdown::{assert_has, draw};
 
     #[test]
-    fn breaks_fixes_and_which_releases_build() {
+    fn support_events_first_then_jumps_and_steps_by_one_rule() {
         let doc = draw(super::render);
         assert_has(
             &doc,
             &[
                 "| release | 3.12 | 3.13t |",
-                "| 0.21.2 | ✓ builds; 3 of 4 work | ⊘ refused (escape hatch: `UNSAFE_PYO3_BUILD_FREE_THREADED=1`) |",
-                "| 0.23.5 | ✓ builds; 1 of 4 work | ✓ builds; 1 of 3 work |",
-                "- **0.21.2 → 0.22.6**\n  - breaks (1):\n    - [gilref_any_arg](patterns/gilref_any_arg.md) (⚠ deprecated → ✗ compile-error E0599)\n",
+                "| 0.21.2 | ✓ builds: 3 of 4 work | ⊘ refused: the Python interpreter was built with the GIL disabled, which is not yet supported |",
+                "- Python 3.13t, 0.22.6 → 0.23.5: 0.23.5 builds for Python 3.13t (✓ builds: 0 of 3 work, ◐ 1 more with the GIL re-enabled); 0.22.6 refused it",
+                "- **0.21.2 → 0.22.6**:\n  - breaks (1):\n    - [gilref_any_arg](patterns/gilref_any_arg.md) (⚠ deprecated → ✗ compile-error E0599)\n",
                 "  - breaks (1):\n    - [vec_u8_return](patterns/vec_u8_return.md) (✓ pass → ✗T test-fail)\n",
                 "  - fixed (1):\n    - [static_ref_exit](patterns/static_ref_exit.md) (∞ hang → ✓ pass)\n",
-                "### Python 3.13t\n\n- **0.21.2 → 0.22.6**: nothing breaks, nothing gets fixed\n",
             ],
+        );
+        assert!(
+            !doc.contains("(⊘ unsupported →"),
+            "a support change is never listed pattern by pattern:\n{doc}"
         );
     }
 }

@@ -63,7 +63,9 @@ pub struct Step {
     pub from_python: String,
     /// Release after.
     pub to: String,
-    /// Whether `from` builds for the interpreter followed, and how the patterns fare.
+    /// The interpreter after: the one followed, once `to` builds for it.
+    pub python: String,
+    /// Whether `from` builds for the interpreter after, and how the patterns fare.
     pub support_before: String,
     /// The same for `to`.
     pub support_after: String,
@@ -116,6 +118,7 @@ fn step_of(grid: &Grid, step: &pyo3_matrix_report::grid::Step) -> Step {
         from: step.from.to_string(),
         from_python: step.from_python.to_string(),
         to: step.to.to_string(),
+        python: step.python.to_string(),
         support_before: step.support_before.to_string(),
         support_after: step.support_after.to_string(),
         support_event: support_event(grid, step),
@@ -128,22 +131,20 @@ fn step_of(grid: &Grid, step: &pyo3_matrix_report::grid::Step) -> Step {
 
 /// Builds the plan from observed results (the catalog's, or a scan's in the same shape):
 /// what works at the first release of `path` (on the interpreter a user there is on) is
-/// followed to the last on `python`.
+/// followed to the last on `python`. A user whose release does not build for `python` yet
+/// stays on the interpreter they have until a release does.
 pub fn plan(results: &RunResults, patterns: &[Pattern], path: &[Release], python: Flavor) -> UpgradePlan {
     let grid = Grid::new(results, patterns);
     let (first, last) = (&path[0], &path[path.len() - 1]);
     let start = grid.starting_python(first, python);
     // Only what works where the user starts can break on the way.
     let works_at_start = |id: &str| grid.cell(id, first, start, None).is_some_and(|c| c.outcome.works());
+    let on = |release: &Release| grid.starting_python(release, python);
     let steps: Vec<Step> = path
         .windows(2)
-        .enumerate()
-        .map(|(i, pair)| {
-            let from_python = if i == 0 { start } else { python };
-            step_of(
-                &grid,
-                &grid.upgrade((&pair[0], from_python), (&pair[1], python), Some(&works_at_start)),
-            )
+        .map(|pair| {
+            let (a, b) = (&pair[0], &pair[1]);
+            step_of(&grid, &grid.upgrade((a, on(a)), (b, on(b)), Some(&works_at_start)))
         })
         .collect();
     let overall = step_of(
@@ -165,14 +166,17 @@ pub fn plan(results: &RunResults, patterns: &[Pattern], path: &[Release], python
     }
 }
 
-/// A step as text: its support, its event, then each change.
-fn print_step(step: &Step, title: &str) {
+/// A step as text: its releases and interpreters, its support event, then each change.
+fn print_step(step: &Step, lead: &str) {
     let stop = if step.stop_here_first {
         "  (fix the deprecation warnings here first)"
     } else {
         ""
     };
-    println!("{title}{stop}");
+    println!(
+        "{lead}{} on {} -> {} on {}:{stop}",
+        step.from, step.from_python, step.to, step.python
+    );
     match &step.support_event {
         Some(event) => println!("  support: {event}"),
         None => println!("  {} builds: {}", step.to, step.support_after),
@@ -236,18 +240,9 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
                 args.python,
                 answer.stones.join(" -> ")
             );
-            let overall = &answer.overall;
-            let on = |release: &str, python: &str| format!("{release} on {python}");
-            print_step(
-                overall,
-                &format!(
-                    "in one step, {} -> {}:",
-                    on(&overall.from, &overall.from_python),
-                    on(&overall.to, &answer.python)
-                ),
-            );
+            print_step(&answer.overall, "in one step, ");
             for step in &answer.steps {
-                print_step(step, &format!("{} -> {}:", on(&step.from, &step.from_python), step.to));
+                print_step(step, "");
             }
         }
     }

@@ -64,7 +64,8 @@ pub fn report(matrix: Option<PathBuf>, args: ReportArgs) -> Result<()> {
     let results = RunResults::load(&args.results)?;
     let patterns = setup::patterns(&dir, &[])?;
     crate::run::check_writable(&args.out)?;
-    for path in pyo3_matrix_report::write_all(&results, &patterns, &args.out)? {
+    let sources = setup::sources(&dir)?;
+    for path in pyo3_matrix_report::write_all(&results, &patterns, sources, &args.out)? {
         eprintln!("wrote {}", path.display());
     }
     Ok(())
@@ -133,7 +134,8 @@ pub fn merge(matrix: Option<PathBuf>, args: MergeArgs) -> Result<()> {
     crate::run::check_writable(&out_dir)?;
     crate::run::write_results(&args.out, &merged)?;
     let patterns = setup::patterns(&dir, &[])?;
-    for path in pyo3_matrix_report::write_all(&merged, &patterns, &out_dir)? {
+    let sources = setup::sources(&dir)?;
+    for path in pyo3_matrix_report::write_all(&merged, &patterns, sources, &out_dir)? {
         eprintln!("wrote {}", path.display());
     }
     eprintln!("wrote {} ({} results)", args.out.display(), merged.results.len());

@@ -48,6 +48,8 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let mut ctx = setup::context(&dir)?;
     ctx.use_cache = !args.no_cache;
     let patterns = setup::patterns(&dir, &args.patterns)?;
+    // Read before the run, so that a malformed file stops it before hours of building.
+    let sources = setup::sources(&dir)?;
     let releases = setup::releases(&ctx.matrix, args.pyo3.as_deref())?;
     let python_args = setup::python_args(&ctx.matrix, args.python.as_deref())?;
     let out = args.out.unwrap_or_else(|| crate::catalog::run_results(&dir));
@@ -128,7 +130,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     // A shard is one part of a run: its tables are drawn after `merge`.
     let written = match args.shard {
         Some(_) => Vec::new(),
-        None => pyo3_matrix_report::write_all(&results, &patterns, &out_dir)?,
+        None => pyo3_matrix_report::write_all(&results, &patterns, sources, &out_dir)?,
     };
     let seen = seen.into_inner().expect("results lock");
     summarize(&results, &seen, &out, &written);

@@ -5,7 +5,7 @@ use anyhow::{bail, Context as _, Result};
 use pyo3_matrix_engine::interpreters::{self, Interpreter, PythonArg};
 use pyo3_matrix_engine::runner::{Context, Target};
 use pyo3_matrix_engine::{provision, venv, Dirs};
-use pyo3_matrix_model::{Flavor, MatrixDef, Pattern, Release, ReleaseSelector};
+use pyo3_matrix_model::{Flavor, MatrixDef, Pattern, Release, ReleaseSelector, Sources};
 use std::path::{Path, PathBuf};
 
 /// Free space below which a run refuses to start (one cell's target directory is about this).
@@ -58,6 +58,11 @@ pub fn patterns(dir: &Path, only: &[String]) -> Result<Vec<Pattern>> {
         .into_iter()
         .filter(|p| only.is_empty() || only.contains(&p.id))
         .collect())
+}
+
+/// Who makes the patterns' claims, as `dir/sources.toml` names them (none when it is absent).
+pub fn sources(dir: &Path) -> Result<Sources> {
+    Ok(Sources::load(&dir.join("sources.toml"))?)
 }
 
 /// The releases `--pyo3` selects (all default releases when absent).

@@ -13,6 +13,7 @@ pub mod pattern;
 pub mod release;
 pub mod results;
 pub mod shard;
+pub mod sources;
 pub mod transition;
 
 pub use cell::CellId;
@@ -24,4 +25,5 @@ pub use pattern::{Claim, Expectation, Pattern, PatternMeta, Variant};
 pub use release::{Point, Release, ReleaseSelector};
 pub use results::{CellResult, Diagnostic, InterpreterInfo, RunResults, TestFailure, Timings, SCHEMA_VERSION};
 pub use shard::Shard;
+pub use sources::{Source, Sources};
 pub use transition::Transition;

@@ -3,7 +3,7 @@
 //! [`History`], each release's [`Support`] of an interpreter and each upgrade [`Step`].
 
 use crate::legend::State;
-use pyo3_matrix_model::{CellId, CellResult, Flavor, Outcome, Pattern, Release, RunResults, Transition};
+use pyo3_matrix_model::{CellId, CellResult, Flavor, Outcome, Pattern, Release, RunResults, Sources, Transition};
 use std::collections::BTreeMap;
 
 /// One row's story on one interpreter, release by release, in the caniuse manner.
@@ -74,6 +74,14 @@ impl Support<'_> {
     /// Whether PyO3 accepted the interpreter.
     pub fn builds(&self) -> bool {
         matches!(self, Support::Builds { .. })
+    }
+
+    /// The support without PyO3's reason, for tables whose events give it.
+    pub fn brief(&self) -> String {
+        match self {
+            Support::Refused { .. } => format!("{} refused", State::Observed(Outcome::Unsupported).symbol()),
+            other => other.to_string(),
+        }
     }
 }
 
@@ -183,6 +191,8 @@ pub struct Grid<'a> {
     pub releases: Vec<Release>,
     /// Interpreter flavors present, in the run's order.
     pub pythons: Vec<Flavor>,
+    /// Who makes the patterns' claims; none described unless [`Grid::with_sources`].
+    pub sources: Sources,
     /// Variant names present, sorted.
     variants: Vec<String>,
     patterns: Vec<Pattern>,
@@ -223,10 +233,16 @@ impl<'a> Grid<'a> {
             run: results,
             releases,
             pythons,
+            sources: Sources::default(),
             variants,
             patterns,
             cells,
         }
+    }
+
+    /// The grid with the claims' sources described by `sources`.
+    pub fn with_sources(self, sources: Sources) -> Self {
+        Grid { sources, ..self }
     }
 
     /// The rows, grouped by category.
@@ -304,6 +320,15 @@ impl<'a> Grid<'a> {
     /// How a cell is shown and counted.
     pub fn state(&self, c: &CellResult) -> State {
         State::of(c, self.first_working(&c.id.pattern, c.id.variant.as_deref()))
+    }
+
+    /// How many cells of the run (variants too) are in each state: the legends' counts.
+    pub fn state_counts(&self) -> BTreeMap<State, usize> {
+        let mut counts = BTreeMap::new();
+        for c in self.cells.values() {
+            *counts.entry(self.state(c)).or_default() += 1;
+        }
+        counts
     }
 
     /// One row's story on `python`, scanning releases in order.

@@ -1,20 +1,117 @@
 //! `claims.md`: each claim from the catalog (the article's, PyO3's changelog's) beside what
-//! was observed, with its verdict and the cells that decide it.
+//! was observed, with its verdict and the cells that decide it. The sources are named first,
+//! as they name themselves, so that a reader can look every claim up.
 
 use super::{head, row, text};
 use crate::claims::{check, sources, ClaimCheck, Verdict, RULE};
 use crate::grid::Grid;
 use crate::groups::spans;
-use crate::legend::symbol;
-use pyo3_matrix_model::{CellResult, Claim, Outcome};
+use crate::legend::State;
+use pyo3_matrix_model::{CellResult, Claim, Pattern, Point, Release, Source};
 use std::collections::BTreeMap;
 
-/// The releases a claim names (`0.22`, `0.22 to 0.24`, `up to 0.20`, the release its source
-/// writes for, or `any release`) and the variant it is about, if any: `0.22 on [abi3]`.
-fn names(c: &Claim) -> String {
+/// How many characters of a claim the summary quotes; the body quotes it whole.
+const SHORT_CLAIM: usize = 60;
+
+/// Who makes a claim: the name [`sources`] gives it, and what `sources.toml` says of it.
+struct Origin<'g> {
+    who: &'static str,
+    source: Option<&'g Source>,
+}
+
+impl Origin<'_> {
+    /// The anchor of its entry in the header of `claims.md`: `source-pyo3-s-changelog`.
+    fn anchor(&self) -> String {
+        format!("source-{}", slug(self.who))
+    }
+
+    /// Its name linked to that entry, from a page whose link to `claims.md` is `claims_page`
+    /// (empty on `claims.md` itself).
+    fn link(&self, claims_page: &str) -> String {
+        format!("[{}]({claims_page}#{})", self.who, self.anchor())
+    }
+
+    /// The entry in the header: the title as the source gives it, where it is, and how its
+    /// claims link it.
+    fn described(&self) -> String {
+        let Some(source) = self.source else {
+            return format!(
+                "**{}**: not described in the matrix's `sources.toml`.",
+                capitalized(self.who)
+            );
+        };
+        let title = match &source.url {
+            Some(url) => format!("[{}]({url})", text(&source.title)),
+            None => format!("*{}*", text(&source.title)),
+        };
+        let mut s = format!("**{}**: {title}", capitalized(self.who));
+        if let Some(series) = &source.part_of {
+            s.push_str(&format!(", part of *{}*", text(series)));
+        }
+        s.push('.');
+        if let Some(note) = &source.note {
+            s.push_str(&format!(" {}", text(note)));
+        }
+        if source.entry.is_some() {
+            s.push_str(" A claim from it links the entry of the release it names.");
+        }
+        s
+    }
+}
+
+/// Who makes `claim`, one of `p`'s claims as [`sources`] yields them with `who`.
+fn origin<'g>(grid: &'g Grid, p: &Pattern, who: &'static str, claim: &Claim) -> Origin<'g> {
+    // `sources` yields the pattern's `[claim]` (the article's) and its `[changelog]`.
+    let source = if p.meta.changelog.as_ref() == Some(claim) {
+        &grid.sources.changelog
+    } else {
+        &grid.sources.article
+    };
+    Origin {
+        who,
+        source: source.as_ref(),
+    }
+}
+
+/// `PyO3's changelog` → `pyo3-s-changelog`, for anchors.
+fn slug(words: &str) -> String {
+    words.replace(['\'', ' '], "-").to_lowercase()
+}
+
+/// `the article` → `The article`.
+fn capitalized(words: &str) -> String {
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The grid's newest release at `point` (`0.23` → `0.23.5`).
+fn release_at<'g>(grid: &'g Grid, point: &Point) -> Option<&'g Release> {
+    grid.releases
+        .iter()
+        .filter(|r| point.admits_as_start(r) && point.admits_as_end(r))
+        .max()
+}
+
+/// The version a claim names, linked to its source's entry for that release when the source
+/// has entries and the grid has the release.
+fn version(grid: &Grid, origin: &Origin, version: &Point) -> String {
+    let entry = release_at(grid, version).and_then(|r| origin.source?.entry_of(r));
+    match entry {
+        Some(url) => format!("[{version}]({url})"),
+        None => version.to_string(),
+    }
+}
+
+/// The releases a claim names (`0.22 on`, `0.22 to 0.24`, `up to 0.20`, the release its
+/// source writes for, or `any release`) and the variant it is about, if any: `0.22 on
+/// [abi3]`. The version is linked as [`version`] links it.
+fn names(grid: &Grid, origin: &Origin, c: &Claim) -> String {
     let releases = match (&c.version, &c.until, &c.context) {
-        (Some(v), Some(u), _) => format!("{v} to {u}"),
-        (Some(v), None, _) => format!("{v} on"),
+        (Some(v), Some(u), _) => format!("{} to {u}", version(grid, origin, v)),
+        (Some(v), None, _) => format!("{} on", version(grid, origin, v)),
         (None, Some(u), _) => format!("up to {u}"),
         (None, None, Some(context)) => format!("no version; written for {context} on"),
         (None, None, None) => "any release".into(),
@@ -25,28 +122,57 @@ fn names(c: &Claim) -> String {
     }
 }
 
-/// Cells listed by outcome: `✗ compile-error on 3.12: 0.22.6–0.23.5`, one per line.
-fn by_outcome(grid: &Grid, cells: &[&CellResult]) -> Vec<String> {
-    let mut kinds: BTreeMap<Outcome, Vec<&CellResult>> = BTreeMap::new();
-    for &c in cells {
-        kinds.entry(c.outcome).or_default().push(c);
+/// The first words of a claim, up to [`SHORT_CLAIM`] characters, cut between words and
+/// outside code spans, with `…` where cut.
+fn shortened(claim: &str) -> String {
+    let one_line = claim.replace('\n', " ");
+    if one_line.chars().count() <= SHORT_CLAIM {
+        return one_line;
     }
-    kinds
+    let limit = one_line
+        .char_indices()
+        .nth(SHORT_CLAIM)
+        .map_or(one_line.len(), |(i, _)| i);
+    let cut = one_line[..limit]
+        .rmatch_indices(' ')
+        .map(|(i, _)| i)
+        .find(|&i| one_line[..i].matches('`').count() % 2 == 0)
+        .unwrap_or(limit);
+    format!("{}…", one_line[..cut].trim_end_matches([',', ';', ':', '.']))
+}
+
+/// Cells listed by state, so that ○ not yet available and ◐ GIL re-enabled show as such:
+/// `✗ compile-error on 3.12: 0.22.6–0.23.5`, one per line.
+fn by_state(grid: &Grid, cells: &[&CellResult]) -> Vec<String> {
+    let mut states: BTreeMap<State, Vec<&CellResult>> = BTreeMap::new();
+    for &c in cells {
+        states.entry(grid.state(c)).or_default().push(c);
+    }
+    states
         .into_iter()
-        .map(|(o, cells)| format!("{} {o} on {}", symbol(o), spans(grid, &cells)))
+        .map(|(state, cells)| format!("{} on {}", state.label(), spans(grid, &cells)))
         .collect()
 }
 
-/// A claim with its verdict, as Markdown: the quote, what it names and predicts, the
-/// verdict with its reason, and the cells that decide it.
-pub(super) fn checked(grid: &Grid, who: &str, claim: &Claim, checked: &ClaimCheck) -> String {
+/// A claim of `p` with its verdict, as Markdown: the quote, who makes it (linked to its
+/// entry in `claims_page`, the link to `claims.md` from the page drawn), what it names and
+/// predicts, the verdict with its reason, and the cells that decide it.
+pub(super) fn checked(
+    grid: &Grid,
+    p: &Pattern,
+    (who, claim): (&'static str, &Claim),
+    checked: &ClaimCheck,
+    claims_page: &str,
+) -> String {
+    let origin = origin(grid, p, who, claim);
     let mut s = format!(
-        "> {}\n\n— {who}. *Names:* {} · *Predicts:* `{}` · **Verdict: {}** — {}.\n\n",
+        "> {}\n\n— {}. *Names:* {} · *Predicts:* `{}` · **Verdict: {}** — {}.\n\n",
         text(&claim.text).replace('\n', "\n> "),
-        names(claim),
+        origin.link(claims_page),
+        names(grid, &origin, claim),
         claim.expect.map_or("nothing observable".to_string(), |e| e.to_string()),
         checked.verdict,
-        checked.reason
+        text(&checked.reason)
     );
     let expect = claim.expect.map(|e| e.to_string()).unwrap_or_default();
     for (title, cells) in [
@@ -56,7 +182,7 @@ pub(super) fn checked(grid: &Grid, who: &str, claim: &Claim, checked: &ClaimChec
     ] {
         if !cells.is_empty() {
             s.push_str(&format!("- {title}:\n"));
-            for line in by_outcome(grid, cells) {
+            for line in by_state(grid, cells) {
                 s.push_str(&format!("  - {line}\n"));
             }
         }
@@ -67,34 +193,43 @@ pub(super) fn checked(grid: &Grid, who: &str, claim: &Claim, checked: &ClaimChec
 /// The document.
 pub fn render(grid: &Grid) -> String {
     let mut s = String::from("# Claims, checked against observations\n\n");
-    s.push_str(&format!("How a verdict is reached: {RULE}\n\n"));
-    let mut summary = head(["pattern", "who", "names", "predicts", "verdict"]);
+    let mut origins: Vec<Origin> = Vec::new();
+    let mut summary = head(["pattern: claim", "who", "names", "predicts", "verdict, and why"]);
     let mut body = String::new();
     let mut counts: BTreeMap<(&str, Verdict), usize> = BTreeMap::new();
     for p in grid.patterns() {
         for (who, claim) in sources(p) {
+            let origin = origin(grid, p, who, claim);
             let result = check(grid, p, claim);
             *counts.entry((who, result.verdict)).or_default() += 1;
-            let anchor = format!("{}--{}", p.id, who.replace(['\'', ' '], "-").to_lowercase());
+            let anchor = format!("{}--{}", p.id, slug(who));
             summary.push_str(&row([
-                format!("[{}](#{anchor})", p.id),
-                who.to_string(),
-                names(claim),
+                format!("[{}](#{anchor}): “{}”", p.id, text(&shortened(&claim.text))),
+                origin.link(""),
+                names(grid, &origin, claim),
                 claim.expect.map(|e| format!("`{e}`")).unwrap_or_default(),
-                format!("**{}**", result.verdict),
+                format!("**{}**: {}", result.verdict, text(&result.reason)),
             ]));
             body.push_str(&format!(
                 "<a id=\"{anchor}\"></a>\n\n### [{}](patterns/{}.md), {who}\n\n{}\n",
                 p.id,
                 p.id,
-                checked(grid, who, claim, &result)
+                checked(grid, p, (who, claim), &result, "")
             ));
+            if origins.iter().all(|o| o.who != who) {
+                origins.push(origin);
+            }
         }
     }
     if counts.is_empty() {
         s.push_str("No pattern carries a claim yet.\n");
         return s;
     }
+    s.push_str("## Sources\n\n");
+    for o in &origins {
+        s.push_str(&format!("- <a id=\"{}\"></a>{}\n", o.anchor(), o.described()));
+    }
+    s.push_str(&format!("\nHow a verdict is reached: {RULE}\n\n"));
     let mut totals: Vec<String> = Vec::new();
     for ((who, verdict), n) in &counts {
         match totals.last_mut() {
@@ -103,7 +238,8 @@ pub fn render(grid: &Grid) -> String {
         }
     }
     s.push_str(&format!(
-        "## Summary\n\n{}.\n\n{summary}\n## Each claim\n\n{body}",
+        "## Summary\n\n{}. Each claim is quoted whole, with the cells that decide it, below the table.\n\n\
+         {summary}\n## Each claim\n\n{body}",
         totals.join("; ")
     ));
     s
@@ -111,23 +247,78 @@ pub fn render(grid: &Grid) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::fixture;
+    use crate::grid::Grid;
     use crate::markdown::{assert_has, draw};
+    use pyo3_matrix_model::{Source, Sources};
+
+    /// Sources as `matrix/sources.toml` describes them.
+    fn sources() -> Sources {
+        Sources {
+            article: Some(Source {
+                title: "Fix: PyO3 Not Working".into(),
+                part_of: Some("Python Errors".into()),
+                url: None,
+                entry: None,
+                note: Some("Kept in the research seed.".into()),
+            }),
+            changelog: Some(Source {
+                title: "PyO3 CHANGELOG.md".into(),
+                part_of: None,
+                url: Some("https://github.com/PyO3/pyo3/blob/main/CHANGELOG.md".into()),
+                entry: Some("https://github.com/PyO3/pyo3/blob/v{version}/CHANGELOG.md".into()),
+                note: None,
+            }),
+        }
+    }
 
     #[test]
     fn verdicts_beside_the_cells_that_decide_them() {
+        let results = fixture::results();
+        let grid = Grid::new(&results, &fixture::patterns()).with_sources(sources());
+        let doc = super::render(&grid);
+        assert_has(
+            &doc,
+            &[
+                "- <a id=\"source-the-article\"></a>**The article**: *Fix: PyO3 Not Working*, part of *Python Errors*. Kept in the research seed.\n",
+                "- <a id=\"source-pyo3-s-changelog\"></a>**PyO3's changelog**: [PyO3 CHANGELOG.md](https://github.com/PyO3/pyo3/blob/main/CHANGELOG.md). A claim from it links the entry of the release it names.\n",
+                "PyO3's changelog: 1 confirmed; the article: 1 confirmed, 1 refuted, 1 partly.",
+                "| [gilref_any_arg](#gilref_any_arg--the-article): “GIL refs stop compiling in 0.22” | [the article](#source-the-article) | 0.22 on | `breaks` | **confirmed**: all 3 counted cells in range show 'breaks' |",
+                "| [vec_u8_return](#vec_u8_return--pyo3-s-changelog): “0.23: `Vec<u8>` converts to `list`” | [PyO3's changelog](#source-pyo3-s-changelog) | [0.23](https://github.com/PyO3/pyo3/blob/v0.23.5/CHANGELOG.md) on | `test-fail` | **confirmed**",
+                // The reason of a refutation names the first contrary cell and what it said.
+                "**refuted**: none of the 2 counted cells in range shows 'works'; the first is 0.23.5/3.12 (test-fail: AssertionError: [104, 105] is not bytes at 0x…) |",
+                "— [PyO3's changelog](#source-pyo3-s-changelog). *Names:* [0.23](https://github.com/PyO3/pyo3/blob/v0.23.5/CHANGELOG.md) on",
+                "  - ✗T test-fail on 3.12: 0.23.5; 3.13t: 0.23.5\n",
+                // static_ref_exit: a crash, a hang and a pass: partly, with its side.
+                "**Verdict: partly** — true until 0.21, not from 0.22; 1 of the 4 counted cells shows 'crash', the first that does not is 0.22.6/3.12 (hang).",
+                "  - ∞ hang on 3.12: 0.22.6\n",
+                "  - ◐ works, GIL re-enabled on 3.13t: 0.23.5\n",
+            ],
+        );
+    }
+
+    #[test]
+    fn undescribed_sources_are_named_without_a_title() {
         let doc = draw(super::render);
         assert_has(
             &doc,
             &[
-                "PyO3's changelog: 1 confirmed; the article: 1 confirmed, 1 refuted, 1 partly.",
-                "| [gilref_any_arg](#gilref_any_arg--the-article) | the article | 0.22 on | `breaks` | **confirmed** |",
-                "| [vec_u8_return](#vec_u8_return--pyo3-s-changelog) | PyO3's changelog | 0.23 on | `test-fail` | **confirmed** |",
-                "**Verdict: refuted** — none of the 2 counted cells in range shows 'works'",
-                "  - ✗T test-fail on 3.12: 0.23.5; 3.13t: 0.23.5\n",
-                // static_ref_exit: a crash, a hang and a pass: partly.
-                "  - ∞ hang on 3.12: 0.22.6\n",
-                "**Verdict: partly** — true until 0.21, not from 0.22; 1 of the 4 counted cells shows 'crash', the first that does not is 0.22.6/3.12 (hang)",
+                "**PyO3's changelog**: not described in the matrix's `sources.toml`.",
+                "| [PyO3's changelog](#source-pyo3-s-changelog) | 0.23 on |",
             ],
         );
+    }
+
+    #[test]
+    fn long_claims_are_cut_between_words_outside_code() {
+        assert_eq!(super::shortened("short"), "short");
+        let cut = super::shortened(
+            "0.24+ (mid 2025): ... the legacy &PyT deprecation warnings became hard errors in most contexts.",
+        );
+        assert_eq!(cut, "0.24+ (mid 2025): ... the legacy &PyT deprecation warnings…");
+        let code = super::shortened("Returning `Vec<u8> from a function that is long enough` to be cut, really");
+        assert_eq!(code, "Returning `Vec<u8> from a function that is long enough` to…");
+        let no_space_outside_code = super::shortened(&format!("`{}`", "x ".repeat(40)));
+        assert!(no_space_outside_code.ends_with('…'), "{no_space_outside_code}");
     }
 }

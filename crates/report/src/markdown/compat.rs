@@ -8,7 +8,7 @@ use crate::grid::Grid;
 
 /// How the columns are read.
 const COLUMNS_RULE: &str = "*Observed*: reading a row oldest release first, each run of consecutive \
-     releases in one state. *First / last working*: the first release where the pattern works (✓, ⚠ or \
+     releases in one state, one run per line. *First / last working*: the first release where the pattern works (✓, ⚠ or \
      ◐) on this interpreter, and the last one before it first breaks. *First broken*: the first release \
      after a working one where it does not work, with its symbol; cells that say nothing about the \
      pattern itself (⊘ unsupported, ⊗ blocked, ?T test-error, – skipped, ? error) are passed over, and \
@@ -29,7 +29,7 @@ pub fn render(grid: &Grid) -> String {
         .map(|py| format!("[Python {py}](#python-{})", py.to_string().replace('.', "")))
         .collect();
     s.push_str(&format!("Tables: {}.\n\n## Legend\n\n", sections.join(" · ")));
-    s.push_str(&legend());
+    s.push_str(&legend(grid));
     s.push_str(&format!("\n{COLUMNS_RULE}\n"));
     for &python in &grid.pythons {
         s.push_str(&format!("\n## Python {python}\n\n"));
@@ -59,7 +59,7 @@ pub fn render(grid: &Grid) -> String {
                         .iter()
                         .map(ToString::to_string)
                         .collect();
-                    s.push_str(&row([name, story.join(" · ")]
+                    s.push_str(&row([name, story.join("<br>")]
                         .into_iter()
                         .chain(history_cells(grid.history(&p.id, python, variant)))));
                 }
@@ -80,12 +80,12 @@ mod tests {
         assert_has(
             &doc,
             &[
-                "| ✗T | `test-fail` | built, but a test failed |",
-                "| ◐ | `works, GIL re-enabled` |",
-                "| [vec_u8_return](patterns/vec_u8_return.md) | ✓ pass 0.21.2–0.22.6 · ✗T test-fail 0.23.5 | 0.21.2 | 0.22.6 | 0.23.5 ✗T |",
-                "| [gilref_any_arg](patterns/gilref_any_arg.md) | ⊘ unsupported 0.21.2–0.22.6 · ✗ compile-error 0.23.5 | – | – | – |",
+                "| ✗T | `test-fail` | built, but a test failed | 2 |",
+                "| ◐ | `works, GIL re-enabled` | works, but on a free-threaded interpreter importing the module turned the GIL back on | 1 |",
+                "| [vec_u8_return](patterns/vec_u8_return.md) | ✓ pass 0.21.2–0.22.6<br>✗T test-fail 0.23.5 | 0.21.2 | 0.22.6 | 0.23.5 ✗T |",
+                "| [gilref_any_arg](patterns/gilref_any_arg.md) | ⊘ unsupported 0.21.2–0.22.6<br>✗ compile-error 0.23.5 | – | – | – |",
                 "| ↳ gilref_any_arg `[gil-refs]` | ✓ pass 0.21.2 | 0.21.2 | 0.21.2 | – |",
-                "| [static_ref_exit](patterns/static_ref_exit.md) | ☠ crash 0.21.2 · ∞ hang 0.22.6 · ✓ pass 0.23.5 | 0.23.5 | 0.23.5 | – |",
+                "| [static_ref_exit](patterns/static_ref_exit.md) | ☠ crash 0.21.2<br>∞ hang 0.22.6<br>✓ pass 0.23.5 | 0.23.5 | 0.23.5 | – |",
                 "◐ works, GIL re-enabled 0.23.5",
             ],
         );

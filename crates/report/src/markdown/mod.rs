@@ -8,8 +8,8 @@ pub mod pattern_page;
 pub mod upgrades;
 
 use crate::grid::{Grid, History};
-use crate::legend::{cell_label, State};
-use pyo3_matrix_model::{Flavor, Release};
+use crate::legend::State;
+use pyo3_matrix_model::Release;
 
 /// Text from the data (titles, claims, messages) as Markdown that shows it as written: code
 /// spans (`` `…` ``) are kept, and outside them the characters that could start markup in
@@ -55,25 +55,15 @@ fn head<S: AsRef<str>>(columns: impl IntoIterator<Item = S>) -> String {
     format!("{}|{}\n", row(&columns), "---|".repeat(columns.len()))
 }
 
-/// The legend: every state's symbol, word and meaning.
-fn legend() -> String {
-    let mut s = head(["symbol", "state", "meaning"]);
+/// The legend: every state's symbol, word and meaning, and how many cells of the run are in it.
+fn legend(grid: &Grid) -> String {
+    let counts = grid.state_counts();
+    let mut s = head(["symbol", "state", "meaning", "cells"]);
     for state in State::ALL {
-        s.push_str(&row([state.symbol(), &format!("`{}`", state.word()), state.meaning()]));
+        let n = counts.get(&state).copied().unwrap_or_default().to_string();
+        s.push_str(&row([state.symbol(), &format!("`{}`", state.word()), state.meaning(), &n]));
     }
     s
-}
-
-/// One row's observed cells on `python`, release by release, as symbol and word.
-fn observed(grid: &Grid, pattern: &str, python: Flavor, variant: Option<&str>) -> Vec<String> {
-    grid.releases
-        .iter()
-        .map(|r| {
-            grid.cell(pattern, r, python, variant)
-                .map(|c| cell_label(c, grid.state(c)))
-                .unwrap_or_default()
-        })
-        .collect()
 }
 
 /// A history as three table cells: first working, last working, first broken and how

@@ -116,7 +116,7 @@ fn support_table(grid: &Grid) -> String {
             .chain(grid.pythons.iter().map(ToString::to_string)),
     );
     for release in &grid.releases {
-        let verdicts = grid.pythons.iter().map(|py| grid.support(release, *py).to_string());
+        let verdicts = grid.pythons.iter().map(|py| grid.support(release, *py).brief());
         s.push_str(&row(std::iter::once(release.to_string()).chain(verdicts)));
     }
     s
@@ -174,9 +174,7 @@ pub fn render(grid: &Grid) -> String {
          (or starts) building for an interpreter, that is said once, with PyO3's reason, and the patterns \
          are not listed one by one.\n\n",
     );
-    s.push_str("## Which releases build for each interpreter\n\n");
-    s.push_str(&support_table(grid));
-    s.push_str("\n## Where PyO3's support of an interpreter changes\n\n");
+    s.push_str("## Where PyO3's support of an interpreter changes\n\n");
     let mut events = Vec::new();
     for &python in &grid.pythons {
         for pair in grid.releases.windows(2) {
@@ -189,6 +187,8 @@ pub fn render(grid: &Grid) -> String {
         s.push_str("Every release builds for every interpreter observed.\n");
     }
     s.push_str(&events.concat());
+    s.push_str("\n## Which releases build for each interpreter\n\n");
+    s.push_str(&support_table(grid));
     let gil = gil(grid);
     if !gil.is_empty() {
         s.push_str("\n## Free-threaded Python: the GIL on import\n\n");
@@ -262,7 +262,7 @@ mod tests {
             &doc,
             &[
                 "| release | 3.12 | 3.13t |",
-                "| 0.21.2 | ✓ builds: 3 of 4 work | ⊘ refused: the Python interpreter was built with the GIL disabled, which is not yet supported |",
+                "| 0.21.2 | ✓ builds: 3 of 4 work | ⊘ refused |",
                 "- Python 3.13t, 0.22.6 → 0.23.5: 0.23.5 builds for Python 3.13t (✓ builds: 0 of 3 work, ◐ 1 more with the GIL re-enabled); 0.22.6 refused it",
                 "- **0.21.2 → 0.22.6**:\n  - breaks (1):\n    - [gilref_any_arg](patterns/gilref_any_arg.md) (⚠ deprecated → ✗ compile-error E0599)\n",
                 "  - breaks (1):\n    - [vec_u8_return](patterns/vec_u8_return.md) (✓ pass → ✗T test-fail)\n",

@@ -31,23 +31,24 @@ mod fixture;
 pub use diff::{diff, Diff};
 
 use anyhow::Result;
-use pyo3_matrix_model::{Pattern, RunResults};
+use pyo3_matrix_model::{Pattern, RunResults, Sources};
 use std::path::{Path, PathBuf};
 
 /// Writes every report for `results` into `out_dir` and returns the paths written:
-/// `compat.md`, `upgrades.md`, `claims.md`, `results.csv`, `index.html` and
-/// `patterns/<id>.md` for every pattern with results. `patterns` is the catalog that
-/// describes them; a pattern missing from it is drawn with its id alone. Each file is
+/// `compat.md`, `upgrades.md`, `claims.md`, `results.csv`, `index.html` and, for every
+/// pattern with results, `patterns/<id>.md`, `patterns/<id>.html` and `cells/<id>.js`. `patterns` is the catalog that
+/// describes them; a pattern missing from it is drawn with its id alone; `sources` names
+/// who makes their claims. Each file is
 /// replaced whole (see [`files::write_atomically`]); other files in `out_dir` are left alone.
-pub fn write_all(results: &RunResults, patterns: &[Pattern], out_dir: &Path) -> Result<Vec<PathBuf>> {
-    let grid = grid::Grid::new(results, patterns);
+pub fn write_all(results: &RunResults, patterns: &[Pattern], sources: Sources, out_dir: &Path) -> Result<Vec<PathBuf>> {
+    let grid = grid::Grid::new(results, patterns).with_sources(sources);
     let mut files: Vec<(PathBuf, String)> = vec![
         (out_dir.join("compat.md"), markdown::compat::render(&grid)),
         (out_dir.join("upgrades.md"), markdown::upgrades::render(&grid)),
         (out_dir.join("claims.md"), markdown::claims::render(&grid)),
         (out_dir.join("results.csv"), csv::render(results)),
-        (out_dir.join("index.html"), html::render(&grid)?),
     ];
+    files.extend(html::files(&grid)?.into_iter().map(|(path, text)| (out_dir.join(path), text)));
     for pattern in grid.patterns() {
         let path = out_dir.join("patterns").join(format!("{}.md", pattern.id));
         files.push((path, markdown::pattern_page::render(&grid, pattern)));
@@ -63,7 +64,13 @@ mod tests {
     #[test]
     fn every_report_is_written() {
         let dir = tempfile::tempdir().unwrap();
-        let written = super::write_all(&crate::fixture::results(), &crate::fixture::patterns(), dir.path()).unwrap();
+        let written = super::write_all(
+            &crate::fixture::results(),
+            &crate::fixture::patterns(),
+            Default::default(),
+            dir.path(),
+        )
+        .unwrap();
         let mut names: Vec<String> = written
             .iter()
             .map(|p| p.strip_prefix(dir.path()).unwrap().display().to_string())

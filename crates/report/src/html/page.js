@@ -1,191 +1,444 @@
-// Draws the grid from the embedded results (as written by the run) and catalog (derived in
-// Rust: rows, boundaries, grouped diagnostics, verdicts). Plain browser JavaScript, no library.
+// Draws index.html from the data Rust embedded: texts by number in D.strings, cells as
+// [state, label, codes, message, gil, hatch]. Every state, history, support verdict and
+// upgrade answer was decided in Rust; this only looks them up and draws them.
+// What the panel shows beyond that comes per pattern from cells/<id>.js, by <script src>,
+// which loads from file:// where fetch() does not. Plain browser JavaScript, no library.
 'use strict';
-const RUN = JSON.parse(document.getElementById('results').textContent);
-const CAT = JSON.parse(document.getElementById('catalog').textContent);
-const LEGEND = Object.fromEntries(CAT.legend.map(l => [l.outcome, l]));
-const key = (pattern, release, python, variant) => [pattern, release, python, variant || ''].join('|');
-const CELLS = new Map(RUN.results.map(c => [key(c.pattern, c.pyo3, c.python, c.variant), c]));
 const $ = id => document.getElementById(id);
+const D = JSON.parse($('data').textContent);
+const text = i => D.strings[i];
+const NPY = D.pythons.length;
+const PATTERNS = new Map(D.patterns.map(p => [p.id, p]));
+const UPGRADES = new Map(D.upgrades.map(u => [u.slice(0, 3).join('|'), u]));
 
 function el(tag, props, ...children) {
   const e = document.createElement(tag);
   Object.assign(e, props || {});
-  for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  for (const c of children) if (c !== null && c !== undefined && c !== '') e.append(c);
   return e;
 }
 
-// An element holding text whose `backquoted` parts are code, as the catalog writes them.
-function rich(tag, text, className) {
+// An element holding text whose `backquoted` parts are code, as the data writes them.
+function rich(tag, s, className) {
   const e = el(tag, {className: className || ''});
-  text.split('`').forEach((part, i) => e.append(i % 2 ? el('code', {}, part) : part));
+  s.split('`').forEach((part, i) => e.append(i % 2 ? el('code', {}, part) : part));
   return e;
 }
 
-function symbolOf(c) {
-  return LEGEND[c.outcome].symbol + (c.gil_reenabled === true ? CAT.gil.mark : '');
+// The cell of pattern p, row number `row` (0 is the plain row), release and interpreter
+// numbers r and py; null where nothing ran.
+function cellOf(p, row, r, py) {
+  const c = p.rows[row] && p.rows[row].cells[r * NPY + py];
+  if (!c) return null;
+  return {p, row, r, py, state: D.states[c[0]], label: text(c[1]), codes: text(c[2]), message: text(c[3]),
+    gil: c[4], hatch: text(c[5])};
+}
+
+// A cell's key, as in data-key and in permalinks: pattern|release|python|variant.
+function cellKey(c) {
+  return [c.p.id, D.releases[c.r], D.pythons[c.py], c.p.rows[c.row].variant || ''].join('|');
+}
+
+function cellByKey(key) {
+  const [id, release, python, variant] = key.split('|');
+  const p = PATTERNS.get(id);
+  if (!p) return null;
+  return cellOf(p, p.rows.findIndex(x => (x.variant || '') === (variant || '')), D.releases.indexOf(release),
+    D.pythons.indexOf(python));
+}
+
+// What is shown, kept in the URL's hash so that every view is a permalink.
+const VIEW_KEYS = ['q', 'category', 'python', 'state', 'cell', 'pattern', 'from', 'to', 'on'];
+let view = {};
+
+function readHash() {
+  const h = new URLSearchParams(location.hash.slice(1));
+  view = Object.fromEntries(VIEW_KEYS.map(k => [k, h.get(k) || '']));
+}
+
+function writeHash() {
+  const h = new URLSearchParams();
+  for (const k of VIEW_KEYS) if (view[k]) h.set(k, view[k]);
+  const hash = h.toString();
+  history.replaceState(null, '', hash ? '#' + hash : location.pathname);
 }
 
 function describeRun() {
-  const date = new Date(RUN.started_unix * 1000).toISOString().slice(0, 10);
-  const interpreters = RUN.interpreters.map(i => i.flavor + (i.version ? ' (' + i.version + ')' : ' (missing)')).join(', ');
-  $('provenance').textContent = 'Observed on ' + date + ' by pyo3-matrix ' + RUN.tool_version + ' with ' + RUN.rustc +
-    (RUN.maturin ? ' and ' + RUN.maturin : '') + '; interpreters: ' + interpreters + '; ' + RUN.results.length + ' results.';
+  const run = D.run;
+  const date = new Date(run.started_unix * 1000).toISOString().slice(0, 10);
+  const interpreters = run.interpreters.map(i => i.flavor + (i.version ? ' (' + i.version + ')' : ' (missing)')).join(', ');
+  $('provenance').textContent = 'Observed on ' + date + ' by pyo3-matrix ' + run.tool_version + ' with ' + run.rustc +
+    (run.maturin ? ' and ' + run.maturin : '') + '; interpreters: ' + interpreters + '; ' + run.results + ' results.';
 }
 
 function drawLegend() {
-  const counts = {};
-  for (const c of RUN.results) counts[c.outcome] = (counts[c.outcome] || 0) + 1;
-  for (const l of CAT.legend) {
-    const item = el('li', {title: l.meaning}, l.symbol + ' ' + l.outcome, el('span', {className: 'n'}, String(counts[l.outcome] || 0)));
-    item.style.background = l.colour;
+  for (const s of D.states) {
+    const swatch = el('span', {className: 'swatch'}, s.symbol);
+    swatch.style.background = s.colour;
+    const item = el('li', {title: s.meaning}, swatch, ' ' + s.word + ' ', el('span', {className: 'n'}, String(s.count)));
+    item.dataset.state = s.key;
     $('legend').append(item);
   }
-  $('legend').append(el('li', {title: CAT.gil.meaning}, CAT.gil.mark + ' GIL re-enabled on import'));
-  $('legend').append(el('li', {className: 'break-key', title: 'the first release where the row stops working after having worked'}, '▎first broken'));
+  $('legend').append(el('li', {className: 'break-key', title: 'the first release where the row stops working after having worked'},
+    'first broken'));
 }
 
-function fillSelect(id, values) {
-  for (const v of values) $(id).append(el('option', {value: v}, v));
-  $(id).onchange = draw;
+function fillSelect(id, values, labels) {
+  values.forEach((v, i) => $(id).append(el('option', {value: v}, labels ? labels[i] : v)));
 }
 
-// One line per distinct boundary among the interpreters shown, naming them unless all agree:
+// One line per distinct history among the interpreters shown, naming them unless all agree:
 // "0.24.2 → 0.25.1", "3.12, 3.13: 0.30.1 → none", "3.13t: never worked".
 function boundaryText(row, pythons) {
   const lines = new Map();
   for (const py of pythons) {
-    const b = row.boundaries[py];
-    const text = !b ? 'not run' : b.last_working ? b.last_working + ' → ' + (b.first_broken || 'none') : 'never worked';
-    lines.set(text, [...(lines.get(text) || []), py]);
+    const h = row.history[py];
+    const t = !h ? 'not run' : h[0] >= 0 ? D.releases[h[0]] + ' → ' + (h[1] >= 0 ? D.releases[h[1]] : 'none') : 'never worked';
+    lines.set(t, [...(lines.get(t) || []), D.pythons[py]]);
   }
   if (lines.size === 1) return [...lines.keys()];
-  return [...lines].map(([text, pys]) => pys.join(', ') + ': ' + text);
+  return [...lines].map(([t, pys]) => pys.join(', ') + ': ' + t);
 }
 
 function headerRows(pythons) {
   const releases = el('tr', {className: 'releases'});
-  releases.append(el('th', {className: 'name', rowSpan: 2}, 'pattern'), el('th', {rowSpan: 2}, 'last working → first broken'));
-  for (const r of CAT.releases) releases.append(el('th', {colSpan: pythons.length, className: 'release-start'}, r));
+  releases.append(el('th', {className: 'name', rowSpan: 2, scope: 'col'}, 'pattern'));
+  for (const r of D.releases) releases.append(el('th', {colSpan: pythons.length, className: 'release release-start', scope: 'colgroup'}, r));
+  releases.append(el('th', {rowSpan: 2, className: 'bound'}, 'last working → first broken'));
   const sub = el('tr', {className: 'pythons'});
-  for (const r of CAT.releases) pythons.forEach((py, i) => sub.append(el('th', {className: i === 0 ? 'release-start' : ''}, py)));
+  for (const r of D.releases) pythons.forEach((py, i) => sub.append(el('th', {className: i === 0 ? 'release-start' : ''}, D.pythons[py])));
   return el('thead', {}, releases, sub);
 }
 
-function cellElement(pattern, row, release, python, first, want) {
+// The text a search looks in: id, title, what it shows, the fix, the words of its code.
+function haystack(p) {
+  if (p.haystack === undefined) p.haystack = [p.id, p.title, p.shows, p.fix || '', p.search].join('\n').toLowerCase();
+  return p.haystack;
+}
+
+function matches(p, query) {
+  return query.split(/\s+/).filter(Boolean).every(word => haystack(p).includes(word));
+}
+
+function nameCell(p, row) {
+  if (row.variant) {
+    return el('td', {className: 'name variant', title: p.id + ' [' + row.variant + ']'}, '↳ [' + row.variant + ']');
+  }
+  const about = el('a', {className: 'about', href: '#pattern=' + encodeURIComponent(p.id), title: 'about ' + p.id}, '¶');
+  about.setAttribute('aria-label', 'about ' + p.id);
+  about.dataset.pattern = p.id;
+  return el('td', {className: 'name', title: p.id + ': ' + p.title},
+    el('a', {href: 'patterns/' + encodeURIComponent(p.id) + '.html'}, p.id), about);
+}
+
+function cellElement(c, first, want) {
   const td = el('td', {className: 'cell' + (first ? ' release-start' : '')});
-  const c = CELLS.get(key(pattern.id, release, python, row.variant));
-  if (!c) return [td, false];
-  td.textContent = symbolOf(c);
-  td.style.background = LEGEND[c.outcome].colour;
-  td.title = release + ' · ' + python + ' — ' + c.outcome + (c.codes.length ? ' ' + c.codes.join(' ') : '');
+  if (!c) return td;
+  const where = D.releases[c.r] + ' · Python ' + D.pythons[c.py];
+  td.textContent = c.state.symbol;
+  td.style.background = c.state.colour;
+  td.title = where + ' — ' + c.label + (c.message ? ': ' + c.message : '');
+  td.setAttribute('aria-label', where + ': ' + c.label);
   td.tabIndex = 0;
-  td.dataset.key = key(pattern.id, release, python, row.variant);
-  td.dataset.outcome = c.outcome;
-  if ((row.boundaries[python] || {}).first_broken === release) td.classList.add('break');
-  if (want && c.outcome !== want) td.classList.add('dim');
-  td.onclick = () => show(c, td);
-  td.onkeydown = e => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); show(c, td); } };
-  return [td, c.outcome === want];
+  td.dataset.key = cellKey(c);
+  td.dataset.state = c.state.key;
+  if (c.p.rows[c.row].history[c.py] && c.p.rows[c.row].history[c.py][1] === c.r) td.classList.add('break');
+  if (want && c.state.key !== want) td.classList.add('dim');
+  return td;
 }
 
 function draw() {
-  const category = $('f-category').value, only = $('f-python').value, want = $('f-outcome').value;
-  const pythons = only ? [only] : CAT.pythons;
+  const query = view.q.trim().toLowerCase(), want = view.state;
+  const pythons = D.pythons.map((_, i) => i).filter(i => !view.python || D.pythons[i] === view.python);
   const body = el('tbody');
   let shownRows = 0, currentCategory = null;
-  for (const p of CAT.patterns) {
-    if (category && p.category !== category) continue;
-    for (const row of p.rows) {
+  for (const p of D.patterns) {
+    if (view.category && p.category !== view.category) continue;
+    if (query && !matches(p, query)) continue;
+    p.rows.forEach((row, ri) => {
       const tr = el('tr', {className: 'row'});
       tr.dataset.pattern = p.id;
       if (row.variant) tr.dataset.variant = row.variant;
-      const name = row.variant ? el('td', {className: 'name', title: p.title}, '↳ ' + p.id + ' ', el('small', {}, '[' + row.variant + ']'))
-        : el('td', {className: 'name', title: p.title}, p.id);
-      const bound = el('td', {className: 'bound'});
-      boundaryText(row, pythons).forEach((line, i) => { if (i) bound.append(el('br')); bound.append(line); });
-      tr.append(name, bound);
-      let matches = !want, any = false;
-      for (const r of CAT.releases) pythons.forEach((py, i) => {
-        const [td, hit] = cellElement(p, row, r, py, i === 0, want);
-        matches = matches || hit;
-        any = any || td.dataset.key !== undefined;
-        tr.append(td);
-      });
-      if (!matches || !any) continue;
+      tr.append(nameCell(p, row));
+      let wanted = !want, any = false;
+      D.releases.forEach((_, r) => pythons.forEach((py, i) => {
+        const c = cellOf(p, ri, r, py);
+        any = any || c !== null;
+        wanted = wanted || (c !== null && c.state.key === want);
+        tr.append(cellElement(c, i === 0, want));
+      }));
+      tr.append(el('td', {className: 'bound'}, boundaryText(row, pythons).join(' · ')));
+      if (!wanted || !any) return;
       if (currentCategory !== p.category) {
         currentCategory = p.category;
-        body.append(el('tr', {className: 'cat'}, el('th', {colSpan: 2 + CAT.releases.length * pythons.length}, p.category)));
+        body.append(el('tr', {className: 'cat'}, el('th', {colSpan: 2 + D.releases.length * pythons.length}, el('span', {}, p.category))));
       }
       body.append(tr);
       shownRows++;
-    }
+    });
   }
   $('grid').replaceChildren(headerRows(pythons), body);
   $('shown').textContent = shownRows + (shownRows === 1 ? ' row' : ' rows');
+  markSelected();
+}
+
+// The cell or row the panel is about, marked in the grid.
+function markSelected() {
+  document.querySelectorAll('.selected').forEach(x => x.classList.remove('selected'));
+  if (view.cell) {
+    const td = document.querySelector('td.cell[data-key="' + CSS.escape(view.cell) + '"]');
+    if (td) td.classList.add('selected');
+  }
+  if (view.pattern) {
+    const tr = document.querySelector('tr.row[data-pattern="' + CSS.escape(view.pattern) + '"]:not([data-variant])');
+    if (tr) tr.classList.add('selected');
+  }
+}
+
+// Details files: each pattern's loaded once, on demand.
+const DETAILS = new Map(), ARRIVING = new Map();
+window.pyo3MatrixDetails = (id, data) => { if (ARRIVING.has(id)) ARRIVING.get(id)(data); };
+
+function loadDetails(id) {
+  if (!DETAILS.has(id)) {
+    DETAILS.set(id, new Promise(resolve => {
+      ARRIVING.set(id, resolve);
+      const s = el('script', {src: 'cells/' + encodeURIComponent(id) + '.js'});
+      // A file that is missing or says nothing settles the wait too, with nothing.
+      s.onerror = s.onload = () => resolve(null);
+      document.head.append(s);
+    }));
+  }
+  return DETAILS.get(id);
 }
 
 function section(parent, title, ...content) {
   parent.append(el('h3', {}, title), ...content);
 }
 
-function pre(text, className) {
-  return el('pre', {className: className || ''}, text);
+function disclosure(summary, body) {
+  return el('details', {}, el('summary', {}, summary), el('pre', {}, body));
 }
 
-function show(c, td) {
-  const p = CAT.patterns.find(x => x.id === c.pattern);
-  const row = p.rows.find(r => (r.variant || null) === (c.variant || null));
-  const b = $('details-body'), l = LEGEND[c.outcome];
-  document.querySelectorAll('td.cell.selected').forEach(x => x.classList.remove('selected'));
-  td.classList.add('selected');
-  b.replaceChildren();
-  b.append(el('h2', {}, p.id), rich('p', p.title, 'where'));
-  b.append(el('p', {className: 'where'}, 'PyO3 ' + c.pyo3 + ' · Python ' + c.python + (c.variant ? ' · variant ' + c.variant : '')));
-  const badge = el('span', {className: 'outcome'}, symbolOf(c) + ' ' + c.outcome);
-  badge.style.background = l.colour;
-  b.append(el('p', {}, badge, ' ' + l.meaning));
-  if (c.codes.length) section(b, 'codes', pre(c.codes.join(' '), 'codes'));
-  if (c.message) section(b, 'first message', pre(c.message, 'message'));
-  if (c.failure) {
-    const f = c.failure;
-    section(b, 'failing test', pre(f.test + (f.exception ? '\n' + f.exception + (f.message ? ': ' + f.message : '') : ''), 'failure'));
-  }
-  if (c.escape_hatch) section(b, 'escape hatch', pre(c.escape_hatch, 'escape-hatch'));
-  if (c.signal) section(b, 'signal', pre(c.signal, 'signal'));
-  if (c.gil_reenabled !== null && c.gil_reenabled !== undefined) {
-    section(b, 'GIL re-enabled on import', pre(c.gil_reenabled ? 'yes' : 'no', 'gil'));
-  }
-  const here = c.pyo3 + '/' + c.python;
-  const groups = (row ? row.diagnostics : []).filter(g => g.cells.includes(here));
-  if (groups.length) {
-    section(b, 'diagnostics (each once, with the cells that emitted it)', ...groups.map(g =>
-      el('div', {className: 'diagnostic'}, pre(g.text), el('div', {className: 'emitted'}, 'emitted by: ' + g.cells.join(' ')))));
-  }
-  if (c.stacks) section(b, 'stacks', pre(c.stacks, 'stacks'));
-  if (c.log) section(b, 'log', el('details', {}, el('summary', {}, 'tail of the build or test log'), pre(c.log, 'log')));
-  section(b, 'the pattern', rich('p', p.shows));
-  if (p.fix) section(b, 'fix', rich('p', p.fix));
-  const links = el('p', {}, el('a', {href: 'patterns/' + p.id + '.md'}, 'pattern page'));
-  if (p.link) links.append(' · ', el('a', {href: p.link}, 'migration guide / changelog'));
-  b.append(links);
-  for (const claim of p.claims) {
-    section(b, 'claim by ' + claim.who, rich('blockquote', claim.text),
+function links(p) {
+  const out = el('p', {}, el('a', {href: 'patterns/' + encodeURIComponent(p.id) + '.html'}, 'pattern page'));
+  if (p.link) out.append(' · ', el('a', {href: p.link}, 'migration guide / changelog'));
+  out.append(' · ', el('a', {href: location.href, className: 'permalink'}, 'permalink'));
+  return out;
+}
+
+function claims(parent, details) {
+  for (const claim of details.claims) {
+    section(parent, 'claim by ' + claim.who, rich('blockquote', claim.text),
       el('p', {}, el('span', {className: 'verdict'}, claim.verdict), ' — ' + claim.reason + ' (', el('a', {href: 'claims.md'}, 'rule'), ')'));
   }
+}
+
+// The keys of the hash that name what the panel shows; one view at a time.
+const PANEL_KEYS = ['cell', 'pattern', 'from', 'to', 'on'];
+// Counts the panel's views, so that details arriving for a view left are dropped.
+let panelToken = 0;
+
+// Opens the panel on one view (a cell, a pattern or an upgrade), remembered in the hash.
+function openPanel(which, fill) {
+  for (const k of PANEL_KEYS) if (!(k in which)) view[k] = '';
+  Object.assign(view, which);
+  writeHash();
+  markSelected();
+  const b = $('details-body');
+  b.replaceChildren();
   $('details').hidden = false;
   document.body.classList.add('with-details');
+  const token = ++panelToken;
+  const later = fill(b);
+  if (later) {
+    $('details').setAttribute('aria-busy', 'true');
+    later.then(more => {
+      if (token !== panelToken) return;
+      more(b);
+      $('details').removeAttribute('aria-busy');
+    });
+  } else {
+    $('details').removeAttribute('aria-busy');
+  }
+}
+
+function openCell(c) {
+  const p = c.p, variant = p.rows[c.row].variant;
+  openPanel({cell: cellKey(c)}, b => {
+    b.append(el('h2', {}, el('a', {href: 'patterns/' + encodeURIComponent(p.id) + '.html'}, p.id)), rich('p', p.title, 'where'));
+    b.append(el('p', {className: 'where'}, 'PyO3 ' + D.releases[c.r] + ' · Python ' + D.pythons[c.py] + (variant ? ' · variant ' + variant : '')));
+    const badge = el('span', {className: 'badge'}, c.label);
+    badge.style.background = c.state.colour;
+    // The one-line cause first, then what to do about it; the evidence after.
+    b.append(el('p', {className: 'lead'}, badge, ' ', c.message ? rich('span', c.message) : c.state.meaning));
+    if (!c.state.works && p.fix) b.append(el('div', {className: 'fix'}, el('strong', {}, 'Fix: '), rich('span', p.fix)));
+    if (c.hatch) b.append(el('div', {className: 'hatch'}, el('strong', {}, 'Escape hatch: '), rich('span', c.hatch)));
+    if (c.gil) b.append(el('p', {className: 'gil'}, c.gil === 2 ? '◐ Importing the module re-enabled the GIL.' : 'The GIL stayed off on import.'));
+    if (c.codes) section(b, 'codes', el('pre', {className: 'codes'}, c.codes));
+    const loaded = el('div', {className: 'loaded'});
+    b.append(loaded, links(p));
+    return loadDetails(p.id).then(d => b => {
+      if (!d) {
+        loaded.append(el('p', {className: 'note'}, 'The details file cells/' + p.id + '.js could not be loaded.'));
+        return;
+      }
+      const row = d.rows[c.row], said = row.cells[D.releases[c.r] + '|' + D.pythons[c.py]] || {};
+      if (said.message) section(loaded, 'whole message', el('pre', {}, said.message));
+      if (said.failure) section(loaded, 'failing test', el('pre', {className: 'failure'}, said.failure));
+      if (said.signal) section(loaded, 'signal', el('pre', {className: 'signal'}, said.signal));
+      const here = D.releases[c.r] + '/' + D.pythons[c.py];
+      const groups = row.diagnostics.filter(g => g.cells.includes(here));
+      if (groups.length) {
+        section(loaded, 'diagnostics (each once, with the cells that emitted it)', ...groups.map(g =>
+          el('div', {className: 'diagnostic'}, el('pre', {}, g.text), el('div', {className: 'emitted'}, 'emitted by: ' + g.cells.join(' ')))));
+      }
+      if (said.stacks) loaded.append(disclosure('stack (pytest’s own frames left out)', said.stacks));
+      if (said.log) loaded.append(disclosure('tail of the build or test log', said.log));
+      if (row.runs[D.pythons[c.py]]) section(loaded, 'this row on Python ' + D.pythons[c.py], el('p', {}, row.runs[D.pythons[c.py]]));
+      section(loaded, 'the pattern', rich('p', p.shows));
+      if (c.state.works && p.fix) section(loaded, 'fix', rich('p', p.fix));
+      claims(loaded, d);
+    });
+  });
+}
+
+function openPattern(p) {
+  openPanel({pattern: p.id}, b => {
+    b.append(el('h2', {}, el('a', {href: 'patterns/' + encodeURIComponent(p.id) + '.html'}, p.id)), rich('p', p.title, 'where'));
+    b.append(el('p', {className: 'where'}, 'Category ' + p.category));
+    b.append(rich('p', p.shows));
+    if (p.fix) b.append(el('div', {className: 'fix'}, el('strong', {}, 'Fix: '), rich('span', p.fix)));
+    const loaded = el('div', {className: 'loaded'});
+    b.append(loaded, links(p));
+    return loadDetails(p.id).then(d => () => {
+      if (!d) return;
+      d.rows.forEach((row, i) => {
+        const lines = el('ul', {className: 'runs'});
+        for (const [py, story] of Object.entries(row.runs)) lines.append(el('li', {}, py + ': ' + story));
+        section(loaded, p.rows[i].variant ? 'observed, variant ' + p.rows[i].variant : 'observed', lines);
+      });
+      claims(loaded, d);
+    });
+  });
+}
+
+function moveItem(p, kind, before, after) {
+  const li = el('li', {}, el('a', {href: 'patterns/' + encodeURIComponent(p.id) + '.html'}, p.id), ' ');
+  const change = el('a', {href: '#cell=' + encodeURIComponent(cellKey(after)), className: 'change'}, '(' + before.label + ' → ' + after.label + ')');
+  change.dataset.cell = cellKey(after);
+  li.append(change);
+  if (D.moves[kind].key === 'regressed' && p.fix) li.append(el('div', {className: 'how'}, el('strong', {}, 'Fix: '), rich('span', p.fix)));
+  if (D.moves[kind].key === 'regressed' && p.link) li.append(el('div', {className: 'how'}, el('a', {href: p.link}, 'migration guide / changelog')));
+  return li;
+}
+
+function openUpgrade(from, to, on) {
+  const i = D.releases.indexOf(from), j = D.releases.indexOf(to), k = D.pythons.indexOf(on);
+  openPanel({from, to, on}, b => {
+    b.append(el('h2', {}, 'Upgrading PyO3 ' + from + ' → ' + to + ' on Python ' + on));
+    const u = UPGRADES.get([i, j, k].join('|'));
+    if (!u) {
+      b.append(el('p', {className: 'note'}, i >= 0 && j >= 0 && i >= j ? 'Pick a release after ' + from + ' to upgrade to.' : 'No such upgrade in this run.'));
+      return;
+    }
+    const [, , , start, event, moves] = u;
+    if (start !== k) {
+      b.append(el('p', {className: 'start'}, from + ' does not build for Python ' + on + ', so you are on Python ' + D.pythons[start] + ' today.'));
+    }
+    b.append(el('ul', {className: 'support'},
+      el('li', {}, from + ' on Python ' + D.pythons[start] + ': ' + text(D.support[i][start])),
+      el('li', {}, to + ' on Python ' + on + ': ' + text(D.support[j][k]))));
+    if (event) b.append(rich('div', text(event), 'event'));
+    b.append(el('p', {className: 'note'}, 'The cells at ' + from + ' on Python ' + D.pythons[start] + ' beside those at ' + to +
+      ' on Python ' + on + ', for the patterns that work where you start.'));
+    D.moves.forEach((kind, n) => {
+      const listed = [];
+      for (let m = 0; m < moves.length; m += 2) if (moves[m + 1] === n) listed.push(D.patterns[moves[m]]);
+      if (!listed.length) return;
+      const list = el('ul', {className: 'moves'});
+      list.dataset.kind = kind.key;
+      for (const p of listed) list.append(moveItem(p, n, cellOf(p, 0, i, start), cellOf(p, 0, j, k)));
+      section(b, kind.word + ' (' + listed.length + ')', list);
+    });
+    if (!moves.length && !event) b.append(el('p', {className: 'quiet'}, 'Nothing that worked breaks.'));
+    b.append(el('p', {}, el('a', {href: 'upgrades.md'}, 'upgrades.md'), ' · ', el('a', {href: location.href, className: 'permalink'}, 'permalink')));
+  });
+}
+
+function closePanel() {
+  panelToken++;
+  $('details').hidden = true;
+  $('details').removeAttribute('aria-busy');
+  document.body.classList.remove('with-details');
 }
 
 function hide() {
-  $('details').hidden = true;
-  document.body.classList.remove('with-details');
+  for (const k of PANEL_KEYS) view[k] = '';
+  writeHash();
+  markSelected();
+  closePanel();
 }
-$('close').onclick = hide;
-document.addEventListener('keydown', e => { if (e.key === 'Escape') hide(); });
+
+// The view in the hash, drawn: the filters, then the panel it names.
+function apply() {
+  readHash();
+  $('f-search').value = view.q;
+  $('f-category').value = view.category;
+  $('f-python').value = view.python;
+  $('f-state').value = view.state;
+  draw();
+  const c = view.cell && cellByKey(view.cell), p = view.pattern && PATTERNS.get(view.pattern);
+  if (c) openCell(c);
+  else if (p) openPattern(p);
+  else if (view.from && view.to && view.on) {
+    $('u-from').value = view.from; $('u-to').value = view.to; $('u-python').value = view.on;
+    openUpgrade(view.from, view.to, view.on);
+  } else {
+    closePanel();
+  }
+}
+
+function filtersChanged() {
+  Object.assign(view, {q: $('f-search').value, category: $('f-category').value, python: $('f-python').value, state: $('f-state').value});
+  writeHash();
+  draw();
+}
+
+function upgradeChanged(e) {
+  if (e) e.preventDefault();
+  openUpgrade($('u-from').value, $('u-to').value, $('u-python').value);
+}
+
 describeRun();
 drawLegend();
-fillSelect('f-category', [...new Set(CAT.patterns.map(p => p.category))]);
-fillSelect('f-python', CAT.pythons);
-fillSelect('f-outcome', CAT.legend.map(l => l.outcome));
-draw();
+fillSelect('f-category', [...new Set(D.patterns.map(p => p.category))]);
+fillSelect('f-python', D.pythons);
+fillSelect('f-state', D.states.map(s => s.key), D.states.map(s => s.symbol + ' ' + s.word));
+fillSelect('u-from', D.releases);
+fillSelect('u-to', D.releases);
+fillSelect('u-python', D.pythons);
+$('u-to').value = D.releases[D.releases.length - 1];
+for (const id of ['f-category', 'f-python', 'f-state']) $(id).onchange = filtersChanged;
+$('f-search').oninput = filtersChanged;
+$('filters').onsubmit = e => e.preventDefault();
+$('upgrade').onsubmit = upgradeChanged;
+for (const id of ['u-from', 'u-to', 'u-python']) $(id).onchange = () => { if (view.from) upgradeChanged(); };
+$('grid').onclick = e => {
+  const about = e.target.closest('a.about');
+  if (about) { e.preventDefault(); openPattern(PATTERNS.get(about.dataset.pattern)); return; }
+  const td = e.target.closest('td.cell[data-key]');
+  if (td) openCell(cellByKey(td.dataset.key));
+};
+$('grid').onkeydown = e => {
+  const td = e.target.closest('td.cell[data-key]');
+  if (td && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); openCell(cellByKey(td.dataset.key)); }
+};
+$('details').onclick = e => {
+  const change = e.target.closest('a.change');
+  if (change) { e.preventDefault(); openCell(cellByKey(change.dataset.cell)); }
+};
+$('close').onclick = hide;
+document.addEventListener('keydown', e => { if (e.key === 'Escape' && !$('details').hidden) hide(); });
+window.addEventListener('hashchange', apply);
+apply();

@@ -140,10 +140,13 @@ impl Driver {
             "goog:chromeOptions": {"binary": chromium(), "args": args},
         }}});
         let created = self.request("POST", "/session", Some(capabilities));
-        Session {
+        let session = Session {
             driver: self,
             id: created["sessionId"].as_str().expect("a session id").to_string(),
-        }
+        };
+        // Waits on the page end when the page says so, never on a clock (see `wait_until`).
+        session.command("POST", "/timeouts", Some(json!({"script": null})));
+        session
     }
 }
 
@@ -219,6 +222,54 @@ impl Session<'_> {
     /// A real click: scrolled into view, refused if something else covers the element.
     pub fn click(&self, e: &Element) {
         self.command("POST", &format!("/element/{}/click", e.0), Some(json!({})));
+    }
+
+    /// Types `text` into a field, as keystrokes, after emptying it.
+    pub fn type_into(&self, e: &Element, text: &str) {
+        self.command("POST", &format!("/element/{}/clear", e.0), Some(json!({})));
+        self.command("POST", &format!("/element/{}/value", e.0), Some(json!({ "text": text })));
+    }
+
+    /// Runs `body` as a function in the page, with `args`, and returns what it returns.
+    pub fn script(&self, body: &str, args: Value) -> Value {
+        self.command("POST", "/execute/sync", Some(json!({"script": body, "args": args})))
+    }
+
+    /// Waits until the JavaScript expression `condition` holds in the page, checking after
+    /// each animation frame. WebDriver's script timeout is off, so the page ends the wait, not
+    /// a clock (the connection's read timeout is only a safety net against a hung browser).
+    pub fn wait_until(&self, condition: &str) {
+        let body = format!(
+            "const done = arguments[0]; (function check() {{ if ({condition}) done(); else requestAnimationFrame(check); }})();"
+        );
+        self.command("POST", "/execute/async", Some(json!({"script": body, "args": []})));
+    }
+
+    /// The page's address, hash included.
+    pub fn url(&self) -> String {
+        self.command("GET", "/url", None).as_str().unwrap().to_string()
+    }
+
+    /// Loads the page again, as the reload button does.
+    pub fn reload(&self) {
+        self.command("POST", "/refresh", Some(json!({})));
+    }
+
+    /// Sizes the window so that the page's viewport is `width` × `height` CSS pixels.
+    pub fn viewport(&self, width: i64, height: i64) {
+        let inner = |s: &Self| {
+            let size = s.script("return [window.innerWidth, window.innerHeight];", json!([]));
+            (size[0].as_i64().unwrap(), size[1].as_i64().unwrap())
+        };
+        let rect = self.command("GET", "/window/rect", None);
+        let (w, h) = inner(self);
+        let outer = |key: &str, inner: i64, wanted: i64| rect[key].as_i64().unwrap() + wanted - inner;
+        self.command(
+            "POST",
+            "/window/rect",
+            Some(json!({"width": outer("width", w, width), "height": outer("height", h, height)})),
+        );
+        assert_eq!(inner(self), (width, height), "the viewport could not be sized");
     }
 }
 

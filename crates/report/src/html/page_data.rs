@@ -1,0 +1,237 @@
+//! What `index.html` embeds to draw the grid and answer upgrades, compact: every text once
+//! in a table of strings, cells as short arrays of numbers into it, and the upgrade answers
+//! for every pair of releases on every interpreter as (pattern, kind of move) numbers. Logs,
+//! stacks and diagnostics are not here: [`super::details`] writes them per pattern.
+//!
+//! Every decision (a cell's state, a row's history, whether a release builds, what an
+//! upgrade moves) is the [`Grid`]'s; the page only looks the answers up.
+
+use super::tidy;
+use crate::events::support_event;
+use crate::grid::Grid;
+use crate::groups::without_addresses;
+use crate::hatches;
+use crate::legend::{cell_label, State};
+use pyo3_matrix_model::{CellResult, Pattern, Transition};
+use serde_json::{json, Value};
+use std::collections::{BTreeSet, HashMap};
+
+/// The longest message a cell carries in the page; the whole one is in its details file.
+pub const MESSAGE_CHARS: usize = 200;
+
+/// How the upgrade view names each kind of move, in the order it lists them.
+const MOVE_KINDS: [(Transition, &str); 6] = [
+    (Transition::Regressed, "breaks"),
+    (Transition::Fixed, "fixed"),
+    (Transition::Changed, "changes"),
+    (Transition::SupportLost, "refused by PyO3's build"),
+    (Transition::SupportGained, "accepted by PyO3's build"),
+    (Transition::NotComparable, "cannot be compared"),
+];
+
+/// Texts said once and referred to by number; 0 is the empty text and stands for "none".
+struct Strings {
+    list: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+impl Strings {
+    fn new() -> Self {
+        Strings {
+            list: vec![String::new()],
+            index: HashMap::from([(String::new(), 0)]),
+        }
+    }
+
+    fn id(&mut self, text: &str) -> usize {
+        if let Some(&id) = self.index.get(text) {
+            return id;
+        }
+        self.list.push(text.to_string());
+        self.index.insert(text.to_string(), self.list.len() - 1);
+        self.list.len() - 1
+    }
+}
+
+/// A state's place in [`State::ALL`], by key: a deprecated module that re-enabled the GIL
+/// is counted and coloured as any other that did (its own word is in its label).
+fn state_index(state: State) -> usize {
+    State::ALL
+        .iter()
+        .position(|s| s.key() == state.key())
+        .expect("every state's key is in State::ALL")
+}
+
+/// One cell: `[state, label, codes, message, gil, hatch]`, texts by number; gil is 2 where
+/// importing the module re-enabled the GIL, 1 where it did not, 0 where it was not observed.
+fn cell(grid: &Grid, c: &CellResult, strings: &mut Strings) -> Value {
+    let state = grid.state(c);
+    let message = c
+        .message
+        .as_deref()
+        .map(|m| tidy::one_line(&tidy::paths(&without_addresses(m)), MESSAGE_CHARS))
+        .unwrap_or_default();
+    let hatch = hatches::of_cell(grid, c)
+        .map(|tried| tried.describe(grid))
+        .unwrap_or_default();
+    let gil = match c.gil_reenabled {
+        Some(true) => 2,
+        Some(false) => 1,
+        None => 0,
+    };
+    json!([
+        state_index(state),
+        strings.id(&cell_label(c, state)),
+        strings.id(&c.codes.join(" ")),
+        strings.id(&message),
+        gil,
+        strings.id(&hatch),
+    ])
+}
+
+/// The words of the pattern's code (identifiers such as `allow_threads` or `downcast`),
+/// each once, lowercased, for the search; none when the file cannot be read.
+fn code_words(p: &Pattern) -> BTreeSet<String> {
+    let source = std::fs::read_to_string(&p.source).unwrap_or_default();
+    source
+        .split(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
+        .filter(|word| word.len() >= 3 && !word.starts_with(|ch: char| ch.is_ascii_digit()))
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// One pattern: what it is, the text searched, and its rows (plain, then each variant),
+/// each with its history per interpreter (`[last working, first broken]` as release
+/// numbers, -1 for none; `null` where the row has no cell) and its cells, release by
+/// release, interpreter by interpreter.
+fn pattern(grid: &Grid, p: &Pattern, strings: &mut Strings) -> Value {
+    let release_index = |r: &Option<pyo3_matrix_model::Release>| {
+        r.as_ref()
+            .and_then(|r| grid.releases.iter().position(|x| x == r))
+            .map_or(-1, |i| i as i64)
+    };
+    let variants = grid.variants_of(&p.id);
+    let rows: Vec<Value> = std::iter::once(None)
+        .chain(variants.iter().copied().map(Some))
+        .map(|variant| {
+            let history: Vec<Value> = grid
+                .pythons
+                .iter()
+                .map(|&py| {
+                    let ran = grid.releases.iter().any(|r| grid.cell(&p.id, r, py, variant).is_some());
+                    if !ran {
+                        return Value::Null;
+                    }
+                    let h = grid.history(&p.id, py, variant);
+                    json!([release_index(&h.last_working), release_index(&h.first_broken)])
+                })
+                .collect();
+            let cells: Vec<Value> = grid
+                .releases
+                .iter()
+                .flat_map(|r| grid.pythons.iter().map(move |py| (r, *py)))
+                .map(|(r, py)| {
+                    grid.cell(&p.id, r, py, variant)
+                        .map_or(Value::Null, |c| cell(grid, c, strings))
+                })
+                .collect();
+            json!({"variant": variant, "history": history, "cells": cells})
+        })
+        .collect();
+    let mut search: Vec<String> = variants.iter().map(|v| v.to_lowercase()).collect();
+    search.extend(code_words(p));
+    json!({
+        "id": p.id, "title": p.meta.title, "category": p.meta.category, "shows": p.meta.shows,
+        "fix": p.meta.fix, "link": p.meta.link, "search": search.join(" "), "rows": rows,
+    })
+}
+
+/// Every cumulative upgrade: for each interpreter and each pair of releases (older first),
+/// `[from, to, python, start, event, moves]`: release and interpreter numbers, `start` the
+/// interpreter a user on `from` is on (see [`Grid::starting_python`]), `event` the support
+/// event's text, `moves` flat pairs of (pattern number, [`MOVE_KINDS`] number). Only
+/// patterns that work where the user starts are followed, as in `upgrades.md`.
+fn upgrades(grid: &Grid, strings: &mut Strings) -> Vec<Value> {
+    let number: HashMap<&str, usize> = grid
+        .patterns()
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
+    let mut out = Vec::new();
+    for (k, &python) in grid.pythons.iter().enumerate() {
+        for (i, from) in grid.releases.iter().enumerate() {
+            let start = grid.starting_python(from, python);
+            let works_at_start = |id: &str| grid.cell(id, from, start, None).is_some_and(|c| c.outcome.works());
+            for (j, to) in grid.releases.iter().enumerate().skip(i + 1) {
+                let step = grid.upgrade((from, start), (to, python), Some(&works_at_start));
+                let event = support_event(grid, &step).unwrap_or_default();
+                let moves: Vec<usize> = step
+                    .moves
+                    .iter()
+                    .flat_map(|m| {
+                        let kind = MOVE_KINDS
+                            .iter()
+                            .position(|(t, _)| *t == m.transition)
+                            .expect("a move is never Same");
+                        [number[m.pattern.id.as_str()], kind]
+                    })
+                    .collect();
+                let start = grid.pythons.iter().position(|py| *py == start).unwrap_or(k);
+                out.push(json!([i, j, k, start, strings.id(&event), moves]));
+            }
+        }
+    }
+    out
+}
+
+/// The page's data.
+pub fn of(grid: &Grid) -> Value {
+    let mut strings = Strings::new();
+    let mut counts = [0usize; State::ALL.len()];
+    for p in grid.patterns() {
+        for variant in std::iter::once(None).chain(grid.variants_of(&p.id).into_iter().map(Some)) {
+            for c in grid.cells_of(&p.id, variant) {
+                counts[state_index(grid.state(c))] += 1;
+            }
+        }
+    }
+    let states: Vec<Value> = State::ALL
+        .iter()
+        .zip(counts)
+        .map(|(s, count)| {
+            json!({"key": s.key(), "symbol": s.symbol(), "word": s.word(), "meaning": s.meaning(),
+                   "colour": s.colour(), "works": s.outcome().works(), "count": count})
+        })
+        .collect();
+    let patterns: Vec<Value> = grid.patterns().iter().map(|p| pattern(grid, p, &mut strings)).collect();
+    let support: Vec<Vec<usize>> = grid
+        .releases
+        .iter()
+        .map(|r| {
+            grid.pythons
+                .iter()
+                .map(|py| strings.id(&grid.support(r, *py).to_string()))
+                .collect()
+        })
+        .collect();
+    let upgrades = upgrades(grid, &mut strings);
+    let run = grid.run;
+    let interpreters: Vec<Value> = run
+        .interpreters
+        .iter()
+        .map(|i| json!({"flavor": i.flavor, "version": i.version}))
+        .collect();
+    json!({
+        "run": {"started_unix": run.started_unix, "tool_version": run.tool_version, "rustc": run.rustc,
+                "maturin": run.maturin, "interpreters": interpreters, "results": run.results.len()},
+        "releases": grid.releases,
+        "pythons": grid.pythons,
+        "states": states,
+        "moves": MOVE_KINDS.iter().map(|(t, word)| json!({"key": t.name(), "word": word})).collect::<Vec<_>>(),
+        "patterns": patterns,
+        "support": support,
+        "upgrades": upgrades,
+        "strings": strings.list,
+    })
+}

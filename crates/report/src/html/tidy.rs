@@ -1,0 +1,202 @@
+//! Text from the cells (messages, stacks, logs) made fit to publish: paths of the machine
+//! that ran the matrix (its checkout, caches, temporary and build folders) shortened to what
+//! a reader can look up, and the test runner's own frames left out of stacks.
+
+/// Characters a path is made of.
+fn in_path(ch: char) -> bool {
+    ch.is_ascii_alphanumeric() || "._-/+@~".contains(ch)
+}
+
+/// Where a path may start: after these, or at the start of the text. Not after `:`, so
+/// that `https://…` is never taken for a path.
+fn before_path(ch: char) -> bool {
+    ch.is_whitespace() || "\"'([<=,".contains(ch)
+}
+
+/// The length of the path at the start of `text`, if one starts there: absolute, `./`,
+/// `../` or `~/`, with at least two components.
+fn path_at(text: &str) -> Option<usize> {
+    if !["/", "./", "../", "~/"].iter().any(|start| text.starts_with(start)) {
+        return None;
+    }
+    let len = text.find(|ch| !in_path(ch)).unwrap_or(text.len());
+    let path = &text[..len];
+    (path.trim_matches('/').contains('/') && !path.contains("//")).then_some(len)
+}
+
+/// `path` as a reader can look it up: from `matrix/patterns/` in the checkout, from the
+/// crate's folder in cargo's registry, from `site-packages/` or the standard library's
+/// `pythonX.Y/`, from `library/` in rustc's sources; a file in a temporary, cache or
+/// build folder as `…/name`. Any other path is kept.
+fn short_path(path: &str) -> String {
+    let parts: Vec<&str> = path.split('/').collect();
+    let from = |i: usize| parts[i..].join("/");
+    let at = |name: &str| parts.iter().position(|p| *p == name);
+    if let Some(i) = parts.windows(2).position(|w| w == ["matrix", "patterns"]) {
+        return from(i);
+    }
+    if let Some(i) = parts.windows(2).position(|w| w == ["registry", "src"]) {
+        if parts.len() > i + 3 {
+            return from(i + 3);
+        }
+    }
+    if let Some(i) = at("site-packages") {
+        return from(i);
+    }
+    if let Some(i) = parts.windows(2).position(|w| w[0] == "lib" && w[1].starts_with("python3")) {
+        return from(i + 1);
+    }
+    if path.starts_with("/rustc/") && parts.len() > 3 {
+        return from(3);
+    }
+    let temporary = ["/tmp/", "/var/", "/root/", "/home/", "/work/"]
+        .iter()
+        .any(|root| path.starts_with(root))
+        || ["target", ".cache", ".cargo"].iter().any(|name| at(name).is_some());
+    match parts.last() {
+        Some(name) if temporary && !name.is_empty() => format!("…/{name}"),
+        _ => path.to_string(),
+    }
+}
+
+/// `text` with every path shortened by [`short_path`].
+pub fn paths(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut previous: Option<char> = None;
+    let mut rest = text;
+    while let Some(ch) = rest.chars().next() {
+        let starts = previous.is_none_or(before_path);
+        match path_at(rest).filter(|_| starts) {
+            Some(len) => {
+                out.push_str(&short_path(&rest[..len]));
+                previous = rest[..len].chars().last();
+                rest = &rest[len..];
+            }
+            None => {
+                out.push(ch);
+                previous = Some(ch);
+                rest = &rest[ch.len_utf8()..];
+            }
+        }
+    }
+    out
+}
+
+/// Frames of the test runner and of the matrix's own harness: the same in every stack,
+/// and none of the pattern's business.
+const RUNNER_FRAMES: [&str; 3] = ["/_pytest/", "/pluggy/", "pyo3_matrix_forkserver.py"];
+
+/// A Python stack (faulthandler's dump or a traceback) with the runner's frames left out,
+/// each run of them said in one line, and its paths shortened.
+pub fn stack(text: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut left_out = 0;
+    let said = |out: &mut Vec<String>, left_out: &mut usize| {
+        match *left_out {
+            0 => {}
+            1 => out.push("  … 1 pytest frame left out".into()),
+            n => out.push(format!("  … {n} pytest frames left out")),
+        }
+        *left_out = 0;
+    };
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let frame = line.trim_start().starts_with("File \"");
+        if frame && RUNNER_FRAMES.iter().any(|f| line.contains(f)) {
+            left_out += 1;
+            // A traceback follows a frame with its source line, indented deeper.
+            let indent = line.len() - line.trim_start().len();
+            if lines
+                .peek()
+                .is_some_and(|next| next.len() - next.trim_start().len() > indent && !next.trim_start().starts_with("File \""))
+            {
+                lines.next();
+            }
+            continue;
+        }
+        said(&mut out, &mut left_out);
+        out.push(paths(line));
+    }
+    said(&mut out, &mut left_out);
+    out.join("\n")
+}
+
+/// The first line of `text`, at most `max` characters, `…` marking a cut.
+pub fn one_line(text: &str, max: usize) -> String {
+    let first = text.lines().next().unwrap_or_default().trim_end();
+    let cut = text.lines().nth(1).is_some() || first.chars().count() > max;
+    if !cut {
+        return first.to_string();
+    }
+    let kept: String = first.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", kept.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn machine_paths_are_shortened_and_urls_kept() {
+        let log = "  --> /work/main/matrix/patterns/any_iter/lib.rs:25:30\n\
+                   FAILED ../../../../work/main/matrix/patterns/any_iter/test_any_iter.py::test_x\n\
+                   note: /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/pyo3-0.19.2/src/impl_/pymodule.rs:19:12\n\
+                   at /rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/core/src/ops.rs:5\n\
+                   tmp_path = PosixPath('/tmp/pytest-of-root/pytest-2/test_x0/data.bin')\n\
+                   built /root/.cache/pyo3-matrix/cells/0.23.5/3.12/target/debug/libany_iter.so\n\
+                   see https://github.com/PyO3/pyo3/blob/main/guide/src/migration.md and /usr/bin/python3.12\n\
+                   interpreter /nonexistent/python3 not found; a/b and 1/2 stay";
+        assert_eq!(
+            paths(log),
+            "  --> matrix/patterns/any_iter/lib.rs:25:30\n\
+             FAILED matrix/patterns/any_iter/test_any_iter.py::test_x\n\
+             note: pyo3-0.19.2/src/impl_/pymodule.rs:19:12\n\
+             at library/core/src/ops.rs:5\n\
+             tmp_path = PosixPath('…/data.bin')\n\
+             built …/libany_iter.so\n\
+             see https://github.com/PyO3/pyo3/blob/main/guide/src/migration.md and /usr/bin/python3.12\n\
+             interpreter /nonexistent/python3 not found; a/b and 1/2 stay"
+        );
+    }
+
+    #[test]
+    fn stacks_lose_the_runners_frames_and_keep_the_patterns() {
+        let venv = "/root/.cache/pyo3-matrix/venvs/3.12-47ddaba8/lib/python3.12/site-packages";
+        let dump = format!(
+            "Fatal Python error: Segmentation fault\n\n\
+             Current thread 0x00007fd7e54a1c40 (most recent call first):\n  \
+             File \"<frozen importlib._bootstrap>\", line 488 in _call_with_frames_removed\n  \
+             File \"/work/main/matrix/patterns/build_control/test_build_control.py\", line 1 in <module>\n  \
+             File \"{venv}/_pytest/python.py\", line 187 in pytest_pyfunc_call\n  \
+             File \"{venv}/pluggy/_execution.py\", line 147 in _multicall\n  \
+             File \"/root/.cache/pyo3-matrix/pythons/3.13.5t/lib/python3.13t/threading.py\", line 1167 in join\n  \
+             File \"/root/.cache/pyo3-matrix/cells/0.21.2/3.13t/.host-1/pyo3_matrix_forkserver.py\", line 57 in _child\n"
+        );
+        assert_eq!(
+            stack(&dump),
+            "Fatal Python error: Segmentation fault\n\n\
+             Current thread 0x00007fd7e54a1c40 (most recent call first):\n  \
+             File \"<frozen importlib._bootstrap>\", line 488 in _call_with_frames_removed\n  \
+             File \"matrix/patterns/build_control/test_build_control.py\", line 1 in <module>\n  \
+             … 2 pytest frames left out\n  \
+             File \"python3.13t/threading.py\", line 1167 in join\n  \
+             … 1 pytest frame left out"
+        );
+        let traceback = format!(
+            "Traceback (most recent call last):\n  File \"{venv}/_pytest/runner.py\", line 341, in from_call\n    \
+             result = func()\n  File \"/work/main/matrix/patterns/p/test_p.py\", line 3, in test_p\n    m.f()\nValueError: boom"
+        );
+        assert_eq!(
+            stack(&traceback),
+            "Traceback (most recent call last):\n  … 1 pytest frame left out\n  \
+             File \"matrix/patterns/p/test_p.py\", line 3, in test_p\n    m.f()\nValueError: boom"
+        );
+    }
+
+    #[test]
+    fn one_line_keeps_the_first_line_and_marks_a_cut() {
+        assert_eq!(one_line("short", 10), "short");
+        assert_eq!(one_line("first\nsecond", 10), "first…");
+        assert_eq!(one_line("ééééééééééé", 5), "éééé…");
+    }
+}

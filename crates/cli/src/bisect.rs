@@ -227,7 +227,9 @@ mod tests {
     use super::*;
 
     fn releases(n: u64) -> Vec<Release> {
-        (19..19 + n).map(|m| Release::parse(&format!("0.{m}.0")).unwrap()).collect()
+        (19..19 + n)
+            .map(|m| Release::parse(&format!("0.{m}.0")).unwrap())
+            .collect()
     }
 
     fn cell(release: &Release, outcome: Outcome) -> CellResult {

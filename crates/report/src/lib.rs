@@ -48,7 +48,9 @@ pub fn write_all(results: &RunResults, patterns: &[Pattern], sources: Sources, o
         (out_dir.join("claims.md"), markdown::claims::render(&grid)),
         (out_dir.join("results.csv"), csv::render(results)),
     ];
-    files.extend(html::files(&grid)?.into_iter().map(|(path, text)| (out_dir.join(path), text)));
+    for (path, text) in html::files(&grid)? {
+        files.push((out_dir.join(path), text));
+    }
     for pattern in grid.patterns() {
         let path = out_dir.join("patterns").join(format!("{}.md", pattern.id));
         files.push((path, markdown::pattern_page::render(&grid, pattern)));
@@ -79,12 +81,20 @@ mod tests {
         assert_eq!(
             names,
             [
+                "cells/async_future.js",
+                "cells/gilref_any_arg.js",
+                "cells/static_ref_exit.js",
+                "cells/vec_u8_return.js",
                 "claims.md",
                 "compat.md",
                 "index.html",
+                "patterns/async_future.html",
                 "patterns/async_future.md",
+                "patterns/gilref_any_arg.html",
                 "patterns/gilref_any_arg.md",
+                "patterns/static_ref_exit.html",
                 "patterns/static_ref_exit.md",
+                "patterns/vec_u8_return.html",
                 "patterns/vec_u8_return.md",
                 "results.csv",
                 "upgrades.md",

@@ -132,7 +132,12 @@ mod tests {
         assert_eq!(page.matches("</script>").count(), 2, "the data and the script itself");
         assert!(!page.contains("{{"), "every placeholder filled");
         let data = data_of(page);
-        let strings: Vec<&str> = data["strings"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+        let strings: Vec<&str> = data["strings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
         assert!(strings.contains(&"</script><!-- oops"));
         assert_eq!(data["releases"], serde_json::json!(["0.21.2", "0.22.6", "0.23.5"]));
         let legend: Vec<(String, u64)> = data["states"]
@@ -162,7 +167,12 @@ mod tests {
     #[test]
     fn the_upgrade_answers_are_the_grids() {
         let data = data_of(&drawn(&fixture::results())["index.html"]);
-        let string = |v: &Value| data["strings"][v.as_u64().unwrap() as usize].as_str().unwrap().to_string();
+        let string = |v: &Value| {
+            data["strings"][v.as_u64().unwrap() as usize]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
         // 0.21.2 → 0.23.5 on 3.13t: 0.21.2 refuses 3.13t, so the user starts on 3.12.
         let answer = data["upgrades"]
             .as_array()
@@ -182,12 +192,22 @@ mod tests {
             .iter()
             .map(|p| p["id"].as_str().unwrap())
             .collect();
-        let kinds: Vec<&str> = data["moves"].as_array().unwrap().iter().map(|k| k["word"].as_str().unwrap()).collect();
+        let kinds: Vec<&str> = data["moves"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["word"].as_str().unwrap())
+            .collect();
         let moves: Vec<(&str, &str)> = answer[5]
             .as_array()
             .unwrap()
             .chunks(2)
-            .map(|m| (patterns[m[0].as_u64().unwrap() as usize], kinds[m[1].as_u64().unwrap() as usize]))
+            .map(|m| {
+                (
+                    patterns[m[0].as_u64().unwrap() as usize],
+                    kinds[m[1].as_u64().unwrap() as usize],
+                )
+            })
             .collect();
         // static_ref_exit crashed at the start, so it is not followed; async_future has no
         // 3.13t cell to compare.
@@ -212,7 +232,10 @@ mod tests {
         let details = &files["cells/gilref_any_arg.js"];
         assert!(details.starts_with("pyo3MatrixDetails(\"gilref_any_arg\", {"));
         assert!(details.contains("error: the end") && details.contains(&long_message));
-        assert!(details.len() < details::LOG_CHARS + 2 * long_message.len() + 5_000, "the log is cut to its tail");
+        assert!(
+            details.len() < details::LOG_CHARS + 2 * long_message.len() + 5_000,
+            "the log is cut to its tail"
+        );
         assert!(files["cells/static_ref_exit.js"].contains("Fatal Python error: Segmentation fault"));
     }
 

@@ -230,7 +230,7 @@ function links(p) {
 function claims(parent, details) {
   for (const claim of details.claims) {
     section(parent, 'claim by ' + claim.who, rich('blockquote', claim.text),
-      el('p', {}, el('span', {className: 'verdict'}, claim.verdict), ' — ' + claim.reason + ' (', el('a', {href: 'claims.md'}, 'rule'), ')'));
+      el('p', {}, el('span', {className: 'verdict'}, claim.verdict), ' — ', rich('span', claim.reason), ' (', el('a', {href: 'claims.md'}, 'rule'), ')'));
   }
 }
 

@@ -7,10 +7,11 @@ fn in_path(ch: char) -> bool {
     ch.is_ascii_alphanumeric() || "._-/+@~".contains(ch)
 }
 
-/// Where a path may start: after these, or at the start of the text. Not after `:`, so
-/// that `https://…` is never taken for a path.
+/// Where a path may start: after these, or at the start of the text (`@` as in rustc's
+/// `{async block@/path/lib.rs:6:52}`). Not after `:`, so that `https://…` is never taken
+/// for a path.
 fn before_path(ch: char) -> bool {
-    ch.is_whitespace() || "\"'([<=,".contains(ch)
+    ch.is_whitespace() || "\"'`([{<=,@".contains(ch)
 }
 
 /// The length of the path at the start of `text`, if one starts there: absolute, `./`,
@@ -43,7 +44,10 @@ fn short_path(path: &str) -> String {
     if let Some(i) = at("site-packages") {
         return from(i);
     }
-    if let Some(i) = parts.windows(2).position(|w| w[0] == "lib" && w[1].starts_with("python3")) {
+    if let Some(i) = parts
+        .windows(2)
+        .position(|w| w[0] == "lib" && w[1].starts_with("python3"))
+    {
         return from(i + 1);
     }
     if path.starts_with("/rustc/") && parts.len() > 3 {
@@ -106,10 +110,9 @@ pub fn stack(text: &str) -> String {
             left_out += 1;
             // A traceback follows a frame with its source line, indented deeper.
             let indent = line.len() - line.trim_start().len();
-            if lines
-                .peek()
-                .is_some_and(|next| next.len() - next.trim_start().len() > indent && !next.trim_start().starts_with("File \""))
-            {
+            if lines.peek().is_some_and(|next| {
+                next.len() - next.trim_start().len() > indent && !next.trim_start().starts_with("File \"")
+            }) {
                 lines.next();
             }
             continue;
@@ -145,6 +148,7 @@ mod tests {
                    tmp_path = PosixPath('/tmp/pytest-of-root/pytest-2/test_x0/data.bin')\n\
                    built /root/.cache/pyo3-matrix/cells/0.23.5/3.12/target/debug/libany_iter.so\n\
                    see https://github.com/PyO3/pyo3/blob/main/guide/src/migration.md and /usr/bin/python3.12\n\
+                   within `{async block@/work/main/matrix/patterns/p/lib.rs:6:52: 6:60}`\n\
                    interpreter /nonexistent/python3 not found; a/b and 1/2 stay";
         assert_eq!(
             paths(log),
@@ -155,6 +159,7 @@ mod tests {
              tmp_path = PosixPath('…/data.bin')\n\
              built …/libany_iter.so\n\
              see https://github.com/PyO3/pyo3/blob/main/guide/src/migration.md and /usr/bin/python3.12\n\
+             within `{async block@matrix/patterns/p/lib.rs:6:52: 6:60}`\n\
              interpreter /nonexistent/python3 not found; a/b and 1/2 stay"
         );
     }

@@ -61,7 +61,12 @@ fn legend(grid: &Grid) -> String {
     let mut s = head(["symbol", "state", "meaning", "cells"]);
     for state in State::ALL {
         let n = counts.get(&state).copied().unwrap_or_default().to_string();
-        s.push_str(&row([state.symbol(), &format!("`{}`", state.word()), state.meaning(), &n]));
+        s.push_str(&row([
+            state.symbol(),
+            &format!("`{}`", state.word()),
+            state.meaning(),
+            &n,
+        ]));
     }
     s
 }

@@ -227,7 +227,11 @@ impl Session<'_> {
     /// Types `text` into a field, as keystrokes, after emptying it.
     pub fn type_into(&self, e: &Element, text: &str) {
         self.command("POST", &format!("/element/{}/clear", e.0), Some(json!({})));
-        self.command("POST", &format!("/element/{}/value", e.0), Some(json!({ "text": text })));
+        self.command(
+            "POST",
+            &format!("/element/{}/value", e.0),
+            Some(json!({ "text": text })),
+        );
     }
 
     /// Runs `body` as a function in the page, with `args`, and returns what it returns.

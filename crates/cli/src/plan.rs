@@ -147,10 +147,7 @@ pub fn plan(results: &RunResults, patterns: &[Pattern], path: &[Release], python
             step_of(&grid, &grid.upgrade((a, on(a)), (b, on(b)), Some(&works_at_start)))
         })
         .collect();
-    let overall = step_of(
-        &grid,
-        &grid.upgrade((first, start), (last, python), Some(&works_at_start)),
-    );
+    let overall = step_of(&grid, &grid.cumulative(first, last, python));
     let mut stones: Vec<String> = steps
         .iter()
         .filter(|s| s.stop_here_first)

@@ -450,6 +450,15 @@ impl<'a> Grid<'a> {
             .unwrap_or(python)
     }
 
+    /// The cumulative answer for a user on `from` who goes to `to` on `python`: they start on
+    /// the interpreter they can have at `from` ([`Grid::starting_python`]), and only the
+    /// patterns that work there are followed.
+    pub fn cumulative<'g>(&'g self, from: &Release, to: &Release, python: Flavor) -> Step<'g> {
+        let start = self.starting_python(from, python);
+        let works_at_start = |id: &str| self.cell(id, from, start, None).is_some_and(|c| c.outcome.works());
+        self.upgrade((from, start), (to, python), Some(&works_at_start))
+    }
+
     /// Upgrading from a release on one interpreter to a release on another (or the same):
     /// the support change on the interpreter followed, then each plain cell's transition.
     pub fn upgrade<'g>(

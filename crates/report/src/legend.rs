@@ -4,7 +4,7 @@
 //! symbol and a word (never colour alone) and a colour for the HTML grid. The symbols are
 //! plain Unicode that common text fonts (DejaVu) carry, so they render without an emoji font.
 
-use pyo3_matrix_model::{CellResult, Outcome, Release};
+use pyo3_matrix_model::{CellResult, Outcome, Release, Transition};
 use serde::Serialize;
 
 /// What a cell shows in every report.
@@ -152,6 +152,17 @@ impl Serialize for State {
         s.serialize_str(self.key())
     }
 }
+
+/// How a list of moves across an upgrade names each kind of [`Transition`], in the order
+/// lists give them.
+pub const MOVES: [(Transition, &str); 6] = [
+    (Transition::Regressed, "breaks"),
+    (Transition::Fixed, "fixed"),
+    (Transition::Changed, "changes"),
+    (Transition::SupportLost, "refused by PyO3's build"),
+    (Transition::SupportGained, "accepted by PyO3's build"),
+    (Transition::NotComparable, "cannot be compared"),
+];
 
 /// The symbol of an observed outcome (for text that speaks of outcomes, not cells).
 pub fn symbol(outcome: Outcome) -> &'static str {

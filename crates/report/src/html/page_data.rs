@@ -11,23 +11,13 @@ use crate::events::support_event;
 use crate::grid::Grid;
 use crate::groups::without_addresses;
 use crate::hatches;
-use crate::legend::{cell_label, State};
-use pyo3_matrix_model::{CellResult, Pattern, Transition};
+use crate::legend::{cell_label, State, MOVES};
+use pyo3_matrix_model::{CellResult, Pattern};
 use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashMap};
 
 /// The longest message a cell carries in the page; the whole one is in its details file.
 pub const MESSAGE_CHARS: usize = 200;
-
-/// How the upgrade view names each kind of move, in the order it lists them.
-const MOVE_KINDS: [(Transition, &str); 6] = [
-    (Transition::Regressed, "breaks"),
-    (Transition::Fixed, "fixed"),
-    (Transition::Changed, "changes"),
-    (Transition::SupportLost, "refused by PyO3's build"),
-    (Transition::SupportGained, "accepted by PyO3's build"),
-    (Transition::NotComparable, "cannot be compared"),
-];
 
 /// Texts said once and referred to by number; 0 is the empty text and stands for "none".
 struct Strings {
@@ -149,7 +139,7 @@ fn pattern(grid: &Grid, p: &Pattern, strings: &mut Strings) -> Value {
 /// Every cumulative upgrade: for each interpreter and each pair of releases (older first),
 /// `[from, to, python, start, event, moves]`: release and interpreter numbers, `start` the
 /// interpreter a user on `from` is on (see [`Grid::starting_python`]), `event` the support
-/// event's text, `moves` flat pairs of (pattern number, [`MOVE_KINDS`] number). Only
+/// event's text, `moves` flat pairs of (pattern number, [`MOVES`] number). Only
 /// patterns that work where the user starts are followed, as in `upgrades.md`.
 fn upgrades(grid: &Grid, strings: &mut Strings) -> Vec<Value> {
     let number: HashMap<&str, usize> = grid
@@ -161,23 +151,21 @@ fn upgrades(grid: &Grid, strings: &mut Strings) -> Vec<Value> {
     let mut out = Vec::new();
     for (k, &python) in grid.pythons.iter().enumerate() {
         for (i, from) in grid.releases.iter().enumerate() {
-            let start = grid.starting_python(from, python);
-            let works_at_start = |id: &str| grid.cell(id, from, start, None).is_some_and(|c| c.outcome.works());
             for (j, to) in grid.releases.iter().enumerate().skip(i + 1) {
-                let step = grid.upgrade((from, start), (to, python), Some(&works_at_start));
+                let step = grid.cumulative(from, to, python);
                 let event = support_event(grid, &step).unwrap_or_default();
                 let moves: Vec<usize> = step
                     .moves
                     .iter()
                     .flat_map(|m| {
-                        let kind = MOVE_KINDS
+                        let kind = MOVES
                             .iter()
                             .position(|(t, _)| *t == m.transition)
                             .expect("a move is never Same");
                         [number[m.pattern.id.as_str()], kind]
                     })
                     .collect();
-                let start = grid.pythons.iter().position(|py| *py == start).unwrap_or(k);
+                let start = grid.pythons.iter().position(|py| *py == step.from_python).unwrap_or(k);
                 out.push(json!([i, j, k, start, strings.id(&event), moves]));
             }
         }
@@ -228,7 +216,7 @@ pub fn of(grid: &Grid) -> Value {
         "releases": grid.releases,
         "pythons": grid.pythons,
         "states": states,
-        "moves": MOVE_KINDS.iter().map(|(t, word)| json!({"key": t.name(), "word": word})).collect::<Vec<_>>(),
+        "moves": MOVES.iter().map(|(t, word)| json!({"key": t.name(), "word": word})).collect::<Vec<_>>(),
         "patterns": patterns,
         "support": support,
         "upgrades": upgrades,

@@ -3,7 +3,7 @@
 //! manner), then its first working, last working and first broken release. The cells
 //! release by release are on each pattern's page and in `index.html`.
 
-use super::{head, history_cells, legend, provenance, row, variant_tag};
+use super::{head, legend, provenance, row, story_row, variant_tag};
 use crate::grid::Grid;
 
 /// How the columns are read.
@@ -54,14 +54,7 @@ pub fn render(grid: &Grid) -> String {
                         None => format!("[{0}](patterns/{0}.md)", p.id),
                         Some(_) => format!("↳ {}{}", p.id, variant_tag(variant)),
                     };
-                    let story: Vec<String> = grid
-                        .runs(&p.id, python, variant)
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect();
-                    s.push_str(&row([name, story.join("<br>")]
-                        .into_iter()
-                        .chain(history_cells(grid.history(&p.id, python, variant)))));
+                    s.push_str(&story_row(grid, name, &p.id, python, variant, "<br>"));
                 }
             }
         }

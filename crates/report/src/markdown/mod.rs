@@ -9,7 +9,7 @@ pub mod upgrades;
 
 use crate::grid::{Grid, History};
 use crate::legend::State;
-use pyo3_matrix_model::Release;
+use pyo3_matrix_model::{Flavor, Release};
 
 /// Text from the data (titles, claims, messages) as Markdown that shows it as written: code
 /// spans (`` `…` ``) are kept, and outside them the characters that could start markup in
@@ -69,6 +69,19 @@ fn legend(grid: &Grid) -> String {
         ]));
     }
     s
+}
+
+/// One row's story on `python` as a table row: `name`, its runs joined by `between`, then
+/// its first working, last working and first broken release.
+fn story_row(grid: &Grid, name: String, pattern: &str, python: Flavor, variant: Option<&str>, between: &str) -> String {
+    let runs: Vec<String> = grid
+        .runs(pattern, python, variant)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    row([name, runs.join(between)]
+        .into_iter()
+        .chain(history_cells(grid.history(pattern, python, variant))))
 }
 
 /// A history as three table cells: first working, last working, first broken and how

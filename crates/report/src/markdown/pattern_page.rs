@@ -3,7 +3,7 @@
 //! PyO3 names did, the claims about it with their verdicts, its code, and what its cells said.
 
 use super::claims::checked;
-use super::{head, history_cells, row, text, variant_tag};
+use super::{head, row, story_row, text, variant_tag};
 use crate::claims::{check, sources};
 use crate::grid::Grid;
 use crate::groups::{diagnostics, messages, spans, Group};
@@ -55,14 +55,7 @@ fn runs(grid: &Grid, p: &Pattern) -> String {
         "first broken",
     ]);
     for (name, python, variant) in rows(grid, p) {
-        let story: Vec<String> = grid
-            .runs(&p.id, python, variant)
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        s.push_str(&row([name, story.join(" · ")]
-            .into_iter()
-            .chain(history_cells(grid.history(&p.id, python, variant)))));
+        s.push_str(&story_row(grid, name, &p.id, python, variant, " · "));
     }
     s
 }

@@ -7,7 +7,7 @@
 use super::{head, provenance, row};
 use crate::events::support_event;
 use crate::grid::{Grid, Step, Support};
-use crate::legend::{cell_label, State};
+use crate::legend::{cell_label, State, MOVES};
 use pyo3_matrix_model::{Flavor, Release, Transition};
 
 /// The jumps people make most, as (from, to) minors; drawn where the run has both.
@@ -17,14 +17,6 @@ pub const JUMPS: [(&str, &str); 4] = [("0.20", "0.23"), ("0.21", "0.25"), ("0.23
 fn release_of<'g>(grid: &'g Grid, minor: &str) -> Option<&'g Release> {
     grid.releases.iter().filter(|r| r.minor_label() == minor).max()
 }
-
-/// How each transition is named in a list of moves, in the order listed.
-const KINDS: [(Transition, &str); 4] = [
-    (Transition::Regressed, "breaks"),
-    (Transition::Fixed, "fixed"),
-    (Transition::Changed, "changes"),
-    (Transition::NotComparable, "cannot be compared"),
-];
 
 /// The stepping stones of a pattern that breaks between `from` and `to`: releases on the way
 /// where it still builds with deprecation warnings, and variants (a feature, a variable)
@@ -83,7 +75,11 @@ fn stones(grid: &Grid, pattern: &str, python: Flavor, from: &Release, to: &Relea
 /// breaks carries its stepping stones.
 fn moves(grid: &Grid, step: &Step, stepping: bool) -> Vec<String> {
     let mut lines = Vec::new();
-    for (kind, word) in KINDS {
+    // Support is told once, by the step's event and the support table, never move by move.
+    let listed_kinds = MOVES
+        .into_iter()
+        .filter(|(kind, _)| !matches!(kind, Transition::SupportLost | Transition::SupportGained));
+    for (kind, word) in listed_kinds {
         let listed = step.of(kind);
         if listed.is_empty() {
             continue;
@@ -207,9 +203,8 @@ pub fn render(grid: &Grid) -> String {
         };
         s.push_str(&format!("\n### {from} → {to}\n\n"));
         for &python in &grid.pythons {
-            let start = grid.starting_python(from, python);
-            let works_at_start = |id: &str| grid.cell(id, from, start, None).is_some_and(|c| c.outcome.works());
-            let step = grid.upgrade((from, start), (to, python), Some(&works_at_start));
+            let step = grid.cumulative(from, to, python);
+            let start = step.from_python;
             let title = if start == python {
                 format!("Python {python}")
             } else {

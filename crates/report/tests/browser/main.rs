@@ -368,9 +368,7 @@ fn the_committed_results_draw_a_light_page_that_answers_the_common_jump() {
     let (from, to) = (release("0.20.3"), release("0.23.5"));
     for python in ["3.12", "3.13t"] {
         let python = Flavor::parse(python).unwrap();
-        let start = grid.starting_python(&from, python);
-        let works_at_start = |id: &str| grid.cell(id, &from, start, None).is_some_and(|c| c.outcome.works());
-        let step = grid.upgrade((&from, start), (&to, python), Some(&works_at_start));
+        let step = grid.cumulative(&from, &to, python);
         let answer = upgrade(&page, "0.20.3", "0.23.5", &python.to_string());
         for (kind, transition) in [
             ("regressed", Transition::Regressed),
@@ -384,7 +382,7 @@ fn the_committed_results_draw_a_light_page_that_answers_the_common_jump() {
             assert_shows(&answer, &[&event.replace('`', "")]);
         }
         if python.free_threaded {
-            assert_eq!(start.to_string(), "3.12");
+            assert_eq!(step.from_python.to_string(), "3.12");
             assert_shows(
                 &answer,
                 &[
@@ -393,7 +391,7 @@ fn the_committed_results_draw_a_light_page_that_answers_the_common_jump() {
                 ],
             );
         } else {
-            assert_eq!(start, python);
+            assert_eq!(step.from_python, python);
             assert!(
                 !listed(&page, "regressed").is_empty(),
                 "0.20 → 0.23 breaks code on 3.12"

@@ -135,6 +135,7 @@ mod tests {
     fn the_embedded_catalog_has_every_part() {
         let paths: Vec<&str> = files().iter().map(|(p, _)| *p).collect();
         assert!(paths.contains(&"matrix/matrix.toml"));
+        assert!(paths.contains(&"matrix/sources.toml"));
         assert!(paths.contains(&"docs/results.json"));
         assert!(paths
             .iter()

@@ -39,6 +39,8 @@ pub enum Pending {
         krate: Box<UserCrate>,
         /// Its tests.
         tests: CrateTests,
+        /// What its tests install, read before anything is.
+        deps: crate::scan::TestDeps,
         /// Seconds its tests may run.
         timeout: u64,
     },
@@ -55,8 +57,13 @@ impl Pending {
     ) -> Result<(Subject, Vec<Target>)> {
         match self {
             Pending::Snippet(subject) => Ok((*subject, targets)),
-            Pending::Crate { krate, tests, timeout } => {
-                let prepared = crate::scan::prepare(ctx, *krate, &tests, targets, timeout, note)?;
+            Pending::Crate {
+                krate,
+                tests,
+                deps,
+                timeout,
+            } => {
+                let prepared = crate::scan::prepare(ctx, *krate, &tests, deps, targets, timeout, note)?;
                 Ok((prepared.subject, prepared.targets))
             }
         }
@@ -69,7 +76,7 @@ impl SnippetArgs {
     pub fn subject(&self, ctx: &mut Context) -> Result<Pending> {
         if self.snippet.is_dir() {
             // A whole crate: its own dependencies, its own tests unless --test names others.
-            let krate = UserCrate::open(&self.snippet)?;
+            let mut krate = UserCrate::open(&self.snippet)?;
             let tests = match &self.test {
                 Some(t) => CrateTests::File(
                     t.canonicalize()
@@ -77,9 +84,11 @@ impl SnippetArgs {
                 ),
                 None => CrateTests::Own(TestDepsChoice::Declared),
             };
+            let deps = crate::scan::test_deps(&mut krate, &tests)?;
             return Ok(Pending::Crate {
                 krate: Box::new(krate),
                 tests,
+                deps,
                 timeout: self.timeout,
             });
         }

@@ -92,16 +92,19 @@ pub struct PreparedCrate {
     pub maturin: Option<String>,
 }
 
-/// Readies `krate` for the runner: its tools (maturin, for a maturin project), its test
-/// dependencies installed once per interpreter, the subject.
-pub fn prepare(
-    ctx: &Context,
-    mut krate: UserCrate,
-    tests: &CrateTests,
-    targets: Vec<Target>,
-    timeout: u64,
-    note: &mut dyn FnMut(&str),
-) -> Result<PreparedCrate> {
+/// What a crate's tests install and which declared group that is.
+#[derive(Debug, Clone, Default)]
+pub struct TestDeps {
+    /// The requirements installed beside pytest.
+    pub requirements: Vec<String>,
+    /// The declared group they come from, if one.
+    pub group: Option<String>,
+}
+
+/// Reads what `krate`'s tests need, before anything is installed: a `--test-deps` group it
+/// does not declare (or a requirements file it does not have) is bad input even when no
+/// test runs.
+pub fn test_deps(krate: &mut UserCrate, tests: &CrateTests) -> Result<TestDeps> {
     let choice = match tests {
         CrateTests::Own(choice) => choice.clone(),
         _ => TestDepsChoice::Declared,
@@ -113,9 +116,23 @@ pub fn prepare(
             krate.project.add_requirements_file(&dir, name)?;
         }
     }
-    // An unknown group is bad input even when no test runs.
-    let requirements = krate.project.test_requirements(&choice)?;
-    let test_group = krate.project.test_group(&choice)?.map(|g| g.name.clone());
+    Ok(TestDeps {
+        requirements: krate.project.test_requirements(&choice)?,
+        group: krate.project.test_group(&choice)?.map(|g| g.name.clone()),
+    })
+}
+
+/// Readies `krate` for the runner: its tools (maturin, for a maturin project), its test
+/// dependencies (`deps`, from [`test_deps`]) installed once per interpreter, the subject.
+pub fn prepare(
+    ctx: &Context,
+    krate: UserCrate,
+    tests: &CrateTests,
+    deps: TestDeps,
+    targets: Vec<Target>,
+    timeout: u64,
+    note: &mut dyn FnMut(&str),
+) -> Result<PreparedCrate> {
     let first = targets
         .iter()
         .find_map(|t| t.found.as_ref().ok().map(|(i, _)| i.clone()));
@@ -125,7 +142,7 @@ pub fn prepare(
     };
     let targets = match tests {
         CrateTests::None => targets,
-        _ => with_test_environment(ctx, &krate, &requirements, targets, note)?,
+        _ => with_test_environment(ctx, &krate, &deps.requirements, targets, note)?,
     };
     let maturin = tools.as_ref().map(|t| t.maturin_version.clone());
     let subject = Subject {
@@ -145,7 +162,7 @@ pub fn prepare(
             own_tests: matches!(tests, CrateTests::Own(_)),
             krate,
             tools,
-            test_group,
+            test_group: deps.group,
         }),
     };
     Ok(PreparedCrate {
@@ -250,7 +267,8 @@ impl Scan<'_> {
     fn observe(self, matrix_dir: &Path, crate_dir: &Path) -> Result<Observed> {
         let mut ctx = setup::context(matrix_dir)?;
         ctx.use_cache = self.use_cache;
-        let krate = UserCrate::open(crate_dir)?;
+        let mut krate = UserCrate::open(crate_dir)?;
+        let deps = test_deps(&mut krate, &self.tests)?;
         let releases = setup::releases(&ctx.matrix, self.pyo3)?;
         let python_args = setup::python_args(&ctx.matrix, Some(self.python))?;
         let cells = (0..releases.len() * python_args.len())
@@ -259,9 +277,15 @@ impl Scan<'_> {
         let progress = Progress::new(cells, false);
         let targets = setup::targets(&ctx, &python_args, true, true, &mut |m| progress.line(m))?;
         let interpreters = targets.iter().map(interpreter_info).collect();
-        let prepared = prepare(&ctx, krate.clone(), &self.tests, targets, self.timeout, &mut |m| {
-            progress.line(m)
-        })?;
+        let prepared = prepare(
+            &ctx,
+            krate.clone(),
+            &self.tests,
+            deps,
+            targets,
+            self.timeout,
+            &mut |m| progress.line(m),
+        )?;
         let tag = krate.tag();
         let subjects = [prepared.subject];
         let plan = Plan {

@@ -74,14 +74,15 @@ fn all_show(n: usize) -> String {
     }
 }
 
-/// A cell and what it said: `0.22.6/3.12 (compile-error: cannot find type `Bound`)`.
-fn cited(c: &CellResult) -> String {
+/// A cell, its state and what it said: `0.20.3/3.12 (not yet available: cannot find type
+/// `Bound`)`.
+fn cited(grid: &Grid, c: &CellResult) -> String {
     let said = c
         .message
         .as_deref()
         .map(|m| format!(": {}", without_addresses(m.lines().next().unwrap_or_default())))
         .unwrap_or_default();
-    format!("{} ({}{said})", place(c), c.outcome)
+    format!("{} ({}{said})", place(c), grid.state(c).word())
 }
 
 /// Checks `claim` (made about `pattern`) against the grid.
@@ -134,11 +135,11 @@ pub fn check<'a>(grid: &Grid<'a>, pattern: &Pattern, claim: &Claim) -> ClaimChec
             match n {
                 1 => format!(
                     "the only counted cell in range does not show '{expect}': {}",
-                    cited(contrary[0])
+                    cited(grid, contrary[0])
                 ),
                 n => format!(
                     "none of the {n} counted cells in range shows '{expect}'; the first is {}",
-                    cited(contrary[0])
+                    cited(grid, contrary[0])
                 ),
             },
         ),
@@ -149,7 +150,7 @@ pub fn check<'a>(grid: &Grid<'a>, pattern: &Pattern, claim: &Claim) -> ClaimChec
                 side(&matching, &contrary),
                 m + n,
                 if m == 1 { "shows" } else { "show" },
-                cited(contrary[0])
+                cited(grid, contrary[0])
             ),
         ),
     };

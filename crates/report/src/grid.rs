@@ -322,11 +322,12 @@ impl<'a> Grid<'a> {
         State::of(c, self.first_working(&c.id.pattern, c.id.variant.as_deref()))
     }
 
-    /// How many cells of the run (variants too) are in each state: the legends' counts.
-    pub fn state_counts(&self) -> BTreeMap<State, usize> {
-        let mut counts = BTreeMap::new();
+    /// How many cells of the run (variants too) are in each state of [`State::ALL`], by
+    /// [`State::index`]: the legends' counts.
+    pub fn state_counts(&self) -> [usize; State::ALL.len()] {
+        let mut counts = [0; State::ALL.len()];
         for c in self.cells.values() {
-            *counts.entry(self.state(c)).or_default() += 1;
+            counts[self.state(c).index()] += 1;
         }
         counts
     }

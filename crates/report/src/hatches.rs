@@ -69,7 +69,7 @@ impl Tried<'_> {
         let judgement = if self.works(grid) {
             "it builds and the tests pass"
         } else if self.telling(grid).is_empty() {
-            "so it was not observed"
+            "its cells say nothing of the hatch itself"
         } else {
             "not a way out"
         };

@@ -47,6 +47,15 @@ impl State {
         }
     }
 
+    /// Its place in [`State::ALL`], by key: a deprecated module that re-enabled the GIL is
+    /// counted and coloured as any other that did (its own word is in its label).
+    pub fn index(self) -> usize {
+        State::ALL
+            .iter()
+            .position(|s| s.key() == self.key())
+            .expect("every state's key is in State::ALL")
+    }
+
     /// The outcome behind the state (`compile-error` for not yet available).
     pub fn outcome(self) -> Outcome {
         match self {
@@ -196,6 +205,13 @@ mod tests {
         assert_eq!(count(State::symbol), State::ALL.len());
         assert_eq!(count(State::key), State::ALL.len());
         assert_eq!(count(State::colour), State::ALL.len());
+        assert!(State::ALL.iter().enumerate().all(|(i, s)| s.index() == i));
+        let gil = State::GilReenabled(Outcome::Pass).index();
+        assert_eq!(
+            State::GilReenabled(Outcome::Deprecated).index(),
+            gil,
+            "counted with the others"
+        );
     }
 
     #[test]

@@ -35,26 +35,20 @@ use pyo3_matrix_model::{Pattern, RunResults, Sources};
 use std::path::{Path, PathBuf};
 
 /// Writes every report for `results` into `out_dir` and returns the paths written:
-/// `compat.md`, `upgrades.md`, `claims.md`, `results.csv`, `index.html` and, for every
-/// pattern with results, `patterns/<id>.md`, `patterns/<id>.html` and `cells/<id>.js`. `patterns` is the catalog that
-/// describes them; a pattern missing from it is drawn with its id alone; `sources` names
-/// who makes their claims. Each file is
-/// replaced whole (see [`files::write_atomically`]); other files in `out_dir` are left alone.
+/// the Markdown reports ([`markdown::pages`]), `results.csv`, and the HTML ones
+/// ([`html::files`]: `index.html`, each Markdown report's HTML twin, `cells/<id>.js`).
+/// `patterns` is the catalog that describes them; a pattern missing from it is drawn with
+/// its id alone; `sources` names who makes their claims. Each file is replaced whole (see [`files::write_atomically`]); other files in `out_dir` are left alone.
 pub fn write_all(results: &RunResults, patterns: &[Pattern], sources: Sources, out_dir: &Path) -> Result<Vec<PathBuf>> {
     let grid = grid::Grid::new(results, patterns).with_sources(sources);
-    let mut files: Vec<(PathBuf, String)> = vec![
-        (out_dir.join("compat.md"), markdown::compat::render(&grid)),
-        (out_dir.join("upgrades.md"), markdown::upgrades::render(&grid)),
-        (out_dir.join("claims.md"), markdown::claims::render(&grid)),
-        (out_dir.join("results.csv"), csv::render(results)),
-    ];
-    for (path, text) in html::files(&grid)? {
-        files.push((out_dir.join(path), text));
-    }
-    for pattern in grid.patterns() {
-        let path = out_dir.join("patterns").join(format!("{}.md", pattern.id));
-        files.push((path, markdown::pattern_page::render(&grid, pattern)));
-    }
+    let markdown = markdown::pages(&grid);
+    let html = html::files(&grid, &markdown)?;
+    let files: Vec<(PathBuf, String)> = markdown
+        .into_iter()
+        .chain([(PathBuf::from("results.csv"), csv::render(results))])
+        .chain(html)
+        .map(|(path, text)| (out_dir.join(path), text))
+        .collect();
     for (path, text) in &files {
         files::write_atomically(path, text)?;
     }
@@ -85,6 +79,7 @@ mod tests {
                 "cells/gilref_any_arg.js",
                 "cells/static_ref_exit.js",
                 "cells/vec_u8_return.js",
+                "claims.html",
                 "claims.md",
                 "compat.md",
                 "index.html",
@@ -97,6 +92,8 @@ mod tests {
                 "patterns/vec_u8_return.html",
                 "patterns/vec_u8_return.md",
                 "results.csv",
+                "style.css",
+                "upgrades.html",
                 "upgrades.md",
             ]
         );

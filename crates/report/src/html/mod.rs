@@ -5,16 +5,17 @@
 //!   ([`page_data`]), so that it loads light; `page.js` draws it.
 //! - `cells/<id>.js`: the rest of what the panel shows of a pattern (logs, stacks,
 //!   diagnostics, claims; [`details`]), loaded when it is opened.
-//! - `patterns/<id>.html`: the pattern's page ([`pattern_page`]).
+//! - `upgrades.html`, `claims.html`, `patterns/<id>.html`: the Markdown reports drawn as
+//!   HTML ([`document`]).
 
 mod details;
+mod document;
 mod page_data;
-mod pattern_page;
 mod tidy;
 
 use crate::grid::Grid;
 use anyhow::Result;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 const TEMPLATE: &str = include_str!("page.html");
 const STYLE: &str = include_str!("page.css");
@@ -81,13 +82,23 @@ pub fn render(grid: &Grid) -> Result<String> {
 }
 
 /// Every HTML report for `grid`, as (path relative to the output folder, text):
-/// `index.html`, then `cells/<id>.js` and `patterns/<id>.html` for every pattern.
-pub fn files(grid: &Grid) -> Result<Vec<(PathBuf, String)>> {
-    let mut out = vec![(PathBuf::from("index.html"), render(grid)?)];
+/// `index.html`, `cells/<id>.js` for every pattern, and the HTML twin of every Markdown
+/// report in `markdown` but `compat.md`, which the grid itself draws, with the
+/// `style.css` they share.
+pub fn files(grid: &Grid, markdown: &[(PathBuf, String)]) -> Result<Vec<(PathBuf, String)>> {
+    let mut out = vec![
+        (PathBuf::from("index.html"), render(grid)?),
+        (PathBuf::from("style.css"), STYLE.to_string()),
+    ];
     for p in grid.patterns() {
         out.push((format!("cells/{}.js", p.id).into(), details::render(grid, p)?));
-        out.push((format!("patterns/{}.html", p.id).into(), pattern_page::render(grid, p)));
     }
+    out.extend(
+        markdown
+            .iter()
+            .filter(|(path, _)| path != Path::new("compat.md"))
+            .map(|(path, text)| document::render(path, text)),
+    );
     Ok(out)
 }
 
@@ -116,7 +127,7 @@ mod tests {
     /// Every file for `results` with the fixture's catalog, by relative path.
     fn drawn(results: &RunResults) -> std::collections::BTreeMap<String, String> {
         let grid = Grid::new(results, &fixture::patterns());
-        files(&grid)
+        files(&grid, &crate::markdown::pages(&grid))
             .unwrap()
             .into_iter()
             .map(|(path, text)| (path.display().to_string(), text))
@@ -237,24 +248,5 @@ mod tests {
             "the log is cut to its tail"
         );
         assert!(files["cells/static_ref_exit.js"].contains("Fatal Python error: Segmentation fault"));
-    }
-
-    #[test]
-    fn every_pattern_has_its_page_and_details() {
-        let names: Vec<String> = drawn(&fixture::results()).into_keys().collect();
-        assert_eq!(
-            names,
-            [
-                "cells/async_future.js",
-                "cells/gilref_any_arg.js",
-                "cells/static_ref_exit.js",
-                "cells/vec_u8_return.js",
-                "index.html",
-                "patterns/async_future.html",
-                "patterns/gilref_any_arg.html",
-                "patterns/static_ref_exit.html",
-                "patterns/vec_u8_return.html",
-            ]
-        );
     }
 }

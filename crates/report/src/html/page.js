@@ -230,7 +230,7 @@ function links(p) {
 function claims(parent, details) {
   for (const claim of details.claims) {
     section(parent, 'claim by ' + claim.who, rich('blockquote', claim.text),
-      el('p', {}, el('span', {className: 'verdict'}, claim.verdict), ' — ', rich('span', claim.reason), ' (', el('a', {href: 'claims.md'}, 'rule'), ')'));
+      el('p', {}, el('span', {className: 'verdict'}, claim.verdict), ' — ', rich('span', claim.reason), ' (', el('a', {href: 'claims.html'}, 'rule'), ')'));
   }
 }
 
@@ -362,7 +362,7 @@ function openUpgrade(from, to, on) {
       section(b, kind.word + ' (' + listed.length + ')', list);
     });
     if (!moves.length && !event) b.append(el('p', {className: 'quiet'}, 'Nothing that worked breaks.'));
-    b.append(el('p', {}, el('a', {href: 'upgrades.md'}, 'upgrades.md'), ' · ', el('a', {href: location.href, className: 'permalink'}, 'permalink')));
+    b.append(el('p', {}, el('a', {href: 'upgrades.html'}, 'upgrades'), ' · ', el('a', {href: location.href, className: 'permalink'}, 'permalink')));
   });
 }
 

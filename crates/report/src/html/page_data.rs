@@ -43,15 +43,6 @@ impl Strings {
     }
 }
 
-/// A state's place in [`State::ALL`], by key: a deprecated module that re-enabled the GIL
-/// is counted and coloured as any other that did (its own word is in its label).
-fn state_index(state: State) -> usize {
-    State::ALL
-        .iter()
-        .position(|s| s.key() == state.key())
-        .expect("every state's key is in State::ALL")
-}
-
 /// One cell: `[state, label, codes, message, gil, hatch]`, texts by number; gil is 2 where
 /// importing the module re-enabled the GIL, 1 where it did not, 0 where it was not observed.
 fn cell(grid: &Grid, c: &CellResult, strings: &mut Strings) -> Value {
@@ -70,7 +61,7 @@ fn cell(grid: &Grid, c: &CellResult, strings: &mut Strings) -> Value {
         None => 0,
     };
     json!([
-        state_index(state),
+        state.index(),
         strings.id(&cell_label(c, state)),
         strings.id(&c.codes.join(" ")),
         strings.id(&message),
@@ -176,14 +167,7 @@ fn upgrades(grid: &Grid, strings: &mut Strings) -> Vec<Value> {
 /// The page's data.
 pub fn of(grid: &Grid) -> Value {
     let mut strings = Strings::new();
-    let mut counts = [0usize; State::ALL.len()];
-    for p in grid.patterns() {
-        for variant in std::iter::once(None).chain(grid.variants_of(&p.id).into_iter().map(Some)) {
-            for c in grid.cells_of(&p.id, variant) {
-                counts[state_index(grid.state(c))] += 1;
-            }
-        }
-    }
+    let counts = grid.state_counts();
     let states: Vec<Value> = State::ALL
         .iter()
         .zip(counts)

@@ -25,14 +25,18 @@ fn path_at(text: &str) -> Option<usize> {
     (path.trim_matches('/').contains('/') && !path.contains("//")).then_some(len)
 }
 
+/// Folders every reader's system has: a path under one of them says the same on any
+/// machine, so it is kept as it is.
+const SYSTEM_FOLDERS: [&str; 6] = ["/usr/", "/bin/", "/lib/", "/etc/", "/dev/", "/proc/"];
+
 /// `path` as a reader can look it up: from `matrix/patterns/` in the checkout, from the
 /// crate's folder in cargo's registry, from `site-packages/` or the standard library's
-/// `pythonX.Y/`, from `library/` in rustc's sources; a file in a temporary, cache or
-/// build folder as `…/name`. Any other path is kept.
+/// `pythonX.Y/`, from `library/` in rustc's sources. Any other absolute or `~/` path
+/// outside the [`SYSTEM_FOLDERS`] names a place of the machine that ran the matrix (its
+/// home, checkout, caches, temporary and build folders) and becomes `…/name`.
 fn short_path(path: &str) -> String {
     let parts: Vec<&str> = path.split('/').collect();
     let from = |i: usize| parts[i..].join("/");
-    let at = |name: &str| parts.iter().position(|p| *p == name);
     if let Some(i) = parts.windows(2).position(|w| w == ["matrix", "patterns"]) {
         return from(i);
     }
@@ -41,7 +45,7 @@ fn short_path(path: &str) -> String {
             return from(i + 3);
         }
     }
-    if let Some(i) = at("site-packages") {
+    if let Some(i) = parts.iter().position(|p| *p == "site-packages") {
         return from(i);
     }
     if let Some(i) = parts
@@ -53,12 +57,10 @@ fn short_path(path: &str) -> String {
     if path.starts_with("/rustc/") && parts.len() > 3 {
         return from(3);
     }
-    let temporary = ["/tmp/", "/var/", "/root/", "/home/", "/work/"]
-        .iter()
-        .any(|root| path.starts_with(root))
-        || ["target", ".cache", ".cargo"].iter().any(|name| at(name).is_some());
+    let this_machine = (path.starts_with('/') || path.starts_with("~/"))
+        && !SYSTEM_FOLDERS.iter().any(|folder| path.starts_with(folder));
     match parts.last() {
-        Some(name) if temporary && !name.is_empty() => format!("…/{name}"),
+        Some(name) if this_machine && !name.is_empty() => format!("…/{name}"),
         _ => path.to_string(),
     }
 }
@@ -141,15 +143,15 @@ mod tests {
 
     #[test]
     fn machine_paths_are_shortened_and_urls_kept() {
-        let log = "  --> /work/main/matrix/patterns/any_iter/lib.rs:25:30\n\
-                   FAILED ../../../../work/main/matrix/patterns/any_iter/test_any_iter.py::test_x\n\
-                   note: /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/pyo3-0.19.2/src/impl_/pymodule.rs:19:12\n\
+        let log = "  --> /srv/ci/checkout/matrix/patterns/any_iter/lib.rs:25:30\n\
+                   FAILED ../../../../srv/ci/checkout/matrix/patterns/any_iter/test_any_iter.py::test_x\n\
+                   note: /home/runner/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/pyo3-0.19.2/src/impl_/pymodule.rs:19:12\n\
                    at /rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/core/src/ops.rs:5\n\
-                   tmp_path = PosixPath('/tmp/pytest-of-root/pytest-2/test_x0/data.bin')\n\
-                   built /root/.cache/pyo3-matrix/cells/0.23.5/3.12/target/debug/libany_iter.so\n\
+                   tmp_path = PosixPath('/tmp/pytest-of-runner/pytest-2/test_x0/data.bin')\n\
+                   built /home/runner/.cache/pyo3-matrix/cells/0.23.5/3.12/target/debug/libany_iter.so\n\
                    see https://github.com/PyO3/pyo3/blob/main/guide/src/migration.md and /usr/bin/python3.12\n\
-                   within `{async block@/work/main/matrix/patterns/p/lib.rs:6:52: 6:60}`\n\
-                   interpreter /nonexistent/python3 not found; a/b and 1/2 stay";
+                   within `{async block@/srv/ci/checkout/matrix/patterns/p/lib.rs:6:52: 6:60}`\n\
+                   interpreter ~/venvs/x/python3 not found; ./a/b, a/b and 1/2 stay";
         assert_eq!(
             paths(log),
             "  --> matrix/patterns/any_iter/lib.rs:25:30\n\
@@ -160,22 +162,22 @@ mod tests {
              built …/libany_iter.so\n\
              see https://github.com/PyO3/pyo3/blob/main/guide/src/migration.md and /usr/bin/python3.12\n\
              within `{async block@matrix/patterns/p/lib.rs:6:52: 6:60}`\n\
-             interpreter /nonexistent/python3 not found; a/b and 1/2 stay"
+             interpreter …/python3 not found; ./a/b, a/b and 1/2 stay"
         );
     }
 
     #[test]
     fn stacks_lose_the_runners_frames_and_keep_the_patterns() {
-        let venv = "/root/.cache/pyo3-matrix/venvs/3.12-47ddaba8/lib/python3.12/site-packages";
+        let venv = "/home/runner/.cache/pyo3-matrix/venvs/3.12-47ddaba8/lib/python3.12/site-packages";
         let dump = format!(
             "Fatal Python error: Segmentation fault\n\n\
              Current thread 0x00007fd7e54a1c40 (most recent call first):\n  \
              File \"<frozen importlib._bootstrap>\", line 488 in _call_with_frames_removed\n  \
-             File \"/work/main/matrix/patterns/build_control/test_build_control.py\", line 1 in <module>\n  \
+             File \"/srv/ci/checkout/matrix/patterns/build_control/test_build_control.py\", line 1 in <module>\n  \
              File \"{venv}/_pytest/python.py\", line 187 in pytest_pyfunc_call\n  \
              File \"{venv}/pluggy/_execution.py\", line 147 in _multicall\n  \
-             File \"/root/.cache/pyo3-matrix/pythons/3.13.5t/lib/python3.13t/threading.py\", line 1167 in join\n  \
-             File \"/root/.cache/pyo3-matrix/cells/0.21.2/3.13t/.host-1/pyo3_matrix_forkserver.py\", line 57 in _child\n"
+             File \"/home/runner/.cache/pyo3-matrix/pythons/3.13.5t/lib/python3.13t/threading.py\", line 1167 in join\n  \
+             File \"/home/runner/.cache/pyo3-matrix/cells/0.21.2/3.13t/.host-1/pyo3_matrix_forkserver.py\", line 57 in _child\n"
         );
         assert_eq!(
             stack(&dump),
@@ -189,7 +191,7 @@ mod tests {
         );
         let traceback = format!(
             "Traceback (most recent call last):\n  File \"{venv}/_pytest/runner.py\", line 341, in from_call\n    \
-             result = func()\n  File \"/work/main/matrix/patterns/p/test_p.py\", line 3, in test_p\n    m.f()\nValueError: boom"
+             result = func()\n  File \"/srv/ci/checkout/matrix/patterns/p/test_p.py\", line 3, in test_p\n    m.f()\nValueError: boom"
         );
         assert_eq!(
             stack(&traceback),

@@ -10,6 +10,21 @@ pub mod upgrades;
 use crate::grid::{Grid, History};
 use crate::legend::State;
 use pyo3_matrix_model::{Flavor, Release};
+use std::path::PathBuf;
+
+/// Every Markdown report for `grid`, as (path relative to the output folder, text):
+/// `compat.md`, `upgrades.md`, `claims.md` and `patterns/<id>.md` for every pattern.
+pub fn pages(grid: &Grid) -> Vec<(PathBuf, String)> {
+    let mut out = vec![
+        (PathBuf::from("compat.md"), compat::render(grid)),
+        (PathBuf::from("upgrades.md"), upgrades::render(grid)),
+        (PathBuf::from("claims.md"), claims::render(grid)),
+    ];
+    for p in grid.patterns() {
+        out.push((format!("patterns/{}.md", p.id).into(), pattern_page::render(grid, p)));
+    }
+    out
+}
 
 /// Text from the data (titles, claims, messages) as Markdown that shows it as written: code
 /// spans (`` `…` ``) are kept, and outside them the characters that could start markup in
@@ -59,8 +74,8 @@ fn head<S: AsRef<str>>(columns: impl IntoIterator<Item = S>) -> String {
 fn legend(grid: &Grid) -> String {
     let counts = grid.state_counts();
     let mut s = head(["symbol", "state", "meaning", "cells"]);
-    for state in State::ALL {
-        let n = counts.get(&state).copied().unwrap_or_default().to_string();
+    for (state, n) in State::ALL.into_iter().zip(counts) {
+        let n = n.to_string();
         s.push_str(&row([
             state.symbol(),
             &format!("`{}`", state.word()),

@@ -3,7 +3,7 @@
 //! which its merge job ends with.
 
 mod common;
-use common::{bin, fixture, repo, stderr};
+use common::{bin, fixture, repo, stderr, zizmor};
 use serde_norway::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,8 +13,6 @@ use std::process::Output;
 const OLD_CRATE: &str = "crates/cli/tests/fixtures/old_crate";
 /// A `--tool-git` that no test ever reaches.
 const TOOL_GIT: &str = "https://example.invalid/pyo3-matrix.git";
-/// zizmor's release the hardening is checked with.
-const ZIZMOR: &str = "zizmor==1.32.0";
 
 /// `pyo3-matrix ci github ARGS…` run from `cwd`.
 fn ci_github(cwd: &Path, args: &[&str]) -> Output {
@@ -430,49 +428,6 @@ fn zizmor_finds_nothing_to_fix() {
                 String::from_utf8_lossy(&out.stderr)
             );
         }
-    }
-}
-
-/// zizmor, installed once into a virtual environment under the target directory; the
-/// tests of every process take turns through a lock file while it is installed.
-fn zizmor() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(ZIZMOR.replace("==", "-"));
-    let exe = dir.join("bin/zizmor");
-    let lock = std::fs::File::create(dir.with_extension("lock")).unwrap();
-    let _held = Flock::exclusive(&lock);
-    if !exe.is_file() {
-        let _ = std::fs::remove_dir_all(&dir);
-        let run = |cmd: &mut std::process::Command| {
-            let out = cmd.output().unwrap();
-            assert!(
-                out.status.success(),
-                "{cmd:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        };
-        run(std::process::Command::new("python3").args(["-m", "venv"]).arg(&dir));
-        run(std::process::Command::new(dir.join("bin/pip")).args(["install", "--quiet", ZIZMOR]));
-    }
-    exe
-}
-
-/// An exclusive `flock` on a file, released when dropped.
-struct Flock<'a>(&'a std::fs::File);
-
-impl<'a> Flock<'a> {
-    fn exclusive(file: &'a std::fs::File) -> Self {
-        use std::os::fd::AsRawFd;
-        // SAFETY: a valid open descriptor; flock only blocks until the lock is ours.
-        assert_eq!(unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) }, 0);
-        Flock(file)
-    }
-}
-
-impl Drop for Flock<'_> {
-    fn drop(&mut self) {
-        use std::os::fd::AsRawFd;
-        // SAFETY: as above.
-        unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
     }
 }
 

@@ -115,3 +115,49 @@ pub fn nonce(label: &str) -> String {
 pub fn results(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
+
+/// zizmor's release the hardening is checked with.
+pub const ZIZMOR: &str = "zizmor==1.32.0";
+
+/// zizmor, installed once into a virtual environment under the target directory; the
+/// tests of every process take turns through a lock file while it is installed.
+pub fn zizmor() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(ZIZMOR.replace("==", "-"));
+    let exe = dir.join("bin/zizmor");
+    let lock = std::fs::File::create(dir.with_extension("lock")).unwrap();
+    let _held = Flock::exclusive(&lock);
+    if !exe.is_file() {
+        let _ = std::fs::remove_dir_all(&dir);
+        let run = |cmd: &mut Command| {
+            let out = cmd.output().unwrap();
+            assert!(
+                out.status.success(),
+                "{cmd:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        run(Command::new("python3").args(["-m", "venv"]).arg(&dir));
+        run(Command::new(dir.join("bin/pip")).args(["install", "--quiet", ZIZMOR]));
+    }
+    exe
+}
+
+/// An exclusive `flock` on a file, released when dropped.
+struct Flock<'a>(&'a std::fs::File);
+
+impl<'a> Flock<'a> {
+    fn exclusive(file: &'a std::fs::File) -> Self {
+        use std::os::fd::AsRawFd;
+        // SAFETY: a valid open descriptor; flock only blocks until the lock is ours.
+        assert_eq!(unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) }, 0);
+        Flock(file)
+    }
+}
+
+impl Drop for Flock<'_> {
+    fn drop(&mut self) {
+        use std::os::fd::AsRawFd;
+        // SAFETY: as above.
+        unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
+    }
+}

@@ -8,7 +8,7 @@
 //!
 //! ```json
 //! { "pyo3": "0.23.5",
-//!   "python": { "flavor": "3.12", "path": "…/bin/python", "version": "3.12.1" },
+//!   "python": { "flavor": "3.12", "path": "…/bin/python", "version": "3.12.N" },
 //!   "workspace": "DIR",
 //!   "patterns": [ { "id": "counter_class", "manifest": "DIR/m/counter_class/Cargo.toml",
 //!                   "test": "…/test_counter_class.py", "timeout": 60,

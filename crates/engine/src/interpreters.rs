@@ -198,19 +198,65 @@ fn identity(path: &Path) -> (u64, u64, PathBuf) {
     }
 }
 
-/// Every working CPython found, in this order: provisioned ones (`dirs.pythons()`), pyenv's
-/// versions, then PATH. pyenv's shims are skipped (they fail when the version is not selected
-/// and only lead to the versions we list anyway); broken candidates are skipped silently.
+/// The variable that names interpreters to use before any other: a list like `PATH`'s.
+/// An interpreter listed there is the only one of its flavor that discovery reports.
+pub const PYTHONS_VARIABLE: &str = "PYO3_MATRIX_PYTHONS";
+
+/// Where discovery looks for interpreters.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    /// Interpreters named by [`PYTHONS_VARIABLE`]: each one is the one of its flavor.
+    pub chosen: Vec<PathBuf>,
+    /// Prefixes of provisioned interpreters, each with a `bin/` (`dirs.pythons()`).
+    pub provisioned: PathBuf,
+    /// pyenv's root, whose `versions/*/bin` hold its builds.
+    pub pyenv: Option<PathBuf>,
+    /// The directories of `PATH`.
+    pub path: Vec<PathBuf>,
+}
+
+impl Search {
+    /// The search this process's environment asks for: [`PYTHONS_VARIABLE`], the cache's
+    /// provisioned interpreters, pyenv, then `PATH`.
+    pub fn from_env(dirs: &Dirs) -> Search {
+        let list = |name: &str| -> Vec<PathBuf> {
+            std::env::var_os(name)
+                .map(|v| {
+                    std::env::split_paths(&v)
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        Search {
+            chosen: list(PYTHONS_VARIABLE),
+            provisioned: dirs.pythons(),
+            pyenv: pyenv_root(),
+            path: list("PATH"),
+        }
+    }
+}
+
+/// Every working CPython found by the search this process's environment asks for
+/// ([`Search::from_env`]).
 pub fn discover(dirs: &Dirs) -> Vec<Interpreter> {
+    discover_in(&Search::from_env(dirs))
+}
+
+/// Every working CPython `search` finds, in this order: provisioned ones, pyenv's
+/// versions, then PATH; for a flavor that an interpreter in `search.chosen` has, that one
+/// alone. pyenv's shims are skipped (they fail when the version is not selected and only
+/// lead to the versions we list anyway); broken candidates are skipped silently.
+pub fn discover_in(search: &Search) -> Vec<Interpreter> {
     let mut candidates = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dirs.pythons()) {
+    if let Ok(entries) = std::fs::read_dir(&search.provisioned) {
         let mut prefixes: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
         prefixes.sort();
         for prefix in prefixes {
             candidates_in(&prefix.join("bin"), true, &mut candidates);
         }
     }
-    if let Some(root) = pyenv_root() {
+    if let Some(root) = &search.pyenv {
         if let Ok(entries) = std::fs::read_dir(root.join("versions")) {
             let mut versions: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
             versions.sort();
@@ -219,19 +265,37 @@ pub fn discover(dirs: &Dirs) -> Vec<Interpreter> {
             }
         }
     }
-    if let Some(path) = std::env::var_os("PATH") {
-        for dir in std::env::split_paths(&path).filter(|d| !d.ends_with("shims")) {
-            candidates_in(&dir, true, &mut candidates);
-        }
+    for dir in search.path.iter().filter(|d| !d.ends_with("shims")) {
+        candidates_in(dir, true, &mut candidates);
     }
-    let mut seen = std::collections::HashSet::new();
+    let chosen = probe_all(&search.chosen);
+    let mut seen: std::collections::HashSet<_> = search.chosen.iter().map(|c| identity(c)).collect();
     candidates.retain(|c| seen.insert(identity(c)));
-    // Probing starts a process per candidate (~20 ms each): do them all at once.
+    let others = probe_all(&candidates)
+        .into_iter()
+        .filter(|i| !chosen.iter().any(|c| c.flavor == i.flavor));
+    chosen.iter().cloned().chain(others).collect()
+}
+
+/// The working interpreters among `candidates`, in order. Probing starts a process per
+/// candidate (~20 ms each): they all run at once.
+fn probe_all(candidates: &[PathBuf]) -> Vec<Interpreter> {
     let probed: Vec<Option<Interpreter>> = std::thread::scope(|scope| {
         let handles: Vec<_> = candidates.iter().map(|c| scope.spawn(move || probe(c).ok())).collect();
         handles.into_iter().map(|h| h.join().ok().flatten()).collect()
     });
     probed.into_iter().flatten().collect()
+}
+
+/// A real interpreter of the flavor `label` for the tests, found as the tool finds one
+/// (PATH, pyenv, the cache, [`PYTHONS_VARIABLE`]); the tests need the default flavors.
+#[cfg(test)]
+pub(crate) fn for_tests(label: &str) -> Interpreter {
+    static FOUND: std::sync::OnceLock<Vec<Interpreter>> = std::sync::OnceLock::new();
+    let found = FOUND.get_or_init(|| discover(&Dirs::from_env()));
+    find(Flavor::parse(label).unwrap(), found).unwrap_or_else(|| {
+        panic!("the tests need a CPython {label}: none on PATH, in pyenv or the cache; name one in {PYTHONS_VARIABLE}")
+    })
 }
 
 /// `3.13.5` as numbers, for comparing releases (`3.13.10` is newer than `3.13.9`).
@@ -286,52 +350,95 @@ mod tests {
     #[test]
     fn interpreters_are_described_by_asking_them() {
         let cache = tempfile::tempdir().unwrap();
-        let start = Instant::now();
         let found = discover(&Dirs::at(cache.path()));
-        let took = start.elapsed();
-        assert!(took < Duration::from_secs(3), "discovery took {took:?}");
-        for (label, version) in [("3.12", "3.12.1"), ("3.13", "3.13.0")] {
-            let i = find(flavor(label), &found).unwrap_or_else(|| panic!("pyenv's {label} is found: {found:?}"));
+        for label in ["3.12", "3.13"] {
+            let i = find(flavor(label), &found).unwrap_or_else(|| panic!("a {label} is found: {found:?}"));
             assert!(i.version.starts_with(&format!("{label}.")), "{i:?}");
             assert!(i.path.is_absolute(), "{i:?}");
             let tag = label.replace('.', "");
             assert!(i.ext_suffix.contains(&format!("cpython-{tag}-")), "{i:?}");
             assert_eq!(probe(&i.path).unwrap(), i);
-            // pyenv's own build of that version is found, under its most specific name.
-            let pyenv = PathBuf::from(format!("/root/.pyenv/versions/{version}/bin/python{label}"));
-            assert!(found.iter().any(|f| f.path == pyenv), "{pyenv:?} in {found:?}");
         }
         // Never twice the same executable, whatever names (links) it has.
         let mut ids: Vec<_> = found.iter().map(|i| identity(&i.path)).collect();
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), found.len(), "{found:?}");
-        // None of pyenv's GIL builds claims to be free-threaded.
-        assert!(found
-            .iter()
-            .filter(|i| i.path.starts_with("/root/.pyenv"))
-            .all(|i| !i.flavor.free_threaded));
+    }
+
+    /// `dir/name` made a link to `target`.
+    fn link(dir: &Path, name: &str, target: &Path) -> PathBuf {
+        std::fs::create_dir_all(dir).unwrap();
+        let path = dir.join(name);
+        std::os::unix::fs::symlink(target, &path).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_runners_tool_cache_on_path_is_enough() {
+        // Laid out as actions/setup-python leaves a GitHub runner: each version under the
+        // tool cache, its bin on PATH; no pyenv, no provisioned interpreter.
+        let real = [for_tests("3.12"), for_tests("3.13")];
+        let runner = tempfile::tempdir().unwrap();
+        let mut path = Vec::new();
+        for i in &real {
+            let bin = runner
+                .path()
+                .join(format!("hostedtoolcache/Python/{}/x64/bin", i.version));
+            link(&bin, &format!("python{}", i.flavor), &i.path);
+            link(&bin, "python3", &i.path);
+            path.push(bin);
+        }
+        let search = Search {
+            chosen: Vec::new(),
+            provisioned: runner.path().join("cache/pythons"),
+            pyenv: None,
+            path,
+        };
+        let found = discover_in(&search);
+        assert_eq!(found.len(), real.len(), "{found:?}");
+        for i in &real {
+            let got = find(i.flavor, &found).unwrap();
+            assert_eq!(got.version, i.version);
+            assert_eq!(
+                got.path.file_name().unwrap().to_str().unwrap(),
+                format!("python{}", i.flavor)
+            );
+        }
+        // An interpreter named in PYO3_MATRIX_PYTHONS is the one of its flavor.
+        let elsewhere = link(&runner.path().join("mine"), "python", &real[0].path);
+        let found = discover_in(&Search {
+            chosen: vec![elsewhere],
+            ..search
+        });
+        let chosen: Vec<_> = found.iter().filter(|i| i.flavor == real[0].flavor).collect();
+        assert_eq!(chosen.len(), 1, "{found:?}");
+        assert_eq!(chosen[0].flavor, real[0].flavor);
+        assert!(find(real[1].flavor, &found).is_some(), "other flavors are still found");
     }
 
     #[test]
     fn the_flavor_comes_from_the_interpreter_not_its_name() {
         // A free-threaded-looking name on a GIL interpreter is still a GIL interpreter; a
         // relative path is reported absolute.
+        let real = for_tests("3.12");
         let dir = tempfile::tempdir().unwrap();
-        let liar = dir.path().join("python3.13t");
-        std::os::unix::fs::symlink("/root/.pyenv/versions/3.12.1/bin/python3.12", &liar).unwrap();
+        let liar = link(dir.path(), "python3.13t", &real.path);
         let i = probe(&liar).unwrap();
         assert_eq!(i.flavor, flavor("3.12"));
-        assert_eq!(i.version, "3.12.1");
+        assert_eq!(i.version, real.version);
         assert!(i.path.is_absolute());
         // A provisioned interpreter is found under `pythons/*/bin`, even when named like that.
         let cache = tempfile::tempdir().unwrap();
-        let bin = cache.path().join("pythons/3.12.1/bin");
-        std::fs::create_dir_all(&bin).unwrap();
-        std::os::unix::fs::symlink(&liar, bin.join("python3.12")).unwrap();
-        let found = discover(&Dirs::at(cache.path()));
+        let bin = cache.path().join(format!("pythons/{}/bin", real.version));
+        link(&bin, "python3.12", &liar);
+        let found = discover_in(&Search {
+            provisioned: cache.path().join("pythons"),
+            ..Search::default()
+        });
+        assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].flavor, flavor("3.12"));
-        assert_eq!(found.iter().filter(|i| i.version == "3.12.1").count(), 1, "{found:?}");
+        assert_eq!(found[0].version, real.version);
     }
 
     #[test]

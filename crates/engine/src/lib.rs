@@ -8,17 +8,22 @@
 //! - [`build`] runs one cargo invocation per cell and splits its JSON per pattern.
 //! - [`pytest`] runs one pattern's tests in its own process group, with a timeout, forked
 //!   from a server per interpreter that has already imported pytest.
-//! - [`cache`] reuses a verdict exactly when none of its inputs changed.
+//! - [`cache`] reuses a verdict exactly when none of its inputs changed, the engine's own
+//!   code that decides it ([`BUILD_IDENTITY`]) included.
 //! - [`classify`] turns those observations into an [`Outcome`](pyo3_matrix_model::Outcome):
 //!   the only place a verdict is decided.
 //! - [`scan`] rebuilds a user's own crate against another release, in a copy; [`maturin`]
 //!   builds it when its project is maturin's, with the [`tools`] of the tool's own, and
 //!   [`wheel`] makes the wheel importable for one cell alone; `crate_cell` observes one
 //!   cell of a user's crate with them.
+//! - [`footprint`] measures the cache by kind and removes the builds of the least
+//!   recently used cells to keep it under a size.
 //! - [`paths`] reads paths as text, without the file system.
 //! - [`registry`] lists every published PyO3 release from cargo's index cache.
 //! - [`slots`] shares the cores between cargo's jobs and the test processes.
 //! - [`runner`] drives the whole matrix and reports progress.
+
+include!(concat!(env!("OUT_DIR"), "/build_identity.rs"));
 
 pub mod build;
 pub mod cache;
@@ -27,6 +32,7 @@ pub mod child;
 pub mod classify;
 mod crate_cell;
 pub mod dirs;
+pub mod footprint;
 pub mod interpreters;
 pub mod lock;
 pub mod maturin;

@@ -1,5 +1,7 @@
 //! An exclusive advisory lock on a directory, so two runs sharing a cache never write the
-//! same cell workspace at once (cargo already guards the target directory itself).
+//! same cell workspace at once (cargo already guards the target directory itself). The lock
+//! file's modification time says when the directory was last used, which is how
+//! [`crate::footprint::collect`] finds the least recently used cells.
 
 use anyhow::{Context as _, Result};
 use std::fs::File;
@@ -12,11 +14,26 @@ pub struct DirLock {
 }
 
 impl DirLock {
-    /// Blocks until `dir/.lock` is exclusively ours.
+    /// Blocks until `dir/.lock` is exclusively ours, and stamps it with the time: the
+    /// directory is being used.
     pub fn acquire(dir: &Path) -> Result<Self> {
+        let lock = Self::acquire_unstamped(dir)?;
+        // Only an ordering hint: a file system that keeps no times changes nothing else.
+        let _ = lock._file.set_modified(std::time::SystemTime::now());
+        Ok(lock)
+    }
+
+    /// Blocks until `dir/.lock` is exclusively ours, leaving its time as it was: for
+    /// cleaning the directory up, which is no use of it.
+    pub fn acquire_unstamped(dir: &Path) -> Result<Self> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let path = dir.join(".lock");
-        let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
         // SAFETY: flock on a descriptor we own; blocking until granted.
         if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
             return Err(std::io::Error::last_os_error()).with_context(|| format!("cannot lock {}", path.display()));

@@ -533,7 +533,8 @@ mod tests {
     #[test]
     fn a_tarball_must_match_the_recipe_checksum() {
         let dir = tempfile::tempdir().unwrap();
-        let fake = dir.path().join("Python-3.13.5.tar.xz");
+        let recipe = recipe_313t();
+        let fake = dir.path().join(format!("Python-{}.tar.xz", recipe.version));
         std::fs::write(&fake, b"not a tarball").unwrap();
         // printf 'not a tarball' | sha256sum
         assert_eq!(
@@ -542,13 +543,9 @@ mod tests {
         );
         let dirs = Dirs::at(dir.path().join("cache"));
         let mut lines = Vec::new();
-        let err = install(
-            Flavor::parse("3.13t").unwrap(),
-            &recipe_313t(),
-            Some(&fake),
-            &dirs,
-            &mut |l| lines.push(l.to_string()),
-        )
+        let err = install(Flavor::parse("3.13t").unwrap(), &recipe, Some(&fake), &dirs, &mut |l| {
+            lines.push(l.to_string())
+        })
         .unwrap_err()
         .to_string();
         assert!(
@@ -557,7 +554,7 @@ mod tests {
         );
         assert!(lines.iter().any(|l| l.starts_with("verifying sha256")), "{lines:?}");
         // Nothing was installed.
-        assert!(!dirs.pythons().join("3.13.5t").exists());
+        assert!(!dirs.pythons().join(format!("{}t", recipe.version)).exists());
     }
 
     #[test]
@@ -627,25 +624,34 @@ mod tests {
 
     #[test]
     fn an_installed_interpreter_is_reused_without_building() {
-        // A "provisioned" 3.12.1 that is pyenv's real one: install() must take it as is.
+        // A "provisioned" 3.12 that is a real one found on this machine: install() must take
+        // it as is, without fetching or building anything.
+        let real = crate::interpreters::for_tests("3.12");
         let cache = tempfile::tempdir().unwrap();
         let dirs = Dirs::at(cache.path());
-        let bin = dirs.pythons().join("3.12.1/bin");
+        let bin = dirs.pythons().join(format!("{}/bin", real.version));
         std::fs::create_dir_all(&bin).unwrap();
-        std::os::unix::fs::symlink("/root/.pyenv/versions/3.12.1/bin/python3.12", bin.join("python3.12")).unwrap();
+        std::os::unix::fs::symlink(&real.path, bin.join("python3.12")).unwrap();
         let recipe = PythonRecipe {
-            version: "3.12.1".into(),
+            version: real.version.clone(),
             sha256: "0".repeat(64),
             configure: vec![],
             debian_suite: None,
             debian_package: None,
             debian_version: None,
         };
-        let start = Instant::now();
-        let got = install(Flavor::parse("3.12").unwrap(), &recipe, None, &dirs, &mut |_| {}).unwrap();
-        assert!(start.elapsed().as_secs() < 5);
-        assert_eq!(got.version, "3.12.1");
+        let mut lines = Vec::new();
+        let got = install(Flavor::parse("3.12").unwrap(), &recipe, None, &dirs, &mut |l| {
+            lines.push(l.to_string())
+        })
+        .unwrap();
+        assert_eq!(got.version, real.version);
         assert_eq!(got.path, bin.join("python3.12"));
+        assert!(
+            lines.len() == 1 && lines[0].contains("is already installed"),
+            "{lines:?}"
+        );
+        assert!(!dirs.downloads().exists(), "nothing fetched");
         // A recipe for another minor is refused before anything else.
         let err = install(Flavor::parse("3.13t").unwrap(), &recipe, None, &dirs, &mut |_| {}).unwrap_err();
         assert!(err.to_string().contains("not a 3.13t"), "{err}");
@@ -653,7 +659,8 @@ mod tests {
 
     #[test]
     fn missing_modules_name_the_debian_package() {
-        let python = Path::new("/root/.pyenv/versions/3.12.1/bin/python3.12");
+        let real = crate::interpreters::for_tests("3.12");
+        let python = real.path.as_path();
         check_modules(python, &[]).unwrap();
         let needed = [
             ("ssl", "libssl-dev"),
@@ -690,13 +697,11 @@ mod tests {
     fn paths_follow_the_flavor() {
         let dirs = Dirs::at("/c");
         let ft = Flavor::parse("3.13t").unwrap();
-        let prefix = prefix_of(ft, &recipe_313t(), &dirs);
-        assert_eq!(prefix, Path::new("/c/pythons/3.13.5t"));
-        assert_eq!(
-            executable_of(ft, &prefix),
-            Path::new("/c/pythons/3.13.5t/bin/python3.13t")
-        );
-        assert_eq!(version_flavor("3.13.5"), Some((3, 13)));
+        let recipe = recipe_313t();
+        let prefix = prefix_of(ft, &recipe, &dirs);
+        assert_eq!(prefix, Path::new("/c/pythons").join(format!("{}t", recipe.version)));
+        assert_eq!(executable_of(ft, &prefix), prefix.join("bin/python3.13t"));
+        assert_eq!(version_flavor("3.13.99"), Some((3, 13)));
         assert_eq!(version_flavor("x"), None);
     }
 
@@ -713,8 +718,9 @@ mod tests {
         let mut log = |line: &str| eprintln!("[{:>6.1}s] {line}", start.elapsed().as_secs_f64());
         let interp = install(flavor, &recipe_313t(), None, &dirs, &mut log).unwrap();
         assert_eq!(interp.flavor, flavor);
-        assert_eq!(interp.version, "3.13.5");
-        assert_eq!(interp.path, dirs.pythons().join("3.13.5t/bin/python3.13t"));
+        let version = recipe_313t().version;
+        assert_eq!(interp.version, version);
+        assert_eq!(interp.path, dirs.pythons().join(format!("{version}t/bin/python3.13t")));
         assert!(interp.ext_suffix.contains("cpython-313t-"), "{}", interp.ext_suffix);
         let out = Command::new(&interp.path)
             .args(["-c", "import sys, ssl, zlib; print(sys._is_gil_enabled())"])

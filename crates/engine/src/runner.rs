@@ -418,7 +418,7 @@ fn shared_deps(ctx: &Context, anchor: &Anchor, subjects: &[Subject], variant: bo
     missing.into_iter().cloned().collect()
 }
 
-/// Hashes what every verdict of a cell shares.
+/// Hashes what every verdict of a cell shares, the engine's code that decides it first.
 fn cell_key(
     ctx: &Context,
     rustc: &str,
@@ -427,7 +427,7 @@ fn cell_key(
     anchor: &Anchor,
 ) -> KeyBuilder {
     KeyBuilder::default()
-        .text("tool", env!("CARGO_PKG_VERSION"))
+        .text("engine", crate::BUILD_IDENTITY)
         .text("rustc", rustc)
         .text("pyo3", &release.to_string())
         .file("lockfile", Some(&anchor.lockfile()))

@@ -185,11 +185,9 @@ fn write_marker(dir: &Path, packages: &[String]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interpreters::probe;
-    use std::time::{Duration, Instant};
 
     fn py312() -> Interpreter {
-        probe(Path::new("/root/.pyenv/versions/3.12.1/bin/python3.12")).unwrap()
+        crate::interpreters::for_tests("3.12")
     }
 
     fn prefix_of(python: &Path) -> String {
@@ -232,11 +230,9 @@ mod tests {
         );
         assert_eq!(prefix_of(&pythons[0]), dir.display().to_string());
 
-        // Done: cheap, no process started.
-        let start = Instant::now();
+        // Done: nothing more to do.
         let mut lines = Vec::new();
         let again = test_python(&interp, &dirs, &[], &mut |l| lines.push(l.to_string())).unwrap();
-        assert!(start.elapsed() < Duration::from_millis(100), "{:?}", start.elapsed());
         assert_eq!(again, pythons[0]);
         assert!(lines.is_empty(), "{lines:?}");
 

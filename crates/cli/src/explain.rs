@@ -453,9 +453,11 @@ mod tests {
         RunResults {
             schema_version: 1,
             tool_version: "0".into(),
+            tool_build: None,
             rustc: "rustc".into(),
             maturin: None,
             started_unix: 0,
+            releases: vec![],
             interpreters: vec![],
             results,
         }

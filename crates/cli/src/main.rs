@@ -1,6 +1,7 @@
 //! `pyo3-matrix`: observe which PyO3 release breaks a pattern, a snippet or a crate.
 
 mod bisect;
+mod cache;
 mod catalog;
 mod check;
 mod ci;
@@ -63,6 +64,9 @@ enum Command {
     /// Find and provision interpreters.
     #[command(subcommand)]
     Python(python::Command),
+    /// See the cache's size by kind, and keep it under a size.
+    #[command(subcommand)]
+    Cache(cache::Command),
 }
 
 fn main() -> ExitCode {
@@ -86,6 +90,7 @@ fn main() -> ExitCode {
         Command::Ci(cmd) => ci::run(cli.matrix, cmd),
         Command::Prepare(args) => prepare::run(cli.matrix, args),
         Command::Python(cmd) => python::run(cli.matrix, cmd),
+        Command::Cache(cmd) => cache::run(cmd),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

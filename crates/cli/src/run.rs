@@ -40,6 +40,18 @@ pub struct Args {
     /// Print one line per result even on a terminal.
     #[arg(long, short)]
     verbose: bool,
+    /// After the run, remove the builds of the least recently used cells until the cache
+    /// is at most SIZE (as `cache gc`); `none` keeps everything.
+    #[arg(long, value_name = "SIZE", default_value = crate::cache::DEFAULT_MAX_SIZE, value_parser = max_size)]
+    cache_max_size: Option<u64>,
+}
+
+/// `--cache-max-size`: a size, or `none`.
+fn max_size(text: &str) -> Result<Option<u64>, String> {
+    match text.trim() {
+        "none" => Ok(None),
+        size => crate::cache::parse_size(size).map(Some),
+    }
 }
 
 /// Runs the matrix.
@@ -75,9 +87,11 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let mut results = RunResults {
         schema_version: SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").into(),
+        tool_build: Some(pyo3_matrix_engine::BUILD_IDENTITY.into()),
         rustc: build::rustc_version(),
         maturin: maturin_version(),
         started_unix,
+        releases: releases.clone(),
         interpreters: targets.iter().map(interpreter_info).collect(),
         results: Vec::new(),
     };
@@ -134,6 +148,9 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     };
     let seen = seen.into_inner().expect("results lock");
     summarize(&results, &seen, &out, &written);
+    if let Some(max) = args.cache_max_size {
+        crate::cache::keep_under(&ctx.dirs, max, &mut |line| eprintln!("{line}"))?;
+    }
     Ok(())
 }
 

@@ -306,9 +306,11 @@ impl Scan<'_> {
         let results = RunResults {
             schema_version: SCHEMA_VERSION,
             tool_version: env!("CARGO_PKG_VERSION").into(),
+            tool_build: Some(pyo3_matrix_engine::BUILD_IDENTITY.into()),
             rustc: build::rustc_version(),
             maturin: prepared.maturin,
             started_unix,
+            releases,
             interpreters,
             results: cells,
         };

@@ -306,7 +306,7 @@ mod tests {
         let before = measure(&dirs).total();
         // Room for all but about one target: the oldest cell's variant target goes first.
         let collected = collect(&dirs, before - 200_000).unwrap();
-        assert_eq!(collected.cells, [old.clone()]);
+        assert_eq!(collected.cells, std::slice::from_ref(&old));
         assert!(collected.after < collected.before);
         assert!(!old.join("target-env-1").exists() && !old.join("runs-run").exists());
         assert!(old.join("target").is_dir(), "plain targets go last");

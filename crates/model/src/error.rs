@@ -26,4 +26,8 @@ pub enum ModelError {
     /// A results file from another schema version.
     #[error("{path}: results schema version {found} is not supported (expected {expected})")]
     Schema { path: PathBuf, found: u32, expected: u32 },
+    /// A results file whose cells contradict each other or its header: a cell twice, or on
+    /// an interpreter or release the run did not ask for.
+    #[error("{path}: {message}")]
+    Contradicts { path: PathBuf, message: String },
 }

@@ -42,12 +42,17 @@ pub fn run(results: Vec<CellResult>) -> RunResults {
         version: Some(version.into()),
         note: None,
     };
+    let mut releases: Vec<Release> = results.iter().map(|c| c.id.pyo3.clone()).collect();
+    releases.sort();
+    releases.dedup();
     RunResults {
         schema_version: pyo3_matrix_model::SCHEMA_VERSION,
         tool_version: "0.1.0".into(),
+        tool_build: None,
         rustc: "rustc 1.85.0".into(),
         maturin: None,
         started_unix: 1_764_000_000,
+        releases,
         interpreters: vec![interpreter("3.12", "3.12.8"), interpreter("3.13t", "3.13.5")],
         results,
     }

@@ -1,0 +1,56 @@
+//! `cache info` and `cache gc` on a cache laid out as runs leave it.
+
+mod common;
+use common::{bin, stderr};
+use std::path::Path;
+
+/// `pyo3-matrix cache ARGS…` on the cache at `root`: exit success, stdout.
+fn cache(root: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = bin()
+        .env("PYO3_MATRIX_CACHE", root)
+        .arg("cache")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr(&out),
+    )
+}
+
+#[test]
+fn info_tells_each_kind_and_gc_removes_builds_only() {
+    let root = tempfile::tempdir().unwrap();
+    let cell = root.path().join("cells/0.23.5/3.12");
+    std::fs::create_dir_all(cell.join("target/debug")).unwrap();
+    std::fs::create_dir_all(cell.join("ws-matrix")).unwrap();
+    std::fs::write(cell.join(".lock"), "").unwrap();
+    std::fs::write(cell.join("target/debug/libp.so"), vec![0u8; 2 << 20]).unwrap();
+    std::fs::create_dir_all(root.path().join("results/ab")).unwrap();
+    std::fs::write(root.path().join("results/ab/verdict.json"), "{}").unwrap();
+
+    let (ok, info, err) = cache(root.path(), &["info"]);
+    assert!(ok, "{err}");
+    for kind in ["interpreters", "test environments", "cell targets", "verdicts"] {
+        assert!(info.contains(kind), "{kind} in {info}");
+    }
+    assert!(
+        info.lines().any(|l| l.contains("cell targets") && l.contains("MiB")),
+        "{info}"
+    );
+
+    let (ok, said, err) = cache(root.path(), &["gc", "--max-size", "1MiB"]);
+    assert!(ok, "{err}");
+    assert!(
+        said.contains("removed the builds of 1 least recently used cell"),
+        "{said}"
+    );
+    assert!(!cell.join("target").exists());
+    assert!(cell.join("ws-matrix").is_dir() && root.path().join("results/ab/verdict.json").is_file());
+    let (ok, said, _) = cache(root.path(), &["gc"]);
+    assert!(ok && said.contains("within 8.0 GiB"), "{said}");
+
+    let (ok, _, err) = cache(root.path(), &["gc", "--max-size", "lots"]);
+    assert!(!ok && err.contains("'lots' is not a size"), "{err}");
+}

@@ -101,3 +101,28 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory as _;
+
+    #[test]
+    fn every_command_line_reads_into_its_arguments() {
+        Cli::command().debug_assert();
+        for line in [
+            &["run"][..],
+            &["run", "--cache-max-size", "none"],
+            &["run", "--cache-max-size", "1GiB"],
+            &["cache", "gc"],
+            &["cache", "gc", "--max-size", "500MB"],
+            &["cache", "info"],
+        ] {
+            let args = std::iter::once("pyo3-matrix").chain(line.iter().copied());
+            if let Err(e) = Cli::try_parse_from(args) {
+                panic!("{line:?}: {e}");
+            }
+        }
+        assert!(Cli::try_parse_from(["pyo3-matrix", "run", "--cache-max-size", "lots"]).is_err());
+    }
+}

@@ -42,15 +42,21 @@ pub struct Args {
     verbose: bool,
     /// After the run, remove the builds of the least recently used cells until the cache
     /// is at most SIZE (as `cache gc`); `none` keeps everything.
-    #[arg(long, value_name = "SIZE", default_value = crate::cache::DEFAULT_MAX_SIZE, value_parser = max_size)]
-    cache_max_size: Option<u64>,
+    #[arg(long, value_name = "SIZE", default_value = crate::cache::DEFAULT_MAX_SIZE, value_parser = CacheCap::parse)]
+    cache_max_size: CacheCap,
 }
 
-/// `--cache-max-size`: a size, or `none`.
-fn max_size(text: &str) -> Result<Option<u64>, String> {
-    match text.trim() {
-        "none" => Ok(None),
-        size => crate::cache::parse_size(size).map(Some),
+/// `--cache-max-size`: the most bytes the cache keeps after a run, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct CacheCap(Option<u64>);
+
+impl CacheCap {
+    /// A size as `cache gc` takes it, or `none`.
+    fn parse(text: &str) -> Result<CacheCap, String> {
+        match text.trim() {
+            "none" => Ok(CacheCap(None)),
+            size => crate::cache::parse_size(size).map(|bytes| CacheCap(Some(bytes))),
+        }
     }
 }
 
@@ -148,7 +154,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     };
     let seen = seen.into_inner().expect("results lock");
     summarize(&results, &seen, &out, &written);
-    if let Some(max) = args.cache_max_size {
+    if let CacheCap(Some(max)) = args.cache_max_size {
         crate::cache::keep_under(&ctx.dirs, max, &mut |line| eprintln!("{line}"))?;
     }
     Ok(())

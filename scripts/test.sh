@@ -5,13 +5,26 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Installs Debian's packages $2… for the reason $1 (root, or through sudo).
+apt_install() {
+    local why=$1
+    shift
+    echo "installing Debian's $* for $why" >&2
+    local sudo
+    sudo=$([ "$(id -u)" -eq 0 ] || echo sudo)
+    $sudo apt-get update -qq >/dev/null
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
 # The HTML report is tested in a real headless browser: Debian's chromium and chromedriver
 # unless PYO3_MATRIX_CHROMIUM and PYO3_MATRIX_CHROMEDRIVER name others.
 if [ ! -x "${PYO3_MATRIX_CHROMIUM:-/usr/bin/chromium}" ] || [ ! -x "${PYO3_MATRIX_CHROMEDRIVER:-/usr/bin/chromedriver}" ]; then
-    echo "installing Debian's chromium and chromium-driver for the report's browser test" >&2
-    sudo=$([ "$(id -u)" -eq 0 ] || echo sudo)
-    $sudo apt-get update -qq >/dev/null
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    apt_install "the report's browser test" chromium chromium-driver
+fi
+# The PyPy cells' test needs PyPy 3.9 with its headers and venv, as
+# `pyo3-matrix python install pypy3.9` installs them.
+if ! command -v pypy3.9 >/dev/null && command -v apt-get >/dev/null; then
+    apt_install "the PyPy cells' test" pypy3 pypy3-dev pypy3-venv
 fi
 
 cargo fmt --all --check

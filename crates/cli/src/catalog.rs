@@ -48,15 +48,19 @@ pub fn is_unpacked(root: &Path) -> bool {
     root.join(MARKER).is_file()
 }
 
-/// Where `run` writes its results when `--out` is not given, for the matrix in `matrix_dir`:
-/// `docs/results.json` beside a checkout's `matrix/`, and in the current directory when the
-/// matrix is the embedded catalog (a run never writes into the cache's copy).
-pub fn run_results(matrix_dir: &Path) -> PathBuf {
+/// Where `run` writes its results when `--out` is not given, for the matrix in `matrix_dir`
+/// (or its second table `set`): `docs/[SET/]results.json` beside a checkout's `matrix/`, and
+/// in the current directory when the matrix is the embedded catalog (a run never writes
+/// into the cache's copy).
+pub fn run_results(matrix_dir: &Path, set: Option<&str>) -> PathBuf {
     let root = matrix_dir.parent().unwrap_or(matrix_dir);
-    if is_unpacked(root) {
-        PathBuf::from("docs/results.json")
-    } else {
-        root.join("docs/results.json")
+    let docs = match is_unpacked(root) {
+        true => PathBuf::from("docs"),
+        false => root.join("docs"),
+    };
+    match set {
+        Some(name) => docs.join(name).join("results.json"),
+        None => docs.join("results.json"),
     }
 }
 
@@ -165,11 +169,18 @@ mod tests {
     fn a_run_writes_beside_a_checkout_but_never_into_the_cache() {
         let cache = tempfile::tempdir().unwrap();
         let root = unpacked(cache.path()).unwrap();
-        assert_eq!(run_results(&root.join("matrix")), PathBuf::from("docs/results.json"));
+        assert_eq!(
+            run_results(&root.join("matrix"), None),
+            PathBuf::from("docs/results.json")
+        );
         let checkout = tempfile::tempdir().unwrap();
         assert_eq!(
-            run_results(&checkout.path().join("matrix")),
+            run_results(&checkout.path().join("matrix"), None),
             checkout.path().join("docs/results.json")
+        );
+        assert_eq!(
+            run_results(&checkout.path().join("matrix"), Some("edges")),
+            checkout.path().join("docs/edges/results.json")
         );
     }
 

@@ -22,6 +22,10 @@ pub struct Args {
     /// Only this pattern (repeatable).
     #[arg(long = "pattern", value_name = "ID")]
     patterns: Vec<String>,
+    /// A second table matrix.toml defines (`edges`): its interpreters and patterns unless
+    /// --python or --pattern say otherwise, its results in docs/NAME/.
+    #[arg(long, value_name = "NAME")]
+    matrix_set: Option<String>,
     /// Results file; the tables go beside it [default: docs/results.json].
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -65,12 +69,25 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let dir = setup::matrix_dir(matrix)?;
     let mut ctx = setup::context(&dir)?;
     ctx.use_cache = !args.no_cache;
-    let patterns = setup::patterns(&dir, &args.patterns)?;
+    let set = args
+        .matrix_set
+        .as_deref()
+        .map(|name| ctx.matrix.set(name))
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let only = match (&args.patterns[..], set) {
+        ([], Some(set)) => set.patterns.clone(),
+        (only, _) => only.to_vec(),
+    };
+    let patterns = setup::patterns(&dir, &only)?;
     // Read before the run, so that a malformed file stops it before hours of building.
     let sources = setup::sources(&dir)?;
     let releases = setup::releases(&ctx.matrix, args.pyo3.as_deref())?;
-    let python_args = setup::python_args(&ctx.matrix, args.python.as_deref())?;
-    let out = args.out.unwrap_or_else(|| crate::catalog::run_results(&dir));
+    let set_python = set.map(|set| set.python.iter().map(ToString::to_string).collect::<Vec<_>>().join(","));
+    let python_args = setup::python_args(&ctx.matrix, args.python.as_deref().or(set_python.as_deref()))?;
+    let out = args
+        .out
+        .unwrap_or_else(|| crate::catalog::run_results(&dir, args.matrix_set.as_deref()));
     let out_dir = out
         .parent()
         .map(Path::to_path_buf)

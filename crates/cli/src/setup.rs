@@ -149,6 +149,9 @@ fn find_or_provision(
     if let Some(interp) = interpreters::find(flavor, found) {
         return Ok(interp);
     }
+    if let Some(packages) = ctx.matrix.python_packages.get(&flavor.to_string()) {
+        return Err(pyo3_matrix_engine::packages::hint(flavor, packages));
+    }
     let recipe = ctx.matrix.python_recipe.get(&flavor.to_string());
     match recipe {
         Some(recipe) if provision_missing => {

@@ -65,13 +65,23 @@ def _reply(message):
     sys.stdout.flush()
 
 
+def _exit_code(status):
+    """A wait status as `os.waitstatus_to_exitcode` (Python 3.9+) gives it: the exit
+    code, or minus the signal that ended the child."""
+    if os.WIFSIGNALED(status):
+        return -os.WTERMSIG(status)
+    return os.WEXITSTATUS(status)
+
+
 def main():
     base_path = sys.path[1:]  # without this script's own directory
     for line in sys.stdin:
         request = json.loads(line)
         # What the server made is long-lived: the children's collections skip it, as the gc
         # documentation advises before a fork (pytest collects several times per session).
-        gc.freeze()
+        # PyPy's gc has no freeze; its children simply collect everything.
+        if hasattr(gc, "freeze"):
+            gc.freeze()
         pid = os.fork()
         if pid == 0:
             try:
@@ -88,7 +98,7 @@ def main():
         if os.WIFSIGNALED(status):
             _reply({"signal": os.WTERMSIG(status), "cpu": cpu})
         else:
-            _reply({"code": os.waitstatus_to_exitcode(status), "cpu": cpu})
+            _reply({"code": _exit_code(status), "cpu": cpu})
 
 
 if __name__ == "__main__":

@@ -1,23 +1,25 @@
 //! Interpreters: found on PATH, in pyenv, in the cache or at explicit paths, and described
-//! by asking each one — never by its file name (a `python3` may well be free-threaded, and a
-//! `python3.13t` could be anything).
+//! by asking each one — never by its file name (a `python3` may well be free-threaded, a
+//! `python3.13t` could be anything, and a `pypy3` says nothing of the Python it implements).
 
 use crate::Dirs;
 use anyhow::{anyhow, bail, Context as _, Result};
-use pyo3_matrix_model::Flavor;
+use pyo3_matrix_model::{Flavor, Implementation};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A CPython interpreter as it describes itself.
+/// A CPython or PyPy interpreter as it describes itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Interpreter {
-    /// Minor version and whether the build is free-threaded (`Py_GIL_DISABLED`).
+    /// Implementation, Python version and whether the build is free-threaded
+    /// (`Py_GIL_DISABLED`).
     pub flavor: Flavor,
     /// The executable, absolute (as the interpreter reports it in `sys.executable`).
     pub path: PathBuf,
-    /// Full version, e.g. `3.13.5`.
+    /// Full version of the Python it implements, e.g. `3.13.5` (PyPy's own release is
+    /// not it).
     pub version: String,
     /// `sysconfig.get_config_var("EXT_SUFFIX")`: how an extension module must be named.
     pub ext_suffix: String,
@@ -45,7 +47,7 @@ struct Probe {
 }
 
 /// Asks the interpreter at `path` what it is. The error names `path` and says why it is not
-/// a working CPython.
+/// a working CPython or PyPy.
 pub fn probe(path: &Path) -> Result<Interpreter> {
     // -I: ignore PYTHONPATH/PYTHONHOME and user site-packages, which could break or disguise it.
     let mut cmd = Command::new(path);
@@ -66,14 +68,15 @@ pub fn probe(path: &Path) -> Result<Interpreter> {
             path.display()
         )
     })?;
-    if p.implementation != "cpython" || p.version.len() != 3 {
+    let implementation = Implementation::of_name(&p.implementation).filter(|_| p.version.len() == 3);
+    let Some(implementation) = implementation else {
         bail!(
-            "{} is {} {:?}, not CPython",
+            "{} is {} {:?}, neither CPython nor PyPy",
             path.display(),
             p.implementation,
             p.version
         );
-    }
+    };
     let ext_suffix = p
         .ext_suffix
         .ok_or_else(|| anyhow!("{} has no sysconfig EXT_SUFFIX", path.display()))?;
@@ -85,6 +88,7 @@ pub fn probe(path: &Path) -> Result<Interpreter> {
     };
     Ok(Interpreter {
         flavor: Flavor {
+            implementation,
             major: p.version[0],
             minor: p.version[1],
             free_threaded: p.gil_disabled,
@@ -139,9 +143,10 @@ fn output_within(cmd: &mut Command, limit: Duration) -> std::io::Result<(bool, S
     }
 }
 
-/// Whether `name` is `python3`, `python3.N` or `python3.Nt` (not `-config`, `-gdb.py`, …).
+/// Whether `name` is `python3`, `python3.N`, `python3.Nt`, `pypy3` or `pypy3.N` (not
+/// `-config`, `-gdb.py`, …).
 fn is_interpreter_name(name: &str, allow_bare: bool) -> bool {
-    let Some(rest) = name.strip_prefix("python3") else {
+    let Some(rest) = name.strip_prefix("python3").or_else(|| name.strip_prefix("pypy3")) else {
         return false;
     };
     if rest.is_empty() {
@@ -237,13 +242,13 @@ impl Search {
     }
 }
 
-/// Every working CPython found by the search this process's environment asks for
+/// Every working CPython and PyPy found by the search this process's environment asks for
 /// ([`Search::from_env`]).
 pub fn discover(dirs: &Dirs) -> Vec<Interpreter> {
     discover_in(&Search::from_env(dirs))
 }
 
-/// Every working CPython `search` finds, in this order: provisioned ones, pyenv's
+/// Every working CPython and PyPy `search` finds, in this order: provisioned ones, pyenv's
 /// versions, then PATH; for a flavor that an interpreter in `search.chosen` has, that one
 /// alone. pyenv's shims are skipped (they fail when the version is not selected and only
 /// lead to the versions we list anyway); broken candidates are skipped silently.
@@ -333,7 +338,7 @@ pub fn parse_python_arg(text: &str) -> Result<PythonArg> {
     }
     Flavor::parse(text).map(PythonArg::Flavor).map_err(|_| {
         anyhow!(
-            "invalid --python '{text}': expected a flavor such as 3.12, 3.13 or 3.13t, \
+            "invalid --python '{text}': expected a flavor such as 3.12, 3.13, 3.13t or pypy3.9, \
              or a path to an interpreter (containing '/', e.g. ./{text})"
         )
     })
@@ -456,10 +461,10 @@ mod tests {
 
     #[test]
     fn candidate_names() {
-        for good in ["python3.12", "python3.13t", "python3.9"] {
+        for good in ["python3.12", "python3.13t", "python3.9", "pypy3.9"] {
             assert!(is_interpreter_name(good, false), "{good}");
         }
-        assert!(is_interpreter_name("python3", true));
+        assert!(is_interpreter_name("python3", true) && is_interpreter_name("pypy3", true));
         assert!(!is_interpreter_name("python3", false));
         for bad in [
             "python3.13-config",
@@ -476,11 +481,7 @@ mod tests {
     #[test]
     fn find_prefers_the_newest_release_of_the_flavor() {
         let at = |version: &str, free_threaded: bool| Interpreter {
-            flavor: Flavor {
-                major: 3,
-                minor: 13,
-                free_threaded,
-            },
+            flavor: Flavor::cpython(3, 13, free_threaded),
             path: PathBuf::from(format!("/p/{version}")),
             version: version.into(),
             ext_suffix: String::new(),

@@ -1,7 +1,8 @@
 //! The engine: turns patterns x cells into observations and one verdict per result.
 //!
 //! - [`interpreters`] finds interpreters (PATH, pyenv, explicit paths, the cache) by asking
-//!   them what they are, and [`provision`] builds a missing one from an upstream tarball;
+//!   them what they are, [`provision`] builds a missing one from an upstream tarball and
+//!   [`packages`] installs one the system's package manager has (PyPy);
 //!   [`venv`] gives each interpreter a test environment with pytest.
 //! - [`cells`] writes one pinned workspace per (release, interpreter, variant); [`seed`]
 //!   starts a build environment's target from the plain cell's.
@@ -36,6 +37,7 @@ pub mod footprint;
 pub mod interpreters;
 pub mod lock;
 pub mod maturin;
+pub mod packages;
 pub mod paths;
 pub mod provision;
 pub mod pytest;

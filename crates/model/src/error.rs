@@ -11,8 +11,8 @@ pub enum ModelError {
     /// A well-formed version that no known release matches.
     #[error("unknown PyO3 version '{0}': not in matrix/matrix.toml (known: {1})")]
     UnknownRelease(String, String),
-    /// A `--python` label that is not `3.N` or `3.Nt`.
-    #[error("invalid Python flavor '{0}': expected a label such as 3.12, 3.13 or 3.13t, or a path")]
+    /// A `--python` label that is not `3.N`, `3.Nt` or `pypy3.N`.
+    #[error("invalid Python flavor '{0}': expected a label such as 3.12, 3.13, 3.13t or pypy3.9, or a path")]
     BadFlavor(String),
     /// A `--shard` that is not `I/N` with 1 <= I <= N.
     #[error("invalid shard '{0}': expected I/N with 1 <= I <= N, e.g. 2/4")]

@@ -18,8 +18,8 @@ pub mod transition;
 
 pub use cell::CellId;
 pub use error::ModelError;
-pub use flavor::Flavor;
-pub use matrix::{CompanionSpec, MatrixDef, PythonRecipe, ReleaseDef};
+pub use flavor::{Flavor, Implementation};
+pub use matrix::{CompanionSpec, MatrixDef, MatrixSet, PythonPackages, PythonRecipe, ReleaseDef};
 pub use outcome::Outcome;
 pub use pattern::{Claim, Expectation, Pattern, PatternMeta, Variant};
 pub use release::{Point, Release, ReleaseSelector};

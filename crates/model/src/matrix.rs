@@ -42,6 +42,32 @@ pub struct PythonRecipe {
     pub debian_version: Option<String>,
 }
 
+/// How to get a missing interpreter flavor from the system's package manager, where the
+/// matrix builds none itself (PyPy): `pyo3-matrix python install` installs the packages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PythonPackages {
+    /// Debian's packages that give the interpreter, its headers and `venv`,
+    /// e.g. `["pypy3", "pypy3-dev", "pypy3-venv"]`.
+    pub apt: Vec<String>,
+    /// Where to get it elsewhere, for the one line that says what to do.
+    pub elsewhere: String,
+}
+
+/// A named second table: other interpreters on the patterns that say something about
+/// them, run apart from the default matrix (`run --matrix-set NAME`, drawn into
+/// `docs/NAME/`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatrixSet {
+    /// What the table is for, one sentence.
+    pub about: String,
+    /// Its interpreter flavors.
+    pub python: Vec<Flavor>,
+    /// Its patterns, by id.
+    pub patterns: Vec<String>,
+}
+
 /// The contents of `matrix/matrix.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -60,9 +86,29 @@ pub struct MatrixDef {
     /// Provisioning recipes by flavor label.
     #[serde(default)]
     pub python_recipe: BTreeMap<String, PythonRecipe>,
+    /// Flavors the system's package manager provides, by flavor label.
+    #[serde(default)]
+    pub python_packages: BTreeMap<String, PythonPackages>,
+    /// Second tables by name (`[matrix_set.edges]`).
+    #[serde(default, rename = "matrix_set")]
+    pub sets: BTreeMap<String, MatrixSet>,
 }
 
 impl MatrixDef {
+    /// The second table `name`; the error names it and the ones there are.
+    pub fn set(&self, name: &str) -> Result<&MatrixSet, String> {
+        self.sets.get(name).ok_or_else(|| {
+            let known: Vec<&str> = self.sets.keys().map(String::as_str).collect();
+            format!(
+                "unknown --matrix-set '{name}': matrix.toml defines {}",
+                match known.is_empty() {
+                    true => "none".to_string(),
+                    false => known.join(", "),
+                }
+            )
+        })
+    }
+
     /// Reads and checks `matrix.toml`.
     pub fn load(path: &Path) -> Result<Self, ModelError> {
         let text = std::fs::read_to_string(path).map_err(|source| ModelError::Read {
@@ -103,5 +149,27 @@ impl MatrixDef {
     /// The definition of the release with `release`'s minor, which pairs its companions.
     pub fn release_def(&self, release: &Release) -> Option<&ReleaseDef> {
         self.releases.iter().find(|r| r.version.minor() == release.minor())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalog_defines_its_second_tables_and_flavors_from_packages() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../matrix/matrix.toml");
+        let def = MatrixDef::load(&path).unwrap();
+        let edges = def.set("edges").unwrap();
+        assert!(edges.python.contains(&Flavor::parse("pypy3.9").unwrap()), "{edges:?}");
+        assert!(!edges.patterns.is_empty());
+        for flavor in def.python_packages.keys() {
+            Flavor::parse(flavor).unwrap();
+        }
+        let err = def.set("nope").unwrap_err();
+        assert!(
+            err.starts_with("unknown --matrix-set 'nope': matrix.toml defines ") && err.contains("edges"),
+            "{err}"
+        );
     }
 }

@@ -437,15 +437,18 @@ impl<'a> Grid<'a> {
     }
 
     /// The interpreter a user on `release` who wants `python` is on today: `python` itself
-    /// if `release` builds for it, else the newest interpreter `release` builds for that is
-    /// not free-threaded (someone on 0.20 who wants 3.13t is on 3.12).
+    /// if `release` builds for it, else the newest interpreter of the same implementation
+    /// `release` builds for that is not free-threaded (someone on 0.20 who wants 3.13t is on
+    /// 3.12; someone on PyPy stays on PyPy).
     pub fn starting_python(&self, release: &Release, python: Flavor) -> Flavor {
         if self.support(release, python).builds() {
             return python;
         }
         self.pythons
             .iter()
-            .filter(|py| !py.free_threaded && self.support(release, **py).builds())
+            .filter(|py| {
+                py.implementation == python.implementation && !py.free_threaded && self.support(release, **py).builds()
+            })
             .max()
             .copied()
             .unwrap_or(python)

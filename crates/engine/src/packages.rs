@@ -1,0 +1,116 @@
+//! Interpreters that come from the system's package manager (PyPy from Debian's `pypy3`),
+//! where the matrix builds none itself. Only `pyo3-matrix python install` installs them:
+//! a run never changes the system's packages.
+
+use crate::child::run;
+use crate::interpreters::{self, Interpreter};
+use crate::Dirs;
+use anyhow::{bail, Result};
+use pyo3_matrix_model::{Flavor, PythonPackages};
+use std::process::Command;
+
+/// Whether `program` is on `PATH`.
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+}
+
+/// `apt-get install -y PACKAGES…`, through sudo unless this process is root.
+fn apt_install(packages: &[String]) -> Command {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let mut cmd = match root {
+        true => Command::new("apt-get"),
+        false => {
+            let mut sudo = Command::new("sudo");
+            sudo.arg("apt-get");
+            sudo
+        }
+    };
+    cmd.env("DEBIAN_FRONTEND", "noninteractive")
+        .args(["install", "-y", "-q"])
+        .args(packages);
+    cmd
+}
+
+/// What to do to get `flavor` where this machine cannot install it: one line.
+pub fn hint(flavor: Flavor, packages: &PythonPackages) -> String {
+    format!(
+        "no Python {flavor} interpreter found; `pyo3-matrix python install {flavor}` installs Debian's {} where apt-get is available; elsewhere {}",
+        packages.apt.join(", "),
+        packages.elsewhere
+    )
+}
+
+/// Installs `packages` with apt-get and returns the `flavor` interpreter they brought.
+/// Without apt-get, or when the packages bring another Python, says so in one line.
+pub fn install(
+    flavor: Flavor,
+    packages: &PythonPackages,
+    dirs: &Dirs,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Interpreter> {
+    let found = |dirs: &Dirs| interpreters::find(flavor, &interpreters::discover(dirs));
+    if let Some(interp) = found(dirs) {
+        progress(&format!("{flavor} is already installed at {}", interp.path.display()));
+        return Ok(interp);
+    }
+    if !on_path("apt-get") {
+        bail!(
+            "cannot install Python {flavor} here: no apt-get on PATH; {}",
+            packages.elsewhere
+        );
+    }
+    progress(&format!(
+        "installing Debian's {} for Python {flavor}",
+        packages.apt.join(", ")
+    ));
+    run(
+        &mut apt_install(&packages.apt),
+        &format!("install {}", packages.apt.join(" ")),
+    )?;
+    match found(dirs) {
+        Some(interp) => Ok(interp),
+        None => {
+            let brought: Vec<String> = interpreters::discover(dirs)
+                .into_iter()
+                .filter(|i| i.flavor.implementation == flavor.implementation)
+                .map(|i| i.flavor.to_string())
+                .collect();
+            bail!(
+                "installed {}, but they bring no Python {flavor} (found: {}); {}",
+                packages.apt.join(", "),
+                if brought.is_empty() {
+                    "none".to_string()
+                } else {
+                    brought.join(", ")
+                },
+                packages.elsewhere
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hint_names_the_command_the_packages_and_the_way_elsewhere() {
+        let packages = PythonPackages {
+            apt: vec!["pypy3".into(), "pypy3-venv".into()],
+            elsewhere: "get it from pypy.org".into(),
+        };
+        let hint = hint(Flavor::parse("pypy3.9").unwrap(), &packages);
+        assert_eq!(
+            hint,
+            "no Python pypy3.9 interpreter found; `pyo3-matrix python install pypy3.9` installs Debian's \
+             pypy3, pypy3-venv where apt-get is available; elsewhere get it from pypy.org"
+        );
+        let cmd = apt_install(&packages.apt);
+        let args: Vec<_> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+        assert!(
+            args.ends_with(&["install", "-y", "-q", "pypy3", "pypy3-venv"].map(String::from)),
+            "{args:?}"
+        );
+    }
+}

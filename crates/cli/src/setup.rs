@@ -60,9 +60,16 @@ pub fn patterns(dir: &Path, only: &[String]) -> Result<Vec<Pattern>> {
         .collect())
 }
 
-/// Who makes the patterns' claims, as `dir/sources.toml` names them (none when it is absent).
+/// Who makes the patterns' claims, as `dir/sources.toml` names them (none when it is
+/// absent), the article's version history dated by the releases of `dir/matrix.toml`.
 pub fn sources(dir: &Path) -> Result<Sources> {
-    Ok(Sources::load(&dir.join("sources.toml"))?)
+    let mut sources = Sources::load(&dir.join("sources.toml"))?;
+    let matrix = MatrixDef::load(&dir.join("matrix.toml"))?;
+    sources.history = std::mem::take(&mut sources.history)
+        .into_iter()
+        .map(|bullet| bullet.date_from(&matrix.releases))
+        .collect();
+    Ok(sources)
 }
 
 /// The releases `--pyo3` selects (all default releases when absent).

@@ -7,6 +7,7 @@
 pub mod cell;
 pub mod error;
 pub mod flavor;
+pub mod history;
 pub mod matrix;
 pub mod outcome;
 pub mod pattern;
@@ -19,6 +20,7 @@ pub mod transition;
 pub use cell::CellId;
 pub use error::ModelError;
 pub use flavor::{Flavor, Implementation};
+pub use history::{Bullet, Check};
 pub use matrix::{CompanionSpec, MatrixDef, MatrixSet, PythonPackages, PythonRecipe, ReleaseDef};
 pub use outcome::Outcome;
 pub use pattern::{Claim, Expectation, Pattern, PatternMeta, Variant};

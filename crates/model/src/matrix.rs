@@ -18,6 +18,13 @@ pub struct ReleaseDef {
     /// Companion crates by the name patterns use; absent means "no release for this PyO3".
     #[serde(default)]
     pub companions: BTreeMap<String, CompanionSpec>,
+    /// The date PyO3's changelog heading gives this release (`## [0.23.5] - 2025-02-22`).
+    #[serde(default)]
+    pub released: Option<String>,
+    /// The date it gives the first release of this minor (`0.23.0`, 2024-11-15): what a
+    /// "0.23 (early 2025)" refers to.
+    #[serde(default)]
+    pub first_released: Option<String>,
 }
 
 /// How to provision a missing interpreter flavor from an upstream source tarball.

@@ -5,7 +5,7 @@
 //! `#[pymodule]` in `lib.rs` is named after the folder.
 
 use crate::release::Point;
-use crate::{ModelError, Outcome, Release, ReleaseSelector};
+use crate::{Flavor, ModelError, Outcome, Release, ReleaseSelector};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -35,6 +35,10 @@ pub struct Claim {
     /// cells when absent.
     #[serde(default)]
     pub variant: Option<String>,
+    /// The interpreter the claim is about (`3.13t`): only its cells count, and PyO3's
+    /// refusal to build for it counts too (it says the release does not support it).
+    #[serde(default)]
+    pub python: Option<Flavor>,
 }
 
 /// What a claim predicts a cell shows: `works`, `breaks`, or one outcome such as

@@ -2,7 +2,7 @@
 //! `[claim]`) and PyO3's changelog (a pattern's `[changelog]`), each named as it names
 //! itself, so that a reader can look a claim up.
 
-use crate::{ModelError, Release};
+use crate::{Bullet, ModelError, Release};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -47,6 +47,9 @@ pub struct Sources {
     /// PyO3's changelog, whose claims are the patterns' `[changelog]`.
     #[serde(default)]
     pub changelog: Option<Source>,
+    /// The article's version history, bullet by bullet, in its order.
+    #[serde(default)]
+    pub history: Vec<Bullet>,
 }
 
 impl Sources {

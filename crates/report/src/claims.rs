@@ -3,7 +3,7 @@
 
 use crate::grid::Grid;
 use crate::groups::{place, without_addresses};
-use pyo3_matrix_model::{CellResult, Claim, Pattern};
+use pyo3_matrix_model::{CellResult, Claim, Outcome, Pattern};
 use serde::Serialize;
 use std::fmt;
 
@@ -85,8 +85,9 @@ fn cited(grid: &Grid, c: &CellResult) -> String {
     format!("{} ({}{said})", place(c), grid.state(c).word())
 }
 
-/// Checks `claim` (made about `pattern`) against the grid.
-pub fn check<'a>(grid: &Grid<'a>, pattern: &Pattern, claim: &Claim) -> ClaimCheck<'a> {
+/// Checks `claim` (made about the pattern `pattern`) against the grid. A claim about one
+/// interpreter counts only that interpreter's cells, PyO3's refusals of it included.
+pub fn check<'a>(grid: &Grid<'a>, pattern: &str, claim: &Claim) -> ClaimCheck<'a> {
     let undecided = |reason: String| ClaimCheck {
         verdict: Verdict::Undecided,
         reason,
@@ -100,9 +101,10 @@ pub fn check<'a>(grid: &Grid<'a>, pattern: &Pattern, claim: &Claim) -> ClaimChec
     let shows = |c: &CellResult| expect.holds(c.outcome);
     let from = claim.version.as_ref().or(claim.context.as_ref());
     let counted: Vec<&'a CellResult> = grid
-        .cells_of(&pattern.id, claim.variant.as_deref())
+        .cells_of(pattern, claim.variant.as_deref())
         .into_iter()
-        .filter(|c| c.outcome.informative())
+        .filter(|c| claim.python.is_none_or(|python| c.id.python == python))
+        .filter(|c| c.outcome.informative() || (claim.python.is_some() && c.outcome == Outcome::Unsupported))
         .collect();
     let (in_range, outside): (Vec<_>, Vec<_>) = counted.into_iter().partition(|c| {
         from.is_none_or(|f| f.admits_as_start(&c.id.pyo3))
@@ -207,13 +209,14 @@ mod tests {
             context: None,
             expect: expect.map(|e| e.parse().unwrap()),
             variant: None,
+            python: None,
         }
     }
 
     fn verdict(rows: &[(&str, Outcome)], c: &Claim) -> Verdict {
         let r = run(rows.iter().map(|(v, o)| cell("p", v, "3.12", *o)).collect());
         let grid = Grid::new(&r, &[]);
-        check(&grid, &grid.patterns()[0].clone(), c).verdict
+        check(&grid, &grid.patterns()[0].id.clone(), c).verdict
     }
 
     const ROWS: [(&str, Outcome); 4] = [
@@ -238,7 +241,7 @@ mod tests {
         assert_eq!(v(Some("0.21"), Some("0.22"), "works"), Verdict::Partly);
         let r = run(ROWS.iter().map(|(v, o)| cell("p", v, "3.12", *o)).collect());
         let grid = Grid::new(&r, &[]);
-        let partly = check(&grid, &grid.patterns()[0].clone(), &claim(None, None, Some("works")));
+        let partly = check(&grid, &grid.patterns()[0].id.clone(), &claim(None, None, Some("works")));
         assert!(
             partly.reason.starts_with("true until 0.21, not from 0.22; 1 of the 3"),
             "{}",
@@ -246,7 +249,7 @@ mod tests {
         );
         let refuted = check(
             &grid,
-            &grid.patterns()[0].clone(),
+            &grid.patterns()[0].id.clone(),
             &claim(Some("0.22"), None, Some("works")),
         );
         assert!(
@@ -262,7 +265,7 @@ mod tests {
         let grid = Grid::new(&r, &[]);
         let checked = check(
             &grid,
-            &grid.patterns()[0].clone(),
+            &grid.patterns()[0].id.clone(),
             &claim(Some("0.23"), None, Some("breaks")),
         );
         assert_eq!(checked.verdict, Verdict::Partly);
@@ -292,6 +295,22 @@ mod tests {
             Verdict::Partly,
             "a named version wins over the context"
         );
+    }
+
+    #[test]
+    fn a_claim_about_an_interpreter_counts_its_refusals() {
+        let about = |python: &str| Claim {
+            python: Some(python.parse().unwrap()),
+            ..claim(Some("0.20"), Some("0.20"), Some("works"))
+        };
+        // 0.20.3 refuses 3.12 in ROWS: a claim about 3.12 support is refuted by it, while
+        // the plain claim has no cell that says anything.
+        assert_eq!(verdict(&ROWS, &about("3.12")), Verdict::Refuted);
+        assert_eq!(
+            verdict(&ROWS, &claim(Some("0.20"), Some("0.20"), Some("works"))),
+            Verdict::Undecided
+        );
+        assert_eq!(verdict(&ROWS, &about("3.13")), Verdict::Undecided, "no 3.13 cell");
     }
 
     #[test]

@@ -148,6 +148,7 @@ fn claim(text: &str, version: Option<&str>, expect: &str) -> Option<Claim> {
         context: None,
         expect: Some(expect.parse().expect("a fixture expectation")),
         variant: None,
+        python: None,
     })
 }
 

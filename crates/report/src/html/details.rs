@@ -91,7 +91,7 @@ pub fn render(grid: &Grid, p: &Pattern) -> Result<String> {
         .collect();
     let claims: Vec<Value> = sources(p)
         .map(|(who, claim)| {
-            let checked = check(grid, p, claim);
+            let checked = check(grid, &p.id, claim);
             json!({"who": who, "text": claim.text, "expect": claim.expect, "verdict": checked.verdict,
                    "reason": checked.reason})
         })

@@ -190,6 +190,120 @@ pub(super) fn checked(
     s
 }
 
+/// Whether the article's date for a release (`Dec 2023`, `mid 2025`, `early 2025`) covers the
+/// date PyO3's changelog gives it (`2023-10-11`); `None` when either cannot be read.
+fn date_agrees(dated: &str, released: &str) -> Option<bool> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let mut parts = released.split('-');
+    let (year, month): (u32, u32) = (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?);
+    let words: Vec<String> = dated.split_whitespace().map(str::to_lowercase).collect();
+    let [when, said_year] = &words[..] else {
+        return None;
+    };
+    let said_year: u32 = said_year.parse().ok()?;
+    let months = match when.as_str() {
+        "early" => 1..=4,
+        "mid" => 5..=8,
+        "late" => 9..=12,
+        word => {
+            let m = MONTHS.iter().position(|m| word.starts_with(m))? as u32 + 1;
+            m..=m
+        }
+    };
+    Some(said_year == year && months.contains(&month))
+}
+
+/// The one verdict of several checks: confirmed or refuted when all agree, partly when they
+/// do not, undecided when none decides.
+fn overall(verdicts: &[Verdict]) -> Verdict {
+    let decided: Vec<Verdict> = verdicts.iter().copied().filter(|v| *v != Verdict::Undecided).collect();
+    match decided.first() {
+        None => Verdict::Undecided,
+        Some(first) if decided.iter().all(|v| v == first) => *first,
+        Some(_) => Verdict::Partly,
+    }
+}
+
+/// The article's version history, bullet by bullet in its order: the date it gives beside
+/// the changelog's, each checkable sentence with its verdict, and what no cell decides.
+fn history(grid: &Grid) -> String {
+    let bullets = &grid.sources.history;
+    if bullets.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from(
+        "## The article's version history, bullet by bullet\n\n\
+         Each bullet of its section *Version History That Changes the Failure Mode*, in its order: \
+         the date it gives beside the one PyO3's changelog gives the minor's first release, then each \
+         sentence that cells can decide, judged by the rule below.\n\n",
+    );
+    for bullet in bullets {
+        let changelog = bullet
+            .released
+            .as_deref()
+            .map(|d| format!("{}.0 on {d}", bullet.release));
+        let date = match (&bullet.dated, &changelog) {
+            (Some(said), Some(logged)) => {
+                let agrees = match date_agrees(said, bullet.released.as_deref().unwrap_or_default()) {
+                    Some(true) => "agrees",
+                    Some(false) => "does not agree",
+                    None => "cannot be compared",
+                };
+                format!("the article: {said}; PyO3's changelog: {logged} ({agrees})")
+            }
+            (Some(said), None) => format!("the article: {said}"),
+            (None, Some(logged)) => format!("PyO3's changelog: {logged}"),
+            (None, None) => "no date".into(),
+        };
+        let results: Vec<_> = bullet
+            .checks
+            .iter()
+            .map(|c| (c, check(grid, &c.pattern, &c.claim)))
+            .collect();
+        let verdict = overall(&results.iter().map(|(_, r)| r.verdict).collect::<Vec<_>>());
+        s.push_str(&format!(
+            "### {} ({date}): {verdict}
+
+> {}
+
+",
+            bullet.release,
+            text(&bullet.says)
+        ));
+        if !results.is_empty() {
+            s.push_str(&head(["the article says", "cells of", "predicts", "verdict, and why"]));
+            for (c, result) in &results {
+                let on = match (&c.claim.python, &c.claim.variant) {
+                    (Some(py), Some(v)) => format!("{} [{v}] on {py}", c.pattern),
+                    (Some(py), None) => format!("{} on {py}", c.pattern),
+                    (None, Some(v)) => format!("{} [{v}]", c.pattern),
+                    (None, None) => c.pattern.clone(),
+                };
+                let origin = Origin {
+                    who: "the article",
+                    source: grid.sources.article.as_ref(),
+                };
+                s.push_str(&row([
+                    format!("“{}”", text(&c.claim.text)),
+                    format!("[{on}](patterns/{}.md), {}", c.pattern, names(grid, &origin, &c.claim)),
+                    c.claim.expect.map(|e| format!("`{e}`")).unwrap_or_default(),
+                    format!("**{}**: {}", result.verdict, text(&result.reason)),
+                ]));
+            }
+            s.push('\n');
+        }
+        for unchecked in &bullet.unchecked {
+            s.push_str(&format!("- Not decided by these cells: {}\n", text(unchecked)));
+        }
+        if !bullet.unchecked.is_empty() {
+            s.push('\n');
+        }
+    }
+    s
+}
+
 /// The document.
 pub fn render(grid: &Grid) -> String {
     let mut s = String::from("# Claims, checked against observations\n\n");
@@ -200,7 +314,7 @@ pub fn render(grid: &Grid) -> String {
     for p in grid.patterns() {
         for (who, claim) in sources(p) {
             let origin = origin(grid, p, who, claim);
-            let result = check(grid, p, claim);
+            let result = check(grid, &p.id, claim);
             *counts.entry((who, result.verdict)).or_default() += 1;
             let anchor = format!("{}--{}", p.id, slug(who));
             summary.push_str(&row([
@@ -230,6 +344,7 @@ pub fn render(grid: &Grid) -> String {
         s.push_str(&format!("- <a id=\"{}\"></a>{}\n", o.anchor(), o.described()));
     }
     s.push_str(&format!("\nHow a verdict is reached: {RULE}\n\n"));
+    s.push_str(&history(grid));
     let mut totals: Vec<String> = Vec::new();
     for ((who, verdict), n) in &counts {
         match totals.last_mut() {
@@ -269,7 +384,64 @@ mod tests {
                 entry: Some("https://github.com/PyO3/pyo3/blob/v{version}/CHANGELOG.md".into()),
                 note: None,
             }),
+            history: Vec::new(),
         }
+    }
+
+    #[test]
+    fn the_articles_dates_are_compared_with_the_changelogs() {
+        use super::date_agrees;
+        assert_eq!(date_agrees("Dec 2023", "2023-10-11"), Some(false));
+        assert_eq!(date_agrees("Mar 2024", "2024-03-25"), Some(true));
+        assert_eq!(date_agrees("mid 2023", "2023-05-31"), Some(true));
+        assert_eq!(date_agrees("early 2025", "2024-11-15"), Some(false));
+        assert_eq!(date_agrees("someday", "2024-11-15"), None);
+        use super::overall;
+        use crate::claims::Verdict::*;
+        assert_eq!(overall(&[Confirmed, Confirmed, Undecided]), Confirmed);
+        assert_eq!(overall(&[Confirmed, Refuted]), Partly);
+        assert_eq!(overall(&[Undecided]), Undecided);
+    }
+
+    #[test]
+    fn the_version_history_is_told_bullet_by_bullet() {
+        let mut sources = sources();
+        let says = "Deprecation warnings landed";
+        sources.history = vec![pyo3_matrix_model::Bullet {
+            release: "0.21".parse().unwrap(),
+            dated: Some("Mar 2024".into()),
+            says: says.into(),
+            checks: vec![pyo3_matrix_model::Check {
+                pattern: "gilref_any_arg".into(),
+                claim: pyo3_matrix_model::Claim {
+                    text: says.into(),
+                    version: Some("0.21".parse().unwrap()),
+                    until: Some("0.21".parse().unwrap()),
+                    context: None,
+                    expect: Some("deprecated".parse().unwrap()),
+                    variant: None,
+                    python: None,
+                },
+            }],
+            unchecked: vec!["Py<T> was clarified: no build decides it".into()],
+            released: Some("2024-03-25".into()),
+        }];
+        let results = fixture::results();
+        let grid = Grid::new(&results, &fixture::patterns()).with_sources(sources);
+        let doc = super::render(&grid);
+        assert_has(
+            &doc,
+            &[
+                "## The article's version history, bullet by bullet\n",
+                "### 0.21 (the article: Mar 2024; PyO3's changelog: 0.21.0 on 2024-03-25 (agrees)): confirmed\n\n> Deprecation warnings landed\n",
+                "| “Deprecation warnings landed” | [gilref_any_arg](patterns/gilref_any_arg.md), 0.21 to 0.21 | `deprecated` | **confirmed**: the only counted cell in range shows 'deprecated' |",
+                "- Not decided by these cells: Py\\<T> was clarified: no build decides it\n",
+            ],
+        );
+        assert!(
+            doc.find("version history").unwrap() < doc.find("## Summary").unwrap(),
+            "told first"
+        );
     }
 
     #[test]

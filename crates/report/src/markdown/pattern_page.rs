@@ -204,7 +204,7 @@ pub fn render(grid: &Grid, p: &Pattern) -> String {
         ));
     }
     let claims: Vec<String> = sources(p)
-        .map(|(who, claim)| checked(grid, p, (who, claim), &check(grid, p, claim), "../claims.md"))
+        .map(|(who, claim)| checked(grid, p, (who, claim), &check(grid, &p.id, claim), "../claims.md"))
         .collect();
     if !claims.is_empty() {
         s.push_str(&format!(

@@ -340,14 +340,25 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         shard: args.shard,
         use_cache: !args.no_cache,
     };
+    // Before any build: a catalog named with --catalog must load; the default one is used
+    // where it does, and a broken one is said, not silently passed over.
+    let catalog_path = args
+        .catalog
+        .clone()
+        .unwrap_or_else(|| dir.parent().unwrap_or(&dir).join("docs/results.json"));
+    let catalog = match RunResults::load(&catalog_path) {
+        Ok(catalog) => Some(catalog),
+        Err(e) if args.catalog.is_some() => return Err(e.into()),
+        Err(e) if catalog_path.exists() => {
+            eprintln!("warning: failures are not explained by the catalog: {e}");
+            None
+        }
+        Err(_) => None,
+    };
     let Observed { krate, results } = scan.observe(&dir, &args.path)?;
     if let Some(out) = &args.out {
         write_results(out, &results)?;
     }
-    let catalog_path = args
-        .catalog
-        .unwrap_or_else(|| dir.parent().unwrap_or(&dir).join("docs/results.json"));
-    let catalog = RunResults::load(&catalog_path).ok();
     let patterns = setup::patterns(&dir, &[])?;
     let scanned: Vec<Scanned> = results
         .results

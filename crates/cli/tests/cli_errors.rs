@@ -162,6 +162,13 @@ fn a_crate_that_cannot_be_scanned_is_named_in_one_line() {
         scan(&extra, &["--tests", "--test-deps", "bench"]),
         "--test-deps bench: no such group; declared: dev",
     );
+    // A catalog that does not load stops the scan before any build.
+    let bad = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(bad.path(), "{}").unwrap();
+    check(
+        scan(&extra, &["--catalog", bad.path().to_str().unwrap()]),
+        &bad.path().display().to_string(),
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use crate::claims::{check, sources, ClaimCheck, Verdict, RULE};
 use crate::grid::Grid;
 use crate::groups::spans;
 use crate::legend::State;
-use pyo3_matrix_model::{CellResult, Claim, Pattern, Point, Release, Source};
+use pyo3_matrix_model::{Bullet, CellResult, Check, Claim, Pattern, Point, Release, Source};
 use std::collections::BTreeMap;
 
 /// How many characters of a claim the summary quotes; the body quotes it whole.
@@ -229,7 +229,20 @@ fn overall(verdicts: &[Verdict]) -> Verdict {
 /// The article's version history, bullet by bullet in its order: the date it gives beside
 /// the changelog's, each checkable sentence with its verdict, and what no cell decides.
 fn history(grid: &Grid) -> String {
-    let bullets = &grid.sources.history;
+    // A table of other interpreters or fewer patterns (`run --matrix-set`) judges only the
+    // sentences its cells can: a check on a pattern or interpreter it lacks is left out, and
+    // a bullet with none left.
+    let judged = |c: &&Check| {
+        !grid.cells_of(&c.pattern, c.claim.variant.as_deref()).is_empty()
+            && c.claim.python.is_none_or(|python| grid.pythons.contains(&python))
+    };
+    let bullets: Vec<(&Bullet, Vec<&Check>)> = grid
+        .sources
+        .history
+        .iter()
+        .map(|b| (b, b.checks.iter().filter(judged).collect::<Vec<_>>()))
+        .filter(|(_, checks)| !checks.is_empty())
+        .collect();
     if bullets.is_empty() {
         return String::new();
     }
@@ -239,7 +252,7 @@ fn history(grid: &Grid) -> String {
          the date it gives beside the one PyO3's changelog gives the minor's first release, then each \
          sentence that cells can decide, judged by the rule below.\n\n",
     );
-    for bullet in bullets {
+    for (bullet, checks) in bullets {
         let changelog = bullet
             .released
             .as_deref()
@@ -257,9 +270,8 @@ fn history(grid: &Grid) -> String {
             (None, Some(logged)) => format!("PyO3's changelog: {logged}"),
             (None, None) => "no date".into(),
         };
-        let results: Vec<_> = bullet
-            .checks
-            .iter()
+        let results: Vec<_> = checks
+            .into_iter()
             .map(|c| (c, check(grid, &c.pattern, &c.claim)))
             .collect();
         let verdict = overall(&results.iter().map(|(_, r)| r.verdict).collect::<Vec<_>>());
@@ -426,6 +438,11 @@ mod tests {
             unchecked: vec!["Py<T> was clarified: no build decides it".into()],
             released: Some("2024-03-25".into()),
         }];
+        // A bullet whose only check is on a pattern this table lacks is left out.
+        let mut elsewhere = sources.history[0].clone();
+        elsewhere.release = "0.22".parse().unwrap();
+        elsewhere.checks[0].pattern = "not_in_this_table".into();
+        sources.history.push(elsewhere);
         let results = fixture::results();
         let grid = Grid::new(&results, &fixture::patterns()).with_sources(sources);
         let doc = super::render(&grid);

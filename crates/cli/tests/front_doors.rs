@@ -261,7 +261,8 @@ fn prepare_marks_a_pattern_without_companion_blocked() {
     let text = std::fs::read_to_string(repo().join("matrix/matrix.toml")).unwrap();
     let mut lines: Vec<String> = text.lines().map(String::from).collect();
     let at = lines.iter().position(|l| l.trim() == r#"version = "0.23.5""#).unwrap();
-    let companions = &mut lines[at + 1];
+    let at = at + lines[at..].iter().position(|l| l.starts_with("companions = ")).unwrap();
+    let companions = &mut lines[at];
     let start = companions.find("numpy = ").expect("0.23.5 pairs a numpy release");
     let end = start + companions[start..].find(", ").unwrap() + 2;
     companions.replace_range(start..end, "");

@@ -119,9 +119,29 @@ pub fn results(path: &Path) -> serde_json::Value {
 /// zizmor's release the hardening is checked with.
 pub const ZIZMOR: &str = "zizmor==1.32.0";
 
+/// Asserts that zizmor, offline, finds nothing in `path` (a workflow file or a folder of
+/// them) with its default persona and with the pedantic one that also asks for names and
+/// style; `what` names the workflows in the failure.
+pub fn zizmor_finds_nothing(path: &Path, what: &str) {
+    let zizmor = zizmor();
+    for persona in ["regular", "pedantic"] {
+        let out = Command::new(&zizmor)
+            .args(["--offline", "--persona", persona])
+            .arg(path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "zizmor --offline --persona {persona} on {what}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 /// zizmor, installed once into a virtual environment under the target directory; the
 /// tests of every process take turns through a lock file while it is installed.
-pub fn zizmor() -> PathBuf {
+fn zizmor() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(ZIZMOR.replace("==", "-"));
     let exe = dir.join("bin/zizmor");
     let lock = std::fs::File::create(dir.with_extension("lock")).unwrap();

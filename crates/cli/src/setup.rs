@@ -61,14 +61,17 @@ pub fn patterns(dir: &Path, only: &[String]) -> Result<Vec<Pattern>> {
 }
 
 /// Who makes the patterns' claims, as `dir/sources.toml` names them (none when it is
-/// absent), the article's version history dated by the releases of `dir/matrix.toml`.
+/// absent), the article's version history and the changelog's statements of interpreter
+/// support dated by the releases of `dir/matrix.toml`.
 pub fn sources(dir: &Path) -> Result<Sources> {
     let mut sources = Sources::load(&dir.join("sources.toml"))?;
     let matrix = MatrixDef::load(&dir.join("matrix.toml"))?;
-    sources.history = std::mem::take(&mut sources.history)
-        .into_iter()
-        .map(|bullet| bullet.date_from(&matrix.releases))
-        .collect();
+    for statements in [&mut sources.history, &mut sources.support] {
+        *statements = std::mem::take(statements)
+            .into_iter()
+            .map(|bullet| bullet.date_from(&matrix.releases))
+            .collect();
+    }
     Ok(sources)
 }
 

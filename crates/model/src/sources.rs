@@ -50,6 +50,9 @@ pub struct Sources {
     /// The article's version history, bullet by bullet, in its order.
     #[serde(default)]
     pub history: Vec<Bullet>,
+    /// PyO3's changelog's entries that drop or add an interpreter, in release order.
+    #[serde(default)]
+    pub support: Vec<Bullet>,
 }
 
 impl Sources {

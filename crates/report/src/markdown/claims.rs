@@ -226,33 +226,28 @@ fn overall(verdicts: &[Verdict]) -> Verdict {
     }
 }
 
-/// The article's version history, bullet by bullet in its order: the date it gives beside
-/// the changelog's, each checkable sentence with its verdict, and what no cell decides.
-fn history(grid: &Grid) -> String {
+/// Statements a source makes of releases, in its order (the article's version history,
+/// the changelog's interpreter support): `heading` and its introduction, then each
+/// statement's date beside the changelog's, each checkable sentence with its verdict, and
+/// what no cell decides. `origin` makes them.
+fn statements(grid: &Grid, heading: &str, statements: &[Bullet], origin: &Origin) -> String {
     // A table of other interpreters or fewer patterns (`run --matrix-set`) judges only the
     // sentences its cells can: a check on a pattern or interpreter it lacks is left out, and
-    // a bullet with none left.
+    // a statement with none left.
     let judged = |c: &&Check| {
         !grid.cells_of(&c.pattern, c.claim.variant.as_deref()).is_empty()
             && c.claim.python.is_none_or(|python| grid.pythons.contains(&python))
     };
-    let bullets: Vec<(&Bullet, Vec<&Check>)> = grid
-        .sources
-        .history
+    let kept: Vec<(&Bullet, Vec<&Check>)> = statements
         .iter()
         .map(|b| (b, b.checks.iter().filter(judged).collect::<Vec<_>>()))
         .filter(|(_, checks)| !checks.is_empty())
         .collect();
-    if bullets.is_empty() {
+    if kept.is_empty() {
         return String::new();
     }
-    let mut s = String::from(
-        "## The article's version history, bullet by bullet\n\n\
-         Each bullet of its section *Version History That Changes the Failure Mode*, in its order: \
-         the date it gives beside the one PyO3's changelog gives the minor's first release, then each \
-         sentence that cells can decide, judged by the rule below.\n\n",
-    );
-    for (bullet, checks) in bullets {
+    let mut s = format!("{heading}\n\n");
+    for (bullet, checks) in kept {
         let changelog = bullet
             .released
             .as_deref()
@@ -264,9 +259,9 @@ fn history(grid: &Grid) -> String {
                     Some(false) => "does not agree",
                     None => "cannot be compared",
                 };
-                format!("the article: {said}; PyO3's changelog: {logged} ({agrees})")
+                format!("{}: {said}; PyO3's changelog: {logged} ({agrees})", origin.who)
             }
-            (Some(said), None) => format!("the article: {said}"),
+            (Some(said), None) => format!("{}: {said}", origin.who),
             (None, Some(logged)) => format!("PyO3's changelog: {logged}"),
             (None, None) => "no date".into(),
         };
@@ -276,36 +271,31 @@ fn history(grid: &Grid) -> String {
             .collect();
         let verdict = overall(&results.iter().map(|(_, r)| r.verdict).collect::<Vec<_>>());
         s.push_str(&format!(
-            "### {} ({date}): {verdict}
-
-> {}
-
-",
+            "### {} ({date}): {verdict}\n\n> {}\n\n",
             bullet.release,
             text(&bullet.says)
         ));
-        if !results.is_empty() {
-            s.push_str(&head(["the article says", "cells of", "predicts", "verdict, and why"]));
-            for (c, result) in &results {
-                let on = match (&c.claim.python, &c.claim.variant) {
-                    (Some(py), Some(v)) => format!("{} [{v}] on {py}", c.pattern),
-                    (Some(py), None) => format!("{} on {py}", c.pattern),
-                    (None, Some(v)) => format!("{} [{v}]", c.pattern),
-                    (None, None) => c.pattern.clone(),
-                };
-                let origin = Origin {
-                    who: "the article",
-                    source: grid.sources.article.as_ref(),
-                };
-                s.push_str(&row([
-                    format!("“{}”", text(&c.claim.text)),
-                    format!("[{on}](patterns/{}.md), {}", c.pattern, names(grid, &origin, &c.claim)),
-                    c.claim.expect.map(|e| format!("`{e}`")).unwrap_or_default(),
-                    format!("**{}**: {}", result.verdict, text(&result.reason)),
-                ]));
-            }
-            s.push('\n');
+        s.push_str(&head([
+            format!("{} says", capitalized(origin.who)).as_str(),
+            "cells of",
+            "predicts",
+            "verdict, and why",
+        ]));
+        for (c, result) in &results {
+            let on = match (&c.claim.python, &c.claim.variant) {
+                (Some(py), Some(v)) => format!("{} [{v}] on {py}", c.pattern),
+                (Some(py), None) => format!("{} on {py}", c.pattern),
+                (None, Some(v)) => format!("{} [{v}]", c.pattern),
+                (None, None) => c.pattern.clone(),
+            };
+            s.push_str(&row([
+                format!("“{}”", text(&c.claim.text)),
+                format!("[{on}](patterns/{}.md), {}", c.pattern, names(grid, origin, &c.claim)),
+                c.claim.expect.map(|e| format!("`{e}`")).unwrap_or_default(),
+                format!("**{}**: {}", result.verdict, text(&result.reason)),
+            ]));
         }
+        s.push('\n');
         for unchecked in &bullet.unchecked {
             s.push_str(&format!("- Not decided by these cells: {}\n", text(unchecked)));
         }
@@ -314,6 +304,34 @@ fn history(grid: &Grid) -> String {
         }
     }
     s
+}
+
+/// The article's version history and PyO3's changelog's statements of interpreter support.
+fn histories(grid: &Grid) -> String {
+    let article = Origin {
+        who: "the article",
+        source: grid.sources.article.as_ref(),
+    };
+    let changelog = Origin {
+        who: "PyO3's changelog",
+        source: grid.sources.changelog.as_ref(),
+    };
+    statements(
+        grid,
+        "## The article's version history, bullet by bullet\n\n\
+         Each bullet of its section *Version History That Changes the Failure Mode*, in its order: \
+         the date it gives beside the one PyO3's changelog gives the minor's first release, then each \
+         sentence that cells can decide, judged by the rule below.",
+        &grid.sources.history,
+        &article,
+    ) + &statements(
+        grid,
+        "## Interpreter support, as PyO3's changelog states it\n\n\
+         Each entry that drops or adds an interpreter, quoted from the release's changelog, beside \
+         the cells of that interpreter (PyO3's refusals count).",
+        &grid.sources.support,
+        &changelog,
+    )
 }
 
 /// The document.
@@ -356,7 +374,7 @@ pub fn render(grid: &Grid) -> String {
         s.push_str(&format!("- <a id=\"{}\"></a>{}\n", o.anchor(), o.described()));
     }
     s.push_str(&format!("\nHow a verdict is reached: {RULE}\n\n"));
-    s.push_str(&history(grid));
+    s.push_str(&histories(grid));
     let mut totals: Vec<String> = Vec::new();
     for ((who, verdict), n) in &counts {
         match totals.last_mut() {
@@ -397,6 +415,7 @@ mod tests {
                 note: None,
             }),
             history: Vec::new(),
+            support: Vec::new(),
         }
     }
 
@@ -443,6 +462,11 @@ mod tests {
         elsewhere.release = "0.22".parse().unwrap();
         elsewhere.checks[0].pattern = "not_in_this_table".into();
         sources.history.push(elsewhere);
+        // The changelog's statements of support are told the same way, by the changelog.
+        let mut support = sources.history[0].clone();
+        support.dated = None;
+        support.says = "Drop support for an interpreter".into();
+        sources.support = vec![support];
         let results = fixture::results();
         let grid = Grid::new(&results, &fixture::patterns()).with_sources(sources);
         let doc = super::render(&grid);

@@ -159,10 +159,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let mut releases = setup::releases(&ctx.matrix, args.pyo3.as_deref())?;
     if let (true, Some(last)) = (args.all_patches, releases.last().cloned()) {
         let minors: Vec<(u64, u64)> = releases.iter().map(Release::minor).collect();
-        releases = pyo3_matrix_engine::registry::pyo3_releases()?
-            .into_iter()
-            .filter(|r| minors.contains(&r.minor()) && *r <= last)
-            .collect();
+        releases = setup::patches_of(&minors, Some(&last))?;
     }
     if releases.is_empty() {
         bail!("--pyo3 selects no release");

@@ -5,7 +5,7 @@ use crate::setup;
 use anyhow::{Context as _, Result};
 use pyo3_matrix_engine::runner::{self, Origin, Plan, Subject, Target};
 use pyo3_matrix_engine::{build, cells::Member};
-use pyo3_matrix_model::{CellResult, InterpreterInfo, Pattern, RunResults, Shard, SCHEMA_VERSION};
+use pyo3_matrix_model::{CellResult, InterpreterInfo, Pattern, Point, RunResults, Shard, SCHEMA_VERSION};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -82,7 +82,13 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let patterns = setup::patterns(&dir, &only)?;
     // Read before the run, so that a malformed file stops it before hours of building.
     let sources = setup::sources(&dir)?;
-    let releases = setup::releases(&ctx.matrix, args.pyo3.as_deref())?;
+    let releases = match set.filter(|set| !set.patches_of.is_empty() && args.pyo3.is_none()) {
+        Some(set) => {
+            let minors: Vec<(u64, u64)> = set.patches_of.iter().map(Point::minor).collect();
+            setup::patches_of(&minors, None)?
+        }
+        None => setup::releases(&ctx.matrix, args.pyo3.as_deref())?,
+    };
     let set_python = set.map(|set| set.python.iter().map(ToString::to_string).collect::<Vec<_>>().join(","));
     let python_args = setup::python_args(&ctx.matrix, args.python.as_deref().or(set_python.as_deref()))?;
     let out = args

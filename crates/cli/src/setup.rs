@@ -75,6 +75,19 @@ pub fn sources(dir: &Path) -> Result<Sources> {
     Ok(sources)
 }
 
+/// Every published, non-yanked patch of the minors of `minors` (from cargo's index cache),
+/// up to `last` when given, oldest first.
+pub fn patches_of(minors: &[(u64, u64)], last: Option<&Release>) -> Result<Vec<Release>> {
+    let patches: Vec<Release> = pyo3_matrix_engine::registry::pyo3_releases()?
+        .into_iter()
+        .filter(|r| minors.contains(&r.minor()) && last.is_none_or(|last| r <= last))
+        .collect();
+    if patches.is_empty() {
+        bail!("no published PyO3 release of {minors:?} in cargo's index cache (run `cargo update` once online)");
+    }
+    Ok(patches)
+}
+
 /// The releases `--pyo3` selects (all default releases when absent).
 pub fn releases(matrix: &MatrixDef, selector: Option<&str>) -> Result<Vec<Release>> {
     let known = matrix.release_list();

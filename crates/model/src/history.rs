@@ -31,10 +31,7 @@ pub struct Bullet {
 impl Bullet {
     /// The bullet with its release's date taken from the matrix's releases.
     pub fn date_from(mut self, releases: &[ReleaseDef]) -> Bullet {
-        let minor = match &self.release {
-            Point::Minor(major, minor) => (*major, *minor),
-            Point::Exact(version) => (version.major, version.minor),
-        };
+        let minor = self.release.minor();
         self.released = releases
             .iter()
             .find(|r| r.version.minor() == minor)

@@ -1,6 +1,6 @@
 //! The matrix definition, `matrix/matrix.toml`: releases, companions, flavors, recipes.
 
-use crate::{Flavor, ModelError, Release};
+use crate::{Flavor, ModelError, Point, Release};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -73,6 +73,10 @@ pub struct MatrixSet {
     pub python: Vec<Flavor>,
     /// Its patterns, by id.
     pub patterns: Vec<String>,
+    /// Instead of the default releases, every published patch of these minors (`0.22`:
+    /// 0.22.0 to 0.22.6), for statements that turn on the patch.
+    #[serde(default)]
+    pub patches_of: Vec<Point>,
 }
 
 /// The contents of `matrix/matrix.toml`.
@@ -169,7 +173,12 @@ mod tests {
         let def = MatrixDef::load(&path).unwrap();
         let edges = def.set("edges").unwrap();
         assert!(edges.python.contains(&Flavor::parse("pypy3.9").unwrap()), "{edges:?}");
-        assert!(!edges.patterns.is_empty());
+        assert!(!edges.patterns.is_empty() && edges.patches_of.is_empty());
+        let patches = def.set("patches").unwrap();
+        assert_eq!(
+            patches.patches_of.iter().map(Point::minor).collect::<Vec<_>>(),
+            [(0, 20), (0, 22)]
+        );
         for flavor in def.python_packages.keys() {
             Flavor::parse(flavor).unwrap();
         }

@@ -52,6 +52,14 @@ pub enum Point {
 }
 
 impl Point {
+    /// The minor it is in (`0.21` for `0.21` and `0.21.1`).
+    pub fn minor(&self) -> (u64, u64) {
+        match self {
+            Point::Minor(major, minor) => (*major, *minor),
+            Point::Exact(version) => (version.major, version.minor),
+        }
+    }
+
     /// Parses `0.21` or `0.21.1`.
     pub fn parse(text: &str) -> Result<Self, ModelError> {
         let bad = || ModelError::BadRelease(text.to_string());

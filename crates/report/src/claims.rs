@@ -3,7 +3,7 @@
 
 use crate::grid::Grid;
 use crate::groups::{place, without_addresses};
-use pyo3_matrix_model::{CellResult, Claim, Outcome, Pattern};
+use pyo3_matrix_model::{CellResult, Claim, Outcome, Pattern, Release};
 use serde::Serialize;
 use std::fmt;
 
@@ -85,6 +85,13 @@ fn cited(grid: &Grid, c: &CellResult) -> String {
     format!("{} ({}{said})", place(c), grid.state(c).word())
 }
 
+/// Whether `release` is in the range `claim` covers: from the version it names (else the
+/// release its source writes for) to the last one it names.
+pub fn covers(claim: &Claim, release: &Release) -> bool {
+    let from = claim.version.as_ref().or(claim.context.as_ref());
+    from.is_none_or(|f| f.admits_as_start(release)) && claim.until.as_ref().is_none_or(|u| u.admits_as_end(release))
+}
+
 /// Checks `claim` (made about the pattern `pattern`) against the grid. A claim about one
 /// interpreter counts only that interpreter's cells, PyO3's refusals of it included.
 pub fn check<'a>(grid: &Grid<'a>, pattern: &str, claim: &Claim) -> ClaimCheck<'a> {
@@ -99,17 +106,13 @@ pub fn check<'a>(grid: &Grid<'a>, pattern: &str, claim: &Claim) -> ClaimCheck<'a
         return undecided("the claim predicts nothing a cell can show".into());
     };
     let shows = |c: &CellResult| expect.holds(c.outcome);
-    let from = claim.version.as_ref().or(claim.context.as_ref());
     let counted: Vec<&'a CellResult> = grid
         .cells_of(pattern, claim.variant.as_deref())
         .into_iter()
         .filter(|c| claim.python.is_none_or(|python| c.id.python == python))
         .filter(|c| c.outcome.informative() || (claim.python.is_some() && c.outcome == Outcome::Unsupported))
         .collect();
-    let (in_range, outside): (Vec<_>, Vec<_>) = counted.into_iter().partition(|c| {
-        from.is_none_or(|f| f.admits_as_start(&c.id.pyo3))
-            && claim.until.as_ref().is_none_or(|u| u.admits_as_end(&c.id.pyo3))
-    });
+    let (in_range, outside): (Vec<_>, Vec<_>) = counted.into_iter().partition(|c| covers(claim, &c.id.pyo3));
     let (matching, contrary): (Vec<_>, Vec<_>) = in_range.into_iter().partition(|c| shows(c));
     let last_before = outside
         .iter()

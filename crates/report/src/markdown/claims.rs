@@ -3,7 +3,7 @@
 //! as they name themselves, so that a reader can look every claim up.
 
 use super::{head, row, text};
-use crate::claims::{check, sources, ClaimCheck, Verdict, RULE};
+use crate::claims::{check, covers, sources, ClaimCheck, Verdict, RULE};
 use crate::grid::Grid;
 use crate::groups::spans;
 use crate::legend::State;
@@ -231,12 +231,13 @@ fn overall(verdicts: &[Verdict]) -> Verdict {
 /// statement's date beside the changelog's, each checkable sentence with its verdict, and
 /// what no cell decides. `origin` makes them.
 fn statements(grid: &Grid, heading: &str, statements: &[Bullet], origin: &Origin) -> String {
-    // A table of other interpreters or fewer patterns (`run --matrix-set`) judges only the
-    // sentences its cells can: a check on a pattern or interpreter it lacks is left out, and
-    // a statement with none left.
+    // A table of other interpreters, releases or fewer patterns (`run --matrix-set`) judges
+    // only the sentences its cells can: a check with no cell of its pattern, interpreter and
+    // releases is left out, and a statement with none left.
     let judged = |c: &&Check| {
-        !grid.cells_of(&c.pattern, c.claim.variant.as_deref()).is_empty()
-            && c.claim.python.is_none_or(|python| grid.pythons.contains(&python))
+        grid.cells_of(&c.pattern, c.claim.variant.as_deref())
+            .iter()
+            .any(|cell| c.claim.python.is_none_or(|python| cell.id.python == python) && covers(&c.claim, &cell.id.pyo3))
     };
     let kept: Vec<(&Bullet, Vec<&Check>)> = statements
         .iter()

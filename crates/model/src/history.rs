@@ -14,6 +14,10 @@ pub struct Bullet {
     /// The date the article gives it, in its words (`Dec 2023`).
     #[serde(default)]
     pub dated: Option<String>,
+    /// Where the article says it, when not in the version history's own bullets (`the
+    /// paragraph on free-threaded builds`).
+    #[serde(default)]
+    pub part: Option<String>,
     /// What the bullet says, quoted.
     pub says: String,
     /// The sentences of the bullet that cells can decide.

@@ -271,11 +271,12 @@ fn statements(grid: &Grid, heading: &str, statements: &[Bullet], origin: &Origin
             .map(|c| (c, check(grid, &c.pattern, &c.claim)))
             .collect();
         let verdict = overall(&results.iter().map(|(_, r)| r.verdict).collect::<Vec<_>>());
-        s.push_str(&format!(
-            "### {} ({date}): {verdict}\n\n> {}\n\n",
-            bullet.release,
-            text(&bullet.says)
-        ));
+        // A paragraph outside the bullets is about releases from one on, not one release.
+        let heading = match &bullet.part {
+            Some(part) => format!("{} ({} on)", capitalized(&text(part)), bullet.release),
+            None => format!("{} ({date})", bullet.release),
+        };
+        s.push_str(&format!("### {heading}: {verdict}\n\n> {}\n\n", text(&bullet.says)));
         s.push_str(&head([
             format!("{} says", capitalized(origin.who)).as_str(),
             "cells of",
@@ -443,6 +444,7 @@ mod tests {
             release: "0.21".parse().unwrap(),
             dated: Some("Mar 2024".into()),
             says: says.into(),
+            part: None,
             checks: vec![pyo3_matrix_model::Check {
                 pattern: "gilref_any_arg".into(),
                 claim: pyo3_matrix_model::Claim {
@@ -463,6 +465,10 @@ mod tests {
         elsewhere.release = "0.22".parse().unwrap();
         elsewhere.checks[0].pattern = "not_in_this_table".into();
         sources.history.push(elsewhere);
+        // A paragraph outside the bullets is headed by where it is and the releases it covers.
+        let mut paragraph = sources.history[0].clone();
+        paragraph.part = Some("the paragraph on x".into());
+        sources.history.push(paragraph);
         // The changelog's statements of support are told the same way, by the changelog.
         let mut support = sources.history[0].clone();
         support.dated = None;

@@ -144,30 +144,26 @@ pub fn measure(dirs: &Dirs) -> Footprint {
             p if *p == dirs.venvs() => Kind::Environments,
             p if *p == dirs.results() => Kind::Verdicts,
             p if *p == dirs.cells() => {
-                for cell in cell_dirs(dirs) {
-                    for part in std::fs::read_dir(&cell).into_iter().flatten().flatten() {
-                        let name = part.file_name();
-                        let kind = match is_build(&name.to_string_lossy()) {
-                            true => Kind::CellBuilds,
-                            false => Kind::CellWorkspaces,
-                        };
-                        add(kind, disk_bytes(&part.path(), &mut seen));
-                    }
-                }
-                // What is not inside a cell directory (release folders, anchors).
-                let cells: HashSet<PathBuf> = cell_dirs(dirs).into_iter().collect();
-                let mut rest = 0;
-                for release in subdirs(&dirs.cells()) {
-                    rest += std::fs::symlink_metadata(&release)
-                        .map(|m| m.blocks() * 512)
-                        .unwrap_or(0);
+                // One pass over the release folders: a cell directory's builds and the rest
+                // (workspaces, locks, the folders themselves, the scratch anchors).
+                for release in subdirs(p) {
+                    let folder = std::fs::symlink_metadata(&release).map(|m| m.blocks() * 512);
+                    add(Kind::CellWorkspaces, folder.unwrap_or(0));
                     for entry in std::fs::read_dir(&release).into_iter().flatten().flatten() {
-                        if !cells.contains(&entry.path()) {
-                            rest += disk_bytes(&entry.path(), &mut seen);
+                        let entry = entry.path();
+                        if !entry.join(".lock").is_file() {
+                            add(Kind::CellWorkspaces, disk_bytes(&entry, &mut seen));
+                            continue;
+                        }
+                        for part in std::fs::read_dir(&entry).into_iter().flatten().flatten() {
+                            let kind = match is_build(&part.file_name().to_string_lossy()) {
+                                true => Kind::CellBuilds,
+                                false => Kind::CellWorkspaces,
+                            };
+                            add(kind, disk_bytes(&part.path(), &mut seen));
                         }
                     }
                 }
-                add(Kind::CellWorkspaces, rest);
                 continue;
             }
             _ => Kind::Other,

@@ -9,11 +9,6 @@ use anyhow::{bail, Result};
 use pyo3_matrix_model::{Flavor, PythonPackages};
 use std::process::Command;
 
-/// Whether `program` is on `PATH`.
-fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
-}
-
 /// `apt-get install -y PACKAGES…`, through sudo unless this process is root.
 fn apt_install(packages: &[String]) -> Command {
     // SAFETY: geteuid has no preconditions.
@@ -54,7 +49,7 @@ pub fn install(
         progress(&format!("{flavor} is already installed at {}", interp.path.display()));
         return Ok(interp);
     }
-    if !on_path("apt-get") {
+    if crate::tools::on_path("apt-get").is_none() {
         bail!(
             "cannot install Python {flavor} here: no apt-get on PATH; {}",
             packages.elsewhere

@@ -56,12 +56,16 @@ pub fn real_cargo() -> PathBuf {
     if let Some(cargo) = std::env::var_os("CARGO") {
         return PathBuf::from(cargo);
     }
+    on_path("cargo").unwrap_or_else(|| PathBuf::from("cargo"))
+}
+
+/// The first executable `program` in a directory of `PATH`.
+pub fn on_path(program: &str) -> Option<PathBuf> {
     std::env::var_os("PATH")
         .into_iter()
         .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .map(|dir| dir.join("cargo"))
+        .map(|dir| dir.join(program))
         .find(|c| is_executable(c))
-        .unwrap_or_else(|| PathBuf::from("cargo"))
 }
 
 fn is_executable(path: &Path) -> bool {

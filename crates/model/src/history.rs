@@ -2,7 +2,7 @@
 //! what each bullet says of a release, the date it gives, and the checks that decide it, each
 //! a [`Claim`] on one pattern's cells, judged by the same rule as the patterns' claims.
 
-use crate::{Claim, Point, Release, ReleaseDef};
+use crate::{Claim, Point, ReleaseDef};
 use serde::{Deserialize, Serialize};
 
 /// One bullet of the article's version history, in the article's order.
@@ -70,11 +70,6 @@ impl<'de> Deserialize<'de> for Check {
     }
 }
 
-/// Whether `release` is the one `bullet` is about.
-pub fn is_about(bullet: &Bullet, release: &Release) -> bool {
-    bullet.release.admits_as_start(release) && bullet.release.admits_as_end(release)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,8 +97,6 @@ mod tests {
             .unwrap();
         let dated = bullet.date_from(&releases);
         assert_eq!(dated.released.as_deref(), Some("2023-10-11"));
-        assert!(is_about(&dated, &Release::parse("0.20.3").unwrap()));
-        assert!(!is_about(&dated, &Release::parse("0.21.2").unwrap()));
         let typo = toml::from_str::<Bullet>(
             "release = '0.20'\nsays = 's'\n[[check]]\npattern = 'p'\ntext = 't'\nexpcet = 'works'\n",
         );

@@ -164,7 +164,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     if releases.is_empty() {
         bail!("--pyo3 selects no release");
     }
-    let python_args = setup::python_args(&ctx.matrix, Some(&args.python))?;
+    let python_args = setup::python_args(&ctx.matrix.python, Some(&args.python))?;
     let progress = Progress::new(0, true);
     let targets = setup::targets(&ctx, &python_args, true, true, &mut |m| progress.line(m))?;
     let (subject, targets) = pending.ready(&ctx, targets, &mut |m| progress.line(m))?;

@@ -167,7 +167,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     ctx.use_cache = !args.no_cache;
     let pending = args.snippet.subject(&mut ctx)?;
     let releases = setup::releases(&ctx.matrix, args.pyo3.as_deref())?;
-    let python_args = setup::python_args(&ctx.matrix, args.python.as_deref())?;
+    let python_args = setup::python_args(&ctx.matrix.python, args.python.as_deref())?;
     let progress = Progress::new(releases.len() * python_args.len(), false);
     let targets = setup::targets(&ctx, &python_args, true, true, &mut |m| progress.line(m))?;
     let (subject, targets) = pending.ready(&ctx, targets, &mut |m| progress.line(m))?;

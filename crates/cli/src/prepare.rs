@@ -107,7 +107,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
 /// The interpreter `--python` names: a path is only probed (a nox or tox environment's
 /// python needs no test environment of ours); a label is found or provisioned as `run` does.
 fn interpreter(ctx: &runner::Context, text: &str) -> Result<Interpreter> {
-    let args = setup::python_args(&ctx.matrix, Some(text))?;
+    let args = setup::python_args(&ctx.matrix.python, Some(text))?;
     let [arg] = args.as_slice() else {
         bail!("--python {text}: name exactly one interpreter");
     };

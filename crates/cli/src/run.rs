@@ -89,8 +89,8 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         }
         None => setup::releases(&ctx.matrix, args.pyo3.as_deref())?,
     };
-    let set_python = set.map(|set| set.python.iter().map(ToString::to_string).collect::<Vec<_>>().join(","));
-    let python_args = setup::python_args(&ctx.matrix, args.python.as_deref().or(set_python.as_deref()))?;
+    let defaults = set.map_or(&ctx.matrix.python, |set| &set.python);
+    let python_args = setup::python_args(defaults, args.python.as_deref())?;
     let out = args
         .out
         .unwrap_or_else(|| crate::catalog::run_results(&dir, args.matrix_set.as_deref()));

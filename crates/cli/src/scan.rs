@@ -270,7 +270,7 @@ impl Scan<'_> {
         let mut krate = UserCrate::open(crate_dir)?;
         let deps = test_deps(&mut krate, &self.tests)?;
         let releases = setup::releases(&ctx.matrix, self.pyo3)?;
-        let python_args = setup::python_args(&ctx.matrix, Some(self.python))?;
+        let python_args = setup::python_args(&ctx.matrix.python, Some(self.python))?;
         let cells = (0..releases.len() * python_args.len())
             .filter(|k| self.shard.is_none_or(|s| s.contains(*k)))
             .count();

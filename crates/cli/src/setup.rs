@@ -97,10 +97,10 @@ pub fn releases(matrix: &MatrixDef, selector: Option<&str>) -> Result<Vec<Releas
     }
 }
 
-/// The interpreters `--python` names (the default flavors when absent).
-pub fn python_args(matrix: &MatrixDef, list: Option<&str>) -> Result<Vec<PythonArg>> {
+/// The interpreters `--python` names (`defaults` when absent).
+pub fn python_args(defaults: &[Flavor], list: Option<&str>) -> Result<Vec<PythonArg>> {
     match list {
-        None => Ok(matrix.python.iter().copied().map(PythonArg::Flavor).collect()),
+        None => Ok(defaults.iter().copied().map(PythonArg::Flavor).collect()),
         Some(text) => text
             .split(',')
             .map(|item| interpreters::parse_python_arg(item.trim()))

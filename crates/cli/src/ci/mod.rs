@@ -134,7 +134,7 @@ fn cells(matrix: Option<PathBuf>, pyo3: Option<&str>, python: Option<&str>) -> R
     let ctx = setup::context(&dir)?;
     let releases = setup::releases(&ctx.matrix, pyo3)?;
     let mut flavors = Vec::new();
-    for arg in setup::python_args(&ctx.matrix, python)? {
+    for arg in setup::python_args(&ctx.matrix.python, python)? {
         match arg {
             PythonArg::Flavor(f) => flavors.push(f),
             PythonArg::Path(p) => bail!(

@@ -5,7 +5,7 @@ use crate::setup;
 use anyhow::{Context as _, Result};
 use pyo3_matrix_engine::runner::{self, Origin, Plan, Subject, Target};
 use pyo3_matrix_engine::{build, cells::Member};
-use pyo3_matrix_model::{CellResult, InterpreterInfo, Pattern, Point, RunResults, Shard, SCHEMA_VERSION};
+use pyo3_matrix_model::{CellResult, InterpreterInfo, Pattern, RunResults, Shard, SCHEMA_VERSION};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -69,28 +69,20 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let dir = setup::matrix_dir(matrix)?;
     let mut ctx = setup::context(&dir)?;
     ctx.use_cache = !args.no_cache;
-    let set = args
-        .matrix_set
-        .as_deref()
-        .map(|name| ctx.matrix.set(name))
-        .transpose()
-        .map_err(anyhow::Error::msg)?;
-    let only = match (&args.patterns[..], set) {
-        ([], Some(set)) => set.patterns.clone(),
-        (only, _) => only.to_vec(),
-    };
+    let setup::Selection {
+        releases,
+        python: python_args,
+        patterns: only,
+    } = setup::selection(
+        &ctx.matrix,
+        args.matrix_set.as_deref(),
+        args.pyo3.as_deref(),
+        args.python.as_deref(),
+        &args.patterns,
+    )?;
     let patterns = setup::patterns(&dir, &only)?;
     // Read before the run, so that a malformed file stops it before hours of building.
     let sources = setup::sources(&dir)?;
-    let releases = match set.filter(|set| !set.patches_of.is_empty() && args.pyo3.is_none()) {
-        Some(set) => {
-            let minors: Vec<(u64, u64)> = set.patches_of.iter().map(Point::minor).collect();
-            setup::patches_of(&minors, None)?
-        }
-        None => setup::releases(&ctx.matrix, args.pyo3.as_deref())?,
-    };
-    let defaults = set.map_or(&ctx.matrix.python, |set| &set.python);
-    let python_args = setup::python_args(defaults, args.python.as_deref())?;
     let out = args
         .out
         .unwrap_or_else(|| crate::catalog::run_results(&dir, args.matrix_set.as_deref()));

@@ -5,7 +5,7 @@ use anyhow::{bail, Context as _, Result};
 use pyo3_matrix_engine::interpreters::{self, Interpreter, PythonArg};
 use pyo3_matrix_engine::runner::{Context, Target};
 use pyo3_matrix_engine::{provision, venv, Dirs};
-use pyo3_matrix_model::{Flavor, MatrixDef, Pattern, Release, ReleaseSelector, Sources};
+use pyo3_matrix_model::{Flavor, MatrixDef, Pattern, Point, Release, ReleaseSelector, Sources};
 use std::path::{Path, PathBuf};
 
 /// Free space below which a run refuses to start (one cell's target directory is about this).
@@ -86,6 +86,52 @@ pub fn patches_of(minors: &[(u64, u64)], last: Option<&Release>) -> Result<Vec<R
         bail!("no published PyO3 release of {minors:?} in cargo's index cache (run `cargo update` once online)");
     }
     Ok(patches)
+}
+
+/// The cells a run covers and the patterns it runs, as `--pyo3`, `--python`, `--pattern`
+/// and `--matrix-set` choose them.
+#[derive(Debug)]
+pub struct Selection {
+    /// The PyO3 releases.
+    pub releases: Vec<Release>,
+    /// The interpreters, as labels or paths.
+    pub python: Vec<PythonArg>,
+    /// The pattern ids to run; empty: every pattern.
+    pub patterns: Vec<String>,
+}
+
+/// What `run` (and `ci github`, whose shards run it) covers: the releases, interpreters and
+/// patterns the user names, else those of the matrix set `set` (its `python`, its
+/// `patterns`, every patch of its `patches_of`), else the matrix's defaults. An unknown set
+/// is an error naming it and the sets there are.
+pub fn selection(
+    matrix: &MatrixDef,
+    set: Option<&str>,
+    pyo3: Option<&str>,
+    python: Option<&str>,
+    patterns: &[String],
+) -> Result<Selection> {
+    let set = set
+        .map(|name| matrix.set(name))
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let patterns = match (patterns, set) {
+        ([], Some(set)) => set.patterns.clone(),
+        (only, _) => only.to_vec(),
+    };
+    let releases = match set.filter(|set| !set.patches_of.is_empty() && pyo3.is_none()) {
+        Some(set) => {
+            let minors: Vec<(u64, u64)> = set.patches_of.iter().map(Point::minor).collect();
+            patches_of(&minors, None)?
+        }
+        None => releases(matrix, pyo3)?,
+    };
+    let defaults = set.map_or(&matrix.python, |set| &set.python);
+    Ok(Selection {
+        releases,
+        python: python_args(defaults, python)?,
+        patterns,
+    })
 }
 
 /// The releases `--pyo3` selects (all default releases when absent).

@@ -49,6 +49,46 @@ fn missing_interpreters_and_files_are_named() {
 }
 
 #[test]
+fn an_unknown_matrix_set_is_named() {
+    for args in [
+        &["ci", "github", "--matrix-set", "nope"][..],
+        &["run", "--matrix-set", "nope", "--out", "/tmp/x.json"],
+    ] {
+        fails_naming(args, "unknown --matrix-set 'nope': matrix.toml defines ");
+        fails_naming(args, "newest");
+    }
+}
+
+#[test]
+fn a_tarball_that_is_not_the_recipe_s_is_named_with_its_checksum() {
+    let dir = tempfile::tempdir().unwrap();
+    let wrong = dir.path().join("Python-3.14.4.tar.xz");
+    std::fs::write(&wrong, b"not a tarball").unwrap();
+    let cache = dir.path().join("cache");
+    let out = bin()
+        .args(["python", "install", "3.14", "--tarball", wrong.to_str().unwrap()])
+        .env("PYO3_MATRIX_CACHE", &cache)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    // One progress line, then the error in one line: the file, both checksums.
+    let (progress, error): (Vec<&str>, Vec<&str>) = err.lines().partition(|l| l.starts_with("verifying sha256 of "));
+    assert_eq!(progress.len(), 1, "{err}");
+    assert_eq!(error.len(), 1, "{err}");
+    let error = error[0];
+    assert!(
+        error.starts_with("pyo3-matrix: error: cannot provision Python 3.14: ")
+            && error.contains(&format!("{}: sha256 ", wrong.display()))
+            // printf 'not a tarball' | sha256sum
+            && error.contains("f6cef031194d159250e65fd2d428bafce307d46124a9d7cc1d38a1b0af47e462")
+            && error.contains("does not match the recipe's"),
+        "{error}"
+    );
+    assert!(!cache.join("pythons").exists(), "nothing is installed");
+}
+
+#[test]
 fn an_unwritable_output_is_named_before_anything_runs() {
     fails_naming(&["run", "--out", "/proc/pyo3-matrix/results.json"], "/proc/pyo3-matrix");
 }

@@ -87,3 +87,61 @@ fn the_ci_matrix_is_github_actions_json_with_explicit_labels() {
     assert!(!too_many.status.success());
     assert!(String::from_utf8_lossy(&too_many.stderr).contains("256"));
 }
+
+#[test]
+fn a_matrix_set_s_ci_matrix_asks_for_its_interpreters_and_runs_its_patterns() {
+    let m = json(&["ci", "github", "--matrix-set", "newest", "--shards", "4"]);
+    let include = m["include"].as_array().unwrap();
+    assert_eq!(include.len(), 4);
+    let mut labels: Vec<&str> = include
+        .iter()
+        .flat_map(|j| j["python-version"].as_str().unwrap().lines())
+        .collect();
+    labels.sort();
+    labels.dedup();
+    assert_eq!(labels, ["3.14", "3.14t", "3.15"], "{m:#}");
+    let releases = json(&["ci", "github", "--shards", "1"])["include"][0]["args"]
+        .as_str()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .count();
+    let all_cells: usize = include
+        .iter()
+        .map(|j| j["cells"].as_str().unwrap().split(' ').count())
+        .sum();
+    assert_eq!(
+        all_cells,
+        releases * 3,
+        "every release on each of the set's interpreters"
+    );
+    for j in include {
+        let args = j["args"].as_str().unwrap();
+        let shard = j["shard"].as_str().unwrap();
+        assert!(
+            args.ends_with(&format!(
+                " --python 3.14,3.14t,3.15 --matrix-set newest --shard {shard}"
+            )),
+            "{args}"
+        );
+    }
+    // --python still says otherwise, as for `run`.
+    let m = json(&[
+        "ci",
+        "github",
+        "--matrix-set",
+        "newest",
+        "--python",
+        "3.14t",
+        "--pyo3",
+        "0.29",
+    ]);
+    assert_eq!(m["include"][0]["python-version"], "3.14t", "{m:#}");
+    let args = m["include"][0]["args"].as_str().unwrap();
+    assert!(
+        args.starts_with("--pyo3 0.29.") && args.ends_with(" --python 3.14t --matrix-set newest --shard 1/1"),
+        "{args}"
+    );
+}

@@ -69,7 +69,7 @@ pub fn install(
         ));
         return Ok(found);
     }
-    let source = obtain_tarball(recipe, tarball, &downloads, progress)?;
+    let source = obtain_tarball(flavor, recipe, tarball, &downloads, progress)?;
     build(flavor, recipe, &source, &prefix, dirs, progress)?;
     let built = probe(&exe).with_context(|| format!("the build did not produce a working {}", exe.display()))?;
     if built.flavor != flavor {
@@ -98,7 +98,7 @@ fn executable_of(flavor: Flavor, prefix: &Path) -> PathBuf {
         .join(format!("python{}.{}{t}", flavor.major, flavor.minor))
 }
 
-/// `(3, 13)` for `3.13.5`.
+/// `(3, 13)` for `3.13.5`, `(3, 15)` for the pre-release `3.15.0b1`.
 fn version_flavor(version: &str) -> Option<(u32, u32)> {
     let mut parts = version.split('.');
     Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
@@ -112,6 +112,7 @@ fn usable(exe: &Path, flavor: Flavor) -> Option<Interpreter> {
 
 /// The verified upstream tarball, from the first source that has it.
 fn obtain_tarball(
+    flavor: Flavor,
     recipe: &PythonRecipe,
     user: Option<&Path>,
     downloads: &Path,
@@ -159,7 +160,7 @@ fn obtain_tarball(
         }
     }
     Err(anyhow!(
-        "no source tarball for CPython {} ({}); download Python-{}.tar.xz elsewhere and pass it with --tarball",
+        "no source tarball for CPython {} ({}); download Python-{}.tar.xz elsewhere and pass it with `pyo3-matrix python install {flavor} --tarball FILE`",
         recipe.version,
         tried.join("; "),
         recipe.version
@@ -196,11 +197,19 @@ fn verify(path: &Path, expected: &str) -> Result<()> {
     Ok(())
 }
 
+/// python.org's URL of `Python-<version>.tar.xz`. A pre-release lives in the directory of
+/// the release it precedes: `3.15.0/Python-3.15.0b1.tar.xz`.
+fn python_org_url(version: &str) -> String {
+    let release = version
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .map_or(version, |end| &version[..end]);
+    format!("https://www.python.org/ftp/python/{release}/Python-{version}.tar.xz")
+}
+
 /// Downloads python.org's tarball to `into` (verified). Fails within seconds when python.org
 /// is unreachable, so the next source is tried promptly.
 fn from_python_org(recipe: &PythonRecipe, into: &Path, progress: &mut dyn FnMut(&str)) -> Result<()> {
-    let v = &recipe.version;
-    let url = format!("https://www.python.org/ftp/python/{v}/Python-{v}.tar.xz");
+    let url = python_org_url(&recipe.version);
     let part = into.with_extension("xz.part");
     let out = Command::new("curl")
         .args(["-fsSL", "--max-time", "20", "--connect-timeout", "5", "-o"])
@@ -703,6 +712,64 @@ mod tests {
         assert_eq!(executable_of(ft, &prefix), prefix.join("bin/python3.13t"));
         assert_eq!(version_flavor("3.13.99"), Some((3, 13)));
         assert_eq!(version_flavor("x"), None);
+    }
+
+    #[test]
+    fn newest_and_pre_release_recipes_get_their_paths_and_urls() {
+        let dirs = Dirs::at("/c");
+        let recipe = |version: &str| PythonRecipe {
+            version: version.into(),
+            sha256: "0".repeat(64),
+            configure: vec![],
+            debian_suite: None,
+            debian_package: None,
+            debian_version: None,
+        };
+        // Free-threaded 3.14 built from 3.14.4, beside the default build of the same tarball.
+        let ft = Flavor::parse("3.14t").unwrap();
+        let prefix = prefix_of(ft, &recipe("3.14.4"), &dirs);
+        assert_eq!(prefix, Path::new("/c/pythons/3.14.4t"));
+        assert_eq!(executable_of(ft, &prefix), prefix.join("bin/python3.14t"));
+        let gil = Flavor::parse("3.14").unwrap();
+        assert_eq!(prefix_of(gil, &recipe("3.14.4"), &dirs), Path::new("/c/pythons/3.14.4"));
+        // A pre-release is a version of its minor, named in full in its prefix.
+        assert_eq!(version_flavor("3.15.0b1"), Some((3, 15)));
+        assert_eq!(version_flavor("3.14.5rc1"), Some((3, 14)));
+        let pre = Flavor::parse("3.15").unwrap();
+        let prefix = prefix_of(pre, &recipe("3.15.0b1"), &dirs);
+        assert_eq!(prefix, Path::new("/c/pythons/3.15.0b1"));
+        assert_eq!(executable_of(pre, &prefix), prefix.join("bin/python3.15"));
+        // python.org keeps a pre-release under the directory of its final release.
+        assert_eq!(
+            python_org_url("3.15.0b1"),
+            "https://www.python.org/ftp/python/3.15.0/Python-3.15.0b1.tar.xz"
+        );
+        assert_eq!(
+            python_org_url("3.14.5rc1"),
+            "https://www.python.org/ftp/python/3.14.5/Python-3.14.5rc1.tar.xz"
+        );
+        assert_eq!(
+            python_org_url("3.14.4"),
+            "https://www.python.org/ftp/python/3.14.4/Python-3.14.4.tar.xz"
+        );
+    }
+
+    #[test]
+    fn every_catalog_recipe_passes_the_version_check() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../matrix/matrix.toml");
+        let def = pyo3_matrix_model::MatrixDef::load(&path).unwrap();
+        for label in ["3.8", "3.9", "3.10", "3.11", "3.13t", "3.14", "3.14t", "3.15"] {
+            assert!(def.python_recipe.contains_key(label), "no recipe for {label}");
+        }
+        for (label, recipe) in &def.python_recipe {
+            let flavor = Flavor::parse(label).unwrap();
+            assert_eq!(
+                version_flavor(&recipe.version),
+                Some((flavor.major, flavor.minor)),
+                "{label}: {}",
+                recipe.version
+            );
+        }
     }
 
     /// The real thing: provisions free-threaded 3.13 into the cache (`$PYO3_MATRIX_CACHE` or

@@ -182,10 +182,48 @@ mod tests {
         for flavor in def.python_packages.keys() {
             Flavor::parse(flavor).unwrap();
         }
+        let newest = def.set("newest").unwrap();
+        let labels: Vec<String> = newest.python.iter().map(Flavor::to_string).collect();
+        assert_eq!(labels, ["3.14", "3.14t", "3.15"]);
+        assert!(
+            edges.patterns.iter().all(|p| newest.patterns.contains(p))
+                && newest.patterns.iter().any(|p| p == "frozen_atomic_free_threaded"),
+            "{newest:?}"
+        );
         let err = def.set("nope").unwrap_err();
         assert!(
             err.starts_with("unknown --matrix-set 'nope': matrix.toml defines ") && err.contains("edges"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn every_recipe_builds_a_cpython_of_its_flavor() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../matrix/matrix.toml");
+        let def = MatrixDef::load(&path).unwrap();
+        assert!(def.python_recipe.len() >= 8, "{:?}", def.python_recipe.keys());
+        for (label, recipe) in &def.python_recipe {
+            let flavor = Flavor::parse(label).unwrap();
+            assert!(!flavor.is_pypy(), "{label}: a recipe builds CPython");
+            // 3.14.4 for 3.14 and 3.14t, the pre-release 3.15.0b1 for 3.15.
+            let minor = format!("{}.{}.", flavor.major, flavor.minor);
+            let patch = recipe.version.strip_prefix(&minor).unwrap_or_default();
+            assert!(
+                patch.starts_with(|c: char| c.is_ascii_digit()),
+                "{label}: version {} is not a {label}",
+                recipe.version
+            );
+            assert_eq!(
+                recipe.configure.iter().any(|f| f == "--disable-gil"),
+                flavor.free_threaded,
+                "{label}: {:?}",
+                recipe.configure
+            );
+            assert!(
+                recipe.sha256.len() == 64 && recipe.sha256.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')),
+                "{label}: sha256 {}",
+                recipe.sha256
+            );
+        }
     }
 }

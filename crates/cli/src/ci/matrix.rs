@@ -7,6 +7,11 @@ use anyhow::Result;
 /// `{"include": [{"shard", "python-version", "cells", "args"}, …]}` on one line.
 pub fn render(cells: &Cells, jobs: &[ShardJob]) -> Result<String> {
     let (pyo3_arg, python_arg) = (cells.pyo3_arg(), cells.python_arg());
+    // A set's shards run its patterns (and write its tables' results) like `run --matrix-set`.
+    let set_arg = cells
+        .set
+        .as_deref()
+        .map_or(String::new(), |name| format!(" --matrix-set {name}"));
     let include: Vec<serde_json::Value> = jobs
         .iter()
         .map(|job| {
@@ -15,7 +20,7 @@ pub fn render(cells: &Cells, jobs: &[ShardJob]) -> Result<String> {
                 // Explicit labels (3.13t included) for actions/setup-python's `python-version`.
                 "python-version": job.python_labels.join("\n"),
                 "cells": job.cells.join(" "),
-                "args": format!("--pyo3 {pyo3_arg} --python {python_arg} --shard {}", job.shard),
+                "args": format!("--pyo3 {pyo3_arg} --python {python_arg}{set_arg} --shard {}", job.shard),
             })
         })
         .collect();

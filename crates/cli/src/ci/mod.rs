@@ -39,6 +39,10 @@ pub struct GithubArgs {
     /// Interpreter flavor labels, as for `run` (paths make no sense on another machine).
     #[arg(long, value_name = "LIST")]
     python: Option<String>,
+    /// A second table matrix.toml defines (`newest`), as for `run`: its interpreters and
+    /// releases unless --python or --pyo3 say otherwise, and every shard runs its patterns.
+    #[arg(long, value_name = "NAME", conflicts_with = "krate")]
+    matrix_set: Option<String>,
     /// Print a whole workflow that scans this crate (its directory, as seen from the root of
     /// the repository the workflow is committed to) instead of a strategy matrix.
     #[arg(long = "crate", value_name = "PATH")]
@@ -63,6 +67,8 @@ pub struct GithubArgs {
 struct Cells {
     releases: Vec<Release>,
     flavors: Vec<Flavor>,
+    /// The matrix set they come from (`--matrix-set`), whose patterns each shard runs.
+    set: Option<String>,
 }
 
 impl Cells {
@@ -106,7 +112,12 @@ pub fn run(matrix: Option<PathBuf>, cmd: Command) -> Result<()> {
     let Command::Github(args) = cmd;
     // The crate is checked first: a wrong path is the likeliest mistake and needs no matrix.
     let crate_path = args.krate.as_deref().map(crate_path::crate_dir).transpose()?;
-    let cells = cells(matrix, args.pyo3.as_deref(), args.python.as_deref())?;
+    let cells = cells(
+        matrix,
+        args.matrix_set.as_deref(),
+        args.pyo3.as_deref(),
+        args.python.as_deref(),
+    )?;
     let jobs = shard_jobs(&cells, args.shards)?;
     match crate_path {
         None => println!("{}", matrix::render(&cells, &jobs)?),
@@ -128,13 +139,14 @@ pub fn run(matrix: Option<PathBuf>, cmd: Command) -> Result<()> {
     Ok(())
 }
 
-/// The cells `--pyo3` and `--python` select (flavor labels only).
-fn cells(matrix: Option<PathBuf>, pyo3: Option<&str>, python: Option<&str>) -> Result<Cells> {
+/// The cells `--matrix-set`, `--pyo3` and `--python` select (flavor labels only), as
+/// `run` selects them.
+fn cells(matrix: Option<PathBuf>, set: Option<&str>, pyo3: Option<&str>, python: Option<&str>) -> Result<Cells> {
     let dir = setup::matrix_dir(matrix)?;
     let ctx = setup::context(&dir)?;
-    let releases = setup::releases(&ctx.matrix, pyo3)?;
+    let selection = setup::selection(&ctx.matrix, set, pyo3, python, &[])?;
     let mut flavors = Vec::new();
-    for arg in setup::python_args(&ctx.matrix.python, python)? {
+    for arg in selection.python {
         match arg {
             PythonArg::Flavor(f) => flavors.push(f),
             PythonArg::Path(p) => bail!(
@@ -143,7 +155,11 @@ fn cells(matrix: Option<PathBuf>, pyo3: Option<&str>, python: Option<&str>) -> R
             ),
         }
     }
-    Ok(Cells { releases, flavors })
+    Ok(Cells {
+        releases: selection.releases,
+        flavors,
+        set: set.map(String::from),
+    })
 }
 
 /// Splits the cells into `shards` jobs (default: one per cell, at most 256). Asking for

@@ -2,7 +2,7 @@
 
 use crate::progress::Progress;
 use crate::run::sort_results;
-use crate::scan::CrateTests;
+use crate::scan::{CrateCells, CrateTests};
 use crate::setup;
 use anyhow::{bail, Context as _, Result};
 use pyo3_matrix_engine::cells::Member;
@@ -37,12 +37,10 @@ pub enum Pending {
     Crate {
         /// The crate.
         krate: Box<UserCrate>,
-        /// Its tests.
-        tests: CrateTests,
+        /// Its tests and how long they may run.
+        cells: CrateCells,
         /// What its tests install, read before anything is.
         deps: crate::scan::TestDeps,
-        /// Seconds its tests may run.
-        timeout: u64,
     },
 }
 
@@ -57,13 +55,8 @@ impl Pending {
     ) -> Result<(Subject, Vec<Target>)> {
         match self {
             Pending::Snippet(subject) => Ok((*subject, targets)),
-            Pending::Crate {
-                krate,
-                tests,
-                deps,
-                timeout,
-            } => {
-                let prepared = crate::scan::prepare(ctx, *krate, &tests, deps, targets, timeout, note)?;
+            Pending::Crate { krate, cells, deps } => {
+                let prepared = crate::scan::prepare(ctx, *krate, &cells, deps, targets, note)?;
                 Ok((prepared.subject, prepared.targets))
             }
         }
@@ -84,12 +77,12 @@ impl SnippetArgs {
                 ),
                 None => CrateTests::Own(TestDepsChoice::Declared),
             };
-            let deps = crate::scan::test_deps(&mut krate, &tests)?;
+            let cells = CrateCells::new(tests, self.timeout);
+            let deps = crate::scan::test_deps(&mut krate, &cells)?;
             return Ok(Pending::Crate {
                 krate: Box::new(krate),
-                tests,
+                cells,
                 deps,
-                timeout: self.timeout,
             });
         }
         if !self.snippet.is_file() {
@@ -217,8 +210,9 @@ pub fn cell_line(c: &pyo3_matrix_model::CellResult) -> String {
         1 => " (1 warning)".into(),
         n => format!(" ({n} warnings)"),
     };
+    let variant = c.id.variant.as_deref().map(|v| format!("[{v}] ")).unwrap_or_default();
     format!(
-        "pyo3 {:<8} python {:<6} {}{warnings}{codes}{message}",
+        "pyo3 {:<8} python {:<6} {variant}{}{warnings}{codes}{message}",
         c.id.pyo3.to_string(),
         c.id.python.to_string(),
         c.outcome

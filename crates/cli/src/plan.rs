@@ -221,8 +221,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
             crate_dir,
             Some(&range),
             &args.python.to_string(),
-            crate::scan::CrateTests::None,
-            60,
+            crate::scan::CrateCells::new(crate::scan::CrateTests::None, 60),
         )?;
         own = cells.clone();
         results.results.extend(cells);

@@ -7,15 +7,17 @@ use crate::explain::{explain, Explanation};
 use crate::progress::Progress;
 use crate::run::{interpreter_info, sort_results, write_results};
 use crate::setup;
-use anyhow::{Context as _, Result};
+use anyhow::{bail, Context as _, Result};
+use pyo3_matrix_engine::build;
 use pyo3_matrix_engine::cells::Member;
 use pyo3_matrix_engine::interpreters::Interpreter;
 use pyo3_matrix_engine::runner::{self, Context, CrateSubject, Plan, Subject, Target};
 use pyo3_matrix_engine::scan::{TestDepsChoice, UserCrate};
+use pyo3_matrix_engine::tools::{self, MaturinVersion};
 use pyo3_matrix_engine::venv::{self, Purpose, Wheels};
-use pyo3_matrix_engine::{build, tools};
-use pyo3_matrix_model::{CellResult, RunResults, Shard, SCHEMA_VERSION};
+use pyo3_matrix_model::{CellResult, RunResults, Shard, Variant, SCHEMA_VERSION};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -42,6 +44,10 @@ pub struct Args {
     /// Seconds the tests may run in one cell before it counts as a hang.
     #[arg(long, default_value_t = runner::DEFAULT_TIMEOUT_S)]
     timeout: u64,
+    /// Also build a maturin project with these maturin releases (e.g. 1.6.0,1.7.0): each
+    /// is a variant of every cell (`maturin-1.6.0`) beside the plain cell's pinned maturin.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    maturin: Vec<MaturinVersion>,
     /// The catalog's results, used to name the patterns that explain each failure.
     #[arg(long, value_name = "FILE")]
     catalog: Option<PathBuf>,
@@ -81,6 +87,28 @@ pub enum CrateTests {
     File(PathBuf),
 }
 
+/// What each of a crate's cells does beside building it.
+#[derive(Debug, Clone)]
+pub struct CrateCells {
+    /// Which tests run.
+    pub tests: CrateTests,
+    /// Seconds they may run.
+    pub timeout: u64,
+    /// The other maturins that build a maturin project, each a variant of every cell.
+    pub maturins: Vec<MaturinVersion>,
+}
+
+impl CrateCells {
+    /// Cells that run `tests` within `timeout` seconds, built by the pinned maturin alone.
+    pub fn new(tests: CrateTests, timeout: u64) -> CrateCells {
+        CrateCells {
+            tests,
+            timeout,
+            maturins: Vec::new(),
+        }
+    }
+}
+
 /// A crate ready to run: the runner's subject, and the interpreter columns with the
 /// environment its tests run in.
 pub struct PreparedCrate {
@@ -104,7 +132,14 @@ pub struct TestDeps {
 /// Reads what `krate`'s tests need, before anything is installed: a `--test-deps` group it
 /// does not declare (or a requirements file it does not have) is bad input even when no
 /// test runs.
-pub fn test_deps(krate: &mut UserCrate, tests: &CrateTests) -> Result<TestDeps> {
+pub fn test_deps(krate: &mut UserCrate, cells: &CrateCells) -> Result<TestDeps> {
+    if !cells.maturins.is_empty() && !krate.built_by_maturin() {
+        bail!(
+            "--maturin: {} is not a maturin project (no pyproject.toml that builds with maturin)",
+            krate.dir.display()
+        );
+    }
+    let tests = &cells.tests;
     let choice = match tests {
         CrateTests::Own(choice) => choice.clone(),
         _ => TestDepsChoice::Declared,
@@ -122,24 +157,36 @@ pub fn test_deps(krate: &mut UserCrate, tests: &CrateTests) -> Result<TestDeps> 
     })
 }
 
-/// Readies `krate` for the runner: its tools (maturin, for a maturin project), its test
-/// dependencies (`deps`, from [`test_deps`]) installed once per interpreter, the subject.
+/// Readies `krate` for the runner: its tools (maturin, for a maturin project, and each
+/// other maturin `cells` asks for), its test dependencies (`deps`, from [`test_deps`])
+/// installed once per interpreter, the subject.
 pub fn prepare(
     ctx: &Context,
     krate: UserCrate,
-    tests: &CrateTests,
+    cells: &CrateCells,
     deps: TestDeps,
     targets: Vec<Target>,
-    timeout: u64,
     note: &mut dyn FnMut(&str),
 ) -> Result<PreparedCrate> {
     let first = targets
         .iter()
         .find_map(|t| t.found.as_ref().ok().map(|(i, _)| i.clone()));
-    let tools = match (krate.built_by_maturin(), &first) {
-        (true, Some(interp)) => Some(tools::ensure(interp, &ctx.dirs, note).context("cannot install maturin")?),
-        _ => None,
+    let mut install = |version: &MaturinVersion| match (krate.built_by_maturin(), &first) {
+        (true, Some(interp)) => tools::ensure(interp, &ctx.dirs, version, note)
+            .map(Some)
+            .with_context(|| format!("cannot install maturin {version}")),
+        _ => Ok(None),
     };
+    let tools = install(&MaturinVersion::pinned())?;
+    let mut variants = Vec::new();
+    let mut variant_tools = BTreeMap::new();
+    for version in cells.maturins.iter().filter(|v| **v != MaturinVersion::pinned()) {
+        if let Some(tools) = install(version)? {
+            variant_tools.insert(version.variant_name(), tools);
+        }
+        variants.push(Variant::named(version.variant_name()));
+    }
+    let tests = &cells.tests;
     let targets = match tests {
         CrateTests::None => targets,
         _ => with_test_environment(ctx, &krate, &deps.requirements, targets, note)?,
@@ -156,12 +203,13 @@ pub fn prepare(
             CrateTests::File(file) => Some(file.clone()),
             _ => None,
         },
-        timeout: Duration::from_secs(timeout),
-        variants: Vec::new(),
+        timeout: Duration::from_secs(cells.timeout),
+        variants,
         user_crate: Some(CrateSubject {
             own_tests: matches!(tests, CrateTests::Own(_)),
             krate,
             tools,
+            variant_tools,
             test_group: deps.group,
         }),
     };
@@ -232,14 +280,12 @@ pub fn observe(
     crate_dir: &Path,
     pyo3: Option<&str>,
     python: &str,
-    tests: CrateTests,
-    timeout: u64,
+    cells: CrateCells,
 ) -> Result<(UserCrate, Vec<CellResult>)> {
     let scan = Scan {
         pyo3,
         python,
-        tests,
-        timeout,
+        cells,
         shard: None,
         use_cache: true,
     };
@@ -251,8 +297,7 @@ pub fn observe(
 struct Scan<'a> {
     pyo3: Option<&'a str>,
     python: &'a str,
-    tests: CrateTests,
-    timeout: u64,
+    cells: CrateCells,
     shard: Option<Shard>,
     use_cache: bool,
 }
@@ -268,7 +313,7 @@ impl Scan<'_> {
         let mut ctx = setup::context(matrix_dir)?;
         ctx.use_cache = self.use_cache;
         let mut krate = UserCrate::open(crate_dir)?;
-        let deps = test_deps(&mut krate, &self.tests)?;
+        let deps = test_deps(&mut krate, &self.cells)?;
         let releases = setup::releases(&ctx.matrix, self.pyo3)?;
         let python_args = setup::python_args(&ctx.matrix.python, Some(self.python))?;
         let cells = (0..releases.len() * python_args.len())
@@ -277,15 +322,9 @@ impl Scan<'_> {
         let progress = Progress::new(cells, false);
         let targets = setup::targets(&ctx, &python_args, true, true, &mut |m| progress.line(m))?;
         let interpreters = targets.iter().map(interpreter_info).collect();
-        let prepared = prepare(
-            &ctx,
-            krate.clone(),
-            &self.tests,
-            deps,
-            targets,
-            self.timeout,
-            &mut |m| progress.line(m),
-        )?;
+        let prepared = prepare(&ctx, krate.clone(), &self.cells, deps, targets, &mut |m| {
+            progress.line(m)
+        })?;
         let tag = krate.tag();
         let subjects = [prepared.subject];
         let plan = Plan {
@@ -335,8 +374,11 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let scan = Scan {
         pyo3: args.pyo3.as_deref(),
         python: &args.python,
-        tests,
-        timeout: args.timeout,
+        cells: CrateCells {
+            tests,
+            timeout: args.timeout,
+            maturins: args.maturin.clone(),
+        },
         shard: args.shard,
         use_cache: !args.no_cache,
     };

@@ -130,3 +130,50 @@ fn the_results_file_is_written_where_asked_and_nowhere_in_the_crate() {
     assert!(written["maturin"].as_str().unwrap().starts_with("maturin 1."));
     assert_eq!(written["results"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn each_maturin_asked_for_builds_a_variant_of_every_cell() {
+    // The plain cell is the pinned maturin's; 1.7.0 (which has only `--skip-auditwheel`)
+    // builds the same cell again from its own tool environment.
+    let answer = scan("mixed_source", &["--maturin", "1.7.0"]);
+    let cells = answer["cells"].as_array().unwrap();
+    let seen: Vec<(Option<&str>, &str)> = cells
+        .iter()
+        .map(|c| (c["variant"].as_str(), c["outcome"].as_str().unwrap()))
+        .collect();
+    assert_eq!(seen, [(None, "pass"), (Some("maturin-1.7.0"), "pass")], "{answer:#}");
+    let log = std::fs::read_to_string(cells[1]["full_log"].as_str().unwrap()).unwrap();
+    assert!(log.contains("maturin-1.7.0"), "the variant's wheel is its own: {log}");
+}
+
+#[test]
+fn maturin_versions_are_refused_where_they_mean_nothing() {
+    let out = bin()
+        .arg("scan")
+        .arg(fixture("crates").join("mixed_source"))
+        .args(["--maturin", "1.7;rm"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("`1.7;rm` is not a maturin release such as 1.7.0"),
+        "{stderr}"
+    );
+
+    let out = bin()
+        .arg("scan")
+        .arg(fixture("old_crate"))
+        .args(["--maturin", "1.7.0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .trim()
+            .ends_with("is not a maturin project (no pyproject.toml that builds with maturin)"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}

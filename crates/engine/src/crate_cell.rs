@@ -10,10 +10,12 @@ use crate::lock::DirLock;
 use crate::maturin;
 use crate::pytest::{self, TestRun, Tests};
 use crate::runner::{Context, CrateSubject, Subject};
+use crate::scan::UserCrate;
 use crate::slots::Slots;
+use crate::tools::Tools;
 use crate::wheel;
 use anyhow::{Context as _, Result};
-use pyo3_matrix_model::{CellId, CellResult, Outcome, Release};
+use pyo3_matrix_model::{CellId, CellResult, Outcome, Release, Variant};
 use std::path::{Path, PathBuf};
 
 /// Where a crate's cell is observed.
@@ -40,15 +42,26 @@ struct Built {
     packaging: Option<String>,
 }
 
-/// Builds and tests `subject` (a user's crate, `user`) in `cell`; `key` names its log.
-pub(crate) fn observe(cell: &CrateCell, subject: &Subject, user: &CrateSubject, key: &str) -> Result<CellResult> {
+/// Builds and tests `subject` (a user's crate, `user`) in `cell`, with the tools of
+/// `variant` (another maturin) or the plain cell's; `key` names its log.
+pub(crate) fn observe(
+    cell: &CrateCell,
+    subject: &Subject,
+    user: &CrateSubject,
+    variant: Option<&Variant>,
+    key: &str,
+) -> Result<CellResult> {
     let krate = &user.krate;
+    let tools = user.tools_for(variant);
+    // Each maturin keeps its own wheel, test copy and target (its settings differ, and
+    // alternating them in one target would rebuild PyO3 every time).
+    let suffix = variant.map(|v| format!("-{}", v.name)).unwrap_or_default();
     let copy = cell.cell_dir.join(format!("ws-{}", cell.tag));
     // Another run sharing this cache waits here rather than rewriting the copy.
     let _lock = DirLock::acquire(cell.cell_dir)?;
     krate.copy_for(&cell.ctx.matrix, cell.release, &copy)?;
     let project = krate.project_in(&copy);
-    let built = build(cell, user, &copy, &project)?;
+    let built = build(cell, krate, tools, &suffix, &copy, &project)?;
     let builds_a_module = built.member.built_module() && built.packaging.is_none();
     let paths = match (&subject.test, user.own_tests) {
         (Some(file), _) => Some(vec![file.clone()]),
@@ -56,7 +69,7 @@ pub(crate) fn observe(cell: &CrateCell, subject: &Subject, user: &CrateSubject, 
         (None, false) => None,
     };
     let run = match paths {
-        Some(paths) if builds_a_module => Some(test(cell, subject, user, &built, project, paths)?),
+        Some(paths) if builds_a_module => Some(test(cell, subject, krate, (tools, &suffix), &built, project, paths)?),
         _ => None,
     };
     let observation = Observation::Built {
@@ -65,7 +78,8 @@ pub(crate) fn observe(cell: &CrateCell, subject: &Subject, user: &CrateSubject, 
         test: run.as_ref(),
         packaging: built.packaging.as_deref(),
     };
-    let id = CellId::plain(subject.member.name.clone(), cell.release.clone(), cell.interp.flavor);
+    let id = CellId::plain(subject.member.name.clone(), cell.release.clone(), cell.interp.flavor)
+        .with_variant(variant.map(|v| v.name.as_str()));
     let mut result = classify(id, &observation);
     if result.outcome == Outcome::TestError {
         let hint = result
@@ -80,17 +94,23 @@ pub(crate) fn observe(cell: &CrateCell, subject: &Subject, user: &CrateSubject, 
     Ok(result)
 }
 
-/// Builds the copy: maturin for a maturin project, cargo otherwise.
-fn build(cell: &CrateCell, user: &CrateSubject, copy: &Path, project: &Path) -> Result<Built> {
-    let krate = &user.krate;
+/// Builds the copy: with `tools`' maturin for a maturin project, cargo otherwise.
+fn build(
+    cell: &CrateCell,
+    krate: &UserCrate,
+    tools: Option<&Tools>,
+    suffix: &str,
+    copy: &Path,
+    project: &Path,
+) -> Result<Built> {
     // Users' crates keep out of the catalog's target (their dependency sets would unify
     // differently and rebuild PyO3 there) but share one among themselves, per route: maturin
     // builds with settings of its own (PYO3_BUILD_EXTENSION_MODULE, …) that a plain cargo
     // build would undo. PyO3 is then compiled once per cell for every crate scanned.
-    let route = if user.tools.is_some() { "maturin" } else { "cargo" };
-    let target = cell.cell_dir.join(format!("target-crates-{route}"));
+    let route = if tools.is_some() { "maturin" } else { "cargo" };
+    let target = cell.cell_dir.join(format!("target-crates-{route}{suffix}"));
     let member_of = |cell: &CellBuild| cell.members.get(&krate.lib_name).cloned().unwrap_or_default();
-    match &user.tools {
+    match tools {
         Some(tools) => {
             let request = maturin::Request {
                 project,
@@ -98,7 +118,7 @@ fn build(cell: &CrateCell, user: &CrateSubject, copy: &Path, project: &Path) -> 
                 python: &cell.interp.path,
                 env: &[],
                 lib_name: &krate.lib_name,
-                out: &cell.cell_dir.join(format!("wheel-{}", cell.tag)),
+                out: &cell.cell_dir.join(format!("wheel-{}{suffix}", cell.tag)),
             };
             let made = maturin::build(tools, &request, cell.slots)?;
             Ok(Built {
@@ -130,18 +150,21 @@ fn build(cell: &CrateCell, user: &CrateSubject, copy: &Path, project: &Path) -> 
 fn test(
     cell: &CrateCell,
     subject: &Subject,
-    user: &CrateSubject,
+    krate: &UserCrate,
+    (tools, suffix): (Option<&Tools>, &str),
     built: &Built,
     project: PathBuf,
     paths: Vec<PathBuf>,
 ) -> Result<TestRun> {
-    let krate = &user.krate;
-    let work = cell.cell_dir.join(format!("runs-{}", cell.tag)).join(&krate.lib_name);
+    let work = cell
+        .cell_dir
+        .join(format!("runs-{}{suffix}", cell.tag))
+        .join(&krate.lib_name);
     if work.exists() {
         std::fs::remove_dir_all(&work).with_context(|| format!("cannot clear {}", work.display()))?;
     }
     let site = work.join("site");
-    match (&user.tools, &built.wheel) {
+    match (tools, &built.wheel) {
         (Some(tools), Some(wheel)) => {
             let uv_cache = cell.ctx.dirs.root().join("uv");
             wheel::install(tools, wheel, cell.test_python, &site, &uv_cache)?;

@@ -104,7 +104,7 @@ pub fn build(tools: &Tools, request: &Request, slots: &Slots) -> Result<WheelBui
     .arg("--out")
     .arg(out)
     // The wheel is installed here, not published: no manylinux audit.
-    .args(["--auditwheel", "skip"])
+    .args(&tools.skip_audit)
     .current_dir(request.project)
     // maturin runs `$CARGO` when it is set (as it is under `cargo run` or `cargo test`),
     // else the first `cargo` on PATH: both are the shim.

@@ -70,12 +70,24 @@ pub struct Subject {
 pub struct CrateSubject {
     /// The crate.
     pub krate: UserCrate,
-    /// The tools that build a maturin project (`None` for a crate cargo builds).
+    /// The tools that build a maturin project's plain cells (`None` for a crate cargo builds).
     pub tools: Option<Tools>,
+    /// The tools of each of the subject's variants (`scan --maturin`), by variant name.
+    pub variant_tools: BTreeMap<String, Tools>,
     /// Run the project's own test suite (`Subject::test`, when given, runs instead).
     pub own_tests: bool,
     /// The declared dependency group its tests got, if any.
     pub test_group: Option<String>,
+}
+
+impl CrateSubject {
+    /// The tools that build the cells of `variant`, or the plain cells'.
+    pub fn tools_for(&self, variant: Option<&Variant>) -> Option<&Tools> {
+        match variant {
+            Some(v) => self.variant_tools.get(&v.name),
+            None => self.tools.as_ref(),
+        }
+    }
 }
 
 /// What the runner reports while it works.
@@ -319,28 +331,28 @@ fn run_cell(shared: &Shared, cell: &Cell) {
         .join(release.to_string())
         .join(target.flavor.to_string());
     let tag = plan.tag;
-    if let Some(job) = todo.iter().find(|j| j.subject.user_crate.is_some()) {
+    let cell = crate_cell::CrateCell {
+        ctx,
+        release,
+        cell_dir: &cell_dir,
+        tag,
+        interp,
+        test_python,
+        slots: &shared.slots,
+    };
+    let (crate_jobs, todo): (Vec<Job>, Vec<Job>) = todo.into_iter().partition(|j| j.subject.user_crate.is_some());
+    for job in crate_jobs {
         let user = job.subject.user_crate.as_ref().expect("a crate subject");
-        let cell = crate_cell::CrateCell {
-            ctx,
-            release,
-            cell_dir: &cell_dir,
-            tag,
-            interp,
-            test_python,
-            slots: &shared.slots,
-        };
-        let result = crate_cell::observe(&cell, job.subject, user, &job.key);
+        let result = crate_cell::observe(&cell, job.subject, user, job.variant, &job.key);
         let result = result.unwrap_or_else(|e| {
             classify(
-                ident(job.subject, None),
+                ident(job.subject, job.variant),
                 &Observation::ToolFailure {
                     message: format!("{e:#}"),
                 },
             )
         });
         shared.observed(&job.key, result);
-        return;
     }
     for (variant, group) in by_variant(todo) {
         let suffix = variant.map(|v| format!("-{}", v.name)).unwrap_or_default();
@@ -459,7 +471,7 @@ fn job_key(cell: &KeyBuilder, subject: &Subject, variant: Option<&Variant>) -> S
             &subject
                 .user_crate
                 .as_ref()
-                .map(|c| format!("{:?}|{}", c.tools.as_ref().map(|t| &t.maturin_version), c.own_tests))
+                .map(|c| format!("{:?}|{}", c.tools_for(variant).map(|t| &t.maturin_version), c.own_tests))
                 .unwrap_or_default(),
         )
         .text("deps", &subject.member.deps.join(","))

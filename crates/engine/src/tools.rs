@@ -9,8 +9,46 @@ use anyhow::{Context as _, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The maturin every cell is built with; recorded in the results.
-pub const MATURIN: &str = "maturin==1.16.0";
+/// The maturin a crate's plain cells are built with; recorded in the results.
+const PINNED_MATURIN: &str = "1.16.0";
+
+/// A maturin release, e.g. `1.7.0`: the pinned one, or one `scan --maturin` asks for.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MaturinVersion(String);
+
+impl MaturinVersion {
+    /// The maturin plain cells are built with.
+    pub fn pinned() -> MaturinVersion {
+        MaturinVersion(PINNED_MATURIN.into())
+    }
+
+    /// The name of the variant its cells are, e.g. `maturin-1.7.0`.
+    pub fn variant_name(&self) -> String {
+        format!("maturin-{}", self.0)
+    }
+}
+
+impl std::fmt::Display for MaturinVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for MaturinVersion {
+    type Err = anyhow::Error;
+
+    /// `1.7.0` or `1.7`: a release pip can pin, nothing else reaches the installer.
+    fn from_str(text: &str) -> Result<Self> {
+        let parts: Vec<&str> = text.trim().split('.').collect();
+        let numeric = parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        if !(2..=3).contains(&parts.len()) || !numeric {
+            anyhow::bail!("`{text}` is not a maturin release such as 1.7.0");
+        }
+        Ok(MaturinVersion(text.trim().into()))
+    }
+}
 
 /// The installer of the built wheels.
 pub const UV: &str = "uv==0.13.8";
@@ -24,17 +62,31 @@ pub struct Tools {
     pub uv: PathBuf,
     /// `maturin --version`, e.g. `maturin 1.16.0`.
     pub maturin_version: String,
+    /// The flags that turn off maturin's manylinux audit (the wheel is installed here, not
+    /// published): `--auditwheel skip` where this maturin has it, else `--skip-auditwheel`.
+    pub skip_audit: Vec<&'static str>,
     /// A directory holding the `cargo` maturin runs (see [`crate::maturin`]).
     pub cargo_shim: PathBuf,
 }
 
-/// The tool environment, made with `interp` on first use.
-pub fn ensure(interp: &Interpreter, dirs: &Dirs, progress: &mut dyn FnMut(&str)) -> Result<Tools> {
+/// The tool environment with maturin `version`, made with `interp` on first use (one per
+/// version: the pinned one's is `tools`).
+pub fn ensure(
+    interp: &Interpreter,
+    dirs: &Dirs,
+    version: &MaturinVersion,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Tools> {
+    let name = match *version == MaturinVersion::pinned() {
+        true => "tools".to_string(),
+        false => format!("tools-{}", version.variant_name()),
+    };
     let purpose = Purpose {
-        name: "tools",
+        name: &name,
         wheels: Wheels::Only,
     };
-    let python = venv::environment(interp, dirs, purpose, &[MATURIN.into(), UV.into()], progress)?;
+    let maturin = format!("maturin=={version}");
+    let python = venv::environment(interp, dirs, purpose, &[maturin, UV.into()], progress)?;
     let bin = python.parent().expect("bin").to_path_buf();
     let maturin = bin.join("maturin");
     let out = Command::new(&maturin)
@@ -42,13 +94,28 @@ pub fn ensure(interp: &Interpreter, dirs: &Dirs, progress: &mut dyn FnMut(&str))
         .output()
         .with_context(|| format!("cannot run {}", maturin.display()))?;
     let maturin_version = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let help = Command::new(&maturin)
+        .args(["build", "--help"])
+        .output()
+        .with_context(|| format!("cannot run {}", maturin.display()))?;
+    let skip_audit = skip_audit_flags(&String::from_utf8_lossy(&help.stdout));
     let cargo_shim = crate::maturin::write_cargo_shim(&dirs.root().join("tools"))?;
     Ok(Tools {
         uv: bin.join("uv"),
         maturin,
         maturin_version,
+        skip_audit,
         cargo_shim,
     })
+}
+
+/// How the maturin whose `build --help` reads `help` is told not to audit: newer releases replaced
+/// `--skip-auditwheel` with `--auditwheel skip` and no longer list the old flag.
+fn skip_audit_flags(help: &str) -> Vec<&'static str> {
+    match help.contains("--auditwheel <") {
+        true => vec!["--auditwheel", "skip"],
+        false => vec!["--skip-auditwheel"],
+    }
 }
 
 /// The `cargo` the user runs: `$CARGO` (set when run by cargo), else the first on PATH.
@@ -72,4 +139,28 @@ fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
     path.metadata()
         .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_audit_is_skipped_with_the_flag_the_maturin_has() {
+        let new = "      --auditwheel <AUDITWHEEL>\n          Audit wheel for manylinux compliance";
+        let old = "      --skip-auditwheel\n          Don't check for manylinux compliance";
+        assert_eq!(skip_audit_flags(new), ["--auditwheel", "skip"]);
+        assert_eq!(skip_audit_flags(old), ["--skip-auditwheel"]);
+    }
+
+    #[test]
+    fn maturin_versions_are_releases_only() {
+        let v: MaturinVersion = "1.7.0".parse().unwrap();
+        assert_eq!(v.variant_name(), "maturin-1.7.0");
+        assert!("1.6".parse::<MaturinVersion>().is_ok());
+        for bad in ["", "1", "1.7.0rc1", ">=1.7", "1.7.0; rm -rf", "1..0", "1.2.3.4"] {
+            let e = bad.parse::<MaturinVersion>().unwrap_err();
+            assert_eq!(e.to_string(), format!("`{bad}` is not a maturin release such as 1.7.0"));
+        }
+    }
 }

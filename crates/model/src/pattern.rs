@@ -130,6 +130,18 @@ pub struct Variant {
 }
 
 impl Variant {
+    /// A variant that changes nothing the catalog sets (a user crate's cells built by
+    /// another maturin, told apart by `name`).
+    pub fn named(name: impl Into<String>) -> Variant {
+        Variant {
+            name: name.into(),
+            features: Vec::new(),
+            env: BTreeMap::new(),
+            crate_type: None,
+            pyo3: None,
+        }
+    }
+
     /// Whether the variant applies to `release`.
     pub fn applies_to(&self, release: &Release) -> bool {
         self.pyo3.as_ref().is_none_or(|sel| sel.admits(release))

@@ -4,6 +4,7 @@
 //! what to run; the engine turns them into observations and one [`Outcome`] per cell; the
 //! results ([`results`]) are what the reports read. Nothing here builds or runs anything.
 
+pub mod bounds;
 pub mod cell;
 pub mod error;
 pub mod flavor;
@@ -17,6 +18,7 @@ pub mod shard;
 pub mod sources;
 pub mod transition;
 
+pub use bounds::{Bounds, ReleaseBounds, Span};
 pub use cell::CellId;
 pub use error::ModelError;
 pub use flavor::{Flavor, Implementation};

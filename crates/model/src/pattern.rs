@@ -49,6 +49,9 @@ pub enum Expectation {
     Works,
     /// Anything else that says something about the code.
     Breaks,
+    /// PyO3's build script accepts the interpreter: any outcome but `unsupported` (the
+    /// code may still fail to compile or to pass).
+    Accepted,
     /// Exactly this outcome.
     Is(Outcome),
 }
@@ -59,6 +62,7 @@ impl Expectation {
         match self {
             Expectation::Works => outcome.works(),
             Expectation::Breaks => !outcome.works(),
+            Expectation::Accepted => outcome != Outcome::Unsupported,
             Expectation::Is(o) => outcome == o,
         }
     }
@@ -69,6 +73,7 @@ impl std::fmt::Display for Expectation {
         match self {
             Expectation::Works => f.write_str("works"),
             Expectation::Breaks => f.write_str("breaks"),
+            Expectation::Accepted => f.write_str("accepted"),
             Expectation::Is(o) => o.fmt(f),
         }
     }
@@ -80,6 +85,7 @@ impl std::str::FromStr for Expectation {
         match text {
             "works" => Ok(Expectation::Works),
             "breaks" => Ok(Expectation::Breaks),
+            "accepted" => Ok(Expectation::Accepted),
             name => Outcome::ALL
                 .into_iter()
                 .find(|o| o.name() == name)
@@ -87,7 +93,7 @@ impl std::str::FromStr for Expectation {
                 .ok_or_else(|| {
                     let names: Vec<&str> = Outcome::ALL.iter().map(|o| o.name()).collect();
                     format!(
-                        "expect = '{text}': expected works, breaks or one of {}",
+                        "expect = '{text}': expected works, breaks, accepted or one of {}",
                         names.join(", ")
                     )
                 }),

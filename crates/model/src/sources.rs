@@ -2,7 +2,7 @@
 //! `[claim]`) and PyO3's changelog (a pattern's `[changelog]`), each named as it names
 //! itself, so that a reader can look a claim up.
 
-use crate::{Bullet, ModelError, Release};
+use crate::{Bounds, Bullet, ModelError, Release};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -53,6 +53,9 @@ pub struct Sources {
     /// PyO3's changelog's entries that drop or add an interpreter, in release order.
     #[serde(default)]
     pub support: Vec<Bullet>,
+    /// The interpreters each release's build script accepts.
+    #[serde(default)]
+    pub bounds: Option<Bounds>,
 }
 
 impl Sources {

@@ -7,7 +7,7 @@ use crate::claims::{check, covers, sources, ClaimCheck, Verdict, RULE};
 use crate::grid::Grid;
 use crate::groups::spans;
 use crate::legend::State;
-use pyo3_matrix_model::{Bullet, CellResult, Check, Claim, Pattern, Point, Release, Source};
+use pyo3_matrix_model::{Bounds, Bullet, CellResult, Check, Claim, Pattern, Point, Release, Source};
 use std::collections::BTreeMap;
 
 /// How many characters of a claim the summary quotes; the body quotes it whole.
@@ -112,7 +112,10 @@ fn names(grid: &Grid, origin: &Origin, c: &Claim) -> String {
     let releases = match (&c.version, &c.until, &c.context) {
         (Some(v), Some(u), _) => format!("{} to {u}", version(grid, origin, v)),
         (Some(v), None, _) => format!("{} on", version(grid, origin, v)),
-        (None, Some(u), _) => format!("up to {u}"),
+        // The context is where the claim is checked from (see `claims::covers`).
+        (None, Some(u), Some(context)) if u == context => format!("{u} alone"),
+        (None, Some(u), Some(context)) => format!("{context} to {u}"),
+        (None, Some(u), None) => format!("up to {u}"),
         (None, None, Some(context)) => format!("no version; written for {context} on"),
         (None, None, None) => "any release".into(),
     };
@@ -264,7 +267,7 @@ fn statements(grid: &Grid, heading: &str, statements: &[Bullet], origin: &Origin
             }
             (Some(said), None) => format!("{}: {said}", origin.who),
             (None, Some(logged)) => format!("PyO3's changelog: {logged}"),
-            (None, None) => "no date".into(),
+            (None, None) => String::new(),
         };
         let results: Vec<_> = checks
             .into_iter()
@@ -274,6 +277,7 @@ fn statements(grid: &Grid, heading: &str, statements: &[Bullet], origin: &Origin
         // A paragraph outside the bullets is about releases from one on, not one release.
         let heading = match &bullet.part {
             Some(part) => format!("{} ({} on)", capitalized(&text(part)), bullet.release),
+            None if date.is_empty() => bullet.release.to_string(),
             None => format!("{} ({date})", bullet.release),
         };
         s.push_str(&format!("### {heading}: {verdict}\n\n> {}\n\n", text(&bullet.says)));
@@ -333,6 +337,19 @@ fn histories(grid: &Grid) -> String {
          the cells of that interpreter (PyO3's refusals count).",
         &grid.sources.support,
         &changelog,
+    ) + &statements(
+        grid,
+        "## Interpreter bounds, as PyO3's build script states them\n\n\
+         The oldest and newest CPython and PyPy each release's build script accepts (its \
+         free-threaded check is another, told above), beside the cells of each interpreter the \
+         table has: inside the bounds PyO3 should accept the interpreter (`accepted`: the module \
+         may still fail on its own, as the minimal module does before 0.21, which has no Bound \
+         API), outside them refuse it (`unsupported`).",
+        &grid.sources.bounds.as_ref().map(Bounds::statements).unwrap_or_default(),
+        &Origin {
+            who: "PyO3's build script",
+            source: None,
+        },
     )
 }
 
@@ -418,7 +435,50 @@ mod tests {
             }),
             history: Vec::new(),
             support: Vec::new(),
+            bounds: None,
         }
+    }
+
+    #[test]
+    fn the_build_scripts_bounds_are_judged_release_by_release() {
+        let mut sources = sources();
+        use pyo3_matrix_model::{Bounds, ReleaseBounds, Span};
+        let release = |minor: &str, tag: &str, max: u32| ReleaseBounds {
+            release: minor.parse().unwrap(),
+            tag: tag.parse().unwrap(),
+            cpython: Span {
+                min: (3, 7),
+                max: Some((3, max)),
+            },
+            pypy: Span {
+                min: (3, 7),
+                max: Some((3, 10)),
+            },
+        };
+        sources.bounds = Some(Bounds {
+            pattern: "vec_u8_return".into(),
+            source: "pyo3-ffi/build.rs".into(),
+            releases: vec![release("0.21", "0.21.2", 12), release("0.22", "0.22.6", 11)],
+        });
+        let results = fixture::results();
+        let grid = Grid::new(&results, &fixture::patterns()).with_sources(sources);
+        let doc = super::render(&grid);
+        assert_has(
+            &doc,
+            &[
+                "## Interpreter bounds, as PyO3's build script states them\n",
+                "### 0.21: confirmed\n\n> CPython 3.7 to 3.12; PyPy 3.7 to 3.10 (pyo3-ffi/build.rs at v0.21.2)\n",
+                "| “accepts 3.12” | [vec_u8_return on 3.12](patterns/vec_u8_return.md), 0.21 alone | `accepted` | **confirmed**",
+                // A maximum the cells contradict is refuted, with the cell.
+                "### 0.22: refuted\n",
+                "| “refuses 3.12” | [vec_u8_return on 3.12](patterns/vec_u8_return.md), 0.22 alone | `unsupported` | **refuted**",
+            ],
+        );
+        // The free-threaded column is another check's: no prediction is made for it.
+        assert!(
+            !doc.contains("accepts 3.13t") && !doc.contains("refuses 3.13t"),
+            "{doc}"
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! rewrites an anchor whose manifest no longer matches, as it does in a checkout.
 
 use anyhow::{bail, Context as _, Result};
+use pyo3_matrix_model::{MatrixDef, RunResults};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -62,6 +63,27 @@ pub fn run_results(matrix_dir: &Path, set: Option<&str>) -> PathBuf {
         Some(name) => docs.join(name).join("results.json"),
         None => docs.join("results.json"),
     }
+}
+
+/// The tables whose cells the claims of the table written to `results` count beside its
+/// own: for the default table, each matrix set that observes every patch of a minor
+/// (`patches_of`), where it has been run. Any other table stands alone.
+pub fn beside_tables(matrix_dir: &Path, matrix: &MatrixDef, results: &Path) -> Result<Vec<RunResults>> {
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    if !same(results, &run_results(matrix_dir, None)) {
+        return Ok(Vec::new());
+    }
+    let mut tables = Vec::new();
+    for (name, set) in &matrix.sets {
+        let path = run_results(matrix_dir, Some(name));
+        if !set.patches_of.is_empty() && path.is_file() {
+            tables.push(RunResults::load(&path)?);
+        }
+    }
+    Ok(tables)
 }
 
 /// The embedded catalog's root under the cache `cache_root`, unpacked there first if absent.

@@ -2,7 +2,7 @@
 
 use crate::setup;
 use anyhow::{bail, Result};
-use pyo3_matrix_model::{CellId, CellResult, RunResults};
+use pyo3_matrix_model::{CellId, CellResult, MatrixDef, RunResults};
 use std::collections::btree_map::{BTreeMap, Entry};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -66,7 +66,9 @@ pub fn report(matrix: Option<PathBuf>, args: ReportArgs) -> Result<()> {
     let patterns = setup::patterns(&dir, &[])?;
     crate::run::check_writable(&args.out)?;
     let sources = setup::sources(&dir)?;
-    for path in pyo3_matrix_report::write_all(&results, &patterns, sources, &args.out)? {
+    let matrix = MatrixDef::load(&dir.join("matrix.toml"))?;
+    let beside = crate::catalog::beside_tables(&dir, &matrix, &args.results)?;
+    for path in pyo3_matrix_report::write_all(&results, &beside, &patterns, sources, &args.out)? {
         eprintln!("wrote {}", path.display());
     }
     Ok(())
@@ -200,7 +202,9 @@ pub fn merge(matrix: Option<PathBuf>, args: MergeArgs) -> Result<()> {
     crate::run::write_results(&args.out, &merged)?;
     let patterns = setup::patterns(&dir, &[])?;
     let sources = setup::sources(&dir)?;
-    for path in pyo3_matrix_report::write_all(&merged, &patterns, sources, &out_dir)? {
+    let matrix = MatrixDef::load(&dir.join("matrix.toml"))?;
+    let beside = crate::catalog::beside_tables(&dir, &matrix, &args.out)?;
+    for path in pyo3_matrix_report::write_all(&merged, &beside, &patterns, sources, &out_dir)? {
         eprintln!("wrote {}", path.display());
     }
     eprintln!("wrote {} ({} results)", args.out.display(), merged.results.len());

@@ -165,7 +165,10 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     // A shard is one part of a run: its tables are drawn after `merge`.
     let written = match args.shard {
         Some(_) => Vec::new(),
-        None => pyo3_matrix_report::write_all(&results, &patterns, sources, &out_dir)?,
+        None => {
+            let beside = crate::catalog::beside_tables(&dir, &ctx.matrix, &out)?;
+            pyo3_matrix_report::write_all(&results, &beside, &patterns, sources, &out_dir)?
+        }
     };
     let seen = seen.into_inner().expect("results lock");
     summarize(&results, &seen, &out, &written);

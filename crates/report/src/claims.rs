@@ -107,7 +107,7 @@ pub fn check<'a>(grid: &Grid<'a>, pattern: &str, claim: &Claim) -> ClaimCheck<'a
     };
     let shows = |c: &CellResult| expect.holds(c.outcome);
     let counted: Vec<&'a CellResult> = grid
-        .cells_of(pattern, claim.variant.as_deref())
+        .claim_cells_of(pattern, claim.variant.as_deref())
         .into_iter()
         .filter(|c| claim.python.is_none_or(|python| c.id.python == python))
         .filter(|c| c.outcome.informative() || (claim.python.is_some() && c.outcome == Outcome::Unsupported))
@@ -179,20 +179,19 @@ pub fn check<'a>(grid: &Grid<'a>, pattern: &str, claim: &Claim) -> ClaimCheck<'a
 fn side(matching: &[&CellResult], contrary: &[&CellResult]) -> String {
     let last = |cells: &[&CellResult]| cells.iter().map(|c| &c.id.pyo3).max().cloned();
     let first = |cells: &[&CellResult]| cells.iter().map(|c| &c.id.pyo3).min().cloned();
+    // Two releases of one minor (the patch table's) are told apart by their patch.
+    let labels = |a: &Release, b: &Release| match a.minor() == b.minor() {
+        true => (a.to_string(), b.to_string()),
+        false => (a.minor_label(), b.minor_label()),
+    };
     match (first(matching), last(matching), first(contrary), last(contrary)) {
         (_, Some(last_match), Some(first_contrary), _) if last_match < first_contrary => {
-            format!(
-                "true until {}, not from {}",
-                last_match.minor_label(),
-                first_contrary.minor_label()
-            )
+            let (held, broke) = labels(&last_match, &first_contrary);
+            format!("true until {held}, not from {broke}")
         }
         (Some(first_match), _, _, Some(last_contrary)) if last_contrary < first_match => {
-            format!(
-                "true from {}, not in {}",
-                first_match.minor_label(),
-                last_contrary.minor_label()
-            )
+            let (held, broke) = labels(&first_match, &last_contrary);
+            format!("true from {held}, not in {broke}")
         }
         _ => "true on some interpreters or releases only".into(),
     }

@@ -4,7 +4,7 @@
 
 use crate::legend::State;
 use pyo3_matrix_model::{CellId, CellResult, Flavor, Outcome, Pattern, Release, RunResults, Sources, Transition};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One row's story on one interpreter, release by release, in the caniuse manner.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -197,6 +197,9 @@ pub struct Grid<'a> {
     variants: Vec<String>,
     patterns: Vec<Pattern>,
     cells: BTreeMap<CellId, &'a CellResult>,
+    /// Cells of other tables at patches this one lacks (docs/patches/), which claims count
+    /// beside the minor's: see [`Grid::beside`].
+    beside: Vec<&'a CellResult>,
 }
 
 impl<'a> Grid<'a> {
@@ -237,7 +240,41 @@ impl<'a> Grid<'a> {
             variants,
             patterns,
             cells,
+            beside: Vec::new(),
         }
+    }
+
+    /// The grid whose claims also count the cells of `tables` at releases it lacks, on its
+    /// interpreters (every patch of a minor, where the truth turns on the patch).
+    pub fn beside(mut self, tables: &'a [RunResults]) -> Self {
+        let own: BTreeSet<&Release> = self.releases.iter().collect();
+        let mut beside: Vec<&'a CellResult> = tables
+            .iter()
+            .flat_map(|t| &t.results)
+            .filter(|c| !own.contains(&c.id.pyo3) && self.pythons.contains(&c.id.python))
+            .collect();
+        beside.sort_by(|a, b| (&a.id.pyo3, a.id.python.to_string()).cmp(&(&b.id.pyo3, b.id.python.to_string())));
+        self.beside = beside;
+        self
+    }
+
+    /// The releases of the cells claims count beside this table's, oldest first.
+    pub fn beside_releases(&self) -> Vec<&Release> {
+        let releases: BTreeSet<&Release> = self.beside.iter().map(|c| &c.id.pyo3).collect();
+        releases.into_iter().collect()
+    }
+
+    /// The cells a claim on one row counts: the row's, and those of other tables at
+    /// patches this one lacks, release by release.
+    pub fn claim_cells_of(&self, pattern: &str, variant: Option<&str>) -> Vec<&'a CellResult> {
+        let mut cells = self.cells_of(pattern, variant);
+        cells.extend(
+            self.beside
+                .iter()
+                .filter(|c| c.id.pattern == pattern && c.id.variant.as_deref() == variant),
+        );
+        cells.sort_by(|a, b| a.id.pyo3.cmp(&b.id.pyo3));
+        cells
     }
 
     /// The grid with the claims' sources described by `sources`.

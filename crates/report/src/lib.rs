@@ -39,8 +39,14 @@ use std::path::{Path, PathBuf};
 /// ([`html::files`]: `index.html`, each Markdown report's HTML twin, `cells/<id>.js`).
 /// `patterns` is the catalog that describes them; a pattern missing from it is drawn with
 /// its id alone; `sources` names who makes their claims. Each file is replaced whole (see [`files::write_atomically`]); other files in `out_dir` are left alone.
-pub fn write_all(results: &RunResults, patterns: &[Pattern], sources: Sources, out_dir: &Path) -> Result<Vec<PathBuf>> {
-    let grid = grid::Grid::new(results, patterns).with_sources(sources);
+pub fn write_all(
+    results: &RunResults,
+    beside: &[RunResults],
+    patterns: &[Pattern],
+    sources: Sources,
+    out_dir: &Path,
+) -> Result<Vec<PathBuf>> {
+    let grid = grid::Grid::new(results, patterns).with_sources(sources).beside(beside);
     let markdown = markdown::pages(&grid);
     let html = html::files(&grid, &markdown)?;
     let files: Vec<(PathBuf, String)> = markdown
@@ -62,6 +68,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let written = super::write_all(
             &crate::fixture::results(),
+            &[],
             &crate::fixture::patterns(),
             Default::default(),
             dir.path(),

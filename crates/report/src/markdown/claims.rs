@@ -238,7 +238,7 @@ fn statements(grid: &Grid, heading: &str, statements: &[Bullet], origin: &Origin
     // only the sentences its cells can: a check with no cell of its pattern, interpreter and
     // releases is left out, and a statement with none left.
     let judged = |c: &&Check| {
-        grid.cells_of(&c.pattern, c.claim.variant.as_deref())
+        grid.claim_cells_of(&c.pattern, c.claim.variant.as_deref())
             .iter()
             .any(|cell| c.claim.python.is_none_or(|python| cell.id.python == python) && covers(&c.claim, &cell.id.pyo3))
     };
@@ -393,6 +393,15 @@ pub fn render(grid: &Grid) -> String {
         s.push_str(&format!("- <a id=\"{}\"></a>{}\n", o.anchor(), o.described()));
     }
     s.push_str(&format!("\nHow a verdict is reached: {RULE}\n\n"));
+    let beside = grid.beside_releases();
+    if !beside.is_empty() {
+        let names: Vec<String> = beside.iter().map(ToString::to_string).collect();
+        s.push_str(&format!(
+            "Beside this table's releases, claims count the cells the matrix's table of every patch \
+             observed at {} (`run --matrix-set` with `patches_of`), cited by release like the rest.\n\n",
+            names.join(", ")
+        ));
+    }
     s.push_str(&histories(grid));
     let mut totals: Vec<String> = Vec::new();
     for ((who, verdict), n) in &counts {
@@ -436,6 +445,62 @@ mod tests {
             history: Vec::new(),
             support: Vec::new(),
             bounds: None,
+        }
+    }
+
+    #[test]
+    fn cells_of_another_table_at_patches_this_one_lacks_count_beside_the_minors() {
+        let mut sources = sources();
+        let mut bullet = one_check_bullet();
+        bullet.checks[0].claim.python = Some("3.12".parse().unwrap());
+        sources.history = vec![bullet];
+        let results = fixture::results();
+        let mut patches = fixture::results();
+        patches.results = vec![
+            fixture::cell(
+                "vec_u8_return",
+                "0.22.4",
+                "3.12",
+                pyo3_matrix_model::Outcome::CompileError,
+            ),
+            // A release this table has is its own, never another table's.
+            fixture::cell("vec_u8_return", "0.22.6", "3.12", pyo3_matrix_model::Outcome::Crash),
+        ];
+        let tables = [patches];
+        let grid = Grid::new(&results, &fixture::patterns())
+            .with_sources(sources)
+            .beside(&tables);
+        let doc = super::render(&grid);
+        assert_has(
+            &doc,
+            &[
+                "claims count the cells the matrix's table of every patch observed at 0.22.4 (",
+                "**partly**: true from 0.22.6, not in 0.22.4; 1 of the 2 counted cells shows 'works', the first that does not is 0.22.4/3.12 (compile-error)",
+            ],
+        );
+    }
+
+    /// A bullet of one check: vec_u8_return works in 0.22.
+    fn one_check_bullet() -> pyo3_matrix_model::Bullet {
+        pyo3_matrix_model::Bullet {
+            release: "0.22".parse().unwrap(),
+            dated: None,
+            says: "Returns bytes".into(),
+            part: None,
+            checks: vec![pyo3_matrix_model::Check {
+                pattern: "vec_u8_return".into(),
+                claim: pyo3_matrix_model::Claim {
+                    text: "Returns bytes".into(),
+                    version: Some("0.22".parse().unwrap()),
+                    until: Some("0.22".parse().unwrap()),
+                    context: None,
+                    expect: Some(pyo3_matrix_model::Expectation::Works),
+                    variant: None,
+                    python: None,
+                },
+            }],
+            unchecked: Vec::new(),
+            released: None,
         }
     }
 

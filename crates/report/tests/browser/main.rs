@@ -137,7 +137,14 @@ fn grid_weight(page: &Session, out: &Path) -> u64 {
 fn the_grid_opens_from_disk_answers_upgrades_searches_and_keeps_its_view_in_the_url() {
     let out = tempfile::tempdir().unwrap();
     let out_dir = out.path().canonicalize().unwrap();
-    pyo3_matrix_report::write_all(&fixture::results(), &fixture::patterns(), Default::default(), &out_dir).unwrap();
+    pyo3_matrix_report::write_all(
+        &fixture::results(),
+        &[],
+        &fixture::patterns(),
+        Default::default(),
+        &out_dir,
+    )
+    .unwrap();
     let driver = Driver::start();
     let profile = tempfile::tempdir().unwrap();
     let page = driver.session(profile.path());
@@ -344,7 +351,7 @@ fn the_committed_results_draw_a_light_page_that_answers_the_common_jump() {
     let grid = Grid::new(&results, &patterns);
     let out = tempfile::tempdir().unwrap();
     let out_dir = out.path().canonicalize().unwrap();
-    pyo3_matrix_report::write_all(&results, &patterns, Default::default(), &out_dir).unwrap();
+    pyo3_matrix_report::write_all(&results, &[], &patterns, Default::default(), &out_dir).unwrap();
     for entry in std::fs::read_dir(out_dir.join("cells")).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
         for machine in ["/root/", "/tmp/", "/work/", "/home/"] {

@@ -143,10 +143,12 @@ impl Bounds {
                     pattern: self.pattern.clone(),
                     claim: Claim {
                         text,
-                        // About this release alone: the same bounds earlier do not make it wrong.
+                        // About the patch they were read from alone (other patches may
+                        // check otherwise: 0.20.3 added the maximum), and the same bounds
+                        // earlier do not make it wrong.
                         version: None,
-                        until: Some(bounds.release.clone()),
-                        context: Some(bounds.release.clone()),
+                        until: Some(Point::Exact(bounds.tag.0.clone())),
+                        context: Some(Point::Exact(bounds.tag.0.clone())),
                         expect: Some(expect),
                         variant: None,
                         python: Some(flavor),

@@ -8,8 +8,8 @@ use serde::Serialize;
 use std::fmt;
 
 /// How a verdict is reached, as the reports print it.
-pub const RULE: &str = "a claim predicts an outcome (`works`, `breaks` or one outcome such as \
-`compile-error`) for the releases from the version it names to the last one it covers (when it names \
+pub const RULE: &str = "a claim predicts an outcome (`works`, `breaks`, `accepted`: anything but PyO3's \
+refusal, or one outcome such as `compile-error`) for the releases from the version it names to the last one it covers (when it names \
 none: from the release its source writes for, its context, or every release). Only the cells of the \
 claim's variant (the plain cells when it names none) that say something about the pattern count: \
 not ⊘ unsupported, ⊗ blocked, – skipped or ? error. If every counted cell in range shows the prediction, \

@@ -384,15 +384,19 @@ pub fn render(grid: &Grid) -> String {
             }
         }
     }
-    if counts.is_empty() {
+    let histories = histories(grid);
+    if counts.is_empty() && histories.is_empty() {
         s.push_str("No pattern carries a claim yet.\n");
         return s;
     }
-    s.push_str("## Sources\n\n");
-    for o in &origins {
-        s.push_str(&format!("- <a id=\"{}\"></a>{}\n", o.anchor(), o.described()));
+    if !origins.is_empty() {
+        s.push_str("## Sources\n\n");
+        for o in &origins {
+            s.push_str(&format!("- <a id=\"{}\"></a>{}\n", o.anchor(), o.described()));
+        }
+        s.push('\n');
     }
-    s.push_str(&format!("\nHow a verdict is reached: {RULE}\n\n"));
+    s.push_str(&format!("How a verdict is reached: {RULE}\n\n"));
     let beside = grid.beside_releases();
     if !beside.is_empty() {
         let names: Vec<String> = beside.iter().map(ToString::to_string).collect();
@@ -402,7 +406,11 @@ pub fn render(grid: &Grid) -> String {
             names.join(", ")
         ));
     }
-    s.push_str(&histories(grid));
+    s.push_str(&histories);
+    if counts.is_empty() {
+        // A table of a crate of the user's (`scan`), judged on the statements alone.
+        return s;
+    }
     let mut totals: Vec<String> = Vec::new();
     for ((who, verdict), n) in &counts {
         match totals.last_mut() {
@@ -533,10 +541,10 @@ mod tests {
             &[
                 "## Interpreter bounds, as PyO3's build script states them\n",
                 "### 0.21: confirmed\n\n> CPython 3.7 to 3.12; PyPy 3.7 to 3.10 (pyo3-ffi/build.rs at v0.21.2)\n",
-                "| “accepts 3.12” | [vec_u8_return on 3.12](patterns/vec_u8_return.md), 0.21 alone | `accepted` | **confirmed**",
+                "| “accepts 3.12” | [vec_u8_return on 3.12](patterns/vec_u8_return.md), 0.21.2 alone | `accepted` | **confirmed**",
                 // A maximum the cells contradict is refuted, with the cell.
                 "### 0.22: refuted\n",
-                "| “refuses 3.12” | [vec_u8_return on 3.12](patterns/vec_u8_return.md), 0.22 alone | `unsupported` | **refuted**",
+                "| “refuses 3.12” | [vec_u8_return on 3.12](patterns/vec_u8_return.md), 0.22.6 alone | `unsupported` | **refuted**",
             ],
         );
         // The free-threaded column is another check's: no prediction is made for it.

@@ -63,12 +63,18 @@ const DIFF_FAILED: i32 = 1;
 pub fn report(matrix: Option<PathBuf>, args: ReportArgs) -> Result<()> {
     let dir = setup::matrix_dir(matrix)?;
     let results = RunResults::load(&args.results)?;
-    let patterns = setup::patterns(&dir, &[])?;
     crate::run::check_writable(&args.out)?;
-    let sources = setup::sources(&dir)?;
+    draw(&dir, &results, &args.results, &args.out)
+}
+
+/// Draws every table of `results` (written at `results_path`) into `out_dir`, with the
+/// catalog of the matrix in `dir` and the tables its claims count beside its own.
+fn draw(dir: &Path, results: &RunResults, results_path: &Path, out_dir: &Path) -> Result<()> {
+    let patterns = setup::patterns(dir, &[])?;
+    let sources = setup::sources(dir)?;
     let matrix = MatrixDef::load(&dir.join("matrix.toml"))?;
-    let beside = crate::catalog::beside_tables(&dir, &matrix, &args.results)?;
-    for path in pyo3_matrix_report::write_all(&results, &beside, &patterns, sources, &args.out)? {
+    let beside = crate::catalog::beside_tables(dir, &matrix, results_path)?;
+    for path in pyo3_matrix_report::write_all(results, &beside, &patterns, sources, out_dir)? {
         eprintln!("wrote {}", path.display());
     }
     Ok(())
@@ -200,13 +206,7 @@ pub fn merge(matrix: Option<PathBuf>, args: MergeArgs) -> Result<()> {
         .unwrap_or_else(|| PathBuf::from("."));
     crate::run::check_writable(&out_dir)?;
     crate::run::write_results(&args.out, &merged)?;
-    let patterns = setup::patterns(&dir, &[])?;
-    let sources = setup::sources(&dir)?;
-    let matrix = MatrixDef::load(&dir.join("matrix.toml"))?;
-    let beside = crate::catalog::beside_tables(&dir, &matrix, &args.out)?;
-    for path in pyo3_matrix_report::write_all(&merged, &beside, &patterns, sources, &out_dir)? {
-        eprintln!("wrote {}", path.display());
-    }
+    draw(&dir, &merged, &args.out, &out_dir)?;
     eprintln!("wrote {} ({} results)", args.out.display(), merged.results.len());
     Ok(())
 }

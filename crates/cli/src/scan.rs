@@ -180,7 +180,7 @@ pub fn prepare(
     let tools = install(&MaturinVersion::pinned())?;
     let mut variants = Vec::new();
     let mut variant_tools = BTreeMap::new();
-    for version in cells.maturins.iter().filter(|v| **v != MaturinVersion::pinned()) {
+    for version in cells.maturins.iter().filter(|v| !v.is_pinned()) {
         if let Some(tools) = install(version)? {
             variant_tools.insert(version.variant_name(), tools);
         }

@@ -331,7 +331,7 @@ fn run_cell(shared: &Shared, cell: &Cell) {
         .join(release.to_string())
         .join(target.flavor.to_string());
     let tag = plan.tag;
-    let cell = crate_cell::CrateCell {
+    let crate_cell = crate_cell::CrateCell {
         ctx,
         release,
         cell_dir: &cell_dir,
@@ -343,7 +343,7 @@ fn run_cell(shared: &Shared, cell: &Cell) {
     let (crate_jobs, todo): (Vec<Job>, Vec<Job>) = todo.into_iter().partition(|j| j.subject.user_crate.is_some());
     for job in crate_jobs {
         let user = job.subject.user_crate.as_ref().expect("a crate subject");
-        let result = crate_cell::observe(&cell, job.subject, user, job.variant, &job.key);
+        let result = crate_cell::observe(&crate_cell, job.subject, user, job.variant, &job.key);
         let result = result.unwrap_or_else(|e| {
             classify(
                 ident(job.subject, job.variant),

@@ -22,6 +22,11 @@ impl MaturinVersion {
         MaturinVersion(PINNED_MATURIN.into())
     }
 
+    /// Whether it is the maturin plain cells are built with.
+    pub fn is_pinned(&self) -> bool {
+        self.0 == PINNED_MATURIN
+    }
+
     /// The name of the variant its cells are, e.g. `maturin-1.7.0`.
     pub fn variant_name(&self) -> String {
         format!("maturin-{}", self.0)
@@ -77,7 +82,7 @@ pub fn ensure(
     version: &MaturinVersion,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Tools> {
-    let name = match *version == MaturinVersion::pinned() {
+    let name = match version.is_pinned() {
         true => "tools".to_string(),
         false => format!("tools-{}", version.variant_name()),
     };

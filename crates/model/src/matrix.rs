@@ -49,6 +49,15 @@ pub struct PythonRecipe {
     pub debian_version: Option<String>,
 }
 
+impl PythonRecipe {
+    /// The `(major, minor)` it builds: `(3, 13)` for `3.13.5`, `(3, 15)` for the
+    /// pre-release `3.15.0b1`.
+    pub fn minor(&self) -> Option<(u32, u32)> {
+        let mut parts = self.version.split('.');
+        Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+    }
+}
+
 /// How to get a missing interpreter flavor from the system's package manager, where the
 /// matrix builds none itself (PyPy): `pyo3-matrix python install` installs the packages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,10 +210,18 @@ mod tests {
     fn every_recipe_builds_a_cpython_of_its_flavor() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../matrix/matrix.toml");
         let def = MatrixDef::load(&path).unwrap();
-        assert!(def.python_recipe.len() >= 8, "{:?}", def.python_recipe.keys());
+        for label in ["3.8", "3.9", "3.10", "3.11", "3.13t", "3.14", "3.14t", "3.15"] {
+            assert!(def.python_recipe.contains_key(label), "no recipe for {label}");
+        }
         for (label, recipe) in &def.python_recipe {
             let flavor = Flavor::parse(label).unwrap();
             assert!(!flavor.is_pypy(), "{label}: a recipe builds CPython");
+            assert_eq!(
+                recipe.minor(),
+                Some((flavor.major, flavor.minor)),
+                "{label}: {}",
+                recipe.version
+            );
             // 3.14.4 for 3.14 and 3.14t, the pre-release 3.15.0b1 for 3.15.
             let minor = format!("{}.{}.", flavor.major, flavor.minor);
             let patch = recipe.version.strip_prefix(&minor).unwrap_or_default();

@@ -1,13 +1,16 @@
 //! `pyo3-matrix check SNIPPET.rs`: which release breaks this snippet?
 
 use crate::progress::Progress;
-use crate::run::sort_results;
-use crate::scan::{CrateCells, CrateTests};
 use crate::setup;
 use anyhow::{bail, Context as _, Result};
 use pyo3_matrix_engine::cells::Member;
-use pyo3_matrix_engine::runner::{self, Context, Plan, Subject, Target};
+use pyo3_matrix_engine::interpreters::PythonArg;
+use pyo3_matrix_engine::plan::{Context, Subject, DEFAULT_TIMEOUT_S};
+use pyo3_matrix_engine::scan::prepare::{self, CrateCells, CrateTests, TestDeps};
 use pyo3_matrix_engine::scan::{TestDepsChoice, UserCrate};
+use pyo3_matrix_engine::session::Session;
+use pyo3_matrix_engine::targets;
+use pyo3_matrix_model::Release;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -25,7 +28,7 @@ pub struct SnippetArgs {
     #[arg(long = "dep", value_name = "SPEC")]
     deps: Vec<String>,
     /// Seconds the tests may run in one cell before it counts as a hang.
-    #[arg(long, default_value_t = runner::DEFAULT_TIMEOUT_S)]
+    #[arg(long, default_value_t = DEFAULT_TIMEOUT_S)]
     timeout: u64,
 }
 
@@ -40,26 +43,33 @@ pub enum Pending {
         /// Its tests and how long they may run.
         cells: CrateCells,
         /// What its tests install, read before anything is.
-        deps: crate::scan::TestDeps,
+        deps: TestDeps,
     },
 }
 
 impl Pending {
-    /// The subject and the interpreter columns it runs in (a crate's tests get an
-    /// environment of their own).
-    pub fn ready(
+    /// The session that observes this subject at `releases` on the interpreters
+    /// `python` names: each found (or provisioned), a crate's tests given an environment of
+    /// their own; `check` and `bisect` then run it.
+    pub fn session(
         self,
-        ctx: &Context,
-        targets: Vec<Target>,
+        ctx: Context,
+        releases: Vec<Release>,
+        python: &[PythonArg],
         note: &mut dyn FnMut(&str),
-    ) -> Result<(Subject, Vec<Target>)> {
-        match self {
-            Pending::Snippet(subject) => Ok((*subject, targets)),
+    ) -> Result<Session> {
+        let targets = targets::resolve(&ctx, python, true, true, note)?;
+        let (subject, targets, maturin) = match self {
+            Pending::Snippet(subject) => (*subject, targets, None),
             Pending::Crate { krate, cells, deps } => {
-                let prepared = crate::scan::prepare(ctx, *krate, &cells, deps, targets, note)?;
-                Ok((prepared.subject, prepared.targets))
+                let prepared = prepare::prepare(&ctx, *krate, &cells, deps, targets, note)?;
+                (prepared.subject, prepared.targets, prepared.maturin)
             }
-        }
+        };
+        let tag = format!("check-{}", subject.member.name);
+        let mut session = Session::new(ctx, releases, targets, vec![subject], tag);
+        session.maturin = maturin;
+        Ok(session)
     }
 }
 
@@ -78,7 +88,7 @@ impl SnippetArgs {
                 None => CrateTests::Own(TestDepsChoice::Declared),
             };
             let cells = CrateCells::new(tests, self.timeout);
-            let deps = crate::scan::test_deps(&mut krate, &cells)?;
+            let deps = prepare::test_deps(&mut krate, &cells)?;
             return Ok(Pending::Crate {
                 krate: Box::new(krate),
                 cells,
@@ -160,29 +170,18 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     ctx.use_cache = !args.no_cache;
     let pending = args.snippet.subject(&mut ctx)?;
     let releases = setup::releases(&ctx.matrix, args.pyo3.as_deref())?;
-    let python_args = setup::python_args(&ctx.matrix.python, args.python.as_deref())?;
-    let progress = Progress::new(releases.len() * python_args.len(), false);
-    let targets = setup::targets(&ctx, &python_args, true, true, &mut |m| progress.line(m))?;
-    let (subject, targets) = pending.ready(&ctx, targets, &mut |m| progress.line(m))?;
-    let module = subject.member.name.clone();
-    let tag = format!("check-{module}");
-    let subjects = [subject];
-    let plan = Plan {
-        releases: &releases,
-        targets: &targets,
-        subjects: &subjects,
-        shard: None,
-        jobs: args.jobs,
-        tag: &tag,
-    };
-    let mut cells = runner::run(&ctx, plan, &|e| progress.event(e))?;
+    let python = setup::python_args(&ctx.matrix.python, args.python.as_deref())?;
+    let progress = Progress::new(0, false);
+    let mut session = pending.session(ctx, releases, &python, &mut |m| progress.line(m))?;
+    session.jobs = args.jobs;
+    progress.set_total(session.plan().verdicts());
+    let cells = session.verdicts(&|e| progress.event(e))?;
     progress.finish();
-    sort_results(&mut cells);
     match args.format {
         Format::Json => {
             let answer = serde_json::json!({
                 "snippet": args.snippet.snippet.display().to_string(),
-                "module": module,
+                "module": session.subjects[0].member.name,
                 "cells": cells,
             });
             println!("{}", serde_json::to_string_pretty(&answer)?);

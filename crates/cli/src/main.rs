@@ -7,6 +7,7 @@ mod check;
 mod ci;
 mod explain;
 mod list;
+mod output;
 mod plan;
 mod prepare;
 mod progress;

@@ -8,6 +8,8 @@
 use crate::check::Format;
 use crate::setup;
 use anyhow::{bail, Result};
+use pyo3_matrix_engine::plan::DEFAULT_TIMEOUT_S;
+use pyo3_matrix_engine::scan::prepare::{CrateCells, CrateTests};
 use pyo3_matrix_model::{CellResult, Flavor, Outcome, Pattern, Release, RunResults, Transition};
 use pyo3_matrix_report::events::support_event;
 use pyo3_matrix_report::grid::Grid;
@@ -221,7 +223,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
             crate_dir,
             Some(&range),
             &args.python.to_string(),
-            crate::scan::CrateCells::new(crate::scan::CrateTests::None, 60),
+            CrateCells::new(CrateTests::None, DEFAULT_TIMEOUT_S),
         )?;
         own = cells.clone();
         results.results.extend(cells);

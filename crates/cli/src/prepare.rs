@@ -23,7 +23,8 @@ use crate::setup;
 use anyhow::{anyhow, bail, Context as _, Result};
 use pyo3_matrix_engine::cells::{self, Member};
 use pyo3_matrix_engine::interpreters::{self, Interpreter, PythonArg};
-use pyo3_matrix_engine::runner::{self, Subject};
+use pyo3_matrix_engine::plan::{Context, Subject};
+use pyo3_matrix_engine::targets;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -57,7 +58,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     };
     let interp = interpreter(&ctx, &args.python)?;
     let patterns = setup::patterns(&dir, &args.patterns)?;
-    let subjects = crate::run::subjects(&patterns);
+    let subjects = patterns.iter().map(Subject::of_pattern).collect::<Vec<_>>();
     let anchor = cells::ensure_anchor(
         &ctx.matrix,
         &release,
@@ -106,7 +107,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
 
 /// The interpreter `--python` names: a path is only probed (a nox or tox environment's
 /// python needs no test environment of ours); a label is found or provisioned as `run` does.
-fn interpreter(ctx: &runner::Context, text: &str) -> Result<Interpreter> {
+fn interpreter(ctx: &Context, text: &str) -> Result<Interpreter> {
     let args = setup::python_args(&ctx.matrix.python, Some(text))?;
     let [arg] = args.as_slice() else {
         bail!("--python {text}: name exactly one interpreter");
@@ -114,7 +115,7 @@ fn interpreter(ctx: &runner::Context, text: &str) -> Result<Interpreter> {
     match arg {
         PythonArg::Path(path) => interpreters::probe(path).with_context(|| format!("--python {}", path.display())),
         PythonArg::Flavor(_) => {
-            let mut targets = setup::targets(ctx, &args, true, true, &mut |m| eprintln!("{m}"))?;
+            let mut targets = targets::resolve(ctx, &args, true, true, &mut |m| eprintln!("{m}"))?;
             let target = targets.pop().context("no interpreter")?;
             target.found.map(|(interp, _)| interp).map_err(|why| anyhow!(why))
         }

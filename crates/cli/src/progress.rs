@@ -3,7 +3,8 @@
 //! cell, written when the cell is done, since cells run side by side).
 
 use indicatif::{ProgressBar, ProgressStyle};
-use pyo3_matrix_engine::runner::{cell_label, Event, Origin};
+use pyo3_matrix_engine::plan::{Event, Origin};
+use pyo3_matrix_engine::runner::cell_label;
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::sync::Mutex;
@@ -37,6 +38,13 @@ impl Progress {
             github,
             groups: Mutex::default(),
             verbose,
+        }
+    }
+
+    /// Sets how many results the bar counts to, once the run knows it.
+    pub fn set_total(&self, total: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(total as u64);
         }
     }
 

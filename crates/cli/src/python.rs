@@ -1,8 +1,8 @@
 //! `pyo3-matrix python list|install`: the interpreter axis.
 
 use crate::setup;
-use anyhow::{bail, Context as _, Result};
-use pyo3_matrix_engine::{interpreters, packages, provision};
+use anyhow::Result;
+use pyo3_matrix_engine::{interpreters, targets};
 use pyo3_matrix_model::Flavor;
 use std::path::PathBuf;
 
@@ -34,24 +34,7 @@ pub fn run(matrix: Option<PathBuf>, cmd: Command) -> Result<()> {
         }
         Command::Install { flavor, tarball } => {
             let flavor = Flavor::parse(&flavor)?;
-            if let Some(packages) = ctx.matrix.python_packages.get(&flavor.to_string()) {
-                if tarball.is_some() {
-                    bail!("--tarball: Python {flavor} comes from the system's packages, not from a tarball");
-                }
-                let interp = packages::install(flavor, packages, &ctx.dirs, &mut |m| eprintln!("{m}"))?;
-                println!("{} {} {}", interp.flavor, interp.version, interp.path.display());
-                return Ok(());
-            }
-            let Some(recipe) = ctx.matrix.python_recipe.get(&flavor.to_string()) else {
-                bail!("no recipe for Python {flavor} in matrix/matrix.toml ([python_recipe.\"{flavor}\"])");
-            };
-            if let Some(t) = &tarball {
-                if !t.is_file() {
-                    bail!("--tarball {}: no such file", t.display());
-                }
-            }
-            let interp = provision::install(flavor, recipe, tarball.as_deref(), &ctx.dirs, &mut |m| eprintln!("{m}"))
-                .with_context(|| format!("cannot provision Python {flavor}"))?;
+            let interp = targets::install(&ctx, flavor, tarball.as_deref(), &mut |m| eprintln!("{m}"))?;
             println!("{} {} {}", interp.flavor, interp.version, interp.path.display());
         }
     }

@@ -63,7 +63,7 @@ const DIFF_FAILED: i32 = 1;
 pub fn report(matrix: Option<PathBuf>, args: ReportArgs) -> Result<()> {
     let dir = setup::matrix_dir(matrix)?;
     let results = RunResults::load(&args.results)?;
-    crate::run::check_writable(&args.out)?;
+    crate::output::check_writable(&args.out)?;
     draw(&dir, &results, &args.results, &args.out)
 }
 
@@ -197,15 +197,15 @@ pub fn merge(matrix: Option<PathBuf>, args: MergeArgs) -> Result<()> {
     merged.releases.sort();
     merged.releases.dedup();
     merged.results = cells.into_values().map(|(_, cell)| cell.clone()).collect();
-    crate::run::sort_results(&mut merged.results);
+    merged.sort();
 
     let out_dir = args
         .out
         .parent()
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("."));
-    crate::run::check_writable(&out_dir)?;
-    crate::run::write_results(&args.out, &merged)?;
+    crate::output::check_writable(&out_dir)?;
+    crate::output::write_results(&args.out, &merged)?;
     draw(&dir, &merged, &args.out, &out_dir)?;
     eprintln!("wrote {} ({} results)", args.out.display(), merged.results.len());
     Ok(())

@@ -1,14 +1,15 @@
 //! `pyo3-matrix run`: the whole matrix (or a slice of it) into a results file and tables.
 
+use crate::output::{check_writable, write_results};
 use crate::progress::Progress;
 use crate::setup;
-use anyhow::{Context as _, Result};
-use pyo3_matrix_engine::runner::{self, Origin, Plan, Subject, Target};
-use pyo3_matrix_engine::{build, cells::Member};
-use pyo3_matrix_model::{CellResult, InterpreterInfo, Pattern, RunResults, Shard, SCHEMA_VERSION};
+use anyhow::Result;
+use pyo3_matrix_engine::plan::{Event, Origin, Subject};
+use pyo3_matrix_engine::session::Session;
+use pyo3_matrix_engine::{targets, tools};
+use pyo3_matrix_model::{CellResult, RunResults, Shard};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Arguments of `run`.
 #[derive(Debug, clap::Args)]
@@ -69,18 +70,14 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let dir = setup::matrix_dir(matrix)?;
     let mut ctx = setup::context(&dir)?;
     ctx.use_cache = !args.no_cache;
-    let setup::Selection {
-        releases,
-        python: python_args,
-        patterns: only,
-    } = setup::selection(
+    let selection = setup::selection(
         &ctx.matrix,
         args.matrix_set.as_deref(),
         args.pyo3.as_deref(),
         args.python.as_deref(),
         &args.patterns,
     )?;
-    let patterns = setup::patterns(&dir, &only)?;
+    let patterns = setup::patterns(&dir, &selection.patterns)?;
     // Read before the run, so that a malformed file stops it before hours of building.
     let sources = setup::sources(&dir)?;
     let out = args
@@ -92,39 +89,21 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         .unwrap_or_else(|| PathBuf::from("."));
     check_writable(&out_dir)?;
 
-    let started_unix = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let early = Progress::new(0, args.verbose);
-    let targets = setup::targets(&ctx, &python_args, !args.no_provision, false, &mut |m| early.line(m))?;
-    early.finish();
-    let subjects = subjects(&patterns);
-    let per_cell: usize = subjects.iter().map(|s| 1 + s.variants.len()).sum();
-    let cells = (0..releases.len() * targets.len())
-        .filter(|k| args.shard.is_none_or(|s| s.contains(*k)))
-        .count();
-    let progress = Progress::new(per_cell * cells, args.verbose);
-    let mut results = RunResults {
-        schema_version: SCHEMA_VERSION,
-        tool_version: env!("CARGO_PKG_VERSION").into(),
-        tool_build: Some(pyo3_matrix_engine::BUILD_IDENTITY.into()),
-        rustc: build::rustc_version(),
-        maturin: maturin_version(),
-        started_unix,
-        releases: releases.clone(),
-        interpreters: targets.iter().map(interpreter_info).collect(),
-        results: Vec::new(),
-    };
+    let progress = Progress::new(0, args.verbose);
+    let targets = targets::resolve(&ctx, &selection.python, !args.no_provision, false, &mut |m| {
+        progress.line(m)
+    })?;
+    let subjects = patterns.iter().map(Subject::of_pattern).collect();
+    let mut session = Session::new(ctx, selection.releases, targets, subjects, "matrix");
+    session.shard = args.shard;
+    session.jobs = args.jobs;
+    session.maturin = tools::maturin_on_path();
+    progress.set_total(session.plan().verdicts());
+    let header = session.header();
     let seen: Mutex<Seen> = Mutex::default();
-    let write_partial = |results: &RunResults, found: &[CellResult]| {
-        let mut partial = results.clone();
-        partial.results = found.to_vec();
-        write_results(&out, &partial)
-    };
-    let on = |event: runner::Event| {
+    let on = |event: Event| {
         match &event {
-            runner::Event::Result { result, origin } => {
+            Event::Result { result, origin } => {
                 let mut seen = seen.lock().expect("results lock");
                 seen.results.push((*result).clone());
                 match origin {
@@ -137,43 +116,37 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
             // Whenever a cell starts, everything observed since the last write goes to disk
             // (the result cache keeps each verdict too): an interrupted run loses nothing it
             // finished, and a run that only reads the cache writes its results once.
-            runner::Event::CellStarted { .. } => {
+            Event::CellStarted { .. } => {
                 let mut seen = seen.lock().expect("results lock");
                 if std::mem::take(&mut seen.unsaved) {
-                    if let Err(e) = write_partial(&results, &seen.results) {
+                    let partial = RunResults {
+                        results: seen.results.clone(),
+                        ..header.clone()
+                    };
+                    if let Err(e) = write_results(&out, &partial) {
                         progress.line(&format!("warning: {e:#}"));
                     }
                 }
             }
-            runner::Event::Note(_) | runner::Event::CellFinished { .. } => {}
+            Event::Note(_) | Event::CellFinished { .. } => {}
         }
         progress.event(event);
     };
-    let plan = Plan {
-        releases: &releases,
-        targets: &targets,
-        subjects: &subjects,
-        shard: args.shard,
-        jobs: args.jobs,
-        tag: "matrix",
-    };
-    let mut found = runner::run(&ctx, plan, &on)?;
+    let results = session.run(&on)?;
     progress.finish();
-    sort_results(&mut found);
-    results.results = found;
     write_results(&out, &results)?;
     // A shard is one part of a run: its tables are drawn after `merge`.
     let written = match args.shard {
         Some(_) => Vec::new(),
         None => {
-            let beside = crate::catalog::beside_tables(&dir, &ctx.matrix, &out)?;
+            let beside = crate::catalog::beside_tables(&dir, &session.ctx.matrix, &out)?;
             pyo3_matrix_report::write_all(&results, &beside, &patterns, sources, &out_dir)?
         }
     };
     let seen = seen.into_inner().expect("results lock");
     summarize(&results, &seen, &out, &written);
     if let CacheCap(Some(max)) = args.cache_max_size {
-        crate::cache::keep_under(&ctx.dirs, max, &mut |line| eprintln!("{line}"))?;
+        crate::cache::keep_under(&session.ctx.dirs, max, &mut |line| eprintln!("{line}"))?;
     }
     Ok(())
 }
@@ -191,74 +164,6 @@ struct Seen {
     up_front: usize,
     /// Whether something was observed since the results were last written.
     unsaved: bool,
-}
-
-/// The engine's view of each pattern.
-pub fn subjects(patterns: &[Pattern]) -> Vec<Subject> {
-    patterns
-        .iter()
-        .map(|p| Subject {
-            member: Member {
-                name: p.id.clone(),
-                source: p.source.clone(),
-                deps: p.meta.deps.clone(),
-            },
-            test: p.test.clone(),
-            timeout: Duration::from_secs(p.meta.timeout.unwrap_or(runner::DEFAULT_TIMEOUT_S)),
-            variants: p.meta.variants.clone(),
-            user_crate: None,
-        })
-        .collect()
-}
-
-/// How an interpreter column is recorded in the results.
-pub fn interpreter_info(t: &Target) -> InterpreterInfo {
-    match &t.found {
-        Ok((i, _)) => InterpreterInfo {
-            flavor: t.flavor,
-            path: Some(i.path.display().to_string()),
-            version: Some(i.version.clone()),
-            note: None,
-        },
-        Err(why) => InterpreterInfo {
-            flavor: t.flavor,
-            path: None,
-            version: None,
-            note: Some(why.clone()),
-        },
-    }
-}
-
-/// Orders results the way the tables read: pattern, release, interpreter, variant.
-pub fn sort_results(results: &mut [CellResult]) {
-    results.sort_by(|a, b| a.id.cmp(&b.id));
-}
-
-fn maturin_version() -> Option<String> {
-    let out = std::process::Command::new("maturin").arg("--version").output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
-
-/// Fails early, naming the directory, when results could not be written there.
-pub fn check_writable(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create output directory {}", dir.display()))?;
-    tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("output directory {} is not writable", dir.display()))?;
-    Ok(())
-}
-
-/// Writes `results` to `path` atomically (a temporary file renamed over it).
-pub fn write_results(path: &Path, results: &RunResults) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write {}", path.display()))?;
-    serde_json::to_writer_pretty(&mut tmp, results)?;
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
 }
 
 fn summarize(results: &RunResults, seen: &Seen, out: &Path, written: &[PathBuf]) {

@@ -2,17 +2,11 @@
 
 use crate::catalog;
 use anyhow::{bail, Context as _, Result};
-use pyo3_matrix_engine::interpreters::{self, Interpreter, PythonArg};
-use pyo3_matrix_engine::runner::{Context, Target};
-use pyo3_matrix_engine::{provision, venv, Dirs};
+use pyo3_matrix_engine::interpreters::{self, PythonArg};
+use pyo3_matrix_engine::plan::Context;
+use pyo3_matrix_engine::Dirs;
 use pyo3_matrix_model::{Flavor, MatrixDef, Pattern, Point, Release, ReleaseSelector, Sources};
 use std::path::{Path, PathBuf};
-
-/// Free space below which a run refuses to start (one cell's target directory is about this).
-const MIN_FREE_BYTES: u64 = 512 << 20;
-
-/// Packages every test environment gets.
-const TEST_PACKAGES: &[&str] = &["pytest", "numpy"];
 
 /// The matrix directory: `--matrix DIR`; else the `matrix/` of the pyo3-matrix checkout at
 /// or above the current directory (one whose root also holds `crates/cells/`, so a user's own
@@ -151,84 +145,5 @@ pub fn python_args(defaults: &[Flavor], list: Option<&str>) -> Result<Vec<Python
             .split(',')
             .map(|item| interpreters::parse_python_arg(item.trim()))
             .collect(),
-    }
-}
-
-/// Finds (and where allowed, provisions) each interpreter and its test environment.
-///
-/// A flavor that cannot be had becomes a column of `skipped` cells when `strict` is off
-/// (the matrix goes on), and an error when it is on (`check` must say so and stop).
-pub fn targets(
-    ctx: &Context,
-    args: &[PythonArg],
-    provision_missing: bool,
-    strict: bool,
-    note: &mut dyn FnMut(&str),
-) -> Result<Vec<Target>> {
-    // A full disk would otherwise surface as a confusing failure deep inside pip or cargo.
-    if let Some(free) = ctx.dirs.free_bytes().filter(|free| *free < MIN_FREE_BYTES) {
-        bail!(
-            "not enough free space for the cache {}: {} MiB free, a run needs at least {} MiB",
-            ctx.dirs.root().display(),
-            free >> 20,
-            MIN_FREE_BYTES >> 20
-        );
-    }
-    let found = interpreters::discover(&ctx.dirs);
-    let mut out = Vec::new();
-    for arg in args {
-        let (flavor, interp): (Flavor, Result<Interpreter, String>) = match arg {
-            PythonArg::Path(path) => {
-                let interp = interpreters::probe(path).with_context(|| format!("--python {}", path.display()))?;
-                (interp.flavor, Ok(interp))
-            }
-            PythonArg::Flavor(flavor) => (
-                *flavor,
-                find_or_provision(ctx, *flavor, &found, provision_missing, note),
-            ),
-        };
-        // The interpreter, then its test environment; a column that lacks either is skipped.
-        let found = interp.and_then(|interp| {
-            venv::test_python(&interp, &ctx.dirs, TEST_PACKAGES, note)
-                .map(|python| (interp.clone(), python))
-                .map_err(|e| format!("cannot prepare a test environment for {}: {e:#}", interp.path.display()))
-        });
-        match found {
-            Err(why) if strict => bail!("{why}"),
-            Err(why) => {
-                note(&format!("warning: {why}; its cells are marked skipped"));
-                out.push(Target {
-                    flavor,
-                    found: Err(why),
-                });
-            }
-            found => out.push(Target { flavor, found }),
-        }
-    }
-    Ok(out)
-}
-
-fn find_or_provision(
-    ctx: &Context,
-    flavor: Flavor,
-    found: &[Interpreter],
-    provision_missing: bool,
-    note: &mut dyn FnMut(&str),
-) -> Result<Interpreter, String> {
-    if let Some(interp) = interpreters::find(flavor, found) {
-        return Ok(interp);
-    }
-    if let Some(packages) = ctx.matrix.python_packages.get(&flavor.to_string()) {
-        return Err(pyo3_matrix_engine::packages::hint(flavor, packages));
-    }
-    let recipe = ctx.matrix.python_recipe.get(&flavor.to_string());
-    match recipe {
-        Some(recipe) if provision_missing => {
-            note(&format!("no {flavor} interpreter found: provisioning CPython {} ({flavor})", recipe.version));
-            provision::install(flavor, recipe, None, &ctx.dirs, note)
-                .map_err(|e| format!("cannot provision Python {flavor}: {e:#}"))
-        }
-        Some(_) => Err(format!("no Python {flavor} interpreter found; run `pyo3-matrix python install {flavor}`")),
-        None => Err(format!("no Python {flavor} interpreter found (on PATH, in pyenv or in {}), and matrix.toml has no recipe to provision one", ctx.dirs.pythons().display())),
     }
 }

@@ -22,10 +22,13 @@
 //! - [`paths`] reads paths as text, without the file system.
 //! - [`registry`] lists every published PyO3 release from cargo's index cache.
 //! - [`slots`] shares the cores between cargo's jobs and the test processes.
-//! - [`runner`] drives the whole matrix and reports progress.
+//! - [`session`] is the one way in: a run described once ([`plan`]'s types), observed by
+//!   the [`runner`], which drives the cells side by side and reports progress, and handed
+//!   back as results.
 
 include!(concat!(env!("OUT_DIR"), "/build_identity.rs"));
 
+pub mod bisect;
 pub mod build;
 pub mod cache;
 pub mod cells;
@@ -39,13 +42,16 @@ pub mod lock;
 pub mod maturin;
 pub mod packages;
 pub mod paths;
+pub mod plan;
 pub mod provision;
 pub mod pytest;
 pub mod registry;
 pub mod runner;
 pub mod scan;
 pub mod seed;
+pub mod session;
 pub mod slots;
+pub mod targets;
 pub mod tools;
 pub mod venv;
 pub mod wheel;

@@ -9,150 +9,22 @@ use crate::classify::{classify, Observation};
 use crate::crate_cell;
 use crate::interpreters::Interpreter;
 use crate::lock::DirLock;
+use crate::plan::{Context, Event, Origin, Plan, Subject, Target};
 use crate::pytest;
-use crate::scan::UserCrate;
 use crate::seed;
 use crate::slots::Slots;
-use crate::tools::Tools;
-use crate::Dirs;
 use anyhow::Result;
-use pyo3_matrix_model::{CellId, CellResult, Flavor, MatrixDef, Release, Shard, Variant};
+use pyo3_matrix_model::{CellId, CellResult, Flavor, Release, Variant};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
-
-/// Seconds a pattern's test process may run when the pattern does not say.
-pub const DEFAULT_TIMEOUT_S: u64 = 60;
-
-/// The matrix definition and where its files and caches are.
-#[derive(Debug, Clone)]
-pub struct Context {
-    /// `matrix/matrix.toml`, parsed.
-    pub matrix: MatrixDef,
-    /// The repository's `crates/cells`, where the default releases' anchors are committed.
-    pub anchors: PathBuf,
-    /// The user cache.
-    pub dirs: Dirs,
-    /// Crates the caller adds on top of every release's anchor (`check --dep rayon@1`).
-    pub extra_deps: BTreeMap<String, toml::Value>,
-    /// Reuse cached verdicts whose inputs are unchanged (`--no-cache` turns it off).
-    pub use_cache: bool,
-}
-
-/// One interpreter column: found (with the python that has pytest), or why not.
-#[derive(Debug, Clone)]
-pub struct Target {
-    /// The flavor label the column shows.
-    pub flavor: Flavor,
-    /// The interpreter and its test environment's python, or why it is missing.
-    pub found: Result<(Interpreter, PathBuf), String>,
-}
-
-/// Something to build and test in every cell: a pattern or a user's snippet.
-#[derive(Debug, Clone)]
-pub struct Subject {
-    /// The crate to build.
-    pub member: Member,
-    /// Its pytest file, if any.
-    pub test: Option<PathBuf>,
-    /// How long its tests may run.
-    pub timeout: Duration,
-    /// Extra cells with other settings.
-    pub variants: Vec<Variant>,
-    /// A user's whole crate, built from a rewritten copy instead of a generated member;
-    /// such a subject is run alone.
-    pub user_crate: Option<CrateSubject>,
-}
-
-/// A user's crate as a subject: how it is built and which of its tests run.
-#[derive(Debug, Clone)]
-pub struct CrateSubject {
-    /// The crate.
-    pub krate: UserCrate,
-    /// The tools that build a maturin project's plain cells (`None` for a crate cargo builds).
-    pub tools: Option<Tools>,
-    /// The tools of each of the subject's variants (`scan --maturin`), by variant name.
-    pub variant_tools: BTreeMap<String, Tools>,
-    /// Run the project's own test suite (`Subject::test`, when given, runs instead).
-    pub own_tests: bool,
-    /// The declared dependency group its tests got, if any.
-    pub test_group: Option<String>,
-}
-
-impl CrateSubject {
-    /// The tools that build the cells of `variant`, or the plain cells'.
-    pub fn tools_for(&self, variant: Option<&Variant>) -> Option<&Tools> {
-        match variant {
-            Some(v) => self.variant_tools.get(&v.name),
-            None => self.tools.as_ref(),
-        }
-    }
-}
-
-/// What the runner reports while it works.
-#[derive(Debug)]
-pub enum Event<'a> {
-    /// A cell starts (`index` counts from 1 up to `total`).
-    CellStarted {
-        /// e.g. `pyo3 0.23.5 · 3.13t`.
-        label: String,
-        /// Position of the cell.
-        index: usize,
-        /// Number of cells.
-        total: usize,
-    },
-    /// A cell has decided every verdict it will (same `label` as its start).
-    CellFinished {
-        /// e.g. `pyo3 0.23.5 · 3.13t`.
-        label: String,
-    },
-    /// Something worth a line of its own (locking, provisioning, …).
-    Note(String),
-    /// A verdict, and how this run reached it.
-    Result {
-        /// The verdict.
-        result: &'a CellResult,
-        /// Observed, reused from the cache, or decided up front.
-        origin: Origin,
-    },
-}
-
-/// How a run reached a verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
-    /// Built and tested in this run (or the tool failed trying).
-    Observed,
-    /// Reused from the result cache: none of its inputs changed.
-    Cached,
-    /// Decided from the plan before any build: no interpreter (`skipped`) or no release of a
-    /// companion crate (`blocked`); never cached.
-    UpFront,
-}
 
 /// One verdict still to observe in a cell.
 struct Job<'s> {
     subject: &'s Subject,
     variant: Option<&'s Variant>,
     key: String,
-}
-
-/// What to run: the axes, the subjects, and how.
-#[derive(Debug, Clone, Copy)]
-pub struct Plan<'a> {
-    /// The PyO3 axis.
-    pub releases: &'a [Release],
-    /// The interpreter axis.
-    pub targets: &'a [Target],
-    /// What to build and test in every cell.
-    pub subjects: &'a [Subject],
-    /// Only this part of the cells (release-major order), for CI jobs.
-    pub shard: Option<Shard>,
-    /// Processes at once: cargo's jobs and test processes together.
-    pub jobs: usize,
-    /// Separates the workspaces of different callers (the matrix, a `check`) while they
-    /// share each cell's target directory.
-    pub tag: &'a str,
 }
 
 /// One (release, interpreter) cell of the plan.
@@ -199,11 +71,7 @@ impl Shared<'_> {
 /// while the next one builds; cargo's jobs and the test processes all draw from one pool
 /// of `plan.jobs` slots.
 pub fn run(ctx: &Context, plan: Plan, on: &(dyn Fn(Event) + Sync)) -> Result<Vec<CellResult>> {
-    let in_shard = |k: usize| plan.shard.is_none_or(|s| s.contains(k));
-    let wanted: Vec<(usize, usize)> = (0..plan.releases.len())
-        .flat_map(|r| (0..plan.targets.len()).map(move |t| (r, t)))
-        .filter(|(r, t)| in_shard(r * plan.targets.len() + t))
-        .collect();
+    let wanted = plan.cells();
     let mut note = |m: &str| on(Event::Note(m.to_string()));
     // Anchors first, one release at a time: cells of one release share theirs.
     let anchors: BTreeMap<usize, Result<Anchor>> = wanted

@@ -123,6 +123,15 @@ fn skip_audit_flags(help: &str) -> Vec<&'static str> {
     }
 }
 
+/// The `maturin --version` of the maturin on `PATH`, if there is one (a results header
+/// records it beside rustc's).
+pub fn maturin_on_path() -> Option<String> {
+    let out = Command::new("maturin").arg("--version").output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
 /// The `cargo` the user runs: `$CARGO` (set when run by cargo), else the first on PATH.
 pub fn real_cargo() -> PathBuf {
     if let Some(cargo) = std::env::var_os("CARGO") {

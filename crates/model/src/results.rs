@@ -143,6 +143,11 @@ pub struct RunResults {
 }
 
 impl RunResults {
+    /// Orders the verdicts the way the tables read: pattern, release, interpreter, variant.
+    pub fn sort(&mut self) {
+        self.results.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+
     /// Reads a results file: see [`RunResults::parse`].
     pub fn load(path: &Path) -> Result<Self, ModelError> {
         let text = std::fs::read_to_string(path).map_err(|source| ModelError::Read {

@@ -7,6 +7,7 @@
 //! dropped because it pins the old PyO3; path dependencies that leave the copy are made
 //! absolute. A project whose build backend is maturin is built by maturin ([`crate::maturin`]).
 
+pub mod prepare;
 pub mod pyproject;
 
 use crate::cache::short_digest;

@@ -5,18 +5,26 @@ A child starts from the state `python -m pytest` has before it reads its argumen
 imported, no extension module loaded (on a free-threaded interpreter the GIL is still off),
 no test collected. It gets its own process group, stdin from /dev/null, its output in a
 file, its working directory, environment and import path, and dies with this server.
+Before anything else it points faulthandler at the request's stacks file: a crash dumps
+every thread's stack there, and so does SIGUSR1, which the engine sends to a child that
+runs past its timeout before it kills it, so that a hang explains itself however late
+the child started. The server ignores SIGUSR1, so a child that has not yet registered
+its handler ignores it too instead of dying of it.
 
 Protocol, one JSON object per line. The engine writes a request:
-    {"args": [...], "cwd": DIR, "env": {...}, "path": [DIR, ...], "output": FILE}
+    {"args": [...], "cwd": DIR, "env": {...}, "path": [DIR, ...], "output": FILE,
+     "stacks": FILE}
 and reads {"pid": N} when the child runs, then {"code": C} or {"signal": S} when it ends,
 with "cpu": the CPU seconds (user and system) the child and what it waited for used.
 The server ends when its stdin closes.
 """
 
+import faulthandler
 import gc
 import importlib
 import json
 import os
+import signal
 import sys
 
 import pytest
@@ -35,15 +43,27 @@ _PR_SET_PDEATHSIG = 1
 def _die_with_parent():
     try:
         import ctypes
-        import signal
 
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (ImportError, OSError, AttributeError):
         pass
 
 
+# The child's stacks file: faulthandler writes to its descriptor, which must stay open.
+_stacks = None
+
+
+def _dump_stacks_into(path):
+    global _stacks
+    _stacks = open(path, "w")
+    faulthandler.enable(file=_stacks, all_threads=True)
+    if hasattr(faulthandler, "register"):
+        faulthandler.register(signal.SIGUSR1, file=_stacks, all_threads=True)
+
+
 def _child(request, base_path):
     os.setpgid(0, 0)
+    _dump_stacks_into(request["stacks"])
     _die_with_parent()
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
@@ -75,6 +95,7 @@ def _exit_code(status):
 
 def main():
     base_path = sys.path[1:]  # without this script's own directory
+    signal.signal(signal.SIGUSR1, signal.SIG_IGN)
     for line in sys.stdin:
         request = json.loads(line)
         # What the server made is long-lived: the children's collections skip it, as the gc

@@ -4,20 +4,17 @@ It records what the engine cannot see from outside: each test's outcome with its
 exception, and whether importing the pattern's module re-enabled the GIL on a
 free-threaded interpreter. It writes its report after every test, so a crash or a
 hang still leaves the results so far (and the test that was running) on disk. Stacks
-from faulthandler go to their own file because pytest captures fd 2 during tests.
+are the fork server's business: it points faulthandler at a file of their own before
+pytest starts (pytest captures fd 2 during tests).
 """
 
-import faulthandler
 import json
 import os
 import sys
 
 _REPORT = os.environ["PYO3_MATRIX_REPORT"]
-_STACKS = os.environ["PYO3_MATRIX_STACKS"]
-_HANG_AFTER = float(os.environ["PYO3_MATRIX_HANG_AFTER"])
 
 _state = {"gil_before": None, "gil_after": None, "running": None, "tests": []}
-_stacks_file = None
 
 
 def _gil_enabled():
@@ -66,10 +63,6 @@ def _exception(report):
 
 
 def pytest_configure(config):
-    global _stacks_file
-    _stacks_file = open(_STACKS, "w")
-    faulthandler.enable(file=_stacks_file, all_threads=True)
-    faulthandler.dump_traceback_later(_HANG_AFTER, exit=False, file=_stacks_file)
     _state["gil_before"] = _gil_enabled()
     _write()
 
@@ -105,7 +98,6 @@ def pytest_collectreport(report):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    faulthandler.cancel_dump_traceback_later()
     _state["running"] = None
     _state["gil_after"] = _gil_enabled()
     _write()

@@ -227,8 +227,6 @@ impl TestHost {
         let report_path = work.join("report.json");
         let stacks_path = work.join("stacks.txt");
         let output_path = work.join("output.txt");
-        // Stacks are dumped shortly before the kill so that a hang explains itself.
-        let hang_after = (timeout.as_secs_f64() - 2.0).max(timeout.as_secs_f64() * 0.8);
         let path = [module_dir, self.dir.as_path()];
         let python_path = std::env::join_paths(path)?;
         let ours = [
@@ -273,12 +271,11 @@ impl TestHost {
             "cwd": cwd,
             "path": path,
             "output": output_path,
+            "stacks": stacks_path,
             "env": {
                 "PYTHONPATH": python_path.to_string_lossy(),
                 "PYTHONDONTWRITEBYTECODE": "1",
                 "PYO3_MATRIX_REPORT": report_path,
-                "PYO3_MATRIX_STACKS": stacks_path,
-                "PYO3_MATRIX_HANG_AFTER": format!("{hang_after:.1}"),
             },
         });
         let started = Instant::now();
@@ -300,6 +297,7 @@ impl TestHost {
                 slot.take();
             }
             if started.elapsed() >= timeout {
+                ask_for_stacks(pgid, &stacks_path);
                 kill_group(pgid);
                 // The server reaps the child and says so before it takes another request.
                 match server.replies.recv_timeout(START_TIMEOUT) {
@@ -341,6 +339,37 @@ fn exit_of(code: Option<i32>, signal: Option<i32>) -> Exit {
     }
 }
 
+/// How long a child past its timeout has to write its stacks before it is killed: the dump
+/// is a few writes, but on a machine whose cores are all busy the child may wait its turn.
+const STACKS_DEADLINE: Duration = Duration::from_secs(20);
+
+/// How long the stacks file must stay the same size to count as written whole.
+const STACKS_SETTLED: Duration = Duration::from_millis(500);
+
+/// Asks the test process `pid` for every thread's stack (SIGUSR1, which the fork server
+/// registered with faulthandler before pytest started) and waits until they are written:
+/// the file has grown and stopped growing, or the deadline passed (a child that never
+/// registered the handler ignores the signal).
+fn ask_for_stacks(pid: i32, stacks: &Path) {
+    let size = || std::fs::metadata(stacks).map(|m| m.len()).unwrap_or(0);
+    let before = size();
+    // SAFETY: kill only sends a signal; a process that is already gone yields ESRCH.
+    if unsafe { libc::kill(pid, libc::SIGUSR1) } != 0 {
+        return;
+    }
+    let asked = Instant::now();
+    let (mut last, mut since) = (before, Instant::now());
+    while asked.elapsed() < STACKS_DEADLINE {
+        std::thread::sleep(Duration::from_millis(50));
+        let now = size();
+        if now != last {
+            (last, since) = (now, Instant::now());
+        } else if now > before && since.elapsed() >= STACKS_SETTLED {
+            return;
+        }
+    }
+}
+
 fn kill_group(pgid: i32) {
     // SAFETY: killpg only sends a signal; a group that is already gone yields ESRCH.
     unsafe {
@@ -359,5 +388,34 @@ pub fn signal_name(sig: i32) -> String {
         libc::SIGKILL => "SIGKILL".into(),
         libc::SIGTERM => "SIGTERM".into(),
         other => format!("signal {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::slots::Slots;
+    use crate::Dirs;
+
+    #[test]
+    fn a_hang_is_killed_and_keeps_the_stacks_the_engine_asked_for() {
+        let interp = crate::interpreters::for_tests("3.12");
+        let python = crate::venv::test_python(&interp, &Dirs::from_env(), &["pytest"], &mut |_| {}).unwrap();
+        let work = tempfile::tempdir().unwrap();
+        let test = work.path().join("test_spins.py");
+        std::fs::write(&test, "def test_spins_forever():\n    while True:\n        pass\n").unwrap();
+        let mut host = TestHost::new(&python, &work.path().join("host"));
+        let slots = Slots::new(1).unwrap();
+        let run = host
+            .run(
+                &Tests::File(test),
+                work.path(),
+                Duration::from_secs(2),
+                &work.path().join("run"),
+                slots.acquire().unwrap(),
+            )
+            .unwrap();
+        assert!(matches!(run.exit, Exit::TimedOut), "{:?}", run.exit);
+        assert!(run.stacks.contains("test_spins_forever"), "stacks: {:?}", run.stacks);
     }
 }

@@ -15,7 +15,7 @@
 //! says nothing about an API), a hang, and what a cell could not do (`blocked`, `error`,
 //! `skipped`).
 
-use pyo3_matrix_model::{CellResult, Diagnostic, Outcome, Pattern, RunResults};
+use pyo3_matrix_model::{CellResult, Diagnostic, Level, Outcome, Pattern, RunResults};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -200,7 +200,7 @@ impl Signature {
     fn of(diagnostic: &Diagnostic) -> Option<Signature> {
         let code = diagnostic.code.clone()?;
         let raw = quoted(&diagnostic.message);
-        if diagnostic.level != "error" || raw.is_empty() {
+        if diagnostic.level != Level::Error || raw.is_empty() {
             return None;
         }
         Some(Signature {
@@ -235,7 +235,7 @@ fn signatures(cell: &CellResult) -> Vec<(&Diagnostic, Signature)> {
 
 /// The error the cell's message reports, else its first error.
 fn headline(cell: &CellResult) -> Option<&Diagnostic> {
-    let errors = || cell.diagnostics.iter().filter(|d| d.level == "error");
+    let errors = || cell.diagnostics.iter().filter(|d| d.level == Level::Error);
     errors()
         .find(|d| Some(&d.message) == cell.message.as_ref())
         .or_else(|| errors().next())

@@ -5,7 +5,7 @@ use crate::slots::Slots;
 use anyhow::{Context, Result};
 use cargo_metadata::diagnostic::DiagnosticLevel;
 use cargo_metadata::Message;
-use pyo3_matrix_model::Diagnostic;
+use pyo3_matrix_model::{Diagnostic, Level};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
@@ -29,7 +29,7 @@ impl MemberBuild {
     /// Whether the member's library compiled without an error of its own: something to
     /// import and test.
     pub fn built_module(&self) -> bool {
-        self.compiled && self.diagnostics.iter().all(|d| d.level != "error")
+        self.compiled && self.diagnostics.iter().all(|d| d.level != Level::Error)
     }
 }
 
@@ -184,8 +184,8 @@ pub fn read_messages(
                 let local = msg.package_id.repr.starts_with("path+");
                 let diag = &msg.message;
                 let level = match diag.level {
-                    DiagnosticLevel::Error | DiagnosticLevel::Ice => "error",
-                    DiagnosticLevel::Warning => "warning",
+                    DiagnosticLevel::Error | DiagnosticLevel::Ice => Level::Error,
+                    DiagnosticLevel::Warning => Level::Warning,
                     _ => continue,
                 };
                 let first_line = diag.message.lines().next().unwrap_or_default().to_string();
@@ -196,14 +196,14 @@ pub fn read_messages(
                     }
                     let entry = out.members.entry(owner).or_default();
                     entry.diagnostics.push(Diagnostic {
-                        level: level.into(),
+                        level,
                         code: diag.code.as_ref().map(|c| c.code.clone()),
                         message: first_line,
                     });
                     if let Some(r) = &diag.rendered {
                         entry.rendered.push_str(r);
                     }
-                } else if level == "error" && !is_summary(&first_line) {
+                } else if level == Level::Error && !is_summary(&first_line) {
                     out.dependencies.push(DependencyFailure {
                         package: package_name(&msg.package_id.repr),
                         message: first_line,

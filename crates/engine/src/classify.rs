@@ -1,8 +1,8 @@
 //! The only place a verdict is decided: observations in, one [`Outcome`] out.
 
 use crate::build::{escape_hatch, CellBuild, MemberBuild};
-use crate::pytest::{signal_name, Exit, TestRecord, TestRun};
-use pyo3_matrix_model::{CellId, CellResult, Outcome, TestFailure, Timings};
+use crate::pytest::{signal_name, Exit, TestOutcome, TestRecord, TestRun};
+use pyo3_matrix_model::{CellId, CellResult, Level, Outcome, TestFailure, Timings};
 
 /// Everything observed about one (pattern, cell).
 #[derive(Debug)]
@@ -75,7 +75,7 @@ pub fn classify(id: CellId, obs: &Observation) -> CellResult {
             r.timings.deps_s = cell.dependencies_seconds;
             r.timings.build_cpu_s = cell.cpu_seconds;
             r.diagnostics = member.diagnostics.clone();
-            r.warnings = member.diagnostics.iter().filter(|d| d.level == "warning").count();
+            r.warnings = member.diagnostics.iter().filter(|d| d.level == Level::Warning).count();
             match packaging {
                 // Built, but the wheel maturin should have made of it is missing.
                 Some(why) if member.built_module() => {
@@ -98,7 +98,7 @@ fn classify_built(r: &mut CellResult, cell: &CellBuild, member: &MemberBuild, te
         r.log = Some(script.stderr.clone());
         return;
     }
-    let errors: Vec<_> = member.diagnostics.iter().filter(|d| d.level == "error").collect();
+    let errors: Vec<_> = member.diagnostics.iter().filter(|d| d.level == Level::Error).collect();
     if !errors.is_empty() {
         r.outcome = Outcome::CompileError;
         for code in errors.iter().filter_map(|d| d.code.clone()) {
@@ -176,7 +176,11 @@ fn classify_built(r: &mut CellResult, cell: &CellBuild, member: &MemberBuild, te
         }
         Exit::Code(0) => r.outcome = built_ok,
         Exit::Code(code) => {
-            let failures: Vec<&TestRecord> = report.tests.iter().filter(|t| t.outcome == "failed").collect();
+            let failures: Vec<&TestRecord> = report
+                .tests
+                .iter()
+                .filter(|t| t.outcome == TestOutcome::Failed)
+                .collect();
             match failures.iter().find(|t| t.ran_and_failed()) {
                 Some(t) => {
                     r.outcome = Outcome::TestFail;
@@ -247,7 +251,7 @@ fn pytest_error(output: &str) -> Option<String> {
 
 /// Whether a diagnostic is a deprecation (rustc's `deprecated` lint or its message form).
 fn is_deprecation(d: &pyo3_matrix_model::Diagnostic) -> bool {
-    d.level == "warning" && (d.code.as_deref() == Some("deprecated") || d.message.starts_with("use of deprecated"))
+    d.level == Level::Warning && (d.code.as_deref() == Some("deprecated") || d.message.starts_with("use of deprecated"))
 }
 
 /// cargo's reason when it cannot resolve the crate's dependencies against the release
@@ -296,9 +300,9 @@ mod tests {
         CellId::plain("p", "0.23.5".parse().unwrap(), "3.13t".parse().unwrap())
     }
 
-    fn diag(level: &str, code: Option<&str>, message: &str) -> Diagnostic {
+    fn diag(level: Level, code: Option<&str>, message: &str) -> Diagnostic {
         Diagnostic {
-            level: level.into(),
+            level,
             code: code.map(Into::into),
             message: message.into(),
         }
@@ -358,9 +362,9 @@ mod tests {
             compiled: false,
             artifact: None,
             ..built(vec![
-                diag("error", Some("E0277"), "a"),
-                diag("error", Some("E0277"), "b"),
-                diag("error", Some("E0599"), "c"),
+                diag(Level::Error, Some("E0277"), "a"),
+                diag(Level::Error, Some("E0277"), "b"),
+                diag(Level::Error, Some("E0599"), "c"),
             ])
         };
         let r = decide(&cell, &broken, None);
@@ -370,11 +374,15 @@ mod tests {
         );
 
         let warned = built(vec![
-            diag("warning", Some("non_local_definitions"), "non-local impl"),
-            diag("warning", Some("deprecated"), "use of deprecated method"),
+            diag(Level::Warning, Some("non_local_definitions"), "non-local impl"),
+            diag(Level::Warning, Some("deprecated"), "use of deprecated method"),
         ]);
         assert_eq!(decide(&cell, &warned, None).outcome, Outcome::Deprecated);
-        let toolchain_only = built(vec![diag("warning", Some("non_local_definitions"), "non-local impl")]);
+        let toolchain_only = built(vec![diag(
+            Level::Warning,
+            Some("non_local_definitions"),
+            "non-local impl",
+        )]);
         assert_eq!(decide(&cell, &toolchain_only, None).outcome, Outcome::Pass);
     }
 
@@ -385,7 +393,7 @@ mod tests {
         let failed = TestRecord {
             test: "test_p.py::test_x".into(),
             when: Some("call".into()),
-            outcome: "failed".into(),
+            outcome: TestOutcome::Failed,
             exception: Some("TypeError".into()),
             message: Some("f() missing 1 required positional argument: 'y'".into()),
         };
@@ -455,11 +463,15 @@ mod tests {
     #[test]
     fn tests_that_could_not_run_are_not_test_failures() {
         let cell = CellBuild::default();
-        let member = built(vec![diag("warning", Some("deprecated"), "use of deprecated method")]);
+        let member = built(vec![diag(
+            Level::Warning,
+            Some("deprecated"),
+            "use of deprecated method",
+        )]);
         let record = |when: &str, exception: &str, message: &str| TestRecord {
             test: "tests/test_x.py::test_y".into(),
             when: Some(when.into()),
-            outcome: "failed".into(),
+            outcome: TestOutcome::Failed,
             exception: Some(exception.into()),
             message: Some(message.into()),
         };

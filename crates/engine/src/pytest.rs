@@ -42,6 +42,18 @@ pub enum Exit {
     TimedOut,
 }
 
+/// How one test went, in pytest's words.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum TestOutcome {
+    /// It passed.
+    Passed,
+    /// It (or its setup, teardown or collection) failed.
+    Failed,
+    /// It was skipped.
+    Skipped,
+}
+
 /// One test as the plugin recorded it.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 pub struct TestRecord {
@@ -50,8 +62,8 @@ pub struct TestRecord {
     /// The phase: `collect`, `setup`, `call` or `teardown`.
     #[serde(default)]
     pub when: Option<String>,
-    /// `passed`, `failed` or `skipped`.
-    pub outcome: String,
+    /// How it went.
+    pub outcome: TestOutcome,
     /// Exception type of a failure.
     pub exception: Option<String>,
     /// Exception message of a failure.
@@ -63,7 +75,7 @@ impl TestRecord {
     /// being unable to run: a failed call, or a fixture (setup, teardown) that raised; not a
     /// test module that could not be collected, nor a fixture nobody provides.
     pub fn ran_and_failed(&self) -> bool {
-        self.outcome == "failed"
+        self.outcome == TestOutcome::Failed
             && self.when.as_deref().is_some_and(|w| w != "collect")
             && self.exception.as_deref() != Some("FixtureLookupError")
     }

@@ -27,7 +27,7 @@ pub use matrix::{CompanionSpec, MatrixDef, MatrixSet, PythonPackages, PythonReci
 pub use outcome::Outcome;
 pub use pattern::{Claim, Expectation, Pattern, PatternMeta, Variant};
 pub use release::{Point, Release, ReleaseSelector};
-pub use results::{CellResult, Diagnostic, InterpreterInfo, RunResults, TestFailure, Timings, SCHEMA_VERSION};
+pub use results::{CellResult, Diagnostic, InterpreterInfo, Level, RunResults, TestFailure, Timings, SCHEMA_VERSION};
 pub use shard::Shard;
 pub use sources::{Source, Sources};
 pub use transition::Transition;

@@ -8,11 +8,30 @@ use std::path::Path;
 /// Bumped whenever a field changes meaning or disappears.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// How severe rustc says a diagnostic is (an internal compiler error counts as an error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// The build cannot succeed.
+    Error,
+    /// The build goes on.
+    Warning,
+}
+
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        })
+    }
+}
+
 /// One rustc diagnostic from the pattern's own code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
-    /// `error` or `warning`.
-    pub level: String,
+    /// Error or warning.
+    pub level: Level,
     /// Error code or lint name (`E0277`, `deprecated`), if rustc gave one.
     pub code: Option<String>,
     /// The first line of the message.

@@ -6,8 +6,8 @@
 //! data only and names nothing else of this crate.
 
 use pyo3_matrix_model::{
-    CellId, CellResult, Claim, Diagnostic, Flavor, InterpreterInfo, Outcome, Pattern, PatternMeta, Release, RunResults,
-    TestFailure, Timings,
+    CellId, CellResult, Claim, Diagnostic, Flavor, InterpreterInfo, Level, Outcome, Pattern, PatternMeta, Release,
+    RunResults, TestFailure, Timings,
 };
 
 /// A bare result: the outcome and nothing else.
@@ -63,7 +63,7 @@ fn compile_error(pattern: &str, pyo3: &str, python: &str, code: &str, message: &
     c.codes = vec![code.into()];
     c.message = Some(message.into());
     c.diagnostics = vec![Diagnostic {
-        level: "error".into(),
+        level: Level::Error,
         code: Some(code.into()),
         message: message.into(),
     }];
@@ -99,7 +99,7 @@ pub fn results() -> RunResults {
     let mut deprecated = cell("gilref_any_arg", "0.21.2", "3.12", Deprecated);
     deprecated.codes = vec!["deprecated".into()];
     deprecated.diagnostics = vec![Diagnostic {
-        level: "warning".into(),
+        level: Level::Warning,
         code: Some("deprecated".into()),
         message: "use of deprecated method `pyo3::PyAny::extract`".into(),
     }];

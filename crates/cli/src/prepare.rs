@@ -59,22 +59,11 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let interp = interpreter(&ctx, &args.python)?;
     let patterns = setup::patterns(&dir, &args.patterns)?;
     let subjects = patterns.iter().map(Subject::of_pattern).collect::<Vec<_>>();
-    let anchor = cells::ensure_anchor(
-        &ctx.matrix,
-        &release,
-        &ctx.anchors,
-        &ctx.dirs.cells().join("anchors"),
-        &mut |m| eprintln!("{m}"),
-    )?;
-    // As in the engine: a member whose dependency this release cannot provide is blocked up
-    // front, since one unresolvable member would fail the whole workspace.
-    let missing = |s: &Subject| {
-        s.member
-            .deps
-            .iter()
-            .find(|d| !anchor.dependencies.contains_key(*d))
-            .cloned()
-    };
+    let anchor = cells::ensure_anchor(&ctx.matrix, &release, &ctx.anchors, &ctx.dirs.anchors(), &mut |m| {
+        eprintln!("{m}")
+    })?;
+    // As in the engine: a member whose dependency this release cannot provide is blocked.
+    let missing = |s: &Subject| anchor.missing_dependency(&s.member, &ctx.extra_deps).cloned();
     let members: Vec<Member> = subjects
         .iter()
         .filter(|s| missing(s).is_none())

@@ -37,6 +37,20 @@ impl Anchor {
     pub fn lockfile(&self) -> PathBuf {
         self.dir.join("Cargo.lock")
     }
+
+    /// The first dependency of `member` that neither this release nor the caller's `extra`
+    /// crates provide. Such a member is blocked up front: one unresolvable member would
+    /// otherwise fail the whole workspace.
+    pub fn missing_dependency<'m>(
+        &self,
+        member: &'m Member,
+        extra: &BTreeMap<String, toml::Value>,
+    ) -> Option<&'m String> {
+        member
+            .deps
+            .iter()
+            .find(|d| !self.dependencies.contains_key(*d) && !extra.contains_key(*d))
+    }
 }
 
 /// The dependency table of `release`: pyo3 pinned exactly, its companions, shared crates.

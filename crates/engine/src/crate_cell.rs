@@ -3,10 +3,10 @@
 //! way its maintainers run them, and the verdict with what a person needs to act on it.
 
 use crate::build::{self, CellBuild, MemberBuild};
+use crate::cell_dir::CellDir;
 use crate::cells::Workspace;
 use crate::classify::{classify, Observation};
 use crate::interpreters::Interpreter;
-use crate::lock::DirLock;
 use crate::maturin;
 use crate::plan::{Context, CrateSubject, Subject};
 use crate::pytest::{self, TestRun, Tests};
@@ -23,7 +23,7 @@ pub(crate) struct CrateCell<'a> {
     pub ctx: &'a Context,
     pub release: &'a Release,
     /// The cell's directory in the cache.
-    pub cell_dir: &'a Path,
+    pub cell_dir: &'a CellDir,
     /// The caller's tag, separating its copies from other callers'.
     pub tag: &'a str,
     pub interp: &'a Interpreter,
@@ -55,13 +55,12 @@ pub(crate) fn observe(
     let tools = user.tools_for(variant);
     // Each maturin keeps its own wheel, test copy and target (its settings differ, and
     // alternating them in one target would rebuild PyO3 every time).
-    let suffix = variant.map(|v| format!("-{}", v.name)).unwrap_or_default();
-    let copy = cell.cell_dir.join(format!("ws-{}", cell.tag));
+    let copy = cell.cell_dir.workspace(cell.tag, None);
     // Another run sharing this cache waits here rather than rewriting the copy.
-    let _lock = DirLock::acquire(cell.cell_dir)?;
+    let _lock = cell.cell_dir.lock()?;
     krate.copy_for(&cell.ctx.matrix, cell.release, &copy)?;
     let project = krate.project_in(&copy);
-    let built = build(cell, krate, tools, &suffix, &copy, &project)?;
+    let built = build(cell, krate, (tools, variant), &copy, &project)?;
     let builds_a_module = built.member.built_module() && built.packaging.is_none();
     let paths = match (&subject.test, user.own_tests) {
         (Some(file), _) => Some(vec![file.clone()]),
@@ -69,7 +68,7 @@ pub(crate) fn observe(
         (None, false) => None,
     };
     let run = match paths {
-        Some(paths) if builds_a_module => Some(test(cell, subject, krate, (tools, &suffix), &built, project, paths)?),
+        Some(paths) if builds_a_module => Some(test(cell, subject, krate, (tools, variant), &built, project, paths)?),
         _ => None,
     };
     let observation = Observation::Built {
@@ -98,8 +97,7 @@ pub(crate) fn observe(
 fn build(
     cell: &CrateCell,
     krate: &UserCrate,
-    tools: Option<&Tools>,
-    suffix: &str,
+    (tools, variant): (Option<&Tools>, Option<&Variant>),
     copy: &Path,
     project: &Path,
 ) -> Result<Built> {
@@ -108,7 +106,7 @@ fn build(
     // builds with settings of its own (PYO3_BUILD_EXTENSION_MODULE, …) that a plain cargo
     // build would undo. PyO3 is then compiled once per cell for every crate scanned.
     let route = if tools.is_some() { "maturin" } else { "cargo" };
-    let target = cell.cell_dir.join(format!("target-crates-{route}{suffix}"));
+    let target = cell.cell_dir.crate_target(route, variant);
     let member_of = |cell: &CellBuild| cell.members.get(&krate.lib_name).cloned().unwrap_or_default();
     match tools {
         Some(tools) => {
@@ -118,7 +116,7 @@ fn build(
                 python: &cell.interp.path,
                 env: &[],
                 lib_name: &krate.lib_name,
-                out: &cell.cell_dir.join(format!("wheel-{}{suffix}", cell.tag)),
+                out: &cell.cell_dir.wheel(cell.tag, variant),
             };
             let made = maturin::build(tools, &request, cell.slots)?;
             Ok(Built {
@@ -151,15 +149,12 @@ fn test(
     cell: &CrateCell,
     subject: &Subject,
     krate: &UserCrate,
-    (tools, suffix): (Option<&Tools>, &str),
+    (tools, variant): (Option<&Tools>, Option<&Variant>),
     built: &Built,
     project: PathBuf,
     paths: Vec<PathBuf>,
 ) -> Result<TestRun> {
-    let work = cell
-        .cell_dir
-        .join(format!("runs-{}{suffix}", cell.tag))
-        .join(&krate.lib_name);
+    let work = cell.cell_dir.runs(cell.tag, variant).join(&krate.lib_name);
     if work.exists() {
         std::fs::remove_dir_all(&work).with_context(|| format!("cannot clear {}", work.display()))?;
     }

@@ -56,6 +56,11 @@ impl Dirs {
         self.root.join("cells")
     }
 
+    /// Where the anchors of releases without a committed one are resolved.
+    pub fn anchors(&self) -> PathBuf {
+        self.cells().join("anchors")
+    }
+
     /// Bytes free on the file system that holds (or will hold) the cache, if it can be told.
     pub fn free_bytes(&self) -> Option<u64> {
         let existing = self.root.ancestors().find(|p| p.exists())?;

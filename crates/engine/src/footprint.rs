@@ -6,6 +6,7 @@
 //! ([`crate::lock::DirLock`] stamps the lock file), so its lock file's modification time
 //! orders the cells from least to most recently used.
 
+use crate::cell_dir::{subdirs, CellDir, PLAIN_TARGET};
 use crate::lock::DirLock;
 use crate::Dirs;
 use anyhow::{Context as _, Result};
@@ -60,17 +61,10 @@ impl Kind {
     }
 }
 
-/// Whether an entry of a cell directory is something a build makes again: a target
-/// directory (`target`, `target-env-…`, `target-crates-…`), the test copies (`runs-…`) or
-/// a user crate's wheel (`wheel-…`).
-fn is_build(name: &str) -> bool {
-    name == crate::seed::PLAIN_TARGET || ["target-", "runs-", "wheel-"].iter().any(|p| name.starts_with(p))
-}
-
 /// Whether a build is the cell's plain target, which every pattern's build and every
 /// seeded variant target starts from: collected only after every other build.
 fn is_plain_target(name: &str) -> bool {
-    name == crate::seed::PLAIN_TARGET
+    name == PLAIN_TARGET
 }
 
 /// Bytes on disk under `path` (blocks, as `du` counts them), each hard-linked file once.
@@ -89,24 +83,6 @@ fn disk_bytes(path: &Path, seen: &mut HashSet<(u64, u64)>) -> u64 {
         .map(|entries| entries.flatten().map(|e| disk_bytes(&e.path(), seen)).sum())
         .unwrap_or(0);
     own + children
-}
-
-/// The directories of `dir`, sorted.
-fn subdirs(dir: &Path) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect())
-        .unwrap_or_default();
-    found.sort();
-    found
-}
-
-/// Every cell directory: `cells/<release>/<interpreter>`, those holding a lock file.
-fn cell_dirs(dirs: &Dirs) -> Vec<PathBuf> {
-    subdirs(&dirs.cells())
-        .iter()
-        .flat_map(|release| subdirs(release))
-        .filter(|cell| cell.join(".lock").is_file())
-        .collect()
 }
 
 /// The cache's size on disk by kind.
@@ -151,12 +127,12 @@ pub fn measure(dirs: &Dirs) -> Footprint {
                     add(Kind::CellWorkspaces, folder.unwrap_or(0));
                     for entry in std::fs::read_dir(&release).into_iter().flatten().flatten() {
                         let entry = entry.path();
-                        if !entry.join(".lock").is_file() {
+                        if !CellDir::is_cell(&entry) {
                             add(Kind::CellWorkspaces, disk_bytes(&entry, &mut seen));
                             continue;
                         }
                         for part in std::fs::read_dir(&entry).into_iter().flatten().flatten() {
-                            let kind = match is_build(&part.file_name().to_string_lossy()) {
+                            let kind = match CellDir::is_build(&part.file_name().to_string_lossy()) {
                                 true => Kind::CellBuilds,
                                 false => Kind::CellWorkspaces,
                             };
@@ -185,8 +161,8 @@ pub struct Collected {
 }
 
 /// When the cell in `cell` was last used: its lock file's modification time.
-fn last_used(cell: &Path) -> SystemTime {
-    std::fs::metadata(cell.join(".lock"))
+fn last_used(cell: &CellDir) -> SystemTime {
+    std::fs::metadata(cell.lock_file())
         .and_then(|m| m.modified())
         .unwrap_or(SystemTime::UNIX_EPOCH)
 }
@@ -203,18 +179,20 @@ pub fn collect(dirs: &Dirs, max_bytes: u64) -> Result<Collected> {
         after: before,
         cells: Vec::new(),
     };
-    let mut cells = cell_dirs(dirs);
-    cells.sort_by_key(|cell| last_used(cell));
+    let mut cells = CellDir::all(dirs);
+    cells.sort_by_key(last_used);
     for plain in [false, true] {
         for cell in &cells {
             if collected.after <= max_bytes {
                 break;
             }
-            let freed = remove_builds(cell, |name| is_build(name) && is_plain_target(name) == plain)?;
+            let freed = remove_builds(cell.path(), |name| {
+                CellDir::is_build(name) && is_plain_target(name) == plain
+            })?;
             if freed > 0 {
                 collected.after = collected.after.saturating_sub(freed);
-                if !collected.cells.contains(cell) {
-                    collected.cells.push(cell.clone());
+                if !collected.cells.iter().any(|c| c == cell.path()) {
+                    collected.cells.push(cell.path().to_path_buf());
                 }
             }
         }

@@ -31,6 +31,7 @@ include!(concat!(env!("OUT_DIR"), "/build_identity.rs"));
 pub mod bisect;
 pub mod build;
 pub mod cache;
+pub mod cell_dir;
 pub mod cells;
 pub mod child;
 pub mod classify;

@@ -4,11 +4,11 @@
 
 use crate::build::{self, CellBuild, MemberBuild};
 use crate::cache::{KeyBuilder, ResultCache};
+use crate::cell_dir::CellDir;
 use crate::cells::{self, Anchor, Member};
 use crate::classify::{classify, Observation};
 use crate::crate_cell;
 use crate::interpreters::Interpreter;
-use crate::lock::DirLock;
 use crate::plan::{Context, Event, Origin, Plan, Subject, Target};
 use crate::pytest;
 use crate::seed;
@@ -81,7 +81,7 @@ pub fn run(ctx: &Context, plan: Plan, on: &(dyn Fn(Event) + Sync)) -> Result<Vec
         .into_iter()
         .map(|r| {
             let release = &plan.releases[r];
-            let dir = ctx.dirs.cells().join("anchors");
+            let dir = ctx.dirs.anchors();
             (
                 r,
                 cells::ensure_anchor(&ctx.matrix, release, &ctx.anchors, &dir, &mut note),
@@ -179,10 +179,7 @@ fn run_cell(shared: &Shared, cell: &Cell) {
     let cell_key = cell_key(ctx, &shared.rustc, release, (interp, test_python), anchor);
     let mut todo = Vec::new();
     for (subject, variant) in everything() {
-        // A member this release cannot provide a dependency for is blocked up front:
-        // one unresolvable member would otherwise fail the whole workspace.
-        let available = |d: &String| anchor.dependencies.contains_key(d) || ctx.extra_deps.contains_key(d);
-        if let Some(missing) = subject.member.deps.iter().find(|d| !available(d)) {
+        if let Some(missing) = anchor.missing_dependency(&subject.member, &ctx.extra_deps) {
             let obs = Observation::NoCompanion { name: missing.clone() };
             shared.emit(classify(ident(subject, variant), &obs), Origin::UpFront);
             continue;
@@ -193,11 +190,7 @@ fn run_cell(shared: &Shared, cell: &Cell) {
             None => todo.push(Job { subject, variant, key }),
         }
     }
-    let cell_dir = ctx
-        .dirs
-        .cells()
-        .join(release.to_string())
-        .join(target.flavor.to_string());
+    let cell_dir = CellDir::of(&ctx.dirs, release, target.flavor);
     let tag = plan.tag;
     let crate_cell = crate_cell::CrateCell {
         ctx,
@@ -223,17 +216,16 @@ fn run_cell(shared: &Shared, cell: &Cell) {
         shared.observed(&job.key, result);
     }
     for (variant, group) in by_variant(todo) {
-        let suffix = variant.map(|v| format!("-{}", v.name)).unwrap_or_default();
         let members: Vec<Member> = group.iter().map(|j| j.subject.member.clone()).collect();
         let names: BTreeSet<String> = members.iter().map(|m| m.name.clone()).collect();
         let env: Vec<(String, String)> = variant.map(|v| v.env.clone().into_iter().collect()).unwrap_or_default();
-        let ws_dir = cell_dir.join(format!("ws-{tag}{suffix}"));
-        let target_dir = cell_dir.join(target_name(&env));
+        let ws_dir = cell_dir.workspace(tag, variant);
+        let target_dir = cell_dir.target(&env);
         // Another run sharing this cache waits here rather than rewriting our workspace.
-        let prepared = DirLock::acquire(&cell_dir).and_then(|lock| {
+        let prepared = cell_dir.lock().and_then(|lock| {
             let mut members = members.clone();
             let unifying = shared_deps(ctx, anchor, plan.subjects, variant.is_some(), &members);
-            members.extend(cells::Member::shared_deps(&cell_dir, unifying)?);
+            members.extend(cells::Member::shared_deps(cell_dir.path(), unifying)?);
             let ws = cells::write_workspace(&ws_dir, &target_dir, anchor, &ctx.extra_deps, &members, variant)?;
             let seeded = match seed::can_seed(&env) {
                 true => seed::seed_target(&cell_dir, &target_dir, &ws.dir.join("Cargo.toml"), &shared.slots)?,
@@ -252,7 +244,7 @@ fn run_cell(shared: &Shared, cell: &Cell) {
                 continue;
             }
         };
-        let work_root = cell_dir.join(format!("runs-{tag}{suffix}"));
+        let work_root = cell_dir.runs(tag, variant);
         let tested = |job: &Job, member: &MemberBuild, test: TestAttempt| {
             let id = ident(job.subject, variant);
             let result = match test {
@@ -347,20 +339,6 @@ fn job_key(cell: &KeyBuilder, subject: &Subject, variant: Option<&Variant>) -> S
         .text("timeout", &subject.timeout.as_secs().to_string())
         .text("variant", &format!("{variant:?}"))
         .finish()
-}
-
-/// The cell's target directory for builds with the environment `env`. Variants that only
-/// add features share the plain cell's target (cargo keeps feature sets apart, and syn,
-/// quote, libc, … are built once). An environment gets a target of its own: PyO3's build
-/// scripts do not all declare the variables they read (0.22 reuses an
-/// `UNSAFE_PYO3_BUILD_FREE_THREADED` build for a plain one), so a shared target could
-/// hand one setting's build to another. [`seed`] starts it from the plain one.
-fn target_name(env: &[(String, String)]) -> String {
-    if env.is_empty() {
-        return seed::PLAIN_TARGET.into();
-    }
-    let settings = KeyBuilder::default().text("env", &format!("{env:?}")).finish();
-    format!("target-env-{}", &settings[..12])
 }
 
 /// Groups jobs by variant (the plain cell first), one cargo invocation each.

@@ -13,17 +13,14 @@
 //! Only settings that name PyO3's variables alone are seeded; any other variable might be
 //! read by any build script, so such a target is built from nothing.
 
+use crate::cell_dir::CellDir;
 use crate::child::run;
-use crate::lock::DirLock;
 use crate::slots::Slots;
 use anyhow::{Context, Result};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-/// The name of a cell's plain target directory (no build environment).
-pub const PLAIN_TARGET: &str = "target";
 
 /// The packages of PyO3 itself: everything that reads a `PYO3_*` variable or asks the
 /// interpreter is one of them (and every crate built on PyO3 depends on them).
@@ -65,18 +62,18 @@ pub fn can_seed(env: &[(String, String)]) -> bool {
 /// other), taken under that cell's lock so that no build of it is copied half-written.
 /// Does nothing when `target` exists or there is nothing to start from. The copy holds a
 /// slot; the time it took (not the wait for the lock) is returned.
-pub fn seed_target(cell_dir: &Path, target: &Path, manifest: &Path, slots: &Slots) -> Result<Duration> {
+pub fn seed_target(cell_dir: &CellDir, target: &Path, manifest: &Path, slots: &Slots) -> Result<Duration> {
     if target.exists() {
         return Ok(Duration::ZERO);
     }
-    let own = cell_dir.join(PLAIN_TARGET);
+    let own = cell_dir.plain_target();
     if own != target && own.is_dir() {
         return copy_and_clean(&own, target, manifest, slots);
     }
     for sibling in earlier_siblings(cell_dir) {
         // A sibling's target appears once its first build starts; its lock is held from before.
-        let _lock = DirLock::acquire(&sibling)?;
-        let from = sibling.join(PLAIN_TARGET);
+        let _lock = sibling.lock()?;
+        let from = sibling.plain_target();
         if from.is_dir() {
             return copy_and_clean(&from, target, manifest, slots);
         }
@@ -84,22 +81,10 @@ pub fn seed_target(cell_dir: &Path, target: &Path, manifest: &Path, slots: &Slot
     Ok(Duration::ZERO)
 }
 
-/// The other interpreters' cell directories of this release that sort before `cell_dir`
-/// and have been, or are being, built.
-fn earlier_siblings(cell_dir: &Path) -> Vec<PathBuf> {
-    let Some(release_dir) = cell_dir.parent() else {
-        return Vec::new();
-    };
-    let Ok(entries) = std::fs::read_dir(release_dir) else {
-        return Vec::new();
-    };
-    let mut found: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.as_path() < cell_dir && p.join(".lock").is_file())
-        .collect();
-    found.sort();
-    found
+/// The other interpreters' cells of this release that sort before `cell_dir` and have
+/// been, or are being, built: the only ones waited for, so two cells never wait on each other.
+fn earlier_siblings(cell_dir: &CellDir) -> Vec<CellDir> {
+    cell_dir.siblings().into_iter().filter(|s| s < cell_dir).collect()
 }
 
 /// Copies `from` to `target` and cleans PyO3's packages in the copy. The copy is made beside
@@ -176,9 +161,9 @@ mod tests {
             std::fs::write(release.path().join(flavor).join(".lock"), "").unwrap();
         }
         let names = |cell: &str| -> Vec<String> {
-            earlier_siblings(&release.path().join(cell))
+            earlier_siblings(&CellDir::at(release.path().join(cell)))
                 .iter()
-                .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+                .map(|p| p.path().file_name().unwrap().to_string_lossy().into_owned())
                 .collect()
         };
         assert_eq!(names("3.13t"), ["3.12", "3.13"]);

@@ -1,6 +1,7 @@
 //! One cargo invocation per cell; its JSON messages split per member, trybuild-style.
 
 use crate::cells::Workspace;
+use crate::process::{self, Process};
 use crate::slots::Slots;
 use anyhow::{Context, Result};
 use cargo_metadata::diagnostic::DiagnosticLevel;
@@ -9,7 +10,7 @@ use pyo3_matrix_model::{Diagnostic, Level};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Instant;
 
 /// What the build showed about one member.
@@ -126,23 +127,16 @@ pub fn build(
 ) -> Result<CellBuild> {
     let _implicit = slots.acquire()?;
     let started = Instant::now();
-    let mut cmd = Command::new("cargo");
-    configure(
-        slots.share_with(crate::child::dies_with_parent(&mut cmd)),
-        &ws.target,
-        python,
-        env,
-    )
-    .args(["build", "--workspace", "--keep-going", "--message-format=json"])
-    .current_dir(&ws.dir)
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped());
-    let mut child = cmd.spawn().context("cannot run cargo")?;
-    let stderr_reader = crate::child::drain(child.stderr.take().expect("piped stderr"));
+    let mut cargo = configure(slots.share_with(Process::new("cargo")), &ws.target, python, env)
+        .args(["build", "--workspace", "--keep-going", "--message-format=json"])
+        .current_dir(&ws.dir);
+    cargo.command_mut().stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cargo.spawn()?;
+    let stderr_reader = process::drain(child.stderr.take().expect("piped stderr"));
     let mut out = CellBuild::default();
     let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
     read_messages(stdout, members, started, &mut out)?;
-    let (status, cpu) = crate::child::wait_with_cpu(&mut child).context("cargo did not finish")?;
+    let (status, cpu) = process::wait_with_cpu(&mut child).context("cargo did not finish")?;
     out.cpu_seconds = cpu;
     out.stderr = stderr_reader.join().unwrap_or_default();
     out.success &= status.success();
@@ -154,19 +148,17 @@ pub fn build(
 /// The environment of every build of a cell, by cargo or by maturin: its target directory,
 /// its interpreter, its settings (`env`) and no inherited PyO3 setting, which would change
 /// what is observed.
-pub fn configure<'c>(cmd: &'c mut Command, target: &Path, python: &Path, env: &[(String, String)]) -> &'c mut Command {
-    cmd.env("CARGO_TARGET_DIR", target)
+pub fn configure(process: Process, target: &Path, python: &Path, env: &[(String, String)]) -> Process {
+    let mut process = process
+        .env("CARGO_TARGET_DIR", target)
         .env("CARGO_TERM_COLOR", "never")
         .env("PYO3_PYTHON", python);
     for (key, _) in std::env::vars_os() {
         if key.to_string_lossy().starts_with("PYO3_") && key != "PYO3_PYTHON" {
-            cmd.env_remove(&key);
+            process = process.env_remove(&key);
         }
     }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd
+    process.envs(env.iter().map(|(k, v)| (k, v)))
 }
 
 /// Reads cargo's JSON messages (`--message-format=json`) into `out`: each member's own
@@ -275,12 +267,11 @@ pub fn escape_hatch(text: &str) -> Option<String> {
 
 /// `rustc --version`, for the results' record of the toolchain.
 pub fn rustc_version() -> String {
-    Command::new("rustc")
+    Process::new("rustc")
         .arg("--version")
-        .output()
-        .ok()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_else(|| "unknown".into())
+        .read("ask rustc its version")
+        .map(|text| text.trim().to_string())
+        .unwrap_or_else(|_| "unknown".into())
 }
 
 #[cfg(test)]

@@ -6,11 +6,11 @@
 //! the patterns as members and starts from the anchor's lockfile, so every run resolves
 //! the same transitive versions. The workspaces themselves live in the user cache.
 
+use crate::process::Process;
 use anyhow::{bail, Context, Result};
 use pyo3_matrix_model::{MatrixDef, Release, Variant};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// A crate compiled as one member of a cell: a pattern, or a user's snippet.
 #[derive(Debug, Clone)]
@@ -136,11 +136,10 @@ pub fn ensure_anchor(
         "//! Anchors this release's lockfile; nothing to build.\n",
     )?;
     std::fs::write(&manifest_path, manifest)?;
-    let out = Command::new("cargo")
+    let out = Process::new("cargo")
         .arg("generate-lockfile")
         .current_dir(&dir)
-        .output()
-        .context("cannot run cargo")?;
+        .output()?;
     if !out.status.success() {
         bail!(
             "cannot resolve the dependencies of PyO3 {release} ({}): {}",

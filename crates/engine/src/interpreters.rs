@@ -2,13 +2,12 @@
 //! by asking each one — never by its file name (a `python3` may well be free-threaded, a
 //! `python3.13t` could be anything, and a `pypy3` says nothing of the Python it implements).
 
+use crate::process::{Finished, Process};
 use crate::Dirs;
 use anyhow::{anyhow, bail, Context as _, Result};
 use pyo3_matrix_model::{Flavor, Implementation};
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A CPython or PyPy interpreter as it describes itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,11 +49,11 @@ struct Probe {
 /// a working CPython or PyPy.
 pub fn probe(path: &Path) -> Result<Interpreter> {
     // -I: ignore PYTHONPATH/PYTHONHOME and user site-packages, which could break or disguise it.
-    let mut cmd = Command::new(path);
-    cmd.args(["-I", "-c", PROBE]);
-    let (ok, stdout, stderr) = output_within(&mut cmd, PROBE_TIMEOUT)
+    let Finished { status, stdout, stderr } = Process::new(path)
+        .args(["-I", "-c", PROBE])
+        .output_within(PROBE_TIMEOUT)
         .with_context(|| format!("{} is not a working Python: cannot run it", path.display()))?;
-    if !ok {
+    if !status.success() {
         let why = stderr
             .lines()
             .rev()
@@ -99,50 +98,6 @@ pub fn probe(path: &Path) -> Result<Interpreter> {
     })
 }
 
-/// Runs `cmd` with no stdin and captured output; gives up (killing it) after `limit`.
-/// Returns (success, stdout, stderr).
-fn output_within(cmd: &mut Command, limit: Duration) -> std::io::Result<(bool, String, String)> {
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    // Read both pipes on threads so a chatty child never blocks on a full pipe while we poll.
-    let mut out = child.stdout.take().expect("piped");
-    let mut err = child.stderr.take().expect("piped");
-    let out_thread = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = out.read_to_string(&mut s);
-        s
-    });
-    let err_thread = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err.read_to_string(&mut s);
-        s
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break Some(status);
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let stdout = out_thread.join().unwrap_or_default();
-    let stderr = err_thread.join().unwrap_or_default();
-    match status {
-        Some(s) => Ok((s.success(), stdout, stderr)),
-        None => Err(std::io::Error::new(
-            std::io::ErrorKind::TimedOut,
-            format!("no answer within {} s", limit.as_secs()),
-        )),
-    }
-}
-
 /// Whether `name` is `python3`, `python3.N`, `python3.Nt`, `pypy3` or `pypy3.N` (not
 /// `-config`, `-gdb.py`, …).
 fn is_interpreter_name(name: &str, allow_bare: bool) -> bool {
@@ -180,14 +135,11 @@ fn pyenv_root() -> Option<PathBuf> {
     if let Some(root) = std::env::var_os("PYENV_ROOT").filter(|r| !r.is_empty()) {
         return Some(PathBuf::from(root));
     }
-    let asked = Command::new("pyenv")
+    let asked = Process::new("pyenv")
         .arg("root")
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
+        .read("ask pyenv its root")
         .ok()
-        .filter(|o| o.status.success())
-        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
+        .map(|root| PathBuf::from(root.trim()))
         .filter(|p| p.is_dir());
     asked.or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pyenv")))
 }

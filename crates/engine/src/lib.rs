@@ -19,7 +19,8 @@
 //!   cell of a user's crate with them.
 //! - [`footprint`] measures the cache by kind and removes the builds of the least
 //!   recently used cells to keep it under a size.
-//! - [`paths`] reads paths as text, without the file system.
+//! - [`paths`] reads paths as text, without the file system; [`process`] runs every
+//!   program the engine runs, with failures that show the whole command.
 //! - [`registry`] lists every published PyO3 release from cargo's index cache.
 //! - [`slots`] shares the cores between cargo's jobs and the test processes.
 //! - [`session`] is the one way in: a run described once ([`plan`]'s types), observed by
@@ -33,7 +34,6 @@ pub mod build;
 pub mod cache;
 pub mod cell_dir;
 pub mod cells;
-pub mod child;
 pub mod classify;
 mod crate_cell;
 pub mod dirs;
@@ -44,6 +44,7 @@ pub mod maturin;
 pub mod packages;
 pub mod paths;
 pub mod plan;
+pub mod process;
 pub mod provision;
 pub mod pytest;
 pub mod registry;

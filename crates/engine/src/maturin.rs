@@ -9,11 +9,12 @@
 //! artifact, with nothing parsed from text meant for people.
 
 use crate::build::{self, CellBuild};
+use crate::process::{self, Process};
 use crate::slots::Slots;
 use crate::tools::{self, Tools};
 use anyhow::{Context as _, Result};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Instant;
 
 /// The shim: any other cargo command goes straight to the real cargo.
@@ -34,21 +35,20 @@ cat "$PYO3_MATRIX_CARGO_JSON"
 exit $status
 "#;
 
-/// Writes the shim into `dir/cargo-shim/cargo` (once) and returns its directory.
-pub fn write_cargo_shim(dir: &Path) -> Result<PathBuf> {
+/// Writes the shim as `shim_dir/cargo`, unless it is there already.
+fn write_cargo_shim(shim_dir: &Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    let shim_dir = dir.join("cargo-shim");
     let shim = shim_dir.join("cargo");
     if std::fs::read_to_string(&shim).ok().as_deref() == Some(SHIM) {
-        return Ok(shim_dir);
+        return Ok(());
     }
-    std::fs::create_dir_all(&shim_dir).with_context(|| format!("cannot create {}", shim_dir.display()))?;
+    std::fs::create_dir_all(shim_dir).with_context(|| format!("cannot create {}", shim_dir.display()))?;
     // Written aside and renamed: a cell running maturin never sees half a script.
     let tmp = shim_dir.join(format!(".cargo.{}", std::process::id()));
     std::fs::write(&tmp, SHIM)?;
     std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))?;
     std::fs::rename(&tmp, &shim)?;
-    Ok(shim_dir)
+    Ok(())
 }
 
 /// What one maturin build showed.
@@ -86,15 +86,15 @@ pub fn build(tools: &Tools, request: &Request, slots: &Slots) -> Result<WheelBui
     }
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let messages = out.join("cargo.json");
+    write_cargo_shim(&tools.cargo_shim)?;
     let path = std::env::join_paths(
         std::iter::once(tools.cargo_shim.clone())
             .chain(std::env::var_os("PATH").iter().flat_map(std::env::split_paths)),
     )?;
     let _implicit = slots.acquire()?;
     let started = Instant::now();
-    let mut cmd = Command::new(&tools.maturin);
-    build::configure(
-        slots.share_with(crate::child::dies_with_parent(&mut cmd)),
+    let mut maturin = build::configure(
+        slots.share_with(Process::new(&tools.maturin)),
         request.target,
         request.python,
         request.env,
@@ -111,16 +111,12 @@ pub fn build(tools: &Tools, request: &Request, slots: &Slots) -> Result<WheelBui
     .env("PATH", path)
     .env("CARGO", tools.cargo_shim.join("cargo"))
     .env("PYO3_MATRIX_REAL_CARGO", tools::real_cargo())
-    .env("PYO3_MATRIX_CARGO_JSON", &messages)
-    .stdin(Stdio::null())
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped());
-    let mut child = cmd
-        .spawn()
-        .with_context(|| format!("cannot run {}", tools.maturin.display()))?;
-    let stdout_reader = crate::child::drain(child.stdout.take().expect("piped stdout"));
-    let stderr_reader = crate::child::drain(child.stderr.take().expect("piped stderr"));
-    let (status, cpu) = crate::child::wait_with_cpu(&mut child).context("maturin did not finish")?;
+    .env("PYO3_MATRIX_CARGO_JSON", &messages);
+    maturin.command_mut().stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = maturin.spawn()?;
+    let stdout_reader = process::drain(child.stdout.take().expect("piped stdout"));
+    let stderr_reader = process::drain(child.stderr.take().expect("piped stderr"));
+    let (status, cpu) = process::wait_with_cpu(&mut child).context("maturin did not finish")?;
     let stdout = stdout_reader.join().unwrap_or_default();
     let stderr = stderr_reader.join().unwrap_or_default();
     let mut cell = CellBuild::default();

@@ -2,29 +2,23 @@
 //! where the matrix builds none itself. Only `pyo3-matrix python install` installs them:
 //! a run never changes the system's packages.
 
-use crate::child::run;
 use crate::interpreters::{self, Interpreter};
+use crate::process::Process;
 use crate::Dirs;
 use anyhow::{bail, Result};
 use pyo3_matrix_model::{Flavor, PythonPackages};
-use std::process::Command;
 
 /// `apt-get install -y PACKAGES…`, through sudo unless this process is root.
-fn apt_install(packages: &[String]) -> Command {
+fn apt_install(packages: &[String]) -> Process {
     // SAFETY: geteuid has no preconditions.
     let root = unsafe { libc::geteuid() } == 0;
-    let mut cmd = match root {
-        true => Command::new("apt-get"),
-        false => {
-            let mut sudo = Command::new("sudo");
-            sudo.arg("apt-get");
-            sudo
-        }
+    let apt = match root {
+        true => Process::new("apt-get"),
+        false => Process::new("sudo").arg("apt-get"),
     };
-    cmd.env("DEBIAN_FRONTEND", "noninteractive")
+    apt.env("DEBIAN_FRONTEND", "noninteractive")
         .args(["install", "-y", "-q"])
-        .args(packages);
-    cmd
+        .args(packages)
 }
 
 /// What to do to get `flavor` where this machine cannot install it: one line.
@@ -59,10 +53,7 @@ pub fn install(
         "installing Debian's {} for Python {flavor}",
         packages.apt.join(", ")
     ));
-    run(
-        &mut apt_install(&packages.apt),
-        &format!("install {}", packages.apt.join(" ")),
-    )?;
+    apt_install(&packages.apt).run(&format!("install {}", packages.apt.join(" ")))?;
     match found(dirs) {
         Some(interp) => Ok(interp),
         None => {
@@ -101,8 +92,12 @@ mod tests {
             "no Python pypy3.9 interpreter found; `pyo3-matrix python install pypy3.9` installs Debian's \
              pypy3, pypy3-venv where apt-get is available; elsewhere get it from pypy.org"
         );
-        let cmd = apt_install(&packages.apt);
-        let args: Vec<_> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+        let mut apt = apt_install(&packages.apt);
+        let args: Vec<_> = apt
+            .command_mut()
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
         assert!(
             args.ends_with(&["install", "-y", "-q", "pypy3", "pypy3-venv"].map(String::from)),
             "{args:?}"

@@ -12,13 +12,13 @@
 
 use crate::interpreters::{probe, Interpreter};
 use crate::lock::DirLock;
+use crate::process::Process;
 use crate::Dirs;
 use anyhow::{anyhow, bail, Context as _, Result};
 use pyo3_matrix_model::{Flavor, PythonRecipe};
 use sha2::{Digest, Sha256};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 /// Debian's archive keyring, which signs the suites whose source packages we fetch.
 const KEYRING: &str = "/usr/share/keyrings/debian-archive-keyring.gpg";
@@ -205,13 +205,11 @@ fn python_org_url(version: &str) -> String {
 fn from_python_org(recipe: &PythonRecipe, into: &Path, progress: &mut dyn FnMut(&str)) -> Result<()> {
     let url = python_org_url(&recipe.version);
     let part = into.with_extension("xz.part");
-    let out = Command::new("curl")
+    let out = Process::new("curl")
         .args(["-fsSL", "--max-time", "20", "--connect-timeout", "5", "-o"])
         .arg(&part)
         .arg(&url)
-        .stdin(Stdio::null())
-        .output()
-        .context("cannot run curl")?;
+        .output()?;
     if !out.status.success() {
         let _ = std::fs::remove_file(&part);
         let why = String::from_utf8_lossy(&out.stderr);
@@ -293,7 +291,7 @@ fn from_debian(recipe: &PythonRecipe, downloads: &Path, into: &Path, progress: &
         ),
     )?;
     let apt_get = |args: &[&str], cwd: &Path| -> Result<()> {
-        let out = Command::new("apt-get")
+        let out = Process::new("apt-get")
             .arg("-q")
             .args(["-o", "Dir::Etc::SourceList=/dev/null"])
             .arg("-o")
@@ -304,9 +302,7 @@ fn from_debian(recipe: &PythonRecipe, downloads: &Path, into: &Path, progress: &
             .arg(format!("Dir::Cache={}", apt.join("cache").display()))
             .args(args)
             .current_dir(cwd)
-            .stdin(Stdio::null())
-            .output()
-            .context("cannot run apt-get")?;
+            .output()?;
         let stderr = String::from_utf8_lossy(&out.stderr);
         // apt-get can exit 0 yet report failed fetches as "E:"/"W:" lines.
         if !out.status.success() || stderr.lines().any(|l| l.starts_with("E:")) {
@@ -342,39 +338,6 @@ fn from_debian(recipe: &PythonRecipe, downloads: &Path, into: &Path, progress: &
     Ok(())
 }
 
-/// The last `n` lines of the file at `path`, for error messages.
-fn tail(path: &Path, n: usize) -> String {
-    let text = std::fs::read(path).unwrap_or_default();
-    let text = String::from_utf8_lossy(&text);
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(n)..].join("\n")
-}
-
-/// Runs one build step with its output appended to the log; a failure names the step and
-/// the log and shows its last lines.
-fn step(what: &str, cmd: &mut Command, log_path: &Path) -> Result<()> {
-    use std::io::Write as _;
-    let mut log = std::fs::OpenOptions::new()
-        .append(true)
-        .open(log_path)
-        .with_context(|| format!("cannot write {}", log_path.display()))?;
-    writeln!(log, "\n==> {what}: {cmd:?}")?;
-    let status = cmd
-        .stdin(Stdio::null())
-        .stdout(log.try_clone()?)
-        .stderr(log)
-        .status()
-        .with_context(|| format!("cannot start {what}"))?;
-    if !status.success() {
-        bail!(
-            "{what} failed ({status}); full log: {}\n{}",
-            log_path.display(),
-            tail(log_path, 25)
-        );
-    }
-    Ok(())
-}
-
 /// Extracts, configures, compiles and installs `tarball` so that `prefix` ends up holding
 /// the interpreter — only if every step succeeded.
 fn build(
@@ -407,11 +370,12 @@ fn build(
         .tempdir_in(&downloads)
         .context("cannot create a build directory")?;
     progress("extracting…");
-    step(
-        "extracting the tarball",
-        Command::new("tar").arg("-xf").arg(tarball).arg("-C").arg(work.path()),
-        &log_path,
-    )?;
+    Process::new("tar")
+        .arg("-xf")
+        .arg(tarball)
+        .arg("-C")
+        .arg(work.path())
+        .run_logged("extracting the tarball", &log_path)?;
     let src = work.path().join(format!("Python-{}", recipe.version));
     if !src.join("configure").is_file() {
         bail!(
@@ -421,25 +385,21 @@ fn build(
         );
     }
     progress("configuring…");
-    step(
-        "configure",
-        Command::new("./configure")
-            .arg("--enable-shared")
-            .arg(format!("--prefix={}", prefix.display()))
-            // The rpath makes the installed interpreter find its own libpython without
-            // LD_LIBRARY_PATH.
-            .arg(format!("LDFLAGS=-Wl,-rpath,{}/lib", prefix.display()))
-            .args(&recipe.configure)
-            .current_dir(&src),
-        &log_path,
-    )?;
+    Process::new("./configure")
+        .arg("--enable-shared")
+        .arg(format!("--prefix={}", prefix.display()))
+        // The rpath makes the installed interpreter find its own libpython without
+        // LD_LIBRARY_PATH.
+        .arg(format!("LDFLAGS=-Wl,-rpath,{}/lib", prefix.display()))
+        .args(&recipe.configure)
+        .current_dir(&src)
+        .run_logged("configure", &log_path)?;
     let jobs = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     progress(&format!("compiling with {jobs} jobs (about 3 minutes on 2 cores)…"));
-    step(
-        "make",
-        Command::new("make").arg(format!("-j{jobs}")).current_dir(&src),
-        &log_path,
-    )?;
+    Process::new("make")
+        .arg(format!("-j{jobs}"))
+        .current_dir(&src)
+        .run_logged("make", &log_path)?;
     // A build without ssl/zlib "succeeds" (the modules are merely skipped) but then cannot
     // pip-install anything: catch it before installing, while the build tree's python runs.
     check_modules(&src.join("python"), &[("LD_LIBRARY_PATH", &src)])
@@ -450,14 +410,11 @@ fn build(
         .prefix(&format!(".{name}-staging-"))
         .tempdir_in(&pythons)
         .context("cannot create a staging directory")?;
-    step(
-        "make install",
-        Command::new("make")
-            .arg("install")
-            .arg(format!("DESTDIR={}", staging.path().display()))
-            .current_dir(&src),
-        &log_path,
-    )?;
+    Process::new("make")
+        .arg("install")
+        .arg(format!("DESTDIR={}", staging.path().display()))
+        .current_dir(&src)
+        .run_logged("make install", &log_path)?;
     let staged = staging.path().join(prefix.strip_prefix("/").unwrap_or(prefix));
     if !executable_of(flavor, &staged).is_file() {
         bail!(
@@ -488,14 +445,10 @@ fn check_these(python: &Path, env: &[(&str, &Path)], needed: &[(&str, &str)]) ->
         .iter()
         .map(|(m, _)| format!("try:\n import {m}\nexcept Exception:\n print('{m}')\n"))
         .collect::<String>();
-    let mut cmd = Command::new(python);
-    cmd.args(["-I", "-c", &script]).stdin(Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd
-        .output()
-        .with_context(|| format!("cannot run {}", python.display()))?;
+    let out = Process::new(python)
+        .args(["-I", "-c", &script])
+        .envs(env.iter().copied())
+        .output()?;
     if !out.status.success() {
         bail!(
             "{} does not run: {}",
@@ -525,6 +478,7 @@ fn check_these(python: &Path, env: &[(&str, &Path)], needed: &[(&str, &str)]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::process::Command;
     use std::time::Instant;
 
     /// The recipe the project ships for 3.13t.

@@ -1,12 +1,13 @@
 //! One pattern's tests in a process and process group of their own, with a timeout and a
 //! plugin report, forked from a per-interpreter server that has already imported pytest.
 
+use crate::process::Process;
 use crate::slots::Slot;
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -173,16 +174,17 @@ impl TestHost {
         std::fs::write(&script, FORK_SERVER)?;
         std::fs::write(self.dir.join("pyo3_matrix_plugin.py"), PLUGIN)?;
         let log = std::fs::File::create(self.dir.join("server.log"))?;
-        let mut child = crate::child::dies_with_parent(&mut Command::new(&self.python))
+        let mut server = Process::new(&self.python)
             .arg(&script)
             .env("PYTHONDONTWRITEBYTECODE", "1")
             .env_remove("PYTHONHOME")
-            .env_remove("PYTHONPATH")
+            .env_remove("PYTHONPATH");
+        server
+            .command_mut()
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .with_context(|| format!("cannot run {}", self.python.display()))?;
+            .stderr(log);
+        let mut child = server.spawn()?;
         std::fs::write(self.dir.join("server.pid"), child.id().to_string())?;
         let requests = child.stdin.take().expect("piped stdin");
         let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));

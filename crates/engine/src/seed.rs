@@ -14,12 +14,11 @@
 //! read by any build script, so such a target is built from nothing.
 
 use crate::cell_dir::CellDir;
-use crate::child::run;
+use crate::process::Process;
 use crate::slots::Slots;
 use anyhow::{Context, Result};
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// The packages of PyO3 itself: everything that reads a `PYO3_*` variable or asks the
@@ -98,25 +97,24 @@ fn copy_and_clean(from: &Path, target: &Path, manifest: &Path, slots: &Slots) ->
     }
     // `cp -a` keeps the modification times cargo compares and the hard links it made.
     let copy = format!("copy {} to {}", from.display(), partial.display());
-    run(
-        Command::new("cp")
-            .arg("-a")
-            .arg("--reflink=auto")
-            .arg(from)
-            .arg(&partial),
-        &copy,
-    )?;
-    let mut clean = Command::new("cargo");
-    clean
+    Process::new("cp")
+        .arg("-a")
+        .arg("--reflink=auto")
+        .arg(from)
+        .arg(&partial)
+        .run(&copy)?;
+    let lockfile = manifest.with_file_name("Cargo.lock");
+    Process::new("cargo")
         .args(["clean", "--quiet", "--manifest-path"])
         .arg(manifest)
         .arg("--target-dir")
-        .arg(&partial);
-    let lockfile = manifest.with_file_name("Cargo.lock");
-    for package in pyo3_packages(&lockfile)? {
-        clean.args(["-p", package]);
-    }
-    run(&mut clean, &format!("clean PyO3's packages in {}", partial.display()))?;
+        .arg(&partial)
+        .args(
+            pyo3_packages(&lockfile)?
+                .into_iter()
+                .flat_map(|package| ["-p", package]),
+        )
+        .run(&format!("clean PyO3's packages in {}", partial.display()))?;
     std::fs::rename(&partial, target).with_context(|| format!("cannot create {}", target.display()))?;
     Ok(started.elapsed())
 }

@@ -2,8 +2,8 @@
 //! processes draw from together, through the jobserver protocol cargo and rustc speak, so
 //! cells can build and test side by side without running more processes than `--jobs`.
 
+use crate::process::Process;
 use anyhow::{Context, Result};
-use std::process::Command;
 
 /// A pool of `count` slots; every build job and test process holds one while it runs.
 #[derive(Debug)]
@@ -35,9 +35,9 @@ impl Slots {
 
     /// Lets a cargo child take its extra jobs from this pool. cargo runs its first job on an
     /// implicit token, so the caller holds one slot from [`Slots::acquire`] while cargo runs.
-    pub fn share_with<'c>(&self, cmd: &'c mut Command) -> &'c mut Command {
-        self.client.configure(cmd);
-        cmd
+    pub fn share_with(&self, mut process: Process) -> Process {
+        self.client.configure(process.command_mut());
+        process
     }
 }
 

@@ -3,11 +3,11 @@
 //! environment of the tool's own, never into the user's or an interpreter's.
 
 use crate::interpreters::Interpreter;
+use crate::process::Process;
 use crate::venv::{self, Purpose, Wheels};
 use crate::Dirs;
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The maturin a crate's plain cells are built with; recorded in the results.
 const PINNED_MATURIN: &str = "1.16.0";
@@ -94,17 +94,16 @@ pub fn ensure(
     let python = venv::environment(interp, dirs, purpose, &[maturin, UV.into()], progress)?;
     let bin = python.parent().expect("bin").to_path_buf();
     let maturin = bin.join("maturin");
-    let out = Command::new(&maturin)
+    let maturin_version = Process::new(&maturin)
         .arg("--version")
-        .output()
-        .with_context(|| format!("cannot run {}", maturin.display()))?;
-    let maturin_version = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    let help = Command::new(&maturin)
+        .read("ask maturin its version")?
+        .trim()
+        .to_string();
+    let help = Process::new(&maturin)
         .args(["build", "--help"])
-        .output()
-        .with_context(|| format!("cannot run {}", maturin.display()))?;
-    let skip_audit = skip_audit_flags(&String::from_utf8_lossy(&help.stdout));
-    let cargo_shim = crate::maturin::write_cargo_shim(&dirs.root().join("tools"))?;
+        .read("read maturin's build options")?;
+    let skip_audit = skip_audit_flags(&help);
+    let cargo_shim = dirs.root().join("tools").join("cargo-shim");
     Ok(Tools {
         uv: bin.join("uv"),
         maturin,
@@ -126,10 +125,11 @@ fn skip_audit_flags(help: &str) -> Vec<&'static str> {
 /// The `maturin --version` of the maturin on `PATH`, if there is one (a results header
 /// records it beside rustc's).
 pub fn maturin_on_path() -> Option<String> {
-    let out = Command::new("maturin").arg("--version").output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    let out = Process::new("maturin")
+        .arg("--version")
+        .read("ask maturin its version")
+        .ok()?;
+    Some(out.trim().to_string())
 }
 
 /// The `cargo` the user runs: `$CARGO` (set when run by cargo), else the first on PATH.

@@ -8,13 +8,12 @@
 //! instead of a stale one.
 
 use crate::cache::short_digest;
-use crate::child::run;
 use crate::interpreters::Interpreter;
 use crate::lock::DirLock;
+use crate::process::Process;
 use crate::Dirs;
 use anyhow::{Context as _, Result};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Lists, one per line, the packages a finished environment holds. Written last, so an
 /// environment without it is unfinished (interrupted) and gets rebuilt.
@@ -132,10 +131,10 @@ pub fn environment(
             interp.flavor,
             dir.display()
         ));
-        run(
-            Command::new(&interp.path).args(["-m", "venv"]).arg(&dir),
-            &format!("create a virtual environment with {}", interp.path.display()),
-        )?;
+        Process::new(&interp.path)
+            .args(["-m", "venv"])
+            .arg(&dir)
+            .run(&format!("create a virtual environment with {}", interp.path.display()))?;
         // A working environment, so far without packages: a failed pip below need not
         // cost the environment.
         write_marker(&dir, &[])?;
@@ -152,20 +151,22 @@ pub fn environment(
             Wheels::Only => "--only-binary=:all:",
             Wheels::Preferred => "--prefer-binary",
         };
-        run(
-            Command::new(&python)
-                .args([
-                    "-m",
-                    "pip",
-                    "install",
-                    "--quiet",
-                    "--no-input",
-                    "--disable-pip-version-check",
-                    wheels,
-                ])
-                .args(&wanted),
-            &format!("install {} from PyPI into {}", wanted.join(", "), dir.display()),
-        )?;
+        Process::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-input",
+                "--disable-pip-version-check",
+                wheels,
+            ])
+            .args(&wanted)
+            .run(&format!(
+                "install {} from PyPI into {}",
+                wanted.join(", "),
+                dir.display()
+            ))?;
     }
     let mut all = have.unwrap_or_default();
     all.extend(wanted);
@@ -185,6 +186,7 @@ fn write_marker(dir: &Path, packages: &[String]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::process::Command;
 
     fn py312() -> Interpreter {
         crate::interpreters::for_tests("3.12")

@@ -5,10 +5,10 @@
 //! package from the source tree (pytest puts the project's root first on `sys.path`) then
 //! find the module too, and two cells side by side never see each other's.
 
+use crate::process::Process;
 use crate::tools::Tools;
 use anyhow::{Context as _, Result};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Installs `wheel` into `site` (emptied first) for the interpreter `python`; `cache` is
 /// uv's cache directory.
@@ -16,17 +16,15 @@ pub fn install(tools: &Tools, wheel: &Path, python: &Path, site: &Path, cache: &
     if site.exists() {
         std::fs::remove_dir_all(site).with_context(|| format!("cannot clear {}", site.display()))?;
     }
-    crate::child::run(
-        Command::new(&tools.uv)
-            .args(["pip", "install", "--quiet", "--no-deps", "--no-compile", "--target"])
-            .arg(site)
-            .arg("--python")
-            .arg(python)
-            .arg(wheel)
-            .env("UV_CACHE_DIR", cache)
-            .env("UV_NO_CONFIG", "1"),
-        &format!("install {} into {}", wheel.display(), site.display()),
-    )
+    Process::new(&tools.uv)
+        .args(["pip", "install", "--quiet", "--no-deps", "--no-compile", "--target"])
+        .arg(site)
+        .arg("--python")
+        .arg(python)
+        .arg(wheel)
+        .env("UV_CACHE_DIR", cache)
+        .env("UV_NO_CONFIG", "1")
+        .run(&format!("install {} into {}", wheel.display(), site.display()))
 }
 
 /// Copies each extension module installed in `site` into the same package of the

@@ -62,7 +62,7 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();
-        if name.to_str().is_some_and(crate::scan::left_out) {
+        if name.to_str().is_some_and(crate::paths::left_out) {
             continue;
         }
         if path.is_dir() {

@@ -2,6 +2,28 @@
 
 use std::path::{Component, Path, PathBuf};
 
+/// Directories never copied: build output, version control, environments, caches.
+const LEFT_OUT: &[&str] = &[
+    "target",
+    ".git",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".pytest_cache",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".ruff_cache",
+    "node_modules",
+    "dist",
+];
+
+/// Whether a directory (or file) of this name is left out of a crate's copy, and so of the
+/// cache key of its verdicts.
+pub fn left_out(name: &str) -> bool {
+    LEFT_OUT.contains(&name)
+}
+
 /// `path` with `.` dropped and each `..` taking away the component before it, without
 /// touching the file system (the path need not exist).
 pub fn lexically_normal(path: &Path) -> PathBuf {

@@ -11,27 +11,11 @@ pub mod prepare;
 pub mod pyproject;
 
 use crate::cache::short_digest;
-use crate::paths::lexically_normal;
+use crate::paths::{left_out, lexically_normal};
 use anyhow::{bail, Context as _, Result};
 use pyo3_matrix_model::{MatrixDef, Release};
 pub use pyproject::{Project, TestDepsChoice};
 use std::path::{Path, PathBuf};
-
-/// Directories never copied: build output, version control, environments, caches.
-const LEFT_OUT: &[&str] = &[
-    "target",
-    ".git",
-    ".venv",
-    "venv",
-    "__pycache__",
-    ".pytest_cache",
-    ".tox",
-    ".nox",
-    ".mypy_cache",
-    ".ruff_cache",
-    "node_modules",
-    "dist",
-];
 
 /// PyO3's crates, released together: a crate that names one of them directly (a build
 /// script on `pyo3-build-config`) gets it at the same release as `pyo3`.
@@ -406,12 +390,6 @@ fn copy_tree(from: &Path, to: &Path, manifests: &mut Vec<PathBuf>) -> Result<()>
         Ok(())
     }
     walk(from, from, to, manifests)
-}
-
-/// Whether a directory (or file) of this name is left out of a crate's copy, and so of the
-/// cache key of its verdicts.
-pub fn left_out(name: &str) -> bool {
-    LEFT_OUT.contains(&name)
 }
 
 #[cfg(test)]

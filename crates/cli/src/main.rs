@@ -5,7 +5,6 @@ mod cache;
 mod catalog;
 mod check;
 mod ci;
-mod explain;
 mod list;
 mod output;
 mod plan;

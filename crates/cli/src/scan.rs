@@ -3,7 +3,6 @@
 //! own pytest configuration), each failure explained by the catalog where it fails the same way.
 
 use crate::check::Format;
-use crate::explain::{explain, Explanation};
 use crate::output::{check_writable, write_results};
 use crate::progress::Progress;
 use crate::setup;
@@ -15,6 +14,7 @@ use pyo3_matrix_engine::session::Session;
 use pyo3_matrix_engine::targets;
 use pyo3_matrix_engine::tools::MaturinVersion;
 use pyo3_matrix_model::{CellResult, RunResults, Shard};
+use pyo3_matrix_report::explain::{explain, Explanation};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 

@@ -9,7 +9,8 @@
 //! - [`hatches`] judges an escape hatch by the cells that set it.
 //! - [`claims`] derives a claim's verdict from the observed cells by one rule.
 //! - [`markdown`], [`html`] and [`csv`] draw the documents; [`files`] writes them.
-//! - [`diff`] compares two runs.
+//! - [`diff`] compares two runs; [`merge`] joins the shards of one.
+//! - [`explain`] names the catalog patterns that fail the way a cell fails.
 
 #![warn(missing_docs)]
 
@@ -17,6 +18,7 @@ pub mod claims;
 pub mod csv;
 pub mod diff;
 pub mod events;
+pub mod explain;
 pub mod files;
 pub mod grid;
 pub mod groups;
@@ -24,6 +26,7 @@ pub mod hatches;
 pub mod html;
 pub mod legend;
 pub mod markdown;
+pub mod merge;
 
 #[cfg(test)]
 mod fixture;

@@ -404,32 +404,3 @@ pub fn signal_name(sig: i32) -> String {
         other => format!("signal {other}"),
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::slots::Slots;
-    use crate::Dirs;
-
-    #[test]
-    fn a_hang_is_killed_and_keeps_the_stacks_the_engine_asked_for() {
-        let interp = crate::interpreters::for_tests("3.12");
-        let python = crate::venv::test_python(&interp, &Dirs::from_env(), &["pytest"], &mut |_| {}).unwrap();
-        let work = tempfile::tempdir().unwrap();
-        let test = work.path().join("test_spins.py");
-        std::fs::write(&test, "def test_spins_forever():\n    while True:\n        pass\n").unwrap();
-        let mut host = TestHost::new(&python, &work.path().join("host"));
-        let slots = Slots::new(1).unwrap();
-        let run = host
-            .run(
-                &Tests::File(test),
-                work.path(),
-                Duration::from_secs(2),
-                &work.path().join("run"),
-                slots.acquire().unwrap(),
-            )
-            .unwrap();
-        assert!(matches!(run.exit, Exit::TimedOut), "{:?}", run.exit);
-        assert!(run.stacks.contains("test_spins_forever"), "stacks: {:?}", run.stacks);
-    }
-}

@@ -2,8 +2,7 @@
 //! back as YAML and checked for structure, hardening (and by zizmor), and `diff --fail-on`,
 //! which its merge job ends with.
 
-mod common;
-use common::{bin, fixture, repo, stderr, zizmor_finds_nothing};
+use crate::common::{bin, fixture, repo, stderr, zizmor_finds_nothing};
 use serde_norway::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -364,7 +363,7 @@ fn a_directory_that_is_not_a_crate_is_one_line_and_status_2() {
     for (path, says) in [
         (fixture("mini_patterns"), "not a crate (no Cargo.toml there)"),
         (fixture("no_such_dir"), "no such directory"),
-        (fixture("bytes_mod.rs"), "no such directory"),
+        (fixture("answer_mod.rs"), "no such directory"),
     ] {
         let out = ci_github(&repo(), &["--crate", path.to_str().unwrap(), "--tool-git", TOOL_GIT]);
         assert_eq!(out.status.code(), Some(2), "{}", path.display());

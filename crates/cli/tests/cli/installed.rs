@@ -2,9 +2,7 @@
 //! with no checkout around and no `--matrix`, must work on the catalog built into it,
 //! unpacked once into the user cache. Nothing here builds a cell.
 
-mod common;
-
-use common::repo;
+use crate::common::repo;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -42,7 +40,7 @@ impl Installed {
             out.status.success(),
             "pyo3-matrix {args:?} in {} failed: {}",
             cwd.display(),
-            common::stderr(&out)
+            crate::common::stderr(&out)
         );
         out
     }
@@ -130,9 +128,9 @@ fn an_installed_binary_lists_the_embedded_catalog_from_any_directory() {
     let ids = installed.listed(cwd.path(), &[]);
     assert_eq!(ids, repo_patterns(), "the whole catalog, as in the repository");
     assert!(
-        common::stderr(&first).contains("unpacked the embedded catalog"),
+        crate::common::stderr(&first).contains("unpacked the embedded catalog"),
         "the first run unpacks: {}",
-        common::stderr(&first)
+        crate::common::stderr(&first)
     );
 
     // Unpacked under the cache pointed at, whole: matrix, anchors, the catalog's results.
@@ -174,9 +172,9 @@ fn an_installed_binary_lists_the_embedded_catalog_from_any_directory() {
     let second = installed.run(cwd.path(), &["list", "--format", "json"]);
     assert_eq!(second.stdout, first.stdout);
     assert!(
-        !common::stderr(&second).contains("unpacked"),
+        !crate::common::stderr(&second).contains("unpacked"),
         "{}",
-        common::stderr(&second)
+        crate::common::stderr(&second)
     );
     assert_eq!(installed.catalogs(), catalogs);
     assert!(root.join("left-by-the-first-run").is_file());
@@ -258,7 +256,7 @@ fn processes_starting_at_once_share_one_unpacked_catalog() {
         .collect();
     let outputs: Vec<Output> = children.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
     for out in &outputs {
-        assert!(out.status.success(), "{}", common::stderr(out));
+        assert!(out.status.success(), "{}", crate::common::stderr(out));
         assert_eq!(out.stdout, outputs[0].stdout, "every process sees the whole catalog");
     }
     let catalogs = installed.catalogs();

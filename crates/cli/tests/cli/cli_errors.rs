@@ -1,7 +1,6 @@
 //! Bad input gets one clear line naming the input and a non-zero exit; nothing is built.
 
-mod common;
-use common::{bin, fixture, stderr};
+use crate::common::{bin, fixture, stderr};
 
 fn fails_naming(args: &[&str], needle: &str) {
     let out = bin().args(args).output().unwrap();
@@ -13,7 +12,7 @@ fn fails_naming(args: &[&str], needle: &str) {
 
 #[test]
 fn unknown_and_malformed_versions_are_named() {
-    let snippet = fixture("bytes_mod.rs");
+    let snippet = fixture("answer_mod.rs");
     let s = snippet.to_str().unwrap();
     fails_naming(
         &["check", s, "--pyo3", "0.99", "--python", "3.12"],
@@ -29,7 +28,7 @@ fn unknown_and_malformed_versions_are_named() {
 
 #[test]
 fn missing_interpreters_and_files_are_named() {
-    let snippet = fixture("bytes_mod.rs");
+    let snippet = fixture("answer_mod.rs");
     let s = snippet.to_str().unwrap();
     fails_naming(
         &["check", s, "--pyo3", "0.23", "--python", "/no/such/python3"],
@@ -110,7 +109,7 @@ fn list_prints_the_catalog_as_json() {
 
 #[test]
 fn malformed_matrix_data_and_results_files_are_named() {
-    use common::{mini, mini_matrix, nonce};
+    use crate::common::{mini, mini_matrix, nonce};
     let dir = mini_matrix(&nonce("malformed"));
     let one_line = |args: &[&str], needle: &str| {
         let out = mini(dir.path(), args).output().unwrap();
@@ -148,7 +147,7 @@ fn malformed_matrix_data_and_results_files_are_named() {
 
 #[test]
 fn an_unusable_cache_directory_is_named() {
-    let snippet = fixture("bytes_mod.rs");
+    let snippet = fixture("answer_mod.rs");
     let out = bin()
         .args(["check", snippet.to_str().unwrap(), "--pyo3", "0.23", "--python", "3.12"])
         .env("PYO3_MATRIX_CACHE", "/proc/pyo3-matrix-cache")

@@ -1,7 +1,5 @@
 //! Helpers shared by the integration tests: run the real binary, read its JSON.
 
-#![allow(dead_code)] // each test file uses its own subset
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -1,7 +1,6 @@
 //! Interruptions, concurrent runs and shards lose nothing and agree with a single run.
 
-mod common;
-use common::{mini, mini_matrix, nonce, results};
+use crate::common::{cell, check, check_with_env, mini, mini_matrix, nonce, results};
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
@@ -153,4 +152,16 @@ fn github_actions_logs_get_one_group_per_cell_holding_only_its_own_results() {
     }
     assert!(open.is_none(), "a group left open:\n{log}");
     assert_eq!((groups, results), (2, 6), "{log}");
+}
+
+#[test]
+fn a_warm_cache_works_with_the_registry_unreachable() {
+    let args = ["--pyo3", "0.23", "--python", "3.12"];
+    let online = check("answer_mod.rs", None, &args);
+    // cargo may not touch the network: everything must come from the lockfile and its cache.
+    let offline = check_with_env("answer_mod.rs", None, &args, &[("CARGO_NET_OFFLINE", "true")]);
+    assert_eq!(
+        cell(&offline, "0.23.5", "3.12")["outcome"],
+        cell(&online, "0.23.5", "3.12")["outcome"]
+    );
 }

@@ -2,8 +2,7 @@
 //! workflow `ci github --crate` generates for users: zizmor finds nothing in them, with the
 //! default persona and the pedantic one, and test.yml runs exactly the README's test command.
 
-mod common;
-use common::{repo, zizmor_finds_nothing};
+use crate::common::{repo, zizmor_finds_nothing};
 use serde_norway::Value;
 use std::path::PathBuf;
 

@@ -1,7 +1,6 @@
 //! `cache info` and `cache gc` on a cache laid out as runs leave it.
 
-mod common;
-use common::{bin, stderr};
+use crate::common::{bin, stderr};
 use std::path::Path;
 
 /// `pyo3-matrix cache ARGS…` on the cache at `root`: exit success, stdout.

@@ -2,8 +2,7 @@
 //! cells contradict each other, and `merge` refuses shards of different builds unless told
 //! otherwise. Hand-written files only: nothing is built.
 
-mod common;
-use common::{bin, results, stderr};
+use crate::common::{bin, results, stderr};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Output;

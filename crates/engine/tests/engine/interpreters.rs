@@ -1,30 +1,14 @@
 //! Cells on PyPy and on an older CPython: real builds and real pytest runs on the releases
-//! where PyO3's support of them changes. An interpreter that cannot be had here is said on
-//! stderr and its test returns (scripts/test.sh installs PyPy; pyenv or setup-python give
-//! the older CPythons).
+//! where PyO3's support of them changes. The interpreters are found or provisioned as `run`
+//! finds them (scripts/test.sh installs PyPy; pyenv, setup-python or a provisioned build
+//! gives the older CPython); one that cannot be had fails the test, naming what to install.
 
-mod common;
-use common::{cell, check};
-use pyo3_matrix_engine::{interpreters, Dirs};
-use pyo3_matrix_model::Flavor;
-
-/// Whether an interpreter of `label` is found as the tool finds one; says so when not.
-fn available(label: &str) -> bool {
-    let flavor = Flavor::parse(label).unwrap();
-    let found = interpreters::find(flavor, &interpreters::discover(&Dirs::from_env())).is_some();
-    if !found {
-        eprintln!("skipped: no Python {label} here (PATH, pyenv, the cache or PYO3_MATRIX_PYTHONS)");
-    }
-    found
-}
+use crate::common::{cell, check};
 
 /// On `label`, bytes_mod builds at `built`, imports and runs its tests (the one that fails
 /// fails on every interpreter from 0.23 on), and PyO3's build script refuses `refused`
 /// with a message that says `says`.
 fn builds_until_refused(label: &str, built: &str, refused: &str, says: &str) {
-    if !available(label) {
-        return;
-    }
     let minor = |release: &str| release.rsplit_once('.').unwrap().0.to_string();
     let releases = format!("{},{}", minor(built), minor(refused));
     let cells = check(

@@ -1,8 +1,7 @@
 //! `report` and `diff` on a committed results file (the tables themselves are tested in the
 //! report crate, in a real browser too).
 
-mod common;
-use common::{bin, fixture};
+use crate::common::{bin, fixture};
 use std::io::Read;
 use std::process::Stdio;
 

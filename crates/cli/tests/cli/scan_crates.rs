@@ -3,8 +3,7 @@
 //! with a stub, a declared extra with addopts, a workspace member, tests that cannot be
 //! collected. The user's files are never modified.
 
-mod common;
-use common::{bin, fixture};
+use crate::common::{bin, fixture};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -125,7 +124,7 @@ fn the_results_file_is_written_where_asked_and_nowhere_in_the_crate() {
     let results = out_dir.path().join("scan.json");
     let answer = scan("mixed_source", &["--out", results.to_str().unwrap()]);
     assert_eq!(only_cell(&answer)["outcome"], "pass", "{answer:#}");
-    let written = common::results(&results);
+    let written = crate::common::results(&results);
     assert_eq!(written["schema_version"], 1);
     assert!(written["maturin"].as_str().unwrap().starts_with("maturin 1."));
     assert_eq!(written["results"].as_array().unwrap().len(), 1);

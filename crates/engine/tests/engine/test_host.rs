@@ -3,7 +3,7 @@
 //! next run. Real CPython 3.12 and real pytest.
 
 use pyo3_matrix_engine::interpreters;
-use pyo3_matrix_engine::pytest::{Exit, TestHost, Tests};
+use pyo3_matrix_engine::pytest::{Exit, TestHost, TestRun, Tests};
 use pyo3_matrix_engine::slots::Slots;
 use pyo3_matrix_engine::{venv, Dirs};
 use std::path::{Path, PathBuf};
@@ -17,7 +17,12 @@ fn test_python() -> PathBuf {
 }
 
 /// Runs `test` (a pytest file's text) on `host` in a fresh scratch directory.
-fn run(host: &mut TestHost, scratch: &Path, name: &str, test: &str) -> pyo3_matrix_engine::pytest::TestRun {
+fn run(host: &mut TestHost, scratch: &Path, name: &str, test: &str) -> TestRun {
+    run_within(host, scratch, name, test, Duration::from_secs(60))
+}
+
+/// [`run`] with the timeout `timeout`.
+fn run_within(host: &mut TestHost, scratch: &Path, name: &str, test: &str, timeout: Duration) -> TestRun {
     let dir = scratch.join(name);
     let modules = dir.join("modules");
     std::fs::create_dir_all(&modules).unwrap();
@@ -25,14 +30,8 @@ fn run(host: &mut TestHost, scratch: &Path, name: &str, test: &str) -> pyo3_matr
     std::fs::write(&file, test).unwrap();
     let slots = Slots::new(1).unwrap();
     let slot = slots.acquire().unwrap();
-    host.run(
-        &Tests::File(file),
-        &modules,
-        Duration::from_secs(60),
-        &dir.join("run"),
-        slot,
-    )
-    .unwrap()
+    host.run(&Tests::File(file), &modules, timeout, &dir.join("run"), slot)
+        .unwrap()
 }
 
 #[test]
@@ -66,4 +65,14 @@ fn every_run_starts_fresh_and_a_dead_server_is_replaced() {
     std::thread::sleep(Duration::from_millis(200));
     let after = run(&mut host, scratch.path(), "after_restart", fresh);
     assert_eq!(after.exit, Exit::Code(0), "{}", after.output);
+}
+
+#[test]
+fn a_hang_is_killed_and_keeps_the_stacks_the_engine_asked_for() {
+    let scratch = tempfile::tempdir().unwrap();
+    let mut host = TestHost::new(&test_python(), &scratch.path().join("host"));
+    let test = "def test_spins_forever():\n    while True:\n        pass\n";
+    let hung = run_within(&mut host, scratch.path(), "spins", test, Duration::from_secs(2));
+    assert!(matches!(hung.exit, Exit::TimedOut), "{:?}", hung.exit);
+    assert!(hung.stacks.contains("test_spins_forever"), "stacks: {:?}", hung.stacks);
 }

@@ -4,8 +4,7 @@
 //! its pytest file. nox, tox and maturin are installed from PyPI into a virtual environment
 //! under the target directory; the cells' cargo target directory is shared between the runs.
 
-mod common;
-use common::repo;
+use crate::common::repo;
 
 use pyo3_matrix_engine::{interpreters, Dirs};
 use pyo3_matrix_model::{Flavor, MatrixDef};
@@ -102,7 +101,7 @@ fn pattern() -> String {
     if repo().join("matrix/patterns/counter_class/lib.rs").is_file() {
         return "counter_class".into();
     }
-    let out = succeed(common::bin().args(["list", "--format", "json"]));
+    let out = succeed(crate::common::bin().args(["list", "--format", "json"]));
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     // An array of patterns (or one object holding it).
     let first = list
@@ -212,7 +211,7 @@ fn prepare_writes_the_engines_members_on_the_committed_lockfile() {
     let ws = dir.path().join("ws");
     let pattern = pattern();
     let out = succeed(
-        common::bin()
+        crate::common::bin()
             .args(["prepare", "--pyo3", PYO3, "--python"])
             .arg(
                 interpreters::find(

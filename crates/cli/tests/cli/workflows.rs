@@ -1,8 +1,7 @@
 //! A user's questions on a real crate written for PyO3 0.20 (kept in tests/fixtures/old_crate):
 //! scan it, bisect it, plan its upgrade, and generate a CI matrix.
 
-mod common;
-use common::{bin, fixture};
+use crate::common::{bin, fixture};
 
 fn json(args: &[&str]) -> serde_json::Value {
     let out = bin().args(args).output().unwrap();

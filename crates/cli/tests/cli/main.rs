@@ -1,0 +1,16 @@
+//! The `pyo3-matrix` binary's tests: real commands on real cells, fixtures and reports.
+
+mod architecture;
+mod cache;
+mod ci_crate;
+mod cli_errors;
+mod common;
+mod front_doors;
+mod installed;
+mod project_workflows;
+mod reports;
+mod results_files;
+mod robustness;
+mod scan_crates;
+mod variants;
+mod workflows;

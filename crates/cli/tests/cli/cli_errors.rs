@@ -241,3 +241,25 @@ fn test_dependencies_that_cannot_be_installed_are_named() {
         "{err}"
     );
 }
+
+#[test]
+fn a_plan_backwards_or_from_an_unobserved_patch_is_named() {
+    for (from, to) in [("0.23", "0.22"), ("0.22.5", "0.22.4"), ("0.24", "0.22.4")] {
+        let out = bin()
+            .args(["plan", "--from", from, "--to", to, "--python", "3.13t"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{from} -> {to}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(" is older than --from "), "{err}");
+    }
+    fails_naming(
+        &["plan", "--from", "0.22.4", "--to", "0.22.4"],
+        "--from and --to are both 0.22.4",
+    );
+    fails_naming(
+        &["plan", "--from", "0.22.2", "--to", "0.23"],
+        "`pyo3-matrix run --pyo3 0.22.2`",
+    );
+}

@@ -6,6 +6,7 @@ mod catalog;
 mod check;
 mod ci;
 mod list;
+mod migrate;
 mod output;
 mod plan;
 mod prepare;
@@ -47,6 +48,9 @@ enum Command {
     Scan(scan::Args),
     /// Propose the stepping stones of an upgrade from observed results.
     Plan(plan::Args),
+    /// Do the mechanical part of an upgrade, release by release, verified by building and
+    /// testing (prints a diff; --write edits the crate).
+    Migrate(migrate::Args),
     /// List the pattern catalog.
     List(list::Args),
     /// Regenerate every report from a results file, without building anything.
@@ -83,6 +87,7 @@ fn main() -> ExitCode {
         Command::Bisect(args) => bisect::run(cli.matrix, args),
         Command::Scan(args) => scan::run(cli.matrix, args),
         Command::Plan(args) => plan::run(cli.matrix, args),
+        Command::Migrate(args) => migrate::run(cli.matrix, args),
         Command::List(args) => list::run(cli.matrix, args),
         Command::Report(args) => report::report(cli.matrix, args),
         Command::Diff(args) => report::diff(args),

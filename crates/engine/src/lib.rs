@@ -17,6 +17,8 @@
 //!   builds it when its project is maturin's, with the [`tools`] of the tool's own, and
 //!   [`wheel`] makes the wheel importable for one cell alone; `crate_cell` observes one
 //!   cell of a user's crate with them.
+//! - [`migrate`] does the mechanical part of an upgrade in a copy of a user's crate, release
+//!   by release, with the rules of `matrix/migrate.toml` applied at rustc's spans.
 //! - [`footprint`] measures the cache by kind and removes the builds of the least
 //!   recently used cells to keep it under a size.
 //! - [`paths`] reads paths as text, without the file system; [`process`] runs every
@@ -41,6 +43,7 @@ pub mod footprint;
 pub mod interpreters;
 pub mod lock;
 pub mod maturin;
+pub mod migrate;
 pub mod packages;
 pub mod paths;
 pub mod plan;

@@ -368,7 +368,7 @@ fn merge_companion(user: &toml::Value, paired: &toml::Value) -> toml::Value {
 
 /// Copies a source tree, leaving out build output, environments and version control, and
 /// lists the `Cargo.toml` files copied (relative to `to`).
-fn copy_tree(from: &Path, to: &Path, manifests: &mut Vec<PathBuf>) -> Result<()> {
+pub(crate) fn copy_tree(from: &Path, to: &Path, manifests: &mut Vec<PathBuf>) -> Result<()> {
     fn walk(root: &Path, from: &Path, to: &Path, manifests: &mut Vec<PathBuf>) -> Result<()> {
         std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
         for entry in std::fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))? {

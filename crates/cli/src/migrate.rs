@@ -1,0 +1,231 @@
+//! `pyo3-matrix migrate PATH --to VERSION`: the mechanical part of an upgrade, done by the
+//! engine in a copy, step by step, and verified by the crate's own tests at the target;
+//! printed as a diff and a report, or written back with `--write`.
+
+use crate::check::Format;
+use crate::progress::Progress;
+use crate::setup;
+use anyhow::{bail, Result};
+use pyo3_matrix_engine::migrate::{self, edit, rules::Rules, Migration, Request, Residual};
+use pyo3_matrix_engine::scan::UserCrate;
+use pyo3_matrix_engine::targets;
+use pyo3_matrix_model::{CellResult, Flavor, Level, Pattern, Release, RunResults};
+use pyo3_matrix_report::explain::{explain, Explanation};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `migrate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The crate's directory, as `scan` takes it (a workspace member is migrated with the
+    /// path dependencies of its workspace).
+    path: PathBuf,
+    /// The release to reach: a minor (its latest patch) or an exact version.
+    #[arg(long, value_name = "VERSION")]
+    to: String,
+    /// The interpreter every step builds against and the tests run on.
+    #[arg(long, value_name = "LABEL", default_value = "3.12")]
+    python: String,
+    /// Edit the crate's files in place; without it the diff is printed and nothing changes.
+    #[arg(long)]
+    write: bool,
+    /// With --write, edit a git work tree that has uncommitted changes.
+    #[arg(long, requires = "write")]
+    allow_dirty: bool,
+    /// The catalog's results, to name the pattern that fails like each residual error
+    /// [default: docs/results.json beside the matrix].
+    #[arg(long, value_name = "FILE")]
+    catalog: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// A residual error with the catalog patterns that fail the same way.
+#[derive(Debug, Serialize)]
+struct Explained {
+    #[serde(flatten)]
+    residual: Residual,
+    explained_by: Vec<Explanation>,
+}
+
+/// Migrates the crate.
+pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
+    let dir = setup::matrix_dir(matrix)?;
+    let ctx = setup::context(&dir)?;
+    let rules = Rules::load(&dir.join("migrate.toml"))?;
+    let krate = UserCrate::open(&args.path)?;
+    let to = match setup::releases(&ctx.matrix, Some(&args.to))?.as_slice() {
+        [one] => one.clone(),
+        _ => bail!("--to {}: name one release", args.to),
+    };
+    if args.write && !args.allow_dirty {
+        let dirty = migrate::uncommitted(&krate.root)?;
+        if let Some(first) = dirty.first() {
+            bail!(
+                "{} has uncommitted changes ({first}{}); commit them first, or pass --allow-dirty",
+                krate.root.display(),
+                match dirty.len() {
+                    1 => String::new(),
+                    n => format!(" and {} more", n - 1),
+                }
+            );
+        }
+    }
+    let python = setup::python_args(&ctx.matrix.python, Some(&args.python))?;
+    let progress = Progress::new(0, false);
+    let mut note = |m: &str| progress.line(m);
+    let Some(target) = targets::resolve(&ctx, &python, true, true, &mut note)?.pop() else {
+        bail!("--python {}: name one interpreter", args.python);
+    };
+    let interp = target
+        .found
+        .as_ref()
+        .map(|(i, _)| i.clone())
+        .map_err(|why| anyhow::anyhow!("{why}"))?;
+    let request = Request {
+        ctx: &ctx,
+        krate: &krate,
+        to,
+        interp: &interp,
+        rules: &rules,
+    };
+    let migration = migrate::migrate(&request, &mut note)?;
+    note(&format!(
+        "running the tests of the migrated crate at PyO3 {}…",
+        migration.to
+    ));
+    let outcome = migrate::verify(&ctx, &migration, target, &mut note)?;
+    progress.finish();
+    if args.write {
+        for changed in &migration.changed {
+            edit::write_whole(&krate.root.join(&changed.path), &changed.after)?;
+        }
+    }
+    let catalog_path = args
+        .catalog
+        .clone()
+        .unwrap_or_else(|| dir.parent().unwrap_or(&dir).join("docs/results.json"));
+    let catalog = RunResults::load(&catalog_path).ok();
+    let patterns = setup::patterns(&dir, &[])?;
+    let residual = explained(&migration, interp.flavor, catalog.as_ref(), &patterns);
+    match args.format {
+        Format::Json => {
+            let answer = serde_json::json!({
+                "crate": krate.dir.display().to_string(),
+                "from": migration.from,
+                "to": migration.to,
+                "python": interp.flavor,
+                "steps": migration.steps,
+                "residual": residual,
+                "outcome": outcome,
+                "changed": migration.changed.iter().map(|c| c.path.display().to_string()).collect::<Vec<_>>(),
+                "written": args.write,
+            });
+            println!("{}", serde_json::to_string_pretty(&answer)?);
+        }
+        Format::Text => print_text(&krate.root, &migration, &residual, &outcome, args.write),
+    }
+    Ok(())
+}
+
+/// The last step's residual diagnostics, each error with the catalog patterns that fail the
+/// same way at the target release on the same interpreter.
+fn explained(
+    migration: &Migration,
+    flavor: Flavor,
+    catalog: Option<&RunResults>,
+    patterns: &[Pattern],
+) -> Vec<Explained> {
+    let last = migration.steps.last().map(|s| s.residual.clone()).unwrap_or_default();
+    last.into_iter()
+        .map(|residual| {
+            let explained_by = match (catalog, residual.level) {
+                (Some(catalog), Level::Error) => explain(&as_cell(&residual, &migration.to, flavor), catalog, patterns),
+                _ => Vec::new(),
+            };
+            Explained { residual, explained_by }
+        })
+        .collect()
+}
+
+/// A residual error as a cell that failed to compile with it, for the catalog to match.
+fn as_cell(residual: &Residual, release: &Release, flavor: Flavor) -> CellResult {
+    let value = serde_json::json!({
+        "pattern": "migrated",
+        "pyo3": release,
+        "python": flavor,
+        "outcome": "compile-error",
+        "codes": residual.code.iter().collect::<Vec<_>>(),
+        "message": residual.message,
+        "diagnostics": [{ "level": residual.level, "code": residual.code, "message": residual.message }],
+    });
+    serde_json::from_value(value).expect("a well-formed cell")
+}
+
+fn print_text(root: &Path, migration: &Migration, residual: &[Explained], outcome: &CellResult, written: bool) {
+    for changed in &migration.changed {
+        let path = changed.path.display().to_string();
+        let diff = similar::TextDiff::from_lines(&changed.before, &changed.after);
+        print!(
+            "{}",
+            diff.unified_diff()
+                .context_radius(2)
+                .header(&format!("a/{path}"), &format!("b/{path}"))
+        );
+    }
+    println!(
+        "migrate {}: PyO3 {} -> {}",
+        root.display(),
+        migration.from,
+        migration.to
+    );
+    for step in &migration.steps {
+        let builds = match step.compiles {
+            true => "builds".to_string(),
+            false => format!(
+                "does not build ({} errors left)",
+                step.residual.iter().filter(|r| r.level == Level::Error).count()
+            ),
+        };
+        println!("  {}: {} edits, {builds}", step.release, step.edits.len());
+        if let Some(staging) = &step.staging {
+            println!("    staging: {staging}");
+        }
+        for edit in &step.edits {
+            let what = match edit.from.is_empty() {
+                true => format!("inserted {}", edit.to.trim()),
+                false => format!("{} -> {}", edit.from, edit.to),
+            };
+            println!("    {}:{} [{}] {what}", edit.file.display(), edit.line, edit.rule);
+        }
+    }
+    if residual.is_empty() {
+        println!("  left for a person at {}: nothing", migration.to);
+    } else {
+        println!("  left for a person at {}:", migration.to);
+    }
+    for r in residual {
+        let at = match (&r.residual.file, r.residual.line) {
+            (Some(file), Some(line)) => format!("{}:{line}", file.display()),
+            _ => "(no location)".into(),
+        };
+        let code = r
+            .residual
+            .code
+            .as_deref()
+            .map(|c| format!(" [{c}]"))
+            .unwrap_or_default();
+        println!("    {at} {}{code}: {}", r.residual.level, r.residual.message);
+        for e in &r.explained_by {
+            let fix = e.fix.as_deref().map(|f| format!("; fix: {f}")).unwrap_or_default();
+            println!("      like pattern {} ({}){fix}", e.pattern, e.title);
+        }
+    }
+    println!("  tests at {}: {}", migration.to, crate::check::cell_line(outcome));
+    match (written, migration.changed.len()) {
+        (_, 0) => println!("nothing to change"),
+        (true, n) => println!("wrote {n} files"),
+        (false, n) => println!("{n} files would change; pass --write to edit them"),
+    }
+}

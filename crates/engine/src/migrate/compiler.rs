@@ -1,0 +1,134 @@
+//! A tree built at one release as `migrate` reads it: rustc's diagnostics of the crate's own
+//! code (the files inside the tree), each with its primary span, from cargo's JSON.
+
+use crate::build;
+use crate::process::Process;
+use anyhow::{Context as _, Result};
+use cargo_metadata::diagnostic::DiagnosticLevel;
+use cargo_metadata::Message;
+use pyo3_matrix_model::Level;
+use std::path::{Path, PathBuf};
+
+/// Where a diagnostic points.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Span {
+    /// The file, relative to the tree's root.
+    pub file: PathBuf,
+    /// Its first byte.
+    pub start: usize,
+    /// The byte after its last one.
+    pub end: usize,
+    /// Its 1-based line.
+    pub line: usize,
+}
+
+/// One diagnostic of the crate's own code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub level: Level,
+    /// The error code or lint (`E0599`, `deprecated`).
+    pub code: Option<String>,
+    /// rustc's message, notes included where rustc puts them in it.
+    pub message: String,
+    /// The primary span, when it is in the tree.
+    pub span: Option<Span>,
+}
+
+impl Diagnostic {
+    /// A deprecation warning at `start..end` of `file` (for tests of the rules).
+    pub fn at(message: &str, file: &str, start: usize, end: usize) -> Diagnostic {
+        Diagnostic {
+            level: Level::Warning,
+            code: Some("deprecated".into()),
+            message: message.to_string(),
+            span: Some(Span {
+                file: PathBuf::from(file),
+                start,
+                end,
+                line: 1,
+            }),
+        }
+    }
+
+    /// The first line of the message.
+    pub fn headline(&self) -> &str {
+        self.message.lines().next().unwrap_or_default()
+    }
+}
+
+/// What one build of the tree showed.
+#[derive(Debug, Clone, Default)]
+pub struct Compiled {
+    /// Whether cargo built everything.
+    pub success: bool,
+    /// The diagnostics of the tree's own files, each once, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compiled {
+    /// The errors.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.level == Level::Error)
+    }
+}
+
+/// Builds the package of `manifest` (inside `root`) against `python` in `target`, with the
+/// extra cargo `features`, and reads what rustc said about the files in `root`.
+pub fn compile(root: &Path, manifest: &Path, target: &Path, python: &Path, features: &[String]) -> Result<Compiled> {
+    let mut cargo = build::configure(Process::new("cargo"), target, python, &[])
+        .args(["build", "--keep-going", "--message-format=json", "--manifest-path"])
+        .arg(manifest)
+        .current_dir(root);
+    if !features.is_empty() {
+        cargo = cargo.arg("--features").arg(features.join(","));
+    }
+    let out = cargo.output()?;
+    let mut diagnostics = Vec::new();
+    for message in Message::parse_stream(out.stdout.as_slice()) {
+        let Message::CompilerMessage(msg) = message.context("cannot read cargo's JSON output")? else {
+            continue;
+        };
+        let diag = msg.message;
+        let level = match diag.level {
+            DiagnosticLevel::Error | DiagnosticLevel::Ice => Level::Error,
+            DiagnosticLevel::Warning => Level::Warning,
+            _ => continue,
+        };
+        // "aborting due to N previous errors" and warning counts say nothing of their own.
+        if diag.code.is_none() && diag.spans.is_empty() {
+            continue;
+        }
+        let span = diag.spans.iter().find(|s| s.is_primary).and_then(|s| {
+            let file = Path::new(&s.file_name);
+            let relative = match file.is_absolute() {
+                true => file.strip_prefix(root).ok()?.to_path_buf(),
+                false => file.to_path_buf(),
+            };
+            Some(Span {
+                file: relative,
+                start: s.byte_start as usize,
+                end: s.byte_end as usize,
+                line: s.line_start,
+            })
+        });
+        // Diagnostics of other packages' files (a registry crate) are not the crate's.
+        if span.is_none() && !diag.spans.is_empty() {
+            continue;
+        }
+        let found = Diagnostic {
+            level,
+            code: diag.code.map(|c| c.code),
+            message: diag.message,
+            span,
+        };
+        if !diagnostics.contains(&found) {
+            diagnostics.push(found);
+        }
+    }
+    diagnostics.sort_by(|a, b| a.span.cmp(&b.span));
+    Ok(Compiled {
+        success: out.status.success(),
+        diagnostics,
+    })
+}

@@ -1,0 +1,140 @@
+//! Edits at byte spans, spliced into the file's own text: only the bytes a rule targets
+//! change, so comments, formatting and every other line stay as the user wrote them. A
+//! small splicer rather than rustfix's `Suggestion`s (which are shaped for rustc's own
+//! suggestions) or a syntax tree (which would reprint the file): each edit says what text
+//! it expects under its span and is refused when the file holds something else there.
+
+use anyhow::{bail, Context as _, Result};
+use std::path::{Path, PathBuf};
+
+/// One replacement in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// The file, relative to the tree the edits apply to.
+    pub file: PathBuf,
+    /// The first byte replaced.
+    pub start: usize,
+    /// The byte after the last one replaced (`start` for an insertion).
+    pub end: usize,
+    /// The text the edit expects between them.
+    pub expected: String,
+    /// The text put there.
+    pub replacement: String,
+    /// The rule that made it.
+    pub rule: String,
+}
+
+impl Edit {
+    /// Replaces `expected` (at `start..end`) with `replacement`; file and rule said later.
+    pub fn replace(start: usize, end: usize, expected: &str, replacement: &str) -> Edit {
+        Edit {
+            file: PathBuf::new(),
+            start,
+            end,
+            expected: expected.to_string(),
+            replacement: replacement.to_string(),
+            rule: String::new(),
+        }
+    }
+
+    /// The 1-based line of the edit in `source`.
+    pub fn line_in(&self, source: &str) -> usize {
+        source[..self.start.min(source.len())].matches('\n').count() + 1
+    }
+
+    /// `source` with this edit made.
+    pub fn apply_to(&self, source: &str) -> Result<String> {
+        splice(source, std::slice::from_ref(self))
+    }
+}
+
+/// `source` with every edit of `edits` made (all in the same file). Edits that overlap an
+/// earlier one are dropped (the next build shows what is left); an edit whose expected text
+/// is not under its span is an error: the file is not the one the diagnostics were read from.
+pub fn splice(source: &str, edits: &[Edit]) -> Result<String> {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.start, e.end));
+    let mut out = String::with_capacity(source.len());
+    let mut at = 0;
+    for edit in sorted {
+        if edit.start < at {
+            continue;
+        }
+        match source.get(edit.start..edit.end) {
+            Some(under) if under == edit.expected => {}
+            under => bail!(
+                "{}: expected `{}` at bytes {}..{}, found {:?}",
+                edit.file.display(),
+                edit.expected,
+                edit.start,
+                edit.end,
+                under
+            ),
+        }
+        out.push_str(&source[at..edit.start]);
+        out.push_str(&edit.replacement);
+        at = edit.end;
+    }
+    out.push_str(&source[at..]);
+    Ok(out)
+}
+
+/// Writes `text` to `path` whole: a temporary file beside it renamed over it, keeping its
+/// permissions, so that an interrupted write leaves the old file or the new one.
+pub fn write_whole(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write as _;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        std::fs::set_permissions(tmp.path(), meta.permissions())?;
+    }
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_change_only_their_spans_and_overlaps_are_dropped() {
+        let source = "let a = PyList::new(py, v); // new\nlet b = x.downcast();\n";
+        let new = source.find("new").unwrap();
+        let downcast = source.find("downcast").unwrap();
+        let edits = [
+            Edit::replace(downcast, downcast + 8, "downcast", "cast"),
+            Edit::replace(new, new + 3, "new", "new_bound"),
+            Edit::replace(new + 1, new + 2, "e", "E"),
+        ];
+        assert_eq!(
+            splice(source, &edits).unwrap(),
+            "let a = PyList::new_bound(py, v); // new\nlet b = x.cast();\n"
+        );
+    }
+
+    #[test]
+    fn an_edit_whose_text_is_not_under_its_span_is_refused() {
+        let e = splice("let a = 1;", &[Edit::replace(4, 5, "b", "c")]).unwrap_err();
+        assert!(e.to_string().contains("expected `b` at bytes 4..5"), "{e}");
+    }
+
+    #[test]
+    fn a_file_is_written_whole_with_its_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lib.rs");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_whole(&path, "new").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
+    }
+}

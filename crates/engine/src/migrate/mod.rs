@@ -1,0 +1,427 @@
+//! `migrate`: the mechanical part of a PyO3 upgrade, done the way PyO3's guide says to do
+//! it by hand. From the crate's own release to the target, through every release of the
+//! matrix in between: build the crate at that release, apply the [`rules`] that read what
+//! rustc said there (a deprecation note names its replacement only while the deprecated
+//! item still exists), build again until the step builds or no rule applies, then move on.
+//! The edits are made in a copy of the crate; the caller shows them as a diff or writes them
+//! back. What no rule covers is handed back as the step's residual diagnostics.
+
+pub mod compiler;
+pub mod edit;
+pub mod manifest;
+pub mod rules;
+
+use crate::interpreters::Interpreter;
+use crate::plan::{Context, Target};
+use crate::process::Process;
+use crate::scan::prepare::{self, CrateCells, CrateTests};
+use crate::scan::{self, TestDepsChoice, UserCrate};
+use crate::session::Session;
+use anyhow::{anyhow, bail, Context as _, Result};
+use compiler::{Compiled, Diagnostic};
+use edit::Edit;
+use pyo3_matrix_model::{CellResult, Level, Release};
+use rules::Rules;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Builds a step may take before it moves on: each round applies every rule that matched,
+/// and a round's edits can uncover diagnostics that earlier errors hid.
+const MAX_ROUNDS: usize = 8;
+
+/// What to migrate, to where, with what.
+pub struct Request<'a> {
+    /// The matrix (releases and their companions) and the cache.
+    pub ctx: &'a Context,
+    /// The user's crate (never changed here).
+    pub krate: &'a UserCrate,
+    /// The release to reach.
+    pub to: Release,
+    /// The interpreter every step builds against.
+    pub interp: &'a Interpreter,
+    /// The rules.
+    pub rules: &'a Rules,
+}
+
+/// An edit a rule made, as a report names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Made {
+    /// The file, relative to the crate's root (its workspace, if it has one).
+    pub file: PathBuf,
+    /// The 1-based line, in the file as it was before the edit.
+    pub line: usize,
+    /// The rule.
+    pub rule: String,
+    /// The text replaced (empty for an insertion).
+    pub from: String,
+    /// The text put there.
+    pub to: String,
+}
+
+/// What a step left for a person: an error, or a deprecation no rule answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Residual {
+    /// The file, relative to the crate's root.
+    pub file: Option<PathBuf>,
+    /// The 1-based line.
+    pub line: Option<usize>,
+    /// Error or warning.
+    pub level: Level,
+    /// rustc's code or lint.
+    pub code: Option<String>,
+    /// The first line of rustc's message.
+    pub message: String,
+}
+
+impl Residual {
+    fn of(diagnostic: &Diagnostic) -> Residual {
+        Residual {
+            file: diagnostic.span.as_ref().map(|s| s.file.clone()),
+            line: diagnostic.span.as_ref().map(|s| s.line),
+            level: diagnostic.level,
+            code: diagnostic.code.clone(),
+            message: diagnostic.headline().to_string(),
+        }
+    }
+}
+
+/// One release on the way.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    /// The release.
+    pub release: Release,
+    /// The staging step PyO3 prescribes here, taken first, and how it went.
+    pub staging: Option<String>,
+    /// The edits the rules made.
+    pub edits: Vec<Made>,
+    /// How many builds the step took.
+    pub builds: usize,
+    /// Whether the crate builds at this release after the edits.
+    pub compiles: bool,
+    /// The errors and the PyO3 deprecations left.
+    pub residual: Vec<Residual>,
+}
+
+/// A file the migration changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changed {
+    /// The file, relative to the crate's root.
+    pub path: PathBuf,
+    /// Its text before.
+    pub before: String,
+    /// Its text after.
+    pub after: String,
+}
+
+/// A migration done in a copy.
+#[derive(Debug)]
+pub struct Migration {
+    /// The release the crate was on.
+    pub from: Release,
+    /// The release reached.
+    pub to: Release,
+    /// Each release on the way.
+    pub steps: Vec<Step>,
+    /// The files changed, with their texts.
+    pub changed: Vec<Changed>,
+    /// The migrated copy.
+    pub migrated: UserCrate,
+}
+
+/// The releases a migration from `from` to `to` steps through: the release of `known` of
+/// each minor after `from`'s and before `to`'s, then `to` itself.
+pub fn releases_between(known: &[Release], from: &Release, to: &Release) -> Vec<Release> {
+    let mut steps: Vec<Release> = known
+        .iter()
+        .filter(|r| r.minor() > from.minor() && r.minor() < to.minor())
+        .cloned()
+        .collect();
+    steps.push(to.clone());
+    steps
+}
+
+/// The files of the git work tree at `dir` with uncommitted changes (none outside git).
+pub fn uncommitted(dir: &Path) -> Result<Vec<String>> {
+    let inside = Process::new("git")
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .current_dir(dir)
+        .output();
+    if !inside.is_ok_and(|o| o.status.success()) {
+        return Ok(Vec::new());
+    }
+    let status = Process::new("git")
+        .args(["status", "--porcelain", "--untracked-files=no", "."])
+        .current_dir(dir)
+        .read("ask git which files have uncommitted changes")?;
+    Ok(status.lines().map(|l| l.get(3..).unwrap_or(l).to_string()).collect())
+}
+
+/// Migrates a copy of the crate from its release to `request.to`.
+pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migration> {
+    let Request {
+        ctx,
+        krate,
+        to,
+        interp,
+        rules,
+    } = request;
+    let known = ctx.matrix.release_list();
+    let from = manifest::current_release(&krate.root, &krate.root.join(&krate.manifest), &known)?;
+    if *to <= from {
+        bail!(
+            "--to {to} is not newer than the release {} is on ({from})",
+            krate.dir.display()
+        );
+    }
+    let dir = ctx.dirs.root().join("migrate").join(krate.tag());
+    let tree = dir.join("tree");
+    if tree.exists() {
+        std::fs::remove_dir_all(&tree).with_context(|| format!("cannot clear {}", tree.display()))?;
+    }
+    scan::copy_tree(&krate.root, &tree, &mut Vec::new())?;
+    let member = krate.dir.strip_prefix(&krate.root).unwrap_or(Path::new(""));
+    let work = UserCrate::open(&tree.join(member))?;
+    let builder = Builder {
+        ctx,
+        work: &work,
+        build: dir.join("build"),
+        target: dir.join("target"),
+        python: &interp.path,
+    };
+    note(&format!("building {} at its own release, {from}…", krate.dir.display()));
+    let start = builder.compile(&from, &[])?;
+    if let Some(error) = start.errors().next() {
+        let at = error
+            .span
+            .as_ref()
+            .map(|s| format!(" ({}:{})", s.file.display(), s.line))
+            .unwrap_or_default();
+        bail!(
+            "{} does not build at its own release, PyO3 {from}: {}{at}",
+            krate.dir.display(),
+            error.headline()
+        );
+    }
+    let mut steps = Vec::new();
+    for release in releases_between(&known, &from, to) {
+        note(&format!("step to PyO3 {release}…"));
+        steps.push(builder.step(&release, rules)?);
+    }
+    let companions = ctx
+        .matrix
+        .release_def(to)
+        .map(|d| d.companions.clone())
+        .unwrap_or_default();
+    for manifest in files_named(&tree, "Cargo.toml")? {
+        let text = std::fs::read_to_string(&manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
+        let moved = manifest::require(&text, to, &companions).with_context(|| format!("{}", manifest.display()))?;
+        if moved != text {
+            edit::write_whole(&manifest, &moved)?;
+        }
+    }
+    let changed = changed_files(&krate.root, &tree)?;
+    Ok(Migration {
+        from,
+        to: to.clone(),
+        steps,
+        changed,
+        migrated: work,
+    })
+}
+
+/// Builds and tests the migrated crate at its target release as `scan --tests` does, in
+/// the interpreter column `target`.
+pub fn verify(ctx: &Context, migration: &Migration, target: Target, note: &mut dyn FnMut(&str)) -> Result<CellResult> {
+    let mut krate = migration.migrated.clone();
+    let cells = CrateCells::new(
+        CrateTests::Own(TestDepsChoice::Declared),
+        crate::plan::DEFAULT_TIMEOUT_S,
+    );
+    let deps = prepare::test_deps(&mut krate, &cells)?;
+    let prepared = prepare::prepare(ctx, krate.clone(), &cells, deps, vec![target], note)?;
+    let mut session = Session::new(
+        ctx.clone(),
+        vec![migration.to.clone()],
+        prepared.targets,
+        vec![prepared.subject],
+        format!("migrate-{}", krate.tag()),
+    );
+    session.maturin = prepared.maturin;
+    session
+        .verdicts(&|_| {})?
+        .pop()
+        .ok_or_else(|| anyhow!("no result for the migrated crate at PyO3 {}", migration.to))
+}
+
+/// Where and how a migration builds its copy.
+struct Builder<'a> {
+    ctx: &'a Context,
+    /// The copy being migrated.
+    work: &'a UserCrate,
+    /// The copy of the copy that is built, pinned to one release.
+    build: PathBuf,
+    /// The migration's own target, kept across steps so each step builds incrementally.
+    target: PathBuf,
+    python: &'a Path,
+}
+
+impl Builder<'_> {
+    /// The copy built at `release` with the extra pyo3 `features`.
+    fn compile(&self, release: &Release, features: &[String]) -> Result<Compiled> {
+        self.work.copy_for(&self.ctx.matrix, release, &self.build)?;
+        let manifest = self.work.manifest_in(&self.build);
+        compiler::compile(&self.build, &manifest, &self.target, self.python, features)
+    }
+
+    /// One release: the staging step if PyO3 prescribes one, then rule rounds.
+    fn step(&self, release: &Release, rules: &Rules) -> Result<Step> {
+        let staging = match rules.staging.get(&release.minor()) {
+            Some(staging) => {
+                let feature = format!("pyo3/{}", staging.feature);
+                let staged = self.compile(release, &[feature])?;
+                let how = match staged.errors().next() {
+                    None => "builds".to_string(),
+                    Some(e) => format!("does not build ({})", e.headline()),
+                };
+                Some(format!(
+                    "with the `{}` feature first ({}): {how}; then without it, where its deprecations name their replacements",
+                    staging.feature, staging.why
+                ))
+            }
+            None => None,
+        };
+        let mut edits = Vec::new();
+        let mut builds = 0;
+        let compiled = loop {
+            let compiled = self.compile(release, &[])?;
+            builds += 1;
+            let made = self.apply(release, &compiled, rules)?;
+            if made.is_empty() || builds >= MAX_ROUNDS {
+                break compiled;
+            }
+            edits.extend(made);
+        };
+        let residual = compiled
+            .diagnostics
+            .iter()
+            .filter(|d| d.level == Level::Error || d.code.as_deref() == Some("deprecated"))
+            .map(Residual::of)
+            .collect();
+        Ok(Step {
+            release: release.clone(),
+            staging,
+            edits,
+            builds,
+            compiles: compiled.success,
+            residual,
+        })
+    }
+
+    /// Applies to the working copy every edit the rules make of `compiled`'s diagnostics.
+    fn apply(&self, release: &Release, compiled: &Compiled, rules: &Rules) -> Result<Vec<Made>> {
+        let root = &self.work.root;
+        let mut by_file: BTreeMap<PathBuf, (String, Vec<Edit>)> = BTreeMap::new();
+        for diagnostic in &compiled.diagnostics {
+            let Some(span) = &diagnostic.span else { continue };
+            if !by_file.contains_key(&span.file) {
+                let path = root.join(&span.file);
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                by_file.insert(span.file.clone(), (text, Vec::new()));
+            }
+            let (text, edits) = by_file.get_mut(&span.file).expect("just read");
+            if let Some(edit) = rules.edit(release, diagnostic, text) {
+                if !edits.contains(&edit) {
+                    edits.push(edit);
+                }
+            }
+        }
+        let mut made = Vec::new();
+        for (file, (text, edits)) in by_file.into_iter().filter(|(_, (_, e))| !e.is_empty()) {
+            let spliced = edit::splice(&text, &edits)?;
+            edit::write_whole(&root.join(&file), &spliced)?;
+            made.extend(edits.iter().map(|e| Made {
+                file: file.clone(),
+                line: e.line_in(&text),
+                rule: e.rule.clone(),
+                from: e.expected.clone(),
+                to: e.replacement.clone(),
+            }));
+        }
+        Ok(made)
+    }
+}
+
+/// Every file named `name` under `dir`, leaving out what a crate's copy leaves out.
+fn files_named(dir: &Path, name: &str) -> Result<Vec<PathBuf>> {
+    Ok(source_files(dir)?
+        .into_iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == name))
+        .collect())
+}
+
+/// The Rust sources and manifests under `dir`.
+fn source_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(at) = dirs.pop() {
+        for entry in std::fs::read_dir(&at).with_context(|| format!("cannot read {}", at.display()))? {
+            let path = entry?.path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
+            if crate::paths::left_out(&name) {
+                continue;
+            }
+            if path.is_dir() {
+                dirs.push(path);
+            } else if name == "Cargo.toml" || name.ends_with(".rs") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// The sources and manifests of `tree` that differ from the same files under `original`.
+fn changed_files(original: &Path, tree: &Path) -> Result<Vec<Changed>> {
+    let mut changed = Vec::new();
+    for path in source_files(tree)? {
+        let relative = path.strip_prefix(tree).expect("inside the tree").to_path_buf();
+        let after = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let before = std::fs::read_to_string(original.join(&relative)).unwrap_or_default();
+        if before != after {
+            changed.push(Changed {
+                path: relative,
+                before,
+                after,
+            });
+        }
+    }
+    Ok(changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn releases(list: &[&str]) -> Vec<Release> {
+        list.iter().map(|r| Release::parse(r).unwrap()).collect()
+    }
+
+    #[test]
+    fn a_migration_steps_through_every_release_between() {
+        let known = releases(&["0.20.3", "0.21.2", "0.22.6", "0.23.5", "0.24.2"]);
+        let between = |from: &str, to: &str| {
+            releases_between(&known, &Release::parse(from).unwrap(), &Release::parse(to).unwrap())
+        };
+        assert_eq!(between("0.20.3", "0.23.5"), releases(&["0.21.2", "0.22.6", "0.23.5"]));
+        assert_eq!(between("0.20.1", "0.21.2"), releases(&["0.21.2"]));
+        assert_eq!(between("0.22.4", "0.22.6"), releases(&["0.22.6"]));
+    }
+}

@@ -141,112 +141,154 @@ fn take<T>(queue: &Mutex<Vec<T>>) -> Option<T> {
     queue.lock().expect("queue lock").pop()
 }
 
-/// Builds and tests everything one cell still has to observe.
+/// Builds and tests everything one cell still has to observe: verdicts decided up front,
+/// then the cache, then a user's crate by its own route, then one workspace per variant.
 fn run_cell(shared: &Shared, cell: &Cell) {
-    let Shared { ctx, plan, .. } = shared;
     let Cell { release, target, .. } = cell;
     (shared.on)(Event::CellStarted {
         label: cell_label(release, target.flavor),
         index: cell.index,
         total: shared.total,
     });
-    let ident = |s: &Subject, v: Option<&Variant>| {
-        CellId::plain(s.member.name.clone(), (*release).clone(), target.flavor).with_variant(v.map(|v| v.name.as_str()))
-    };
-    // The tool's own failure becomes an `error` verdict for everything it touched.
-    let fail_all = |pairs: &mut dyn Iterator<Item = (&Subject, Option<&Variant>)>, e: &anyhow::Error| {
-        let obs = Observation::ToolFailure {
-            message: format!("{e:#}"),
-        };
-        pairs.for_each(|(s, v)| shared.emit(classify(ident(s, v), &obs), Origin::Observed));
-    };
-    let everything = || {
-        plan.subjects.iter().flat_map(|s| {
-            std::iter::once(None)
-                .chain(s.variants.iter().filter(|v| v.applies_to(release)).map(Some))
-                .map(move |v| (s, v))
-        })
+    let observing = Observing {
+        shared,
+        release,
+        flavor: target.flavor,
     };
     let (interp, test_python, anchor) = match (&target.found, cell.anchor) {
         (Err(note), _) => {
             let obs = Observation::NoInterpreter { note: note.clone() };
-            everything().for_each(|(s, v)| shared.emit(classify(ident(s, v), &obs), Origin::UpFront));
+            observing.everything().for_each(|(s, v)| observing.up_front(s, v, &obs));
             return;
         }
-        (_, Err(e)) => return fail_all(&mut everything(), e),
-        (Ok((interp, py)), Ok(anchor)) => (interp, py, anchor),
+        (_, Err(e)) => return observing.fail(observing.everything(), e),
+        (Ok((interp, py)), Ok(anchor)) => (interp, py.as_path(), anchor),
     };
-    let cell_key = cell_key(ctx, &shared.rustc, release, (interp, test_python), anchor);
-    let mut todo = Vec::new();
-    for (subject, variant) in everything() {
-        if let Some(missing) = anchor.missing_dependency(&subject.member, &ctx.extra_deps) {
-            let obs = Observation::NoCompanion { name: missing.clone() };
-            shared.emit(classify(ident(subject, variant), &obs), Origin::UpFront);
-            continue;
-        }
-        let key = job_key(&cell_key, subject, variant);
-        match shared.cache.get(&key).filter(|_| ctx.use_cache) {
-            Some(hit) => shared.emit(hit, Origin::Cached),
-            None => todo.push(Job { subject, variant, key }),
-        }
-    }
-    let cell_dir = CellDir::of(&ctx.dirs, release, target.flavor);
-    let tag = plan.tag;
-    let crate_cell = crate_cell::CrateCell {
-        ctx,
-        release,
-        cell_dir: &cell_dir,
-        tag,
+    let ready = Ready {
+        observing,
         interp,
         test_python,
-        slots: &shared.slots,
+        anchor,
+        dir: CellDir::of(&shared.ctx.dirs, release, target.flavor),
     };
+    let todo = ready.not_yet_known();
     let (crate_jobs, todo): (Vec<Job>, Vec<Job>) = todo.into_iter().partition(|j| j.subject.user_crate.is_some());
-    for job in crate_jobs {
+    crate_jobs.iter().for_each(|job| ready.observe_crate(job));
+    for (variant, group) in by_variant(todo) {
+        ready.observe_group(variant, &group);
+    }
+}
+
+/// A cell whose verdicts are being decided, before anything is known of its interpreter.
+struct Observing<'a> {
+    shared: &'a Shared<'a>,
+    release: &'a Release,
+    flavor: Flavor,
+}
+
+impl Observing<'_> {
+    /// The cell id of `subject` (and `variant`) here.
+    fn ident(&self, subject: &Subject, variant: Option<&Variant>) -> CellId {
+        CellId::plain(subject.member.name.clone(), self.release.clone(), self.flavor)
+            .with_variant(variant.map(|v| v.name.as_str()))
+    }
+
+    /// Every (subject, variant) the cell decides: each subject plain, and each of its
+    /// variants that applies to the release.
+    fn everything(&self) -> impl Iterator<Item = (&Subject, Option<&Variant>)> + '_ {
+        self.shared.plan.subjects.iter().flat_map(move |s| {
+            std::iter::once(None)
+                .chain(s.variants.iter().filter(|v| v.applies_to(self.release)).map(Some))
+                .map(move |v| (s, v))
+        })
+    }
+
+    /// A verdict decided before any build.
+    fn up_front(&self, subject: &Subject, variant: Option<&Variant>, obs: &Observation) {
+        self.shared
+            .emit(classify(self.ident(subject, variant), obs), Origin::UpFront);
+    }
+
+    /// The tool's own failure: an `error` verdict for everything it touched.
+    fn fail<'s>(&self, pairs: impl Iterator<Item = (&'s Subject, Option<&'s Variant>)>, e: &anyhow::Error) {
+        let obs = Observation::ToolFailure {
+            message: format!("{e:#}"),
+        };
+        pairs.for_each(|(s, v)| self.shared.emit(classify(self.ident(s, v), &obs), Origin::Observed));
+    }
+}
+
+/// A cell with its interpreter, test environment and anchor: ready to build.
+struct Ready<'a> {
+    observing: Observing<'a>,
+    interp: &'a Interpreter,
+    test_python: &'a Path,
+    anchor: &'a Anchor,
+    dir: CellDir,
+}
+
+impl Ready<'_> {
+    /// The jobs still to observe: a member whose dependency this release lacks is blocked
+    /// up front and a verdict whose inputs are unchanged comes from the cache.
+    fn not_yet_known(&self) -> Vec<Job<'_>> {
+        let Shared { ctx, rustc, cache, .. } = self.observing.shared;
+        let cell_key = cell_key(
+            ctx,
+            rustc,
+            self.observing.release,
+            (self.interp, self.test_python),
+            self.anchor,
+        );
+        let mut todo = Vec::new();
+        for (subject, variant) in self.observing.everything() {
+            if let Some(missing) = self.anchor.missing_dependency(&subject.member, &ctx.extra_deps) {
+                let obs = Observation::NoCompanion { name: missing.clone() };
+                self.observing.up_front(subject, variant, &obs);
+                continue;
+            }
+            let key = job_key(&cell_key, subject, variant);
+            match cache.get(&key).filter(|_| ctx.use_cache) {
+                Some(hit) => self.observing.shared.emit(hit, Origin::Cached),
+                None => todo.push(Job { subject, variant, key }),
+            }
+        }
+        todo
+    }
+
+    /// A user's crate, built and tested by its own route.
+    fn observe_crate(&self, job: &Job) {
+        let shared = self.observing.shared;
+        let cell = crate_cell::CrateCell {
+            ctx: shared.ctx,
+            release: self.observing.release,
+            cell_dir: &self.dir,
+            tag: shared.plan.tag,
+            interp: self.interp,
+            test_python: self.test_python,
+            slots: &shared.slots,
+        };
         let user = job.subject.user_crate.as_ref().expect("a crate subject");
-        let result = crate_cell::observe(&crate_cell, job.subject, user, job.variant, &job.key);
-        let result = result.unwrap_or_else(|e| {
-            classify(
-                ident(job.subject, job.variant),
-                &Observation::ToolFailure {
-                    message: format!("{e:#}"),
-                },
-            )
+        let result = crate_cell::observe(&cell, job.subject, user, job.variant, &job.key).unwrap_or_else(|e| {
+            let obs = Observation::ToolFailure {
+                message: format!("{e:#}"),
+            };
+            classify(self.observing.ident(job.subject, job.variant), &obs)
         });
         shared.observed(&job.key, result);
     }
-    for (variant, group) in by_variant(todo) {
-        let members: Vec<Member> = group.iter().map(|j| j.subject.member.clone()).collect();
-        let names: BTreeSet<String> = members.iter().map(|m| m.name.clone()).collect();
-        let env: Vec<(String, String)> = variant.map(|v| v.env.clone().into_iter().collect()).unwrap_or_default();
-        let ws_dir = cell_dir.workspace(tag, variant);
-        let target_dir = cell_dir.target(&env);
-        // Another run sharing this cache waits here rather than rewriting our workspace.
-        let prepared = cell_dir.lock().and_then(|lock| {
-            let mut members = members.clone();
-            let unifying = shared_deps(ctx, anchor, plan.subjects, variant.is_some(), &members);
-            members.extend(cells::Member::shared_deps(cell_dir.path(), unifying)?);
-            let ws = cells::write_workspace(&ws_dir, &target_dir, anchor, &ctx.extra_deps, &members, variant)?;
-            let seeded = match seed::can_seed(&env) {
-                true => seed::seed_target(&cell_dir, &target_dir, &ws.dir.join("Cargo.toml"), &shared.slots)?,
-                false => Duration::ZERO,
-            };
-            let mut built = build::build(&ws, &interp.path, &env, build::Members::Named(&names), &shared.slots)?;
-            // Starting the target is part of building the cell's dependencies.
-            built.seconds += seeded.as_secs_f64();
-            built.dependencies_seconds += seeded.as_secs_f64();
-            Ok((lock, built))
-        });
-        let (_lock, built) = match prepared {
+
+    /// The members of one variant (or the plain cell): one workspace, one build, then each
+    /// member's tests.
+    fn observe_group(&self, variant: Option<&Variant>, group: &[Job]) {
+        let shared = self.observing.shared;
+        // Another run sharing this cache waits at the lock rather than rewriting our workspace.
+        let (_lock, built) = match self.dir.lock().and_then(|lock| Ok((lock, self.build(variant, group)?))) {
             Ok(done) => done,
-            Err(e) => {
-                fail_all(&mut group.iter().map(|j| (j.subject, variant)), &e);
-                continue;
-            }
+            Err(e) => return self.observing.fail(group.iter().map(|j| (j.subject, variant)), &e),
         };
-        let work_root = cell_dir.runs(tag, variant);
+        let work_root = self.dir.runs(shared.plan.tag, variant);
         let tested = |job: &Job, member: &MemberBuild, test: TestAttempt| {
-            let id = ident(job.subject, variant);
+            let id = self.observing.ident(job.subject, variant);
             let result = match test {
                 Ok(test) => classify(
                     id,
@@ -262,12 +304,35 @@ fn run_cell(shared: &Shared, cell: &Cell) {
             shared.observed(&job.key, result);
         };
         let env = TestEnv {
-            interp,
-            test_python,
+            interp: self.interp,
+            test_python: self.test_python,
             work_root: &work_root,
             slots: &shared.slots,
         };
-        test_all(&group, &built, &env, &tested);
+        test_all(group, &built, &env, &tested);
+    }
+
+    /// Writes the group's workspace, starts its target from another where it may, and
+    /// builds every member in one cargo invocation (the caller holds the cell's lock).
+    fn build(&self, variant: Option<&Variant>, group: &[Job]) -> Result<CellBuild> {
+        let Shared { ctx, plan, slots, .. } = self.observing.shared;
+        let mut members: Vec<Member> = group.iter().map(|j| j.subject.member.clone()).collect();
+        let names: BTreeSet<String> = members.iter().map(|m| m.name.clone()).collect();
+        let env: Vec<(String, String)> = variant.map(|v| v.env.clone().into_iter().collect()).unwrap_or_default();
+        let target_dir = self.dir.target(&env);
+        let unifying = shared_deps(ctx, self.anchor, plan.subjects, variant.is_some(), &members);
+        members.extend(cells::Member::shared_deps(self.dir.path(), unifying)?);
+        let ws_dir = self.dir.workspace(plan.tag, variant);
+        let ws = cells::write_workspace(&ws_dir, &target_dir, self.anchor, &ctx.extra_deps, &members, variant)?;
+        let seeded = match seed::can_seed(&env) {
+            true => seed::seed_target(&self.dir, &target_dir, &ws.dir.join("Cargo.toml"), slots)?,
+            false => Duration::ZERO,
+        };
+        let mut built = build::build(&ws, &self.interp.path, &env, build::Members::Named(&names), slots)?;
+        // Starting the target is part of building the cell's dependencies.
+        built.seconds += seeded.as_secs_f64();
+        built.dependencies_seconds += seeded.as_secs_f64();
+        Ok(built)
     }
 }
 

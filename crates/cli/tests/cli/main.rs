@@ -7,6 +7,7 @@ mod cli_errors;
 mod common;
 mod front_doors;
 mod installed;
+mod migrate;
 mod project_workflows;
 mod reports;
 mod results_files;

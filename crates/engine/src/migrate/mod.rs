@@ -130,7 +130,8 @@ pub struct Migration {
 }
 
 /// The releases a migration from `from` to `to` steps through: the release of `known` of
-/// each minor after `from`'s and before `to`'s, then `to` itself.
+/// each minor after `from`'s and before `to`'s, then `to` itself (also when it is `from`:
+/// the rules that apply there are applied, so a second run finds nothing left to do).
 pub fn releases_between(known: &[Release], from: &Release, to: &Release) -> Vec<Release> {
     let mut steps: Vec<Release> = known
         .iter()
@@ -168,9 +169,9 @@ pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migratio
     } = request;
     let known = ctx.matrix.release_list();
     let from = manifest::current_release(&krate.root, &krate.root.join(&krate.manifest), &known)?;
-    if *to <= from {
+    if *to < from {
         bail!(
-            "--to {to} is not newer than the release {} is on ({from})",
+            "--to {to} is older than the release {} is on ({from})",
             krate.dir.display()
         );
     }
@@ -423,5 +424,6 @@ mod tests {
         assert_eq!(between("0.20.3", "0.23.5"), releases(&["0.21.2", "0.22.6", "0.23.5"]));
         assert_eq!(between("0.20.1", "0.21.2"), releases(&["0.21.2"]));
         assert_eq!(between("0.22.4", "0.22.6"), releases(&["0.22.6"]));
+        assert_eq!(between("0.23.5", "0.23.5"), releases(&["0.23.5"]));
     }
 }

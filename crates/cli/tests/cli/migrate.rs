@@ -1,0 +1,189 @@
+//! `migrate` on crates written here (tests/fixtures/migrate): real builds at every release
+//! on the way, real pytest runs of the crate's own tests at the target.
+
+use crate::common::{bin, fixture, stderr};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// A fresh copy of the fixture `name` in a git repository of its own, at a place that stays
+/// the same from run to run (so a rerun builds in the migration's target left behind).
+fn copy(name: &str, label: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("migrate").join(label);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    std::fs::create_dir_all(dir.parent().unwrap()).unwrap();
+    let copied = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(fixture(&format!("migrate/{name}")))
+        .arg(&dir)
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "fixture"]);
+    dir
+}
+
+/// `pyo3-matrix migrate DIR ARGS --format json`.
+fn migrate(dir: &Path, args: &[&str]) -> Output {
+    bin()
+        .arg("migrate")
+        .arg(dir)
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap()
+}
+
+/// The answer of a migration that must succeed.
+fn answer_of(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "migrate failed: {}", stderr(out));
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+/// Every edit of every step as `rule: from -> to`.
+fn edits(answer: &serde_json::Value) -> Vec<String> {
+    answer["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["edits"].as_array().unwrap().iter())
+        .map(|e| {
+            format!(
+                "{}: {} -> {}",
+                e["rule"].as_str().unwrap(),
+                e["from"].as_str().unwrap(),
+                e["to"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn deprecations_are_renamed_at_their_spans_and_lookalike_names_are_kept() {
+    let dir = copy("attach_crate", "attach");
+    let before = std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
+    let answer = answer_of(&migrate(&dir, &["--to", "0.27", "--write"]));
+    assert_eq!(
+        answer["from"].as_str().unwrap().rsplit_once('.').unwrap().0,
+        "0.25",
+        "{answer:#}"
+    );
+    assert_eq!(answer["outcome"]["outcome"], "pass", "{answer:#}");
+    assert_eq!(
+        edits(&answer),
+        [
+            "use-instead: allow_threads -> detach",
+            "use-instead: PyObject -> Py<PyAny>",
+            "use-instead: with_gil -> attach",
+            "use-instead: downcast -> cast",
+        ]
+    );
+    assert!(answer["residual"].as_array().unwrap().is_empty(), "{answer:#}");
+    // Only the tokens the rules target changed; every other line is byte for byte the same.
+    let after = std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
+    let expected = before
+        .replace("py.allow_threads(move", "py.detach(move")
+        .replace("PyResult<PyObject>", "PyResult<Py<PyAny>>")
+        .replace("Python::with_gil(|py|", "Python::attach(|py|")
+        .replace("obj.downcast::<PyList>()", "obj.cast::<PyList>()");
+    assert_eq!(after, expected);
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("# The GIL-bound names of 0.25, deprecated at 0.26 and 0.27.\npyo3 = { version = \"0.27\", features = [\"extension-module\"] }"),
+        "{manifest}"
+    );
+
+    // A second run finds nothing left to do.
+    let again = answer_of(&migrate(&dir, &["--to", "0.27", "--write", "--allow-dirty"]));
+    assert!(edits(&again).is_empty(), "{again:#}");
+    assert_eq!(again["changed"], serde_json::json!([]), "{again:#}");
+    assert_eq!(std::fs::read_to_string(dir.join("src/lib.rs")).unwrap(), after);
+}
+
+#[test]
+fn the_gil_refs_staging_step_is_taken_and_gil_ref_arguments_become_bound() {
+    let dir = copy("gilrefs_crate", "gilrefs");
+    let before = std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
+    let answer = answer_of(&migrate(&dir, &["--to", "0.21"]));
+    let step = &answer["steps"][0];
+    assert!(
+        step["staging"]
+            .as_str()
+            .unwrap()
+            .starts_with("with the `gil-refs` feature first"),
+        "{answer:#}"
+    );
+    let edits = edits(&answer);
+    assert!(
+        edits.contains(&"gil-ref-argument: &PyModule -> &Bound<'_, PyModule>".to_string()),
+        "{edits:#?}"
+    );
+    assert!(
+        edits.contains(&"constructor-new-bound: new -> new_bound".to_string()),
+        "{edits:#?}"
+    );
+    // Without --write nothing changes.
+    assert_eq!(std::fs::read_to_string(dir.join("src/lib.rs")).unwrap(), before);
+    let diff = bin().arg("migrate").arg(&dir).args(["--to", "0.21"]).output().unwrap();
+    let text = String::from_utf8_lossy(&diff.stdout);
+    assert!(
+        text.contains("+fn gilshop(_py: Python, m: &Bound<'_, PyModule>) -> PyResult<()> {"),
+        "{text}"
+    );
+    assert!(text.contains("pass --write to edit them"), "{text}");
+}
+
+#[test]
+fn bad_input_is_one_line_and_touches_nothing() {
+    let dir = copy("attach_crate", "bad-input");
+    let lib = dir.join("src/lib.rs");
+    let original = std::fs::read_to_string(&lib).unwrap();
+    let fails = |args: &[&str], needle: &str| {
+        let out = migrate(&dir, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        // Progress lines may come first; the error itself is one line.
+        let err = stderr(&out);
+        let errors: Vec<&str> = err
+            .lines()
+            .skip_while(|l| !l.starts_with("pyo3-matrix: error:"))
+            .collect();
+        assert_eq!(errors.len(), 1, "{args:?}: {err}");
+        assert!(errors[0].contains(needle), "{args:?}: {err}");
+    };
+    fails(&["--to", "0.99"], "unknown PyO3 version '0.99'");
+    fails(&["--to", "0.24"], "--to 0.24.2 is older than the release");
+    std::fs::write(&lib, format!("{original}\n// an edit not yet committed\n")).unwrap();
+    fails(
+        &["--to", "0.26", "--write"],
+        "has uncommitted changes (src/lib.rs); commit them first, or pass --allow-dirty",
+    );
+    std::fs::write(&lib, format!("{original}\nfn broken( {{}}\n")).unwrap();
+    fails(&["--to", "0.26"], "does not build at its own release, PyO3 0.25");
+    let not_pyo3 = dir.join("plain");
+    std::fs::create_dir_all(not_pyo3.join("src")).unwrap();
+    std::fs::write(
+        not_pyo3.join("Cargo.toml"),
+        "[package]\nname = \"plain\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .unwrap();
+    std::fs::write(not_pyo3.join("src/lib.rs"), "").unwrap();
+    let out = migrate(&not_pyo3, &["--to", "0.26"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not a PyO3 crate"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&lib).unwrap(),
+        format!("{original}\nfn broken( {{}}\n")
+    );
+}

@@ -12,14 +12,7 @@ pub fn check_writable(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes `results` to `path` atomically (a temporary file renamed over it).
+/// Writes `results` to `path` whole, as every report is written.
 pub fn write_results(path: &Path, results: &RunResults) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write {}", path.display()))?;
-    serde_json::to_writer_pretty(&mut tmp, results)?;
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    pyo3_matrix_report::files::write_atomically(path, &serde_json::to_string_pretty(results)?)
 }

@@ -1,5 +1,6 @@
 //! Embeds the catalog in the binary, so that an installed `pyo3-matrix` needs no checkout:
-//! `matrix/matrix.toml`, the claims' sources `matrix/sources.toml`, every file under
+//! `matrix/matrix.toml`, the claims' sources `matrix/sources.toml`, `migrate`'s rules
+//! `matrix/migrate.toml`, every file under
 //! `matrix/patterns/`, each release's anchor in
 //! `crates/cells/pyo3-*/` (`Cargo.toml`, `Cargo.lock`, `anchor.rs`) and the catalog's
 //! observed results `docs/results.json`.
@@ -46,15 +47,16 @@ fn main() {
         .unwrap_or_else(|e| panic!("cannot find the repository root {}: {e}", repo.display()));
     let matrix_toml = repo.join("matrix/matrix.toml");
     let sources_toml = repo.join("matrix/sources.toml");
+    let migrate_toml = repo.join("matrix/migrate.toml");
     let patterns = repo.join("matrix/patterns");
     let cells = repo.join("crates/cells");
     let results = repo.join("docs/results.json");
     // A directory is scanned recursively by cargo, so added and removed files count too.
-    for watched in [&matrix_toml, &sources_toml, &patterns, &cells, &results] {
+    for watched in [&matrix_toml, &sources_toml, &migrate_toml, &patterns, &cells, &results] {
         println!("cargo:rerun-if-changed={}", watched.display());
     }
     println!("cargo:rerun-if-changed=build.rs");
-    for required in [&matrix_toml, &sources_toml, &patterns, &cells] {
+    for required in [&matrix_toml, &sources_toml, &migrate_toml, &patterns, &cells] {
         assert!(
             required.exists(),
             "pyo3-matrix embeds its catalog at build time and needs {} (build from a full checkout)",
@@ -62,7 +64,7 @@ fn main() {
         );
     }
 
-    let mut files = vec![matrix_toml, sources_toml];
+    let mut files = vec![matrix_toml, sources_toml, migrate_toml];
     walk(&patterns, &mut files);
     let mut anchors: Vec<PathBuf> = std::fs::read_dir(&cells)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", cells.display()))

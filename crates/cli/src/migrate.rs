@@ -78,11 +78,10 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let Some(target) = targets::resolve(&ctx, &python, true, true, &mut note)?.pop() else {
         bail!("--python {}: name one interpreter", args.python);
     };
-    let interp = target
-        .found
-        .as_ref()
-        .map(|(i, _)| i.clone())
-        .map_err(|why| anyhow::anyhow!("{why}"))?;
+    // A strict search returns found columns only.
+    let Some(interp) = target.interpreter().cloned() else {
+        bail!("--python {}: no such interpreter", args.python);
+    };
     let request = Request {
         ctx: &ctx,
         krate: &krate,

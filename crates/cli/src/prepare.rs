@@ -23,7 +23,7 @@ use crate::setup;
 use anyhow::{anyhow, bail, Context as _, Result};
 use pyo3_matrix_engine::cells::{self, Member};
 use pyo3_matrix_engine::interpreters::{self, Interpreter, PythonArg};
-use pyo3_matrix_engine::plan::{Context, Subject};
+use pyo3_matrix_engine::plan::{Context, Found, Subject};
 use pyo3_matrix_engine::targets;
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -106,7 +106,10 @@ fn interpreter(ctx: &Context, text: &str) -> Result<Interpreter> {
         PythonArg::Flavor(_) => {
             let mut targets = targets::resolve(ctx, &args, true, true, &mut |m| eprintln!("{m}"))?;
             let target = targets.pop().context("no interpreter")?;
-            target.found.map(|(interp, _)| interp).map_err(|why| anyhow!(why))
+            match target.found {
+                Found::Ready { interp, .. } => Ok(interp),
+                Found::Missing(why) => Err(anyhow!(why)),
+            }
         }
     }
 }

@@ -35,21 +35,43 @@ pub struct Context {
 pub struct Target {
     /// The flavor label the column shows.
     pub flavor: Flavor,
-    /// The interpreter and its test environment's python, or why it is missing.
-    pub found: Result<(Interpreter, PathBuf), String>,
+    /// The interpreter and its test environment, or why the column has none.
+    pub found: Found,
+}
+
+/// What a column's interpreter search found.
+#[derive(Debug, Clone)]
+pub enum Found {
+    /// The interpreter, and the python of the environment its cells' tests run in.
+    Ready {
+        /// The interpreter cells build against.
+        interp: Interpreter,
+        /// The python that runs their tests.
+        test_python: PathBuf,
+    },
+    /// Why there is none: its cells are skipped with this reason.
+    Missing(String),
 }
 
 impl Target {
+    /// The column's interpreter, if it has one.
+    pub fn interpreter(&self) -> Option<&Interpreter> {
+        match &self.found {
+            Found::Ready { interp, .. } => Some(interp),
+            Found::Missing(_) => None,
+        }
+    }
+
     /// How the column is recorded in a results file's header.
     pub fn info(&self) -> InterpreterInfo {
         match &self.found {
-            Ok((i, _)) => InterpreterInfo {
+            Found::Ready { interp: i, .. } => InterpreterInfo {
                 flavor: self.flavor,
                 path: Some(i.path.display().to_string()),
                 version: Some(i.version.clone()),
                 note: None,
             },
-            Err(why) => InterpreterInfo {
+            Found::Missing(why) => InterpreterInfo {
                 flavor: self.flavor,
                 path: None,
                 version: None,

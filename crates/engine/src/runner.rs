@@ -9,7 +9,7 @@ use crate::cells::{self, Anchor, Member};
 use crate::classify::{classify, Observation};
 use crate::crate_cell;
 use crate::interpreters::Interpreter;
-use crate::plan::{Context, Event, Origin, Plan, Subject, Target};
+use crate::plan::{Context, Event, Found, Origin, Plan, Subject, Target};
 use crate::pytest;
 use crate::seed;
 use crate::slots::Slots;
@@ -156,13 +156,13 @@ fn run_cell(shared: &Shared, cell: &Cell) {
         flavor: target.flavor,
     };
     let (interp, test_python, anchor) = match (&target.found, cell.anchor) {
-        (Err(note), _) => {
+        (Found::Missing(note), _) => {
             let obs = Observation::NoInterpreter { note: note.clone() };
             observing.everything().for_each(|(s, v)| observing.up_front(s, v, &obs));
             return;
         }
         (_, Err(e)) => return observing.fail(observing.everything(), e),
-        (Ok((interp, py)), Ok(anchor)) => (interp, py.as_path(), anchor),
+        (Found::Ready { interp, test_python }, Ok(anchor)) => (interp, test_python.as_path(), anchor),
     };
     let ready = Ready {
         observing,

@@ -3,7 +3,7 @@
 //! environment its cells run pytest in. The one place that decides find-or-provision.
 
 use crate::interpreters::{self, Interpreter, PythonArg};
-use crate::plan::{Context, Target};
+use crate::plan::{Context, Found, Target};
 use crate::{packages, provision, venv};
 use anyhow::{bail, Context as _, Result};
 use pyo3_matrix_model::Flavor;
@@ -49,22 +49,24 @@ pub fn resolve(
             ),
         };
         // The interpreter, then its test environment; a column that lacks either is skipped.
-        let found = interp.and_then(|interp| {
-            venv::test_python(&interp, &ctx.dirs, TEST_PACKAGES, note)
-                .map(|python| (interp.clone(), python))
-                .map_err(|e| format!("cannot prepare a test environment for {}: {e:#}", interp.path.display()))
-        });
-        match found {
+        let found = interp.and_then(
+            |interp| match venv::test_python(&interp, &ctx.dirs, TEST_PACKAGES, note) {
+                Ok(test_python) => Ok(Found::Ready { interp, test_python }),
+                Err(e) => Err(format!(
+                    "cannot prepare a test environment for {}: {e:#}",
+                    interp.path.display()
+                )),
+            },
+        );
+        let found = match found {
+            Ok(ready) => ready,
             Err(why) if strict => bail!("{why}"),
             Err(why) => {
                 note(&format!("warning: {why}; its cells are marked skipped"));
-                out.push(Target {
-                    flavor,
-                    found: Err(why),
-                });
+                Found::Missing(why)
             }
-            found => out.push(Target { flavor, found }),
-        }
+        };
+        out.push(Target { flavor, found });
     }
     Ok(out)
 }

@@ -141,7 +141,7 @@ fn an_installed_binary_lists_the_embedded_catalog_from_any_directory() {
         "one catalog, no temporary directory left: {catalogs:?}"
     );
     let root = &catalogs[0];
-    for file in ["matrix/matrix.toml", "docs/results.json"] {
+    for file in ["matrix/matrix.toml", "matrix/migrate.toml", "docs/results.json"] {
         assert_eq!(
             std::fs::read(root.join(file)).unwrap(),
             std::fs::read(repo().join(file)).unwrap(),

@@ -5,7 +5,7 @@
 use super::{TestDepsChoice, UserCrate};
 use crate::cells::Member;
 use crate::interpreters::Interpreter;
-use crate::plan::{Context, CrateSubject, Subject, Target};
+use crate::plan::{Context, CrateSubject, Found, Subject, Target};
 use crate::tools::{self, MaturinVersion};
 use crate::venv::{self, Purpose, Wheels};
 use anyhow::{bail, Context as _, Result};
@@ -106,9 +106,7 @@ pub fn prepare(
     targets: Vec<Target>,
     note: &mut dyn FnMut(&str),
 ) -> Result<PreparedCrate> {
-    let first = targets
-        .iter()
-        .find_map(|t| t.found.as_ref().ok().map(|(i, _)| i.clone()));
+    let first = targets.iter().find_map(|t| t.interpreter().cloned());
     let mut install = |version: &MaturinVersion| match (krate.built_by_maturin(), &first) {
         (true, Some(interp)) => tools::ensure(interp, &ctx.dirs, version, note)
             .map(Some)
@@ -176,14 +174,17 @@ fn with_test_environment(
     targets
         .into_iter()
         .map(|target| {
-            let Ok((interp, _)) = &target.found else {
+            let Some(interp) = target.interpreter() else {
                 return Ok(target);
             };
-            let python = venv::environment(interp, &ctx.dirs, purpose, requirements, note)
+            let test_python = venv::environment(interp, &ctx.dirs, purpose, requirements, note)
                 .map_err(|e| dependency_failure(krate, interp, requirements, &e))?;
             Ok(Target {
                 flavor: target.flavor,
-                found: Ok((interp.clone(), python)),
+                found: Found::Ready {
+                    interp: interp.clone(),
+                    test_python,
+                },
             })
         })
         .collect()

@@ -9,7 +9,8 @@
 //! - [`hatches`] judges an escape hatch by the cells that set it.
 //! - [`claims`] derives a claim's verdict from the observed cells by one rule.
 //! - [`markdown`], [`html`] and [`csv`] draw the documents; [`files`] writes them.
-//! - [`diff`] compares two runs; [`merge`] joins the shards of one.
+//! - [`diff`] compares two runs; [`merge`] joins the shards of one; [`plan`] plans an
+//!   upgrade from them.
 //! - [`explain`] names the catalog patterns that fail the way a cell fails.
 
 #![warn(missing_docs)]
@@ -27,6 +28,7 @@ pub mod html;
 pub mod legend;
 pub mod markdown;
 pub mod merge;
+pub mod plan;
 
 #[cfg(test)]
 mod fixture;

@@ -113,7 +113,7 @@ impl ResultCache {
         }
         let path = self.path(key);
         let dir = path.parent().expect("entry has a parent");
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        crate::fs::create_dir_all(dir)?;
         let mut tmp =
             tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
         serde_json::to_writer(&mut tmp, result)?;

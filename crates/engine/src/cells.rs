@@ -130,7 +130,7 @@ pub fn ensure_anchor(
         "locking PyO3 {release} and its companions ({})",
         dir.display()
     ));
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    crate::fs::create_dir_all(&dir)?;
     std::fs::write(
         dir.join("anchor.rs"),
         "//! Anchors this release's lockfile; nothing to build.\n",
@@ -175,12 +175,12 @@ pub fn write_workspace(
         .map(|v| v.features.iter().map(|f| f.clone().into()).collect())
         .unwrap_or_default();
     if dir.exists() {
-        std::fs::remove_dir_all(dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+        crate::fs::remove_dir_all(dir)?;
     }
     let mut names = Vec::new();
     for member in members {
         let mdir = dir.join("m").join(&member.name);
-        std::fs::create_dir_all(&mdir).with_context(|| format!("cannot create {}", mdir.display()))?;
+        crate::fs::create_dir_all(&mdir)?;
         let mut deps = toml::Table::new();
         let mut pyo3 = toml::Table::new();
         pyo3.insert("workspace".into(), true.into());
@@ -265,7 +265,7 @@ impl Member {
         let source = dir.join("shared_deps.rs");
         let text = "//! Only here for its dependencies (see `Member::shared_deps`).\n";
         if std::fs::read_to_string(&source).ok().as_deref() != Some(text) {
-            std::fs::write(&source, text).with_context(|| format!("cannot write {}", source.display()))?;
+            crate::fs::write(&source, text)?;
         }
         Ok(Some(Member {
             name: "cell_shared_deps".into(),

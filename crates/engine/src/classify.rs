@@ -32,7 +32,20 @@ pub enum Observation<'a> {
         test: Option<&'a TestRun>,
         /// maturin's own failure, when cargo built the library but no wheel came of it.
         packaging: Option<&'a str>,
+        /// For a project's own tests: which of its files declares what a test that could not
+        /// run was missing (and the flag that installs it), given that failure's message.
+        dependency_hint: Option<DependencyHint<'a>>,
     },
+}
+
+/// Where a project declares a module its tests missed, given the failure's message.
+#[derive(Clone, Copy)]
+pub struct DependencyHint<'a>(pub &'a dyn Fn(&str) -> Option<String>);
+
+impl std::fmt::Debug for DependencyHint<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DependencyHint")
+    }
 }
 
 /// Decides the outcome of one (pattern, cell).
@@ -70,6 +83,7 @@ pub fn classify(id: CellId, obs: &Observation) -> CellResult {
             member,
             test,
             packaging,
+            dependency_hint,
         } => {
             r.timings.build_s = cell.seconds;
             r.timings.deps_s = cell.dependencies_seconds;
@@ -84,6 +98,14 @@ pub fn classify(id: CellId, obs: &Observation) -> CellResult {
                     r.log = Some(tail(&cell.stderr, 8000));
                 }
                 _ => classify_built(&mut r, cell, member, *test),
+            }
+            // Tests that could not run: where the project declares what they missed.
+            let hint = match (r.outcome, &r.message, dependency_hint) {
+                (Outcome::TestError, Some(message), Some(hint)) => (hint.0)(message),
+                _ => None,
+            };
+            if let (Some(message), Some(hint)) = (&mut r.message, hint) {
+                *message = format!("{message} ({hint})");
             }
         }
     }
@@ -336,6 +358,7 @@ mod tests {
                 member,
                 test,
                 packaging: None,
+                dependency_hint: None,
             },
         )
     }

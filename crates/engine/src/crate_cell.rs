@@ -5,7 +5,7 @@
 use crate::build::{self, CellBuild, MemberBuild};
 use crate::cell_dir::CellDir;
 use crate::cells::Workspace;
-use crate::classify::{classify, Observation};
+use crate::classify::{classify, DependencyHint, Observation};
 use crate::interpreters::Interpreter;
 use crate::maturin;
 use crate::plan::{Context, CrateSubject, Subject};
@@ -14,8 +14,8 @@ use crate::scan::UserCrate;
 use crate::slots::Slots;
 use crate::tools::Tools;
 use crate::wheel;
-use anyhow::{Context as _, Result};
-use pyo3_matrix_model::{CellId, CellResult, Outcome, Release, Variant};
+use anyhow::Result;
+use pyo3_matrix_model::{CellId, CellResult, Release, Variant};
 use std::path::{Path, PathBuf};
 
 /// Where a crate's cell is observed.
@@ -71,24 +71,17 @@ pub(crate) fn observe(
         Some(paths) if builds_a_module => Some(test(cell, subject, krate, (tools, variant), &built, project, paths)?),
         _ => None,
     };
+    let hint = |message: &str| krate.missing_dependency_hint(user.test_group.as_deref(), message);
     let observation = Observation::Built {
         cell: &built.cell,
         member: &built.member,
         test: run.as_ref(),
         packaging: built.packaging.as_deref(),
+        dependency_hint: Some(DependencyHint(&hint)),
     };
     let id = CellId::plain(subject.member.name.clone(), cell.release.clone(), cell.interp.flavor)
         .with_variant(variant.map(|v| v.name.as_str()));
     let mut result = classify(id, &observation);
-    if result.outcome == Outcome::TestError {
-        let hint = result
-            .message
-            .as_deref()
-            .and_then(|m| krate.missing_dependency_hint(user.test_group.as_deref(), m));
-        if let (Some(message), Some(hint)) = (&mut result.message, hint) {
-            *message = format!("{message} ({hint})");
-        }
-    }
     result.full_log = Some(keep_log(&cell.ctx.dirs, key, &built, run.as_ref())?);
     Ok(result)
 }
@@ -156,7 +149,7 @@ fn test(
 ) -> Result<TestRun> {
     let work = cell.cell_dir.runs(cell.tag, variant).join(&krate.lib_name);
     if work.exists() {
-        std::fs::remove_dir_all(&work).with_context(|| format!("cannot clear {}", work.display()))?;
+        crate::fs::remove_dir_all(&work)?;
     }
     let site = work.join("site");
     match (tools, &built.wheel) {
@@ -184,7 +177,7 @@ fn test(
 /// it, named after the verdict's key; returns the file's path.
 fn keep_log(dirs: &crate::Dirs, key: &str, built: &Built, run: Option<&TestRun>) -> Result<String> {
     let dir = dirs.root().join("logs");
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    crate::fs::create_dir_all(&dir)?;
     let path = dir.join(format!("{}.log", &key[..16]));
     let mut text = format!("== build ==\n{}{}", built.member.rendered, built.cell.stderr);
     if let Some(run) = run {
@@ -193,6 +186,6 @@ fn keep_log(dirs: &crate::Dirs, key: &str, built: &Built, run: Option<&TestRun>)
             text.push_str(&format!("\n== stacks ==\n{}", run.stacks));
         }
     }
-    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    crate::fs::write(&path, text)?;
     Ok(path.display().to_string())
 }

@@ -40,6 +40,7 @@ pub mod classify;
 mod crate_cell;
 pub mod dirs;
 pub mod footprint;
+pub mod fs;
 pub mod interpreters;
 pub mod lock;
 pub mod maturin;

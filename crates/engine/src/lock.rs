@@ -26,7 +26,7 @@ impl DirLock {
     /// Blocks until `dir/.lock` is exclusively ours, leaving its time as it was: for
     /// cleaning the directory up, which is no use of it.
     pub fn acquire_unstamped(dir: &Path) -> Result<Self> {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        crate::fs::create_dir_all(dir)?;
         let path = dir.join(".lock");
         let file = File::options()
             .create(true)

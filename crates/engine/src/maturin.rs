@@ -42,7 +42,7 @@ fn write_cargo_shim(shim_dir: &Path) -> Result<()> {
     if std::fs::read_to_string(&shim).ok().as_deref() == Some(SHIM) {
         return Ok(());
     }
-    std::fs::create_dir_all(shim_dir).with_context(|| format!("cannot create {}", shim_dir.display()))?;
+    crate::fs::create_dir_all(shim_dir)?;
     // Written aside and renamed: a cell running maturin never sees half a script.
     let tmp = shim_dir.join(format!(".cargo.{}", std::process::id()));
     std::fs::write(&tmp, SHIM)?;
@@ -82,9 +82,9 @@ pub struct Request<'a> {
 pub fn build(tools: &Tools, request: &Request, slots: &Slots) -> Result<WheelBuild> {
     let out = request.out;
     if out.exists() {
-        std::fs::remove_dir_all(out).with_context(|| format!("cannot clear {}", out.display()))?;
+        crate::fs::remove_dir_all(out)?;
     }
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    crate::fs::create_dir_all(out)?;
     let messages = out.join("cargo.json");
     write_cargo_shim(&tools.cargo_shim)?;
     let path = std::env::join_paths(

@@ -281,7 +281,7 @@ fn from_debian(recipe: &PythonRecipe, downloads: &Path, into: &Path, progress: &
         apt.join("cache/archives/partial"),
         parts.clone(),
     ] {
-        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        crate::fs::create_dir_all(&dir)?;
     }
     std::fs::write(
         parts.join(format!("{suite}-src.sources")),
@@ -350,7 +350,7 @@ fn build(
 ) -> Result<()> {
     let downloads = dirs.downloads();
     let pythons = dirs.pythons();
-    std::fs::create_dir_all(&pythons).with_context(|| format!("cannot create {}", pythons.display()))?;
+    crate::fs::create_dir_all(&pythons)?;
     let name = prefix.file_name().and_then(|n| n.to_str()).unwrap_or("python");
     let log_path = downloads.join(format!("build-{name}.log"));
     std::fs::write(

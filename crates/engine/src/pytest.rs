@@ -3,7 +3,7 @@
 
 use crate::process::Process;
 use crate::slots::Slot;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::Deserialize;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -169,7 +169,7 @@ impl TestHost {
     }
 
     fn start(&self) -> Result<Server> {
-        std::fs::create_dir_all(&self.dir).with_context(|| format!("cannot create {}", self.dir.display()))?;
+        crate::fs::create_dir_all(&self.dir)?;
         let script = self.dir.join("pyo3_matrix_forkserver.py");
         std::fs::write(&script, FORK_SERVER)?;
         std::fs::write(self.dir.join("pyo3_matrix_plugin.py"), PLUGIN)?;
@@ -237,7 +237,7 @@ impl TestHost {
         work: &Path,
         slot: Slot,
     ) -> Result<TestRun> {
-        std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
+        crate::fs::create_dir_all(work)?;
         let report_path = work.join("report.json");
         let stacks_path = work.join("stacks.txt");
         let output_path = work.join("output.txt");

@@ -297,6 +297,7 @@ impl Ready<'_> {
                         member,
                         test: test.as_ref(),
                         packaging: None,
+                        dependency_hint: None,
                     },
                 ),
                 Err(message) => classify(id, &Observation::ToolFailure { message }),

@@ -34,7 +34,7 @@ const PYO3_PACKAGES: [&str; 5] = [
 /// Those of [`PYO3_PACKAGES`] that the release in `lockfile` has (`pyo3-ffi` is younger
 /// than PyO3), so that every one names a package of the workspace.
 fn pyo3_packages(lockfile: &Path) -> Result<Vec<&'static str>> {
-    let text = std::fs::read_to_string(lockfile).with_context(|| format!("cannot read {}", lockfile.display()))?;
+    let text = crate::fs::read_to_string(lockfile)?;
     let lock: toml::Table = text
         .parse()
         .with_context(|| format!("cannot parse {}", lockfile.display()))?;
@@ -93,7 +93,7 @@ fn copy_and_clean(from: &Path, target: &Path, manifest: &Path, slots: &Slots) ->
     let started = Instant::now();
     let partial = target.with_extension("seeding");
     if partial.exists() {
-        std::fs::remove_dir_all(&partial).with_context(|| format!("cannot clear {}", partial.display()))?;
+        crate::fs::remove_dir_all(&partial)?;
     }
     // `cp -a` keeps the modification times cargo compares and the hard links it made.
     let copy = format!("copy {} to {}", from.display(), partial.display());

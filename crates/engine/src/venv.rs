@@ -124,7 +124,7 @@ pub fn environment(
     if have.is_none() || !python.is_file() {
         if dir.exists() {
             progress(&format!("removing the unfinished environment {}", dir.display()));
-            std::fs::remove_dir_all(&dir).with_context(|| format!("cannot remove {}", dir.display()))?;
+            crate::fs::remove_dir_all(&dir)?;
         }
         progress(&format!(
             "creating an environment for Python {} in {}…",
@@ -179,7 +179,7 @@ pub fn environment(
 fn write_marker(dir: &Path, packages: &[String]) -> Result<()> {
     let tmp = dir.join(format!("{MARKER}.tmp"));
     let text: String = packages.iter().map(|p| format!("{p}\n")).collect();
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    crate::fs::write(&tmp, text)?;
     std::fs::rename(&tmp, dir.join(MARKER)).with_context(|| format!("cannot write {MARKER} in {}", dir.display()))
 }
 

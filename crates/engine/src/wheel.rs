@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 /// uv's cache directory.
 pub fn install(tools: &Tools, wheel: &Path, python: &Path, site: &Path, cache: &Path) -> Result<()> {
     if site.exists() {
-        std::fs::remove_dir_all(site).with_context(|| format!("cannot clear {}", site.display()))?;
+        crate::fs::remove_dir_all(site)?;
     }
     Process::new(&tools.uv)
         .args(["pip", "install", "--quiet", "--no-deps", "--no-compile", "--target"])

@@ -34,7 +34,7 @@ pub fn current_release(root: &Path, manifest: &Path, known: &[Release]) -> Resul
             return Release::parse(version).map_err(|e| anyhow!("{}: {e}", root.join("Cargo.lock").display()));
         }
     }
-    let text = std::fs::read_to_string(manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
+    let text = crate::fs::read_to_string(manifest)?;
     let doc: DocumentMut = text
         .parse()
         .with_context(|| format!("malformed {}", manifest.display()))?;

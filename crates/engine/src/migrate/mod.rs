@@ -178,7 +178,7 @@ pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migratio
     let dir = ctx.dirs.root().join("migrate").join(krate.tag());
     let tree = dir.join("tree");
     if tree.exists() {
-        std::fs::remove_dir_all(&tree).with_context(|| format!("cannot clear {}", tree.display()))?;
+        crate::fs::remove_dir_all(&tree)?;
     }
     scan::copy_tree(&krate.root, &tree, &mut Vec::new())?;
     let member = krate.dir.strip_prefix(&krate.root).unwrap_or(Path::new(""));
@@ -215,7 +215,7 @@ pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migratio
         .map(|d| d.companions.clone())
         .unwrap_or_default();
     for manifest in files_named(&tree, "Cargo.toml")? {
-        let text = std::fs::read_to_string(&manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
+        let text = crate::fs::read_to_string(&manifest)?;
         let moved = manifest::require(&text, to, &companions).with_context(|| format!("{}", manifest.display()))?;
         if moved != text {
             edit::write_whole(&manifest, &moved)?;
@@ -394,7 +394,7 @@ fn changed_files(original: &Path, tree: &Path) -> Result<Vec<Changed>> {
     let mut changed = Vec::new();
     for path in source_files(tree)? {
         let relative = path.strip_prefix(tree).expect("inside the tree").to_path_buf();
-        let after = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let after = crate::fs::read_to_string(&path)?;
         let before = std::fs::read_to_string(original.join(&relative)).unwrap_or_default();
         if before != after {
             changed.push(Changed {

@@ -80,7 +80,7 @@ pub struct Rules {
 impl Rules {
     /// Reads `path`; a malformed file or rule is one error naming it.
     pub fn load(path: &Path) -> Result<Rules> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text = crate::fs::read_to_string(path)?;
         Rules::parse(&text).with_context(|| format!("malformed {}", path.display()))
     }
 

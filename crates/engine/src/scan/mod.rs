@@ -211,7 +211,7 @@ impl UserCrate {
     /// Writes the copy for `release` into `into` (replacing what was there).
     pub fn copy_for(&self, matrix: &MatrixDef, release: &Release, into: &Path) -> Result<()> {
         if into.exists() {
-            std::fs::remove_dir_all(into).with_context(|| format!("cannot clear {}", into.display()))?;
+            crate::fs::remove_dir_all(into)?;
         }
         let mut manifests = Vec::new();
         copy_tree(&self.root, into, &mut manifests)?;
@@ -296,7 +296,7 @@ impl Pinning<'_> {
 }
 
 fn read_toml(path: &Path) -> Result<toml::Table> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = crate::fs::read_to_string(path)?;
     toml::from_str(&text).map_err(|e| anyhow::anyhow!("malformed {}: {}", path.display(), e.message()))
 }
 
@@ -370,7 +370,7 @@ fn merge_companion(user: &toml::Value, paired: &toml::Value) -> toml::Value {
 /// lists the `Cargo.toml` files copied (relative to `to`).
 pub(crate) fn copy_tree(from: &Path, to: &Path, manifests: &mut Vec<PathBuf>) -> Result<()> {
     fn walk(root: &Path, from: &Path, to: &Path, manifests: &mut Vec<PathBuf>) -> Result<()> {
-        std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+        crate::fs::create_dir_all(to)?;
         for entry in std::fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))? {
             let entry = entry?;
             let name = entry.file_name();
@@ -381,7 +381,7 @@ pub(crate) fn copy_tree(from: &Path, to: &Path, manifests: &mut Vec<PathBuf>) ->
             if entry.file_type()?.is_dir() {
                 walk(root, &src, &dst, manifests)?;
             } else {
-                std::fs::copy(&src, &dst).with_context(|| format!("cannot copy {}", src.display()))?;
+                crate::fs::copy(&src, &dst)?;
                 if name == "Cargo.toml" {
                     manifests.push(src.strip_prefix(root).expect("inside the root").to_path_buf());
                 }

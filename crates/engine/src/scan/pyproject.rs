@@ -400,7 +400,7 @@ fn read_requirements(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Vec<String>
         return Ok(Vec::new());
     }
     seen.push(path.to_path_buf());
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = crate::fs::read_to_string(path)?;
     let mut out = Vec::new();
     for line in text.lines() {
         let line = line.split(" #").next().unwrap_or_default().trim();

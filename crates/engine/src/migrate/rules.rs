@@ -331,7 +331,7 @@ mod tests {
             "use of deprecated associated function `pyo3::Python::<'_>::with_gil`: use `Python::attach` instead";
         assert_eq!(after("0.26.0", with_gil, "my_macro!(x)", "my_macro"), None);
         // Before the release the rule comes from.
-        assert_eq!(after("0.25.1", with_gil, "Python::with_gil(f)", "with_gil"), None);
+        assert_eq!(after("0.22.6", with_gil, "Python::with_gil(f)", "with_gil"), None);
         // Not a deprecation of PyO3's at all.
         assert_eq!(
             after("0.26.0", "unused variable: `with_gil`", "let with_gil = 1;", "with_gil"),

@@ -123,7 +123,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
             });
             println!("{}", serde_json::to_string_pretty(&answer)?);
         }
-        Format::Text => print_text(&krate.root, &migration, &residual, &outcome, args.write),
+        Format::Text => print_text(&args.path, &migration, &residual, &outcome, args.write),
     }
     Ok(())
 }
@@ -162,7 +162,7 @@ fn as_cell(residual: &Residual, release: &Release, flavor: Flavor) -> CellResult
     serde_json::from_value(value).expect("a well-formed cell")
 }
 
-fn print_text(root: &Path, migration: &Migration, residual: &[Explained], outcome: &CellResult, written: bool) {
+fn print_text(crate_path: &Path, migration: &Migration, residual: &[Explained], outcome: &CellResult, written: bool) {
     for changed in &migration.changed {
         let path = changed.path.display().to_string();
         let diff = similar::TextDiff::from_lines(&changed.before, &changed.after);
@@ -175,7 +175,7 @@ fn print_text(root: &Path, migration: &Migration, residual: &[Explained], outcom
     }
     println!(
         "migrate {}: PyO3 {} -> {}",
-        root.display(),
+        crate_path.display(),
         migration.from,
         migration.to
     );

@@ -273,44 +273,65 @@ mod tests {
 
     #[test]
     fn a_deprecation_note_renames_the_name_under_its_span_only() {
-        let with_gil =
-            "use of deprecated associated function `pyo3::Python::<'_>::with_gil`: use `Python::attach` instead";
-        assert_eq!(
-            after(
+        // (release, rustc's message, source, text under the span, source after)
+        let cases = [
+            (
                 "0.26.0",
-                with_gil,
+                "use of deprecated associated function `pyo3::Python::<'_>::with_gil`: use `Python::attach` instead",
                 "    Python::with_gil(|py| f(py)) // with_gil\n",
-                "with_gil"
-            )
-            .unwrap(),
-            "    Python::attach(|py| f(py)) // with_gil\n"
-        );
-        let detach = "use of deprecated method `pyo3::Python::<'py>::allow_threads`: use `Python::detach` instead";
-        assert_eq!(
-            after("0.26.0", detach, "py.allow_threads(|| 1)", "allow_threads").unwrap(),
-            "py.detach(|| 1)"
-        );
-        let object = "use of deprecated type alias `pyo3::PyObject`: use `Py<PyAny>` instead";
-        assert_eq!(
-            after("0.26.0", object, "fn f() -> PyObject {", "PyObject").unwrap(),
-            "fn f() -> Py<PyAny> {"
-        );
-        let cast = "use of deprecated method `pyo3::types::PyAnyMethods::downcast`: use `Bound::cast` instead";
-        assert_eq!(
-            after("0.27.0", cast, "x.downcast::<PyList>()?", "downcast").unwrap(),
-            "x.cast::<PyList>()?"
-        );
-        let renamed =
-            "use of deprecated associated function `pyo3::types::PyList::new_bound`: renamed to `PyList::new`";
-        assert_eq!(
-            after("0.23.0", renamed, "PyList::new_bound(py, v)", "new_bound").unwrap(),
-            "PyList::new(py, v)"
-        );
-        let new = "use of deprecated associated function `pyo3::types::PyList::new`: `PyList::new` will be replaced by `PyList::new_bound` in a future PyO3 version";
-        assert_eq!(
-            after("0.21.2", new, "PyList::new(py, v)", "new").unwrap(),
-            "PyList::new_bound(py, v)"
-        );
+                "with_gil",
+                "    Python::attach(|py| f(py)) // with_gil\n",
+            ),
+            (
+                "0.26.0",
+                "use of deprecated method `pyo3::Python::<'py>::allow_threads`: use `Python::detach` instead",
+                "py.allow_threads(|| 1)",
+                "allow_threads",
+                "py.detach(|| 1)",
+            ),
+            (
+                "0.26.0",
+                "use of deprecated type alias `pyo3::PyObject`: use `Py<PyAny>` instead",
+                "fn f() -> PyObject {",
+                "PyObject",
+                "fn f() -> Py<PyAny> {",
+            ),
+            (
+                "0.27.0",
+                "use of deprecated method `pyo3::types::PyAnyMethods::downcast`: use `Bound::cast` instead",
+                "x.downcast::<PyList>()?",
+                "downcast",
+                "x.cast::<PyList>()?",
+            ),
+            (
+                "0.23.5",
+                "use of deprecated method `pyo3::types::PyAnyMethods::iter`: use `try_iter` instead",
+                "for x in obj.iter()? {",
+                "iter",
+                "for x in obj.try_iter()? {",
+            ),
+            (
+                "0.23.0",
+                "use of deprecated associated function `pyo3::types::PyList::new_bound`: renamed to `PyList::new`",
+                "PyList::new_bound(py, v)",
+                "new_bound",
+                "PyList::new(py, v)",
+            ),
+            (
+                "0.21.2",
+                "use of deprecated associated function `pyo3::types::PyList::new`: `PyList::new` will be replaced by `PyList::new_bound` in a future PyO3 version",
+                "PyList::new(py, v)",
+                "new",
+                "PyList::new_bound(py, v)",
+            ),
+        ];
+        for (release, message, source, under, expected) in cases {
+            assert_eq!(
+                after(release, message, source, under).as_deref(),
+                Some(expected),
+                "{message}"
+            );
+        }
     }
 
     #[test]

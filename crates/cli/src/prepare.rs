@@ -85,7 +85,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         "python": {
             "flavor": interp.flavor.to_string(),
             "path": interp.path,
-            "version": interp.version,
+            "version": interp.version.to_string(),
         },
         "workspace": ws.dir,
         "patterns": listed,

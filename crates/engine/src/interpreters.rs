@@ -19,9 +19,20 @@ pub struct Interpreter {
     pub path: PathBuf,
     /// Full version of the Python it implements, e.g. `3.13.5` (PyPy's own release is
     /// not it).
-    pub version: String,
+    pub version: PythonVersion,
     /// `sysconfig.get_config_var("EXT_SUFFIX")`: how an extension module must be named.
     pub ext_suffix: String,
+}
+
+/// A Python version as an interpreter reports it (`sys.version_info[:3]`): compared as
+/// numbers (`3.13.10` is newer than `3.13.9`), shown as `3.13.10`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PythonVersion(pub u32, pub u32, pub u32);
+
+impl std::fmt::Display for PythonVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(&format!("{}.{}.{}", self.0, self.1, self.2))
+    }
 }
 
 /// What the probe script prints: one JSON object. Kept compatible with Python 3.6+ so that
@@ -93,7 +104,7 @@ pub fn probe(path: &Path) -> Result<Interpreter> {
             free_threaded: p.gil_disabled,
         },
         path,
-        version: format!("{}.{}.{}", p.version[0], p.version[1], p.version[2]),
+        version: PythonVersion(p.version[0], p.version[1], p.version[2]),
         ext_suffix,
     })
 }
@@ -255,17 +266,12 @@ pub(crate) fn for_tests(label: &str) -> Interpreter {
     })
 }
 
-/// `3.13.5` as numbers, for comparing releases (`3.13.10` is newer than `3.13.9`).
-fn version_key(version: &str) -> Vec<u32> {
-    version.split('.').map(|p| p.parse().unwrap_or(0)).collect()
-}
-
 /// The interpreter of `flavor` with the highest version; among equals, the first found
 /// (provisioned before pyenv before PATH, as [`discover`] lists them).
 pub fn find(flavor: Flavor, found: &[Interpreter]) -> Option<Interpreter> {
     let mut best: Option<&Interpreter> = None;
     for i in found.iter().filter(|i| i.flavor == flavor) {
-        if best.is_none_or(|b| version_key(&i.version) > version_key(&b.version)) {
+        if best.is_none_or(|b| i.version > b.version) {
             best = Some(i);
         }
     }
@@ -310,7 +316,7 @@ mod tests {
         let found = discover(&Dirs::at(cache.path()));
         for label in ["3.12", "3.13"] {
             let i = find(flavor(label), &found).unwrap_or_else(|| panic!("a {label} is found: {found:?}"));
-            assert!(i.version.starts_with(&format!("{label}.")), "{i:?}");
+            assert!(i.version.to_string().starts_with(&format!("{label}.")), "{i:?}");
             assert!(i.path.is_absolute(), "{i:?}");
             let tag = label.replace('.', "");
             assert!(i.ext_suffix.contains(&format!("cpython-{tag}-")), "{i:?}");
@@ -435,7 +441,10 @@ mod tests {
         let at = |version: &str, free_threaded: bool| Interpreter {
             flavor: Flavor::cpython(3, 13, free_threaded),
             path: PathBuf::from(format!("/p/{version}")),
-            version: version.into(),
+            version: {
+                let n: Vec<u32> = version.split('.').map(|p| p.parse().unwrap()).collect();
+                PythonVersion(n[0], n[1], n[2])
+            },
             ext_suffix: String::new(),
         };
         let found = [

@@ -68,7 +68,7 @@ impl Target {
             Found::Ready { interp: i, .. } => InterpreterInfo {
                 flavor: self.flavor,
                 path: Some(i.path.display().to_string()),
-                version: Some(i.version.clone()),
+                version: Some(i.version.to_string()),
                 note: None,
             },
             Found::Missing(why) => InterpreterInfo {

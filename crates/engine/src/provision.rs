@@ -484,7 +484,9 @@ mod tests {
     /// The recipe the project ships for 3.13t.
     fn recipe_313t() -> PythonRecipe {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../matrix/matrix.toml");
-        pyo3_matrix_model::MatrixDef::load(&path).unwrap().python_recipe["3.13t"].clone()
+        pyo3_matrix_model::MatrixDef::load(&path).unwrap().python_recipe
+            [&pyo3_matrix_model::Flavor::parse("3.13t").unwrap()]
+            .clone()
     }
 
     #[test]
@@ -590,7 +592,7 @@ mod tests {
         std::fs::create_dir_all(&bin).unwrap();
         std::os::unix::fs::symlink(&real.path, bin.join("python3.12")).unwrap();
         let recipe = PythonRecipe {
-            version: real.version.clone(),
+            version: real.version.to_string(),
             sha256: "0".repeat(64),
             configure: vec![],
             debian_suite: None,
@@ -723,7 +725,7 @@ mod tests {
         let interp = install(flavor, &recipe_313t(), None, &dirs, &mut log).unwrap();
         assert_eq!(interp.flavor, flavor);
         let version = recipe_313t().version;
-        assert_eq!(interp.version, version);
+        assert_eq!(interp.version.to_string(), version);
         assert_eq!(interp.path, dirs.pythons().join(format!("{version}t/bin/python3.13t")));
         assert!(interp.ext_suffix.contains("cpython-313t-"), "{}", interp.ext_suffix);
         let out = Command::new(&interp.path)

@@ -81,10 +81,10 @@ fn find_or_provision(
     if let Some(interp) = interpreters::find(flavor, found) {
         return Ok(interp);
     }
-    if let Some(packages) = ctx.matrix.python_packages.get(&flavor.to_string()) {
+    if let Some(packages) = ctx.matrix.python_packages.get(&flavor) {
         return Err(packages::hint(flavor, packages));
     }
-    let recipe = ctx.matrix.python_recipe.get(&flavor.to_string());
+    let recipe = ctx.matrix.python_recipe.get(&flavor);
     match recipe {
         Some(recipe) if provision_missing => {
             note(&format!("no {flavor} interpreter found: provisioning CPython {} ({flavor})", recipe.version));
@@ -104,13 +104,13 @@ pub fn install(
     tarball: Option<&Path>,
     note: &mut dyn FnMut(&str),
 ) -> Result<Interpreter> {
-    if let Some(packages) = ctx.matrix.python_packages.get(&flavor.to_string()) {
+    if let Some(packages) = ctx.matrix.python_packages.get(&flavor) {
         if tarball.is_some() {
             bail!("--tarball: Python {flavor} comes from the system's packages, not from a tarball");
         }
         return packages::install(flavor, packages, &ctx.dirs, note);
     }
-    let Some(recipe) = ctx.matrix.python_recipe.get(&flavor.to_string()) else {
+    let Some(recipe) = ctx.matrix.python_recipe.get(&flavor) else {
         bail!("no recipe for Python {flavor} in matrix/matrix.toml ([python_recipe.\"{flavor}\"])");
     };
     if let Some(t) = tarball.filter(|t| !t.is_file()) {

@@ -103,12 +103,12 @@ pub struct MatrixDef {
     /// The default PyO3 axis.
     #[serde(rename = "release")]
     pub releases: Vec<ReleaseDef>,
-    /// Provisioning recipes by flavor label.
+    /// Provisioning recipes by flavor (written by its label, `"3.13t"`).
     #[serde(default)]
-    pub python_recipe: BTreeMap<String, PythonRecipe>,
-    /// Flavors the system's package manager provides, by flavor label.
+    pub python_recipe: BTreeMap<Flavor, PythonRecipe>,
+    /// Flavors the system's package manager provides (by label).
     #[serde(default)]
-    pub python_packages: BTreeMap<String, PythonPackages>,
+    pub python_packages: BTreeMap<Flavor, PythonPackages>,
     /// Second tables by name (`[matrix_set.edges]`).
     #[serde(default, rename = "matrix_set")]
     pub sets: BTreeMap<String, MatrixSet>,
@@ -188,9 +188,7 @@ mod tests {
             patches.patches_of.iter().map(Point::minor).collect::<Vec<_>>(),
             [(0, 20), (0, 22)]
         );
-        for flavor in def.python_packages.keys() {
-            Flavor::parse(flavor).unwrap();
-        }
+        assert!(def.python_packages.contains_key(&Flavor::parse("pypy3.9").unwrap()));
         let newest = def.set("newest").unwrap();
         let labels: Vec<String> = newest.python.iter().map(Flavor::to_string).collect();
         assert_eq!(labels, ["3.14", "3.14t", "3.15"]);
@@ -211,10 +209,13 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../matrix/matrix.toml");
         let def = MatrixDef::load(&path).unwrap();
         for label in ["3.8", "3.9", "3.10", "3.11", "3.13t", "3.14", "3.14t", "3.15"] {
-            assert!(def.python_recipe.contains_key(label), "no recipe for {label}");
+            assert!(
+                def.python_recipe.contains_key(&Flavor::parse(label).unwrap()),
+                "no recipe for {label}"
+            );
         }
-        for (label, recipe) in &def.python_recipe {
-            let flavor = Flavor::parse(label).unwrap();
+        for (flavor, recipe) in &def.python_recipe {
+            let label = flavor.to_string();
             assert!(!flavor.is_pypy(), "{label}: a recipe builds CPython");
             assert_eq!(
                 recipe.minor(),

@@ -181,7 +181,7 @@ fn bad_input_is_one_line_and_touches_nothing() {
     std::fs::write(not_pyo3.join("src/lib.rs"), "").unwrap();
     let out = migrate(&not_pyo3, &["--to", "0.26"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("not a PyO3 crate"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("does not depend on pyo3"), "{}", stderr(&out));
     assert_eq!(
         std::fs::read_to_string(&lib).unwrap(),
         format!("{original}\nfn broken( {{}}\n")

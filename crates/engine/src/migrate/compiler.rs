@@ -31,6 +31,8 @@ pub struct Diagnostic {
     pub code: Option<String>,
     /// rustc's message, notes included where rustc puts them in it.
     pub message: String,
+    /// What rustc says at the primary span (`expected X, found Y`), if anything.
+    pub label: Option<String>,
     /// The primary span, when it is in the tree.
     pub span: Option<Span>,
 }
@@ -42,6 +44,7 @@ impl Diagnostic {
             level: Level::Warning,
             code: Some("deprecated".into()),
             message: message.to_string(),
+            label: None,
             span: Some(Span {
                 file: PathBuf::from(file),
                 start,
@@ -120,6 +123,7 @@ pub fn compile(root: &Path, manifest: &Path, target: &Path, python: &Path, featu
             level,
             code: diag.code.map(|c| c.code),
             message: diag.message,
+            label: diag.spans.iter().find(|s| s.is_primary).and_then(|s| s.label.clone()),
             span,
         };
         if !diagnostics.contains(&found) {

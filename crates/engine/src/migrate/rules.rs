@@ -21,6 +21,10 @@ pub enum Kind {
     Attribute,
     /// A GIL-ref argument type becomes `&Bound<'_, T>`.
     BoundArgument,
+    /// A GIL-ref type in a return type (after the span) becomes `Bound<'_, T>`.
+    BoundReturn,
+    /// A call whose value is now a `PyResult` gets `?`.
+    TryOperator,
 }
 
 /// One rule as `matrix/migrate.toml` writes it.
@@ -31,6 +35,9 @@ struct RuleText {
     release: Point,
     kind: Kind,
     message: String,
+    /// A pattern on what rustc says at the primary span, when the message is not enough.
+    #[serde(default)]
+    label: Option<String>,
     source: String,
 }
 
@@ -66,6 +73,7 @@ pub struct Rule {
     /// Where it comes from.
     pub source: String,
     message: Regex,
+    label: Option<Regex>,
 }
 
 /// Every rule and staging step.
@@ -92,10 +100,17 @@ impl Rules {
             .into_iter()
             .map(|r| {
                 let message = Regex::new(&r.message).with_context(|| format!("rule {}: bad message pattern", r.id))?;
+                let label = r
+                    .label
+                    .as_deref()
+                    .map(Regex::new)
+                    .transpose()
+                    .with_context(|| format!("rule {}: bad label pattern", r.id))?;
                 let needs: &[&str] = match r.kind {
                     Kind::Rename => &["item", "to"],
                     Kind::Attribute => &["attribute"],
-                    Kind::BoundArgument => &[],
+                    Kind::BoundArgument | Kind::TryOperator => &[],
+                    Kind::BoundReturn => &["ty"],
                 };
                 for name in needs {
                     if !message.capture_names().flatten().any(|c| c == *name) {
@@ -108,6 +123,7 @@ impl Rules {
                     kind: r.kind,
                     source: r.source,
                     message,
+                    label,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -131,11 +147,18 @@ impl Rules {
             .filter(|rule| release.minor() >= rule.release.minor())
             .find_map(|rule| {
                 let found = rule.message.captures(&diagnostic.message)?;
+                if let Some(label) = &rule.label {
+                    if !diagnostic.label.as_deref().is_some_and(|l| label.is_match(l)) {
+                        return None;
+                    }
+                }
                 let capture = |name: &str| found.name(name).map(|m| m.as_str());
                 let edit = match rule.kind {
                     Kind::Rename => rename(source, span.start, span.end, capture("item")?, capture("to")?),
                     Kind::Attribute => attribute(source, span.start, capture("attribute")?),
                     Kind::BoundArgument => bound_argument(source, span.start, span.end),
+                    Kind::BoundReturn => bound_return(source, span.start, capture("ty")?),
+                    Kind::TryOperator => try_operator(source, span.start, span.end),
                 }?;
                 Some(Edit {
                     file: span.file.clone(),
@@ -244,6 +267,38 @@ fn bound_argument(source: &str, start: usize, end: usize) -> Option<Edit> {
         whole.as_str(),
         &format!("&Bound<'{lifetime}, {ty}>"),
     ))
+}
+
+/// In the return type that starts at `start` (up to the function's body), the first
+/// `&'lt T` / `&T` (`ty` names T) becomes `Bound<'lt, T>` (`Bound<'_, T>`).
+fn bound_return(source: &str, start: usize, ty: &str) -> Option<Edit> {
+    let name = *segments(ty).last()?;
+    let rest = source.get(start..)?;
+    let end = rest.find(['{', ';']).unwrap_or(rest.len());
+    let gil_ref = Regex::new(&format!(
+        r"&\s*(?:'(?P<lifetime>[A-Za-z_][A-Za-z0-9_]*)\s+)?(?P<ty>(?:[A-Za-z_][A-Za-z0-9_]*::)*{})\b",
+        regex::escape(name)
+    ))
+    .ok()?;
+    let found = gil_ref.captures(&rest[..end])?;
+    let whole = found.get(0)?;
+    let lifetime = found.name("lifetime").map_or("_", |m| m.as_str());
+    Some(Edit::replace(
+        start + whole.start(),
+        start + whole.end(),
+        whole.as_str(),
+        &format!("Bound<'{lifetime}, {}>", &found["ty"]),
+    ))
+}
+
+/// `?` after the call under `start..end` (a whole call expression, `X::new(..)`).
+fn try_operator(source: &str, start: usize, end: usize) -> Option<Edit> {
+    let call = source.get(start..end)?;
+    let is_call = Regex::new(r"^(?:[A-Za-z_][A-Za-z0-9_]*::)*[A-Za-z_][A-Za-z0-9_]*\(").expect("valid pattern");
+    if !is_call.is_match(call) || !call.ends_with(')') || source[end..].starts_with('?') {
+        return None;
+    }
+    Some(Edit::replace(end, end, "", "?"))
 }
 
 #[cfg(test)]
@@ -392,6 +447,39 @@ mod tests {
         assert_eq!(
             edit.apply_to(source).unwrap(),
             "fn shop(_py: Python, m: &Bound<'_, PyModule>) -> PyResult<()>"
+        );
+    }
+
+    #[test]
+    fn a_gil_ref_return_becomes_bound_and_a_fallible_constructor_gets_its_question_mark() {
+        let message = "`&PyList` cannot be converted to a Python object";
+        let source = "fn double<'py>(py: Python<'py>, items: &Bound<'py, PyList>) -> PyResult<&'py PyList> {\n    Ok(PyList::new(py, out) /* fresh */)\n}\n";
+        let after_return = after("0.23.5", message, source, "PyResult").unwrap();
+        assert_eq!(
+            after_return,
+            source.replace("PyResult<&'py PyList> {", "PyResult<Bound<'py, PyList>> {")
+        );
+        // The call, once the return type is Bound: rustc's label says what the call gives.
+        let start = after_return.find("PyList::new(py, out)").unwrap();
+        let mut diagnostic = Diagnostic::at(
+            "mismatched types",
+            "src/lib.rs",
+            start,
+            start + "PyList::new(py, out)".len(),
+        );
+        diagnostic.label = Some("expected `Bound<'_, PyList>`, found `Result<Bound<'_, PyList>, PyErr>`".into());
+        let edit = rules()
+            .edit(&Release::parse("0.23.5").unwrap(), &diagnostic, &after_return)
+            .unwrap();
+        assert_eq!(
+            edit.apply_to(&after_return).unwrap(),
+            after_return.replace("Ok(PyList::new(py, out) /*", "Ok(PyList::new(py, out)? /*")
+        );
+        // While the return type still wants a GIL ref, the same mismatch gets nothing.
+        diagnostic.label = Some("expected `&PyList`, found `Result<Bound<'_, PyList>, PyErr>`".into());
+        assert_eq!(
+            rules().edit(&Release::parse("0.23.5").unwrap(), &diagnostic, &after_return),
+            None
         );
     }
 

@@ -9,6 +9,7 @@ use std::os::unix::io::AsRawFd;
 use std::path::Path;
 
 /// Held until dropped; the kernel releases it if the process dies.
+#[derive(Debug)]
 pub struct DirLock {
     _file: File,
 }

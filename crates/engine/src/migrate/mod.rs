@@ -12,6 +12,7 @@ pub mod manifest;
 pub mod rules;
 
 use crate::interpreters::Interpreter;
+use crate::lock::DirLock;
 use crate::plan::{Context, Target};
 use crate::process::Process;
 use crate::scan::prepare::{self, CrateCells, CrateTests};
@@ -127,6 +128,8 @@ pub struct Migration {
     pub changed: Vec<Changed>,
     /// The migrated copy.
     pub migrated: UserCrate,
+    /// Held while the copy is in use: another migration of the same crate waits.
+    _lock: DirLock,
 }
 
 /// The releases a migration from `from` to `to` steps through: the release of `known` of
@@ -176,6 +179,7 @@ pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migratio
         );
     }
     let dir = ctx.dirs.root().join("migrate").join(krate.tag());
+    let lock = DirLock::acquire(&dir)?;
     let tree = dir.join("tree");
     if tree.exists() {
         crate::fs::remove_dir_all(&tree)?;
@@ -228,6 +232,7 @@ pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migratio
         steps,
         changed,
         migrated: work,
+        _lock: lock,
     })
 }
 

@@ -37,24 +37,14 @@ pub fn install(
     }
     let prefix = prefix_of(flavor, recipe, dirs);
     let exe = executable_of(flavor, &prefix);
-    if let Some(found) = usable(&exe, flavor) {
-        progress(&format!(
-            "CPython {} ({flavor}) is already installed at {}",
-            found.version,
-            exe.display()
-        ));
+    if let Some(found) = already_installed(&exe, flavor, progress) {
         return Ok(found);
     }
     let downloads = dirs.downloads();
     // One provisioning at a time per cache: they share the tarball, the apt state and the
     // prefix. Whoever waited re-checks, since the other may have just built it.
     let _lock = DirLock::acquire(&downloads)?;
-    if let Some(found) = usable(&exe, flavor) {
-        progress(&format!(
-            "CPython {} ({flavor}) is already installed at {}",
-            found.version,
-            exe.display()
-        ));
+    if let Some(found) = already_installed(&exe, flavor, progress) {
         return Ok(found);
     }
     let source = obtain_tarball(flavor, recipe, tarball, &downloads, progress)?;
@@ -84,6 +74,17 @@ fn executable_of(flavor: Flavor, prefix: &Path) -> PathBuf {
     prefix
         .join("bin")
         .join(format!("python{}.{}{t}", flavor.major, flavor.minor))
+}
+
+/// The usable interpreter at `exe`, said to the user, if there is one.
+fn already_installed(exe: &Path, flavor: Flavor, progress: &mut dyn FnMut(&str)) -> Option<Interpreter> {
+    let found = usable(exe, flavor)?;
+    progress(&format!(
+        "CPython {} ({flavor}) is already installed at {}",
+        found.version,
+        exe.display()
+    ));
+    Some(found)
 }
 
 /// The interpreter at `exe` if it runs, is `flavor` and has the modules pip needs.

@@ -1,6 +1,7 @@
 //! `pyo3-matrix bisect SNIPPET.rs --regress KIND`: the first release where a predicate turns.
 
-use crate::check::{Format, SnippetArgs};
+use crate::check::SnippetArgs;
+use crate::output::Format;
 use crate::progress::Progress;
 use crate::setup;
 use anyhow::{bail, Result};

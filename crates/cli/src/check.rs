@@ -1,5 +1,6 @@
 //! `pyo3-matrix check SNIPPET.rs`: which release breaks this snippet?
 
+use crate::output::Format;
 use crate::progress::Progress;
 use crate::setup;
 use anyhow::{bail, Context as _, Result};
@@ -152,15 +153,6 @@ pub struct Args {
     /// Processes at once, cargo's jobs and test processes counted together.
     #[arg(long, default_value_t = pyo3_matrix_engine::slots::cores())]
     jobs: usize,
-}
-
-/// How `check` prints its answer.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum Format {
-    /// One line per cell.
-    Text,
-    /// One JSON object with a `cells` array.
-    Json,
 }
 
 /// Runs the snippet in every requested cell.

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = crate::check::Format::Text)]
-    format: crate::check::Format,
+    #[arg(long, value_enum, default_value_t = crate::output::Format::Text)]
+    format: crate::output::Format,
 }
 
 /// Prints the catalog.
@@ -17,8 +17,8 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let dir = setup::matrix_dir(matrix)?;
     let patterns = setup::patterns(&dir, &[])?;
     match args.format {
-        crate::check::Format::Json => println!("{}", serde_json::to_string_pretty(&patterns)?),
-        crate::check::Format::Text => {
+        crate::output::Format::Json => println!("{}", serde_json::to_string_pretty(&patterns)?),
+        crate::output::Format::Text => {
             for p in &patterns {
                 println!("{:<32} {:<16} {}", p.id, p.meta.category, p.meta.title);
             }

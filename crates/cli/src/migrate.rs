@@ -2,7 +2,7 @@
 //! engine in a copy, step by step, and verified by the crate's own tests at the target;
 //! printed as a diff and a report, or written back with `--write`.
 
-use crate::check::Format;
+use crate::output::Format;
 use crate::progress::Progress;
 use crate::setup;
 use anyhow::{bail, Result};

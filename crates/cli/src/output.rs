@@ -16,3 +16,12 @@ pub fn check_writable(dir: &Path) -> Result<()> {
 pub fn write_results(path: &Path, results: &RunResults) -> Result<()> {
     pyo3_matrix_report::files::write_atomically(path, &serde_json::to_string_pretty(results)?)
 }
+
+/// How a command prints its answer.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    /// Lines for a person to read.
+    Text,
+    /// One JSON object, for a program to read.
+    Json,
+}

@@ -8,7 +8,7 @@
 //! compiles with deprecation warnings but breaks at the next release: the place to stop and
 //! fix the warnings while the compiler still points at them.
 
-use crate::check::Format;
+use crate::output::Format;
 use crate::setup;
 use anyhow::{bail, Result};
 use pyo3_matrix_engine::plan::DEFAULT_TIMEOUT_S;

@@ -2,7 +2,7 @@
 //! way its maintainers do (maturin for a maturin project, its declared test dependencies, its
 //! own pytest configuration), each failure explained by the catalog where it fails the same way.
 
-use crate::check::Format;
+use crate::output::Format;
 use crate::output::{check_writable, write_results};
 use crate::progress::Progress;
 use crate::setup;

@@ -7,6 +7,7 @@ use crate::setup;
 use anyhow::{bail, Result};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use pyo3_matrix_engine::bisect::{bisect, Regress};
+use pyo3_matrix_engine::plan::Context;
 use pyo3_matrix_model::{CellResult, Release};
 use std::path::PathBuf;
 
@@ -44,7 +45,7 @@ fn regress_parser() -> impl TypedValueParser<Value = Regress> {
 /// Runs the search.
 pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let dir = setup::matrix_dir(matrix)?;
-    let mut ctx = setup::context(&dir)?;
+    let mut ctx = Context::load(&dir)?;
     let pending = args.snippet.subject(&mut ctx)?;
     let mut releases = setup::releases(&ctx.matrix, args.pyo3.as_deref())?;
     if let (true, Some(last)) = (args.all_patches, releases.last().cloned()) {

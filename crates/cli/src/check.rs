@@ -158,7 +158,7 @@ pub struct Args {
 /// Runs the snippet in every requested cell.
 pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let dir = setup::matrix_dir(matrix)?;
-    let mut ctx = setup::context(&dir)?;
+    let mut ctx = Context::load(&dir)?;
     ctx.use_cache = !args.no_cache;
     let pending = args.snippet.subject(&mut ctx)?;
     let releases = setup::releases(&ctx.matrix, args.pyo3.as_deref())?;

@@ -7,6 +7,7 @@ use crate::progress::Progress;
 use crate::setup;
 use anyhow::{bail, Result};
 use pyo3_matrix_engine::migrate::{self, edit, rules::Rules, Migration, Request, Residual};
+use pyo3_matrix_engine::plan::Context;
 use pyo3_matrix_engine::scan::UserCrate;
 use pyo3_matrix_engine::targets;
 use pyo3_matrix_model::{CellResult, Flavor, Level, Pattern, Release, RunResults};
@@ -52,7 +53,7 @@ struct Explained {
 /// Migrates the crate.
 pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let dir = setup::matrix_dir(matrix)?;
-    let ctx = setup::context(&dir)?;
+    let ctx = Context::load(&dir)?;
     let rules = Rules::load(&dir.join("migrate.toml"))?;
     let krate = UserCrate::open(&args.path)?;
     let to = match setup::releases(&ctx.matrix, Some(&args.to))?.as_slice() {

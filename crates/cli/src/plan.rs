@@ -11,7 +11,7 @@
 use crate::output::Format;
 use crate::setup;
 use anyhow::{bail, Result};
-use pyo3_matrix_engine::plan::DEFAULT_TIMEOUT_S;
+use pyo3_matrix_engine::plan::{Context, DEFAULT_TIMEOUT_S};
 use pyo3_matrix_engine::scan::prepare::{CrateCells, CrateTests};
 use pyo3_matrix_model::{Flavor, Release, RunResults};
 use pyo3_matrix_report::plan::{path_of, plan, Observed, Step, Table};
@@ -98,7 +98,7 @@ fn beside_tables(main: &Path, root: &Path) -> Result<Vec<Table>> {
 /// Prints the plan.
 pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let dir = setup::matrix_dir(matrix)?;
-    let ctx = setup::context(&dir)?;
+    let ctx = Context::load(&dir)?;
     let from = single(&ctx.matrix, &args.from, "--from")?;
     let to = single(&ctx.matrix, &args.to, "--to")?;
     if from >= to {

@@ -50,7 +50,7 @@ pub struct Args {
 pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     // Members point at the patterns' own lib.rs from elsewhere: their paths must be absolute.
     let dir = std::path::absolute(setup::matrix_dir(matrix)?)?;
-    let ctx = setup::context(&dir)?;
+    let ctx = Context::load(&dir)?;
     let mut releases = setup::releases(&ctx.matrix, Some(&args.pyo3))?;
     let release = match (releases.pop(), releases.is_empty()) {
         (Some(release), true) => release,

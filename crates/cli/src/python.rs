@@ -2,6 +2,7 @@
 
 use crate::setup;
 use anyhow::Result;
+use pyo3_matrix_engine::plan::Context;
 use pyo3_matrix_engine::{interpreters, targets};
 use pyo3_matrix_model::Flavor;
 use std::path::PathBuf;
@@ -25,7 +26,7 @@ pub enum Command {
 /// Runs an interpreter command.
 pub fn run(matrix: Option<PathBuf>, cmd: Command) -> Result<()> {
     let dir = setup::matrix_dir(matrix)?;
-    let ctx = setup::context(&dir)?;
+    let ctx = Context::load(&dir)?;
     match cmd {
         Command::List => {
             for i in interpreters::discover(&ctx.dirs) {

@@ -4,7 +4,7 @@ use crate::output::{check_writable, write_results};
 use crate::progress::Progress;
 use crate::setup;
 use anyhow::Result;
-use pyo3_matrix_engine::plan::{Event, Origin, Subject};
+use pyo3_matrix_engine::plan::{Context, Event, Origin, Subject};
 use pyo3_matrix_engine::session::Session;
 use pyo3_matrix_engine::{targets, tools};
 use pyo3_matrix_model::{CellResult, RunResults, Shard};
@@ -68,7 +68,7 @@ impl CacheCap {
 /// Runs the matrix.
 pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let dir = setup::matrix_dir(matrix)?;
-    let mut ctx = setup::context(&dir)?;
+    let mut ctx = Context::load(&dir)?;
     ctx.use_cache = !args.no_cache;
     let selection = setup::selection(
         &ctx.matrix,

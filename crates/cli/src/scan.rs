@@ -7,7 +7,7 @@ use crate::output::{check_writable, write_results};
 use crate::progress::Progress;
 use crate::setup;
 use anyhow::Result;
-use pyo3_matrix_engine::plan::{Target, DEFAULT_TIMEOUT_S};
+use pyo3_matrix_engine::plan::{Context, DEFAULT_TIMEOUT_S};
 use pyo3_matrix_engine::scan::prepare::{self, CrateCells, CrateTests};
 use pyo3_matrix_engine::scan::{TestDepsChoice, UserCrate};
 use pyo3_matrix_engine::session::Session;
@@ -109,7 +109,7 @@ struct Observed {
 
 impl Scan<'_> {
     fn observe(self, matrix_dir: &Path, crate_dir: &Path) -> Result<Observed> {
-        let mut ctx = setup::context(matrix_dir)?;
+        let mut ctx = Context::load(matrix_dir)?;
         ctx.use_cache = self.use_cache;
         let mut krate = UserCrate::open(crate_dir)?;
         let deps = prepare::test_deps(&mut krate, &self.cells)?;
@@ -118,16 +118,15 @@ impl Scan<'_> {
         let progress = Progress::new(0, false);
         let mut note = |m: &str| progress.line(m);
         let targets = targets::resolve(&ctx, &python, true, true, &mut note)?;
-        // The header names the interpreters, not the environments the crate's tests got.
-        let interpreters = targets.iter().map(Target::info).collect();
+        // The header names each column's interpreter (Target::info), which preparing the
+        // crate's test environments keeps.
         let prepared = prepare::prepare(&ctx, krate.clone(), &self.cells, deps, targets, &mut note)?;
         let mut session = Session::new(ctx, releases, prepared.targets, vec![prepared.subject], krate.tag());
         session.shard = self.shard;
         session.maturin = prepared.maturin;
         progress.set_total(session.plan().verdicts());
-        let mut results = session.run(&|e| progress.event(e))?;
+        let results = session.run(&|e| progress.event(e))?;
         progress.finish();
-        results.interpreters = interpreters;
         Ok(Observed { krate, results })
     }
 }

@@ -3,7 +3,6 @@
 use crate::catalog;
 use anyhow::{bail, Context as _, Result};
 use pyo3_matrix_engine::interpreters::{self, PythonArg};
-use pyo3_matrix_engine::plan::Context;
 use pyo3_matrix_engine::Dirs;
 use pyo3_matrix_model::{Flavor, MatrixDef, Pattern, Point, Release, ReleaseSelector, Sources};
 use std::path::{Path, PathBuf};
@@ -25,19 +24,6 @@ pub fn matrix_dir(explicit: Option<PathBuf>) -> Result<PathBuf> {
         None => catalog::unpacked(Dirs::from_env().root())?,
     };
     Ok(root.join("matrix"))
-}
-
-/// The engine's context for the matrix in `dir`.
-pub fn context(dir: &Path) -> Result<Context> {
-    let matrix = MatrixDef::load(&dir.join("matrix.toml"))?;
-    let anchors = dir.parent().unwrap_or(dir).join("crates").join("cells");
-    Ok(Context {
-        matrix,
-        anchors,
-        dirs: Dirs::from_env(),
-        extra_deps: Default::default(),
-        use_cache: true,
-    })
 }
 
 /// The patterns in `dir/patterns`, or only those named in `only`.

@@ -9,7 +9,7 @@ use crate::tools::Tools;
 use crate::Dirs;
 use pyo3_matrix_model::{CellResult, Flavor, InterpreterInfo, MatrixDef, Pattern, Release, Shard, Variant};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Seconds a pattern's test process may run when the pattern does not say.
@@ -28,6 +28,20 @@ pub struct Context {
     pub extra_deps: BTreeMap<String, toml::Value>,
     /// Reuse cached verdicts whose inputs are unchanged (`--no-cache` turns it off).
     pub use_cache: bool,
+}
+
+impl Context {
+    /// The context of the matrix in `dir` (its `matrix.toml`; the anchors in the checkout's
+    /// `crates/cells` beside it) with the user's cache, reusing cached verdicts.
+    pub fn load(dir: &Path) -> anyhow::Result<Context> {
+        Ok(Context {
+            matrix: MatrixDef::load(&dir.join("matrix.toml"))?,
+            anchors: dir.parent().unwrap_or(dir).join("crates").join("cells"),
+            dirs: Dirs::from_env(),
+            extra_deps: Default::default(),
+            use_cache: true,
+        })
+    }
 }
 
 /// One interpreter column: found (with the python that has pytest), or why not.
@@ -195,6 +209,8 @@ pub struct Plan<'a> {
     /// Separates the workspaces of different callers (the matrix, a `check`) while they
     /// share each cell's target directory.
     pub tag: &'a str,
+    /// `rustc --version`, read once per run.
+    pub rustc: &'a str,
 }
 
 impl Plan<'_> {

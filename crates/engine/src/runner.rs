@@ -41,7 +41,6 @@ struct Shared<'a> {
     plan: Plan<'a>,
     total: usize,
     cache: ResultCache,
-    rustc: String,
     slots: Slots,
     on: &'a (dyn Fn(Event) + Sync),
     results: Mutex<Vec<CellResult>>,
@@ -108,7 +107,6 @@ pub fn run(ctx: &Context, plan: Plan, on: &(dyn Fn(Event) + Sync)) -> Result<Vec
         plan,
         total: queue.len(),
         cache: ResultCache::new(ctx.dirs.results()),
-        rustc: build::rustc_version(),
         slots: Slots::new(plan.jobs)?,
         on,
         results: Mutex::new(Vec::new()),
@@ -231,10 +229,10 @@ impl Ready<'_> {
     /// The jobs still to observe: a member whose dependency this release lacks is blocked
     /// up front and a verdict whose inputs are unchanged comes from the cache.
     fn not_yet_known(&self) -> Vec<Job<'_>> {
-        let Shared { ctx, rustc, cache, .. } = self.observing.shared;
+        let Shared { ctx, plan, cache, .. } = self.observing.shared;
         let cell_key = cell_key(
             ctx,
-            rustc,
+            plan.rustc,
             self.observing.release,
             (self.interp, self.test_python),
             self.anchor,

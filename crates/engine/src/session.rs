@@ -29,6 +29,8 @@ pub struct Session {
     pub tag: String,
     /// The maturin that builds the subjects, as the results header records it.
     pub maturin: Option<String>,
+    /// `rustc --version`: the header records it and every verdict's cache key holds it.
+    rustc: String,
     started_unix: u64,
 }
 
@@ -54,6 +56,7 @@ impl Session {
             jobs: crate::slots::cores(),
             tag: tag.into(),
             maturin: None,
+            rustc: build::rustc_version(),
             started_unix,
         }
     }
@@ -67,6 +70,7 @@ impl Session {
             shard: self.shard,
             jobs: self.jobs,
             tag: &self.tag,
+            rustc: &self.rustc,
         }
     }
 
@@ -77,7 +81,7 @@ impl Session {
             schema_version: SCHEMA_VERSION,
             tool_version: env!("CARGO_PKG_VERSION").into(),
             tool_build: Some(crate::BUILD_IDENTITY.into()),
-            rustc: build::rustc_version(),
+            rustc: self.rustc.clone(),
             maturin: self.maturin.clone(),
             started_unix: self.started_unix,
             releases: self.releases.clone(),

@@ -13,6 +13,7 @@ use crate::report::FailOn;
 use crate::setup;
 use anyhow::{bail, Result};
 use pyo3_matrix_engine::interpreters::PythonArg;
+use pyo3_matrix_engine::plan::Context;
 use pyo3_matrix_model::{Flavor, Release, Shard};
 use std::path::PathBuf;
 
@@ -143,7 +144,7 @@ pub fn run(matrix: Option<PathBuf>, cmd: Command) -> Result<()> {
 /// `run` selects them.
 fn cells(matrix: Option<PathBuf>, set: Option<&str>, pyo3: Option<&str>, python: Option<&str>) -> Result<Cells> {
     let dir = setup::matrix_dir(matrix)?;
-    let ctx = setup::context(&dir)?;
+    let ctx = Context::load(&dir)?;
     let selection = setup::selection(&ctx.matrix, set, pyo3, python, &[])?;
     let mut flavors = Vec::new();
     for arg in selection.python {

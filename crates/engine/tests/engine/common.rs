@@ -5,8 +5,8 @@ use pyo3_matrix_engine::cells::Member;
 use pyo3_matrix_engine::interpreters::parse_python_arg;
 use pyo3_matrix_engine::plan::{Context, Subject};
 use pyo3_matrix_engine::session::Session;
-use pyo3_matrix_engine::{targets, Dirs};
-use pyo3_matrix_model::{MatrixDef, ReleaseSelector};
+use pyo3_matrix_engine::targets;
+use pyo3_matrix_model::ReleaseSelector;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -22,13 +22,9 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// The repository's matrix with the user's cache; every verdict observed again.
 fn context() -> Context {
-    let repo = repo();
     Context {
-        matrix: MatrixDef::load(&repo.join("matrix/matrix.toml")).unwrap(),
-        anchors: repo.join("crates/cells"),
-        dirs: Dirs::from_env(),
-        extra_deps: Default::default(),
         use_cache: false,
+        ..Context::load(&repo().join("matrix")).unwrap()
     }
 }
 

@@ -10,7 +10,6 @@ use anyhow::Result;
 use pyo3_matrix_engine::plan::{Context, DEFAULT_TIMEOUT_S};
 use pyo3_matrix_engine::scan::prepare::{self, CrateCells, CrateTests};
 use pyo3_matrix_engine::scan::{TestDepsChoice, UserCrate};
-use pyo3_matrix_engine::session::Session;
 use pyo3_matrix_engine::targets;
 use pyo3_matrix_engine::tools::MaturinVersion;
 use pyo3_matrix_model::{CellResult, RunResults, Shard};
@@ -121,9 +120,8 @@ impl Scan<'_> {
         // The header names each column's interpreter (Target::info), which preparing the
         // crate's test environments keeps.
         let prepared = prepare::prepare(&ctx, krate.clone(), &self.cells, deps, targets, &mut note)?;
-        let mut session = Session::new(ctx, releases, prepared.targets, vec![prepared.subject], krate.tag());
+        let mut session = prepared.session(ctx, releases, krate.tag());
         session.shard = self.shard;
-        session.maturin = prepared.maturin;
         progress.set_total(session.plan().verdicts());
         let results = session.run(&|e| progress.event(e))?;
         progress.finish();

@@ -17,7 +17,6 @@ use crate::plan::{Context, Target};
 use crate::process::Process;
 use crate::scan::prepare::{self, CrateCells, CrateTests};
 use crate::scan::{self, TestDepsChoice, UserCrate};
-use crate::session::Session;
 use anyhow::{anyhow, bail, Context as _, Result};
 use compiler::{Compiled, Diagnostic};
 use edit::Edit;
@@ -246,15 +245,12 @@ pub fn verify(ctx: &Context, migration: &Migration, target: Target, note: &mut d
     );
     let deps = prepare::test_deps(&mut krate, &cells)?;
     let prepared = prepare::prepare(ctx, krate.clone(), &cells, deps, vec![target], note)?;
-    let mut session = Session::new(
-        ctx.clone(),
-        vec![migration.to.clone()],
-        prepared.targets,
-        vec![prepared.subject],
-        format!("migrate-{}", krate.tag()),
-    );
-    session.maturin = prepared.maturin;
-    session
+    prepared
+        .session(
+            ctx.clone(),
+            vec![migration.to.clone()],
+            format!("migrate-{}", krate.tag()),
+        )
         .verdicts(&|_| {})?
         .pop()
         .ok_or_else(|| anyhow!("no result for the migrated crate at PyO3 {}", migration.to))

@@ -6,10 +6,11 @@ use super::{TestDepsChoice, UserCrate};
 use crate::cells::Member;
 use crate::interpreters::Interpreter;
 use crate::plan::{Context, CrateSubject, Found, Subject, Target};
+use crate::session::Session;
 use crate::tools::{self, MaturinVersion};
 use crate::venv::{self, Purpose, Wheels};
 use anyhow::{bail, Context as _, Result};
-use pyo3_matrix_model::Variant;
+use pyo3_matrix_model::{Release, Variant};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -56,6 +57,16 @@ pub struct PreparedCrate {
     pub targets: Vec<Target>,
     /// The maturin that builds it, if maturin does.
     pub maturin: Option<String>,
+}
+
+impl PreparedCrate {
+    /// The session that observes the crate at `releases` in its columns, its results
+    /// recording the maturin that builds it; `tag` keeps its copies apart from others'.
+    pub fn session(self, ctx: Context, releases: Vec<Release>, tag: String) -> Session {
+        let mut session = Session::new(ctx, releases, self.targets, vec![self.subject], tag);
+        session.maturin = self.maturin;
+        session
+    }
 }
 
 /// What a crate's tests install and which declared group that is.

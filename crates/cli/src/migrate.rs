@@ -193,9 +193,11 @@ fn print_text(crate_path: &Path, migration: &Migration, residual: &[Explained], 
             println!("    staging: {staging}");
         }
         for edit in &step.edits {
+            // One line per edit: an inserted block's lines are joined by spaces.
+            let one_line = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
             let what = match edit.from.is_empty() {
-                true => format!("inserted {}", edit.to.trim()),
-                false => format!("{} -> {}", edit.from, edit.to),
+                true => format!("inserted {}", one_line(&edit.to)),
+                false => format!("{} -> {}", one_line(&edit.from), one_line(&edit.to)),
             };
             println!("    {}:{} [{}] {what}", edit.file.display(), edit.line, edit.rule);
         }

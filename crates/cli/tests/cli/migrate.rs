@@ -146,6 +146,53 @@ fn the_gil_refs_staging_step_is_taken_and_gil_ref_arguments_become_bound() {
 }
 
 #[test]
+fn a_gil_refs_crate_migrated_builds_and_passes_its_own_tests_at_0_23_and_at_0_28() {
+    let dir = copy("gilrefs_crate", "gilrefs-through");
+    let before = std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
+    let at_023 = answer_of(&migrate(&dir, &["--to", "0.23", "--write"]));
+    assert_eq!(at_023["outcome"]["outcome"], "pass", "{at_023:#}");
+    let at_028 = answer_of(&migrate(&dir, &["--to", "0.28", "--write", "--allow-dirty"]));
+    assert_eq!(at_028["outcome"]["outcome"], "pass", "{at_028:#}");
+    assert!(at_028["residual"].as_array().unwrap().is_empty(), "{at_028:#}");
+    let rules: std::collections::BTreeSet<String> = edits(&at_023)
+        .into_iter()
+        .chain(edits(&at_028))
+        .map(|e| e.split(':').next().unwrap().to_string())
+        .collect();
+    for rule in [
+        "extract-bound",
+        "from-pyobject-lifetimes",
+        "extract-borrowed",
+        "into-pyobject-impl",
+        "into-pyobject-call",
+        "fallible-receiver",
+    ] {
+        assert!(rules.contains(rule), "{rule} never applied: {rules:?}");
+    }
+    // Comments in awkward places and names that only look like PyO3's are kept.
+    let after = std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
+    for kept in [
+        "// the comment between the two attributes must survive",
+        "/* the input */",
+        "/* a fresh list */",
+        "pyo3::ffi::PyObject",
+        "Registry::new_bound(limit)",
+        "value.downcast::<u32>()",
+        "let with_gil = n; // ADVERSARIAL",
+    ] {
+        assert_eq!(
+            before.matches(kept).count(),
+            after.matches(kept).count(),
+            "`{kept}` changed:\n{after}"
+        );
+    }
+    // A second run finds nothing left to do.
+    let again = answer_of(&migrate(&dir, &["--to", "0.28"]));
+    assert!(edits(&again).is_empty(), "{again:#}");
+    assert_eq!(again["changed"], serde_json::json!([]), "{again:#}");
+}
+
+#[test]
 fn bad_input_is_one_line_and_touches_nothing() {
     let dir = copy("attach_crate", "bad-input");
     let lib = dir.join("src/lib.rs");

@@ -41,11 +41,6 @@ impl Edit {
     pub fn line_in(&self, source: &str) -> usize {
         source[..self.start.min(source.len())].matches('\n').count() + 1
     }
-
-    /// `source` with this edit made.
-    pub fn apply_to(&self, source: &str) -> Result<String> {
-        splice(source, std::slice::from_ref(self))
-    }
 }
 
 /// `source` with every edit of `edits` made (all in the same file). Edits that overlap an

@@ -10,6 +10,7 @@ pub mod compiler;
 pub mod edit;
 pub mod manifest;
 pub mod rules;
+pub mod syntax;
 
 use crate::interpreters::Interpreter;
 use crate::lock::DirLock;
@@ -334,7 +335,7 @@ impl Builder<'_> {
                 by_file.insert(span.file.clone(), (text, Vec::new()));
             }
             let (text, edits) = by_file.get_mut(&span.file).expect("just read");
-            if let Some(edit) = rules.edit(release, diagnostic, text) {
+            for edit in rules.edits(release, diagnostic, text) {
                 if !edits.contains(&edit) {
                     edits.push(edit);
                 }

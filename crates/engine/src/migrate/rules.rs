@@ -4,6 +4,7 @@
 
 use super::compiler::Diagnostic;
 use super::edit::Edit;
+use super::syntax::{Function, Source};
 use anyhow::{bail, Context as _, Result};
 use pyo3_matrix_model::{Point, Release};
 use regex::Regex;
@@ -25,6 +26,28 @@ pub enum Kind {
     BoundReturn,
     /// A call whose value is now a `PyResult` gets `?`.
     TryOperator,
+    /// `impl IntoPy<PyObject> for T` (the span on `IntoPy`) becomes `impl<'py>
+    /// IntoPyObject<'py> for T`, its `into_py` a fallible `into_pyobject` whose value is the
+    /// old body's, bound.
+    IntoPyobjectImpl,
+    /// `x.into_py(py)` (the span on `into_py`) becomes `x.into_pyobject(py)?.into_any().unbind()`
+    /// where `?` can go (see [`question_mark`]); so does `x.to_object(py)` where `x` is a
+    /// value made there (`to_object` borrowed it, `into_pyobject` takes it).
+    IntoPyobjectCall,
+    /// `call(..).m(..)` whose `call` now gives a `PyResult` (the span on `m`) gets `?`
+    /// after the call where `?` can go.
+    TryBeforeMethod,
+    /// The first match of the rule's `at` pattern that starts inside the span (the text
+    /// from the span's start on is searched, so `^` means "at the span") becomes its `into`
+    /// template: for headers and signatures a deprecation never points at.
+    Rewrite,
+}
+
+/// A rewrite: what to find from the span on, and what it becomes.
+#[derive(Debug, Clone)]
+struct Rewrite {
+    at: Regex,
+    into: String,
 }
 
 /// One rule as `matrix/migrate.toml` writes it.
@@ -38,6 +61,13 @@ struct RuleText {
     /// A pattern on what rustc says at the primary span, when the message is not enough.
     #[serde(default)]
     label: Option<String>,
+    /// For a rewrite: the pattern found from the span on.
+    #[serde(default)]
+    at: Option<String>,
+    /// For a rewrite: what the match becomes (`${name}` is a capture of `at`; `${indent}`
+    /// the indentation of the span's line; an absent `lifetime` capture is `_`).
+    #[serde(default)]
+    into: Option<String>,
     source: String,
 }
 
@@ -74,6 +104,7 @@ pub struct Rule {
     pub source: String,
     message: Regex,
     label: Option<Regex>,
+    rewrite: Option<Rewrite>,
 }
 
 /// Every rule and staging step.
@@ -109,7 +140,12 @@ impl Rules {
                 let needs: &[&str] = match r.kind {
                     Kind::Rename => &["item", "to"],
                     Kind::Attribute => &["attribute"],
-                    Kind::BoundArgument | Kind::TryOperator => &[],
+                    Kind::BoundArgument
+                    | Kind::TryOperator
+                    | Kind::Rewrite
+                    | Kind::IntoPyobjectImpl
+                    | Kind::IntoPyobjectCall
+                    | Kind::TryBeforeMethod => &[],
                     Kind::BoundReturn => &["ty"],
                 };
                 for name in needs {
@@ -117,6 +153,15 @@ impl Rules {
                         bail!("rule {}: its message pattern has no `{name}` capture", r.id);
                     }
                 }
+                let rewrite = match (r.kind, r.at, r.into) {
+                    (Kind::Rewrite, Some(at), Some(into)) => Some(Rewrite {
+                        at: Regex::new(&at).with_context(|| format!("rule {}: bad `at` pattern", r.id))?,
+                        into,
+                    }),
+                    (Kind::Rewrite, _, _) => bail!("rule {}: a rewrite needs `at` and `into`", r.id),
+                    (_, None, None) => None,
+                    _ => bail!("rule {}: only a rewrite takes `at` and `into`", r.id),
+                };
                 Ok(Rule {
                     id: r.id,
                     release: r.release,
@@ -124,6 +169,7 @@ impl Rules {
                     source: r.source,
                     message,
                     label,
+                    rewrite,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -138,10 +184,14 @@ impl Rules {
         Ok(Rules { rules, staging })
     }
 
-    /// The edit the first rule tried at `release` makes of `diagnostic`, whose span lies in
-    /// `source` (the text of its file), if any rule applies.
-    pub fn edit(&self, release: &Release, diagnostic: &Diagnostic, source: &str) -> Option<Edit> {
-        let span = diagnostic.span.as_ref()?;
+    /// The edits the first rule tried at `release` that applies makes of `diagnostic`, whose
+    /// span lies in `source` (the text of its file); none when no rule applies.
+    pub fn edits(&self, release: &Release, diagnostic: &Diagnostic, source: &str) -> Vec<Edit> {
+        let Some(span) = diagnostic.span.as_ref() else {
+            return Vec::new();
+        };
+        let syntax = std::cell::OnceCell::new();
+        let syntax = || syntax.get_or_init(|| Source::parse(source)).as_ref();
         self.rules
             .iter()
             .filter(|rule| release.minor() >= rule.release.minor())
@@ -153,19 +203,30 @@ impl Rules {
                     }
                 }
                 let capture = |name: &str| found.name(name).map(|m| m.as_str());
-                let edit = match rule.kind {
-                    Kind::Rename => rename(source, span.start, span.end, capture("item")?, capture("to")?),
-                    Kind::Attribute => attribute(source, span.start, capture("attribute")?),
-                    Kind::BoundArgument => bound_argument(source, span.start, span.end),
-                    Kind::BoundReturn => bound_return(source, span.start, capture("ty")?),
-                    Kind::TryOperator => try_operator(source, span.start, span.end),
-                }?;
-                Some(Edit {
-                    file: span.file.clone(),
-                    rule: rule.id.clone(),
-                    ..edit
-                })
+                let (start, end) = (span.start, span.end);
+                let edits = match rule.kind {
+                    Kind::Rename => vec![rename(source, start, end, capture("item")?, capture("to")?)?],
+                    Kind::Attribute => vec![attribute(source, start, capture("attribute")?)?],
+                    Kind::BoundArgument => vec![bound_argument(source, start, end)?],
+                    Kind::BoundReturn => vec![bound_return(source, start, capture("ty")?)?],
+                    Kind::TryOperator => vec![try_operator(source, start, end)?],
+                    Kind::Rewrite => vec![rewrite(source, start, end, rule.rewrite.as_ref()?)?],
+                    Kind::IntoPyobjectImpl => into_pyobject_impl(source, syntax()?, start)?,
+                    Kind::IntoPyobjectCall => into_pyobject_call(source, syntax()?, start..end)?,
+                    Kind::TryBeforeMethod => try_before_method(source, syntax()?, start..end)?,
+                };
+                Some(
+                    edits
+                        .into_iter()
+                        .map(|edit| Edit {
+                            file: span.file.clone(),
+                            rule: rule.id.clone(),
+                            ..edit
+                        })
+                        .collect(),
+                )
             })
+            .unwrap_or_default()
     }
 }
 
@@ -301,9 +362,149 @@ fn try_operator(source: &str, start: usize, end: usize) -> Option<Edit> {
     Some(Edit::replace(end, end, "", "?"))
 }
 
+/// The first match of `rewrite.at` in the text from `start` on that starts before `end`,
+/// replaced by `rewrite.into` expanded with the match's captures.
+fn rewrite(source: &str, start: usize, end: usize, rewrite: &Rewrite) -> Option<Edit> {
+    let from_span = source.get(start..)?;
+    let found = rewrite.at.captures(from_span)?;
+    let whole = found.get(0)?;
+    if start + whole.start() >= end.max(start + 1) {
+        return None;
+    }
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    let indent: String = source[line_start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    let lifetime = found.name("lifetime").map_or("_", |m| m.as_str());
+    let template = rewrite
+        .into
+        .replace("${indent}", &indent)
+        .replace("${lifetime}", lifetime);
+    let mut replacement = String::new();
+    found.expand(&template, &mut replacement);
+    Some(Edit::replace(
+        start + whole.start(),
+        start + whole.end(),
+        whole.as_str(),
+        &replacement,
+    ))
+}
+
+/// The edits that make `?` at `at` (inside `function`) compile: nothing more in a function
+/// that returns a `Result`; in a function Python calls (whose callers are not Rust code)
+/// and that returns its value only at its end, its return type `T` becomes `PyResult<T>`
+/// and its value `Ok(..)`. Inside a closure, only in the closure whose value is the
+/// function's (`Python::with_gil(|py| ..)` at its end), whose value becomes `Ok(..)` unless
+/// it already was a `Result`. Anywhere else (another closure, a helper with Rust callers)
+/// the change is left to a person.
+fn question_mark(source: &str, function: &Function, at: usize, after_at: &str) -> Option<Vec<Edit>> {
+    let insert = |at: usize, text: &str| Edit::replace(at, at, "", text);
+    let value = match (&function.value_closure, function.in_closure) {
+        (Some(closure), _) => closure.clone(),
+        (None, true) => return None,
+        (None, false) => function.tail.clone()?,
+    };
+    let mut edits = vec![insert(at, after_at)];
+    if function.fallible {
+        return Some(edits);
+    }
+    let returns = function.returns.clone()?;
+    if !function.exported || function.returns_early {
+        return None;
+    }
+    let ty = &source[returns.clone()];
+    edits.push(Edit::replace(
+        returns.start,
+        returns.end,
+        ty,
+        &format!("PyResult<{ty}>"),
+    ));
+    edits.insert(0, insert(value.start, "Ok("));
+    edits.push(insert(value.end, ")"));
+    Some(edits)
+}
+
+/// See [`Kind::IntoPyobjectImpl`]: only an impl of `IntoPy<PyObject>` (or `IntoPy<Py<PyAny>>`)
+/// whose one method takes `self` and a `Python` and returns its value at its end.
+fn into_pyobject_impl(source: &str, syntax: &Source, at: usize) -> Option<Vec<Edit>> {
+    let found = syntax.trait_impl(at)?;
+    let trait_path = &source[found.trait_path.clone()];
+    let compact: String = trait_path.split_whitespace().collect();
+    if !matches!(compact.as_str(), "IntoPy<PyObject>" | "IntoPy<Py<PyAny>>") {
+        return None;
+    }
+    let [method] = found.methods.as_slice() else {
+        return None;
+    };
+    let function = &method.function;
+    let ([(py, py_type)], Some(returns), Some(tail), false) = (
+        method.params.as_slice(),
+        function.returns.clone(),
+        function.tail.clone(),
+        function.returns_early,
+    ) else {
+        return None;
+    };
+    let line_start = source[..method.start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &source[line_start..method.start];
+    if !indent.chars().all(|c| c == ' ' || c == '\t') {
+        return None;
+    }
+    let replace = |range: &std::ops::Range<usize>, text: &str| {
+        Edit::replace(range.start, range.end, &source[range.clone()], text)
+    };
+    let insert = |at: usize, text: &str| Edit::replace(at, at, "", text);
+    let generics = match &found.generics {
+        None => insert(found.after_impl, "<'py>"),
+        Some(generics) => insert(generics.start + 1, "'py, "),
+    };
+    Some(vec![
+        generics,
+        replace(&found.trait_path, "IntoPyObject<'py>"),
+        insert(
+            found.body_start,
+            &format!("\n{indent}type Target = PyAny;\n{indent}type Output = Bound<'py, PyAny>;\n{indent}type Error = PyErr;\n"),
+        ),
+        replace(&method.name, "into_pyobject"),
+        replace(py_type, "Python<'py>"),
+        replace(&returns, "PyResult<Self::Output>"),
+        insert(tail.start, "Ok("),
+        insert(tail.end, &format!(".into_bound({py}))")),
+    ])
+}
+
+/// See [`Kind::IntoPyobjectCall`].
+fn into_pyobject_call(source: &str, syntax: &Source, name: std::ops::Range<usize>) -> Option<Vec<Edit>> {
+    let call = syntax.method_call(name.clone())?;
+    let method = source.get(name.clone())?;
+    if !(method == "into_py" || method == "to_object" && call.receiver_is_temporary) {
+        return None;
+    }
+    let function = syntax.function_at(name.start)?;
+    let mut edits = vec![Edit::replace(name.start, name.end, method, "into_pyobject")];
+    edits.extend(question_mark(
+        source,
+        &function,
+        call.call.end,
+        "?.into_any().unbind()",
+    )?);
+    Some(edits)
+}
+
+/// See [`Kind::TryBeforeMethod`].
+fn try_before_method(source: &str, syntax: &Source, name: std::ops::Range<usize>) -> Option<Vec<Edit>> {
+    let call = syntax.method_call(name.clone())?;
+    if !call.receiver_is_call || source[call.receiver.end..].starts_with('?') {
+        return None;
+    }
+    question_mark(source, &syntax.function_at(name.start)?, call.receiver.end, "?")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::migrate::edit::splice;
 
     fn rules() -> Rules {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../matrix/migrate.toml");
@@ -315,8 +516,8 @@ mod tests {
     fn after(release: &str, message: &str, source: &str, under: &str) -> Option<String> {
         let start = source.find(under).unwrap();
         let diagnostic = Diagnostic::at(message, "src/lib.rs", start, start + under.len());
-        let edit = rules().edit(&Release::parse(release).unwrap(), &diagnostic, source)?;
-        Some(edit.apply_to(source).unwrap())
+        let edits = rules().edits(&Release::parse(release).unwrap(), &diagnostic, source);
+        (!edits.is_empty()).then(|| splice(source, &edits).unwrap())
     }
 
     #[test]
@@ -441,11 +642,9 @@ mod tests {
         let source = "fn shop(_py: Python, m: &PyModule) -> PyResult<()>";
         let start = source.find("m: ").unwrap();
         let diagnostic = Diagnostic::at(note, "src/lib.rs", start, start + 1);
-        let edit = rules()
-            .edit(&Release::parse("0.21.2").unwrap(), &diagnostic, source)
-            .unwrap();
+        let edits = rules().edits(&Release::parse("0.21.2").unwrap(), &diagnostic, source);
         assert_eq!(
-            edit.apply_to(source).unwrap(),
+            splice(source, &edits).unwrap(),
             "fn shop(_py: Python, m: &Bound<'_, PyModule>) -> PyResult<()>"
         );
     }
@@ -468,19 +667,146 @@ mod tests {
             start + "PyList::new(py, out)".len(),
         );
         diagnostic.label = Some("expected `Bound<'_, PyList>`, found `Result<Bound<'_, PyList>, PyErr>`".into());
-        let edit = rules()
-            .edit(&Release::parse("0.23.5").unwrap(), &diagnostic, &after_return)
-            .unwrap();
+        let edits = rules().edits(&Release::parse("0.23.5").unwrap(), &diagnostic, &after_return);
         assert_eq!(
-            edit.apply_to(&after_return).unwrap(),
+            splice(&after_return, &edits).unwrap(),
             after_return.replace("Ok(PyList::new(py, out) /*", "Ok(PyList::new(py, out)? /*")
         );
         // While the return type still wants a GIL ref, the same mismatch gets nothing.
         diagnostic.label = Some("expected `&PyList`, found `Result<Bound<'_, PyList>, PyErr>`".into());
         assert_eq!(
-            rules().edit(&Release::parse("0.23.5").unwrap(), &diagnostic, &after_return),
+            rules().edits(&Release::parse("0.23.5").unwrap(), &diagnostic, &after_return),
+            []
+        );
+    }
+
+    #[test]
+    fn a_manual_from_pyobject_moves_to_extract_bound_then_to_borrowed() {
+        let source = "impl<'source> FromPyObject<'source> for Celsius {\n    fn extract(ob: &'source PyAny) -> PyResult<Self> {\n        ob.extract().map(Celsius)\n    }\n}\n";
+        let method = "fn extract(ob: &'source PyAny) -> PyResult<Self> {\n        ob.extract().map(Celsius)\n    }";
+        let at_022 = after(
+            "0.22.6",
+            "method `extract` is not a member of trait `FromPyObject`",
+            source,
+            method,
+        )
+        .unwrap();
+        assert_eq!(
+            at_022,
+            source.replace(
+                "extract(ob: &'source PyAny)",
+                "extract_bound(ob: &Bound<'source, PyAny>)"
+            )
+        );
+        let header = after(
+            "0.27.2",
+            "trait takes 2 lifetime arguments but 1 lifetime argument was supplied",
+            &at_022,
+            "FromPyObject",
+        )
+        .unwrap();
+        assert!(
+            header.starts_with("impl<'source> FromPyObject<'_, 'source> for Celsius {\n    type Error = PyErr;\n\n    fn extract_bound("),
+            "{header}"
+        );
+        let method = "fn extract_bound(ob: &Bound<'source, PyAny>) -> PyResult<Self> {";
+        assert_eq!(
+            after(
+                "0.27.2",
+                "method `extract_bound` is not a member of trait `FromPyObject`",
+                &header,
+                method
+            )
+            .unwrap(),
+            header.replace(
+                "extract_bound(ob: &Bound<'source, PyAny>)",
+                "extract(ob: Borrowed<'_, 'source, PyAny>)"
+            )
+        );
+        // The method's body calls `extract` too: only the signature is rewritten, and a
+        // match that starts after the span is not the span's.
+        assert_eq!(
+            after(
+                "0.22.6",
+                "method `extract` is not a member of trait `FromPyObject`",
+                "fn f() {}\nfn extract(ob: &PyAny) {}",
+                "fn f() {}"
+            ),
             None
         );
+        // Elided lifetimes stay elided.
+        assert_eq!(
+            after(
+                "0.22.6",
+                "method `extract` is not a member of trait `FromPyObject`",
+                "fn extract(ob: &PyAny) -> PyResult<Self>",
+                "fn extract"
+            )
+            .as_deref(),
+            Some("fn extract_bound(ob: &Bound<'_, PyAny>) -> PyResult<Self>")
+        );
+    }
+
+    #[test]
+    fn into_py_becomes_into_pyobject_where_a_question_mark_can_go() {
+        let deprecated_call = "use of deprecated method `pyo3::IntoPy::into_py`: `IntoPy` is going to be replaced by `IntoPyObject`. See the migration guide (https://pyo3.rs/v0.23.0/migration) for more information.";
+        // A function Python calls: it becomes fallible, its value `Ok(..)`.
+        let exported = "#[pyfunction]\nfn pair(py: Python<'_>) -> PyObject {\n    (1, 2).into_py(py)\n}\n";
+        assert_eq!(
+            after("0.23.5", deprecated_call, exported, "into_py").unwrap(),
+            "#[pyfunction]\nfn pair(py: Python<'_>) -> PyResult<PyObject> {\n    Ok((1, 2).into_pyobject(py)?.into_any().unbind())\n}\n"
+        );
+        // Through the closure whose value is the function's.
+        let closure = "#[pyfunction]\nfn one() -> PyObject {\n    Python::with_gil(|py| 1.into_py(py))\n}\n";
+        assert_eq!(
+            after("0.23.5", deprecated_call, closure, "into_py").unwrap(),
+            "#[pyfunction]\nfn one() -> PyResult<PyObject> {\n    Python::with_gil(|py| Ok(1.into_pyobject(py)?.into_any().unbind()))\n}\n"
+        );
+        // A helper Rust code calls, or a closure whose value goes elsewhere: a person decides.
+        let helper = "fn pair(py: Python<'_>) -> PyObject {\n    (1, 2).into_py(py)\n}\n";
+        assert_eq!(after("0.23.5", deprecated_call, helper, "into_py"), None);
+        let elsewhere = "#[pyfunction]\nfn f(py: Python<'_>) -> usize {\n    let v: Vec<PyObject> = (0..3).map(|i| i.into_py(py)).collect();\n    v.len()\n}\n";
+        assert_eq!(after("0.23.5", deprecated_call, elsewhere, "into_py"), None);
+        // `to_object` borrowed its receiver: only a value made there is taken instead.
+        let to_object = "use of deprecated method `pyo3::ToPyObject::to_object`: `ToPyObject` is going to be replaced by `IntoPyObject`. See the migration guide (https://pyo3.rs/v0.23.0/migration) for more information.";
+        let place = "fn f(py: Python<'_>, v: Vec<i64>) -> PyResult<PyObject> {\n    Ok(v.to_object(py))\n}\n";
+        assert_eq!(after("0.23.5", to_object, place, "to_object"), None);
+        let value = place.replace("v.to_object", "make(v).to_object");
+        assert_eq!(
+            after("0.23.5", to_object, &value, "to_object").unwrap(),
+            value.replace("to_object(py)", "into_pyobject(py)?.into_any().unbind()")
+        );
+    }
+
+    #[test]
+    fn an_into_py_impl_becomes_an_into_pyobject_impl() {
+        let deprecated_trait = "use of deprecated trait `pyo3::IntoPy`: `IntoPy` is going to be replaced by `IntoPyObject`. See the migration guide (https://pyo3.rs/v0.23.0/migration) for more information.";
+        let source = "impl IntoPy<PyObject> for Pair {\n    fn into_py(self, py: Python<'_>) -> PyObject {\n        self.0 // the object\n    }\n}\n";
+        assert_eq!(
+            after("0.23.5", deprecated_trait, source, "IntoPy").unwrap(),
+            "impl<'py> IntoPyObject<'py> for Pair {\n    type Target = PyAny;\n    type Output = Bound<'py, PyAny>;\n    type Error = PyErr;\n\n    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {\n        Ok(self.0.into_bound(py)) // the object\n    }\n}\n"
+        );
+        let generic = source
+            .replace("impl IntoPy", "impl<T> IntoPy")
+            .replace("for Pair", "for Wrap<T>");
+        assert!(after("0.23.5", deprecated_trait, &generic, "IntoPy")
+            .unwrap()
+            .starts_with("impl<'py, T> IntoPyObject<'py> for Wrap<T> {"));
+        // Another target type than `PyObject`: a person decides.
+        let other = source.replace("IntoPy<PyObject>", "IntoPy<Py<PyTuple>>");
+        assert_eq!(after("0.23.5", deprecated_trait, &other, "IntoPy"), None);
+    }
+
+    #[test]
+    fn a_method_on_a_constructor_that_became_fallible_gets_a_question_mark_first() {
+        let message = "no method named `into_py` found for enum `Result<T, E>` in the current scope";
+        let source = "fn f(py: Python<'_>) -> PyResult<PyObject> {\n    Ok(PyTuple::new(py, [1]).into_py(py))\n}\n";
+        assert_eq!(
+            after("0.23.5", message, source, "into_py").unwrap(),
+            source.replace("PyTuple::new(py, [1]).into_py", "PyTuple::new(py, [1])?.into_py")
+        );
+        let place = source.replace("PyTuple::new(py, [1]).into_py", "t.into_py");
+        assert_eq!(after("0.23.5", message, &place, "into_py"), None);
     }
 
     #[test]

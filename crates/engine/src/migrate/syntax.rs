@@ -1,0 +1,455 @@
+//! Where an edit goes, when rustc's span is not enough: the function around a call, its
+//! return type and its tail expression, the impl block around a trait's name. `syn` only
+//! locates: its spans (line and column, through proc-macro2's `span-locations`) become byte
+//! offsets into the file's own text, and the edits are spliced into that text, so nothing
+//! is reprinted. A file syn cannot parse gets no syntax-driven edit.
+
+use proc_macro2::{LineColumn, Span};
+use std::ops::Range;
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+
+/// A file's text and its syntax tree.
+pub struct Source<'a> {
+    text: &'a str,
+    file: syn::File,
+    /// The byte offset of each line's start.
+    lines: Vec<usize>,
+}
+
+/// A function (or method) around an offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Function {
+    /// Its return type (`None`: it returns `()`).
+    pub returns: Option<Range<usize>>,
+    /// Whether that type is a `Result` (`PyResult`, `Result`), so `?` works in its body.
+    pub fallible: bool,
+    /// Its body's tail expression, the value it returns.
+    pub tail: Option<Range<usize>>,
+    /// Whether its body has a `return` of its own (outside closures).
+    pub returns_early: bool,
+    /// Whether a closure lies between the function and the offset (`?` there is the
+    /// closure's).
+    pub in_closure: bool,
+    /// The body of the closure that holds the offset when the function's value is that
+    /// closure's: the closure is the one argument of a call of [`CLOSURE_RUNNERS`] that is
+    /// the function's tail (`Python::with_gil(|py| ..)` as a function's last expression).
+    pub value_closure: Option<Range<usize>>,
+    /// Whether Python calls it (`#[pyfunction]`, or a method of a `#[pymethods]` block):
+    /// its return type may become a `PyResult` without any Rust caller noticing.
+    pub exported: bool,
+}
+
+/// PyO3's functions that run a closure and return its value (0.19 to 0.30): a `?` in
+/// such a closure reaches the caller's value once the closure returns `Ok(..)`.
+pub const CLOSURE_RUNNERS: [&str; 4] = ["with_gil", "attach", "allow_threads", "detach"];
+
+/// A method call, located by its method's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MethodCall {
+    /// The receiver, `x` in `x.m(..)`.
+    pub receiver: Range<usize>,
+    /// Whether the receiver is itself a call (`PyList::new(..)`, `f(..)`, `x.m(..)`).
+    pub receiver_is_call: bool,
+    /// Whether the receiver is a value made there (a call, or a call's `?`), not a place
+    /// such as a variable: a method taking it by value instead of by reference moves
+    /// nothing anyone uses afterwards.
+    pub receiver_is_temporary: bool,
+    /// The method's name.
+    pub method: Range<usize>,
+    /// The whole call, up to its closing parenthesis.
+    pub call: Range<usize>,
+}
+
+/// A trait impl with one method, located by the trait's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraitImpl {
+    /// Just after the `impl` keyword.
+    pub after_impl: usize,
+    /// The impl's own `<..>`, if any.
+    pub generics: Option<Range<usize>>,
+    /// The trait's path with its arguments (`IntoPy<PyObject>`).
+    pub trait_path: Range<usize>,
+    /// Just after the impl's `{`.
+    pub body_start: usize,
+    /// Each method: its name, its parameters' types (`self` left out) with their names,
+    /// its return type and its function facts.
+    pub methods: Vec<Method>,
+}
+
+/// A method of a [`TraitImpl`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Method {
+    /// Its name.
+    pub name: Range<usize>,
+    /// Its typed parameters: (name, type).
+    pub params: Vec<(String, Range<usize>)>,
+    /// Where the method starts (its first attribute or its `fn`).
+    pub start: usize,
+    /// What [`Function`] says of it.
+    pub function: Function,
+}
+
+impl<'a> Source<'a> {
+    /// Parses `text`; `None` when syn cannot.
+    pub fn parse(text: &'a str) -> Option<Source<'a>> {
+        let file = syn::parse_file(text).ok()?;
+        let lines = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Some(Source { text, file, lines })
+    }
+
+    /// The byte offset of a line and (character) column.
+    fn offset(&self, at: LineColumn) -> usize {
+        let line_start = self
+            .lines
+            .get(at.line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len());
+        let line = &self.text[line_start..];
+        line_start + line.char_indices().nth(at.column).map_or(line.len(), |(i, _)| i)
+    }
+
+    /// The bytes a span covers.
+    fn range(&self, span: Span) -> Range<usize> {
+        self.offset(span.start())..self.offset(span.end())
+    }
+
+    /// The innermost function whose body holds `at`.
+    pub fn function_at(&self, at: usize) -> Option<Function> {
+        let mut finder = Finder {
+            source: self,
+            at,
+            found: None,
+            exported_impl: false,
+        };
+        finder.visit_file(&self.file);
+        finder.found
+    }
+
+    /// The method call whose method name covers exactly `name`.
+    pub fn method_call(&self, name: Range<usize>) -> Option<MethodCall> {
+        let mut calls = Calls {
+            source: self,
+            name,
+            found: None,
+        };
+        calls.visit_file(&self.file);
+        calls.found
+    }
+
+    /// The trait impl whose trait path holds `at`.
+    pub fn trait_impl(&self, at: usize) -> Option<TraitImpl> {
+        let mut impls = Impls {
+            source: self,
+            at,
+            found: None,
+        };
+        impls.visit_file(&self.file);
+        impls.found
+    }
+
+    /// What [`Function`] says of a function with this signature, body and attributes,
+    /// `in_closure` the body of the innermost closure between it and the offset asked about.
+    fn function(
+        &self,
+        sig: &syn::Signature,
+        block: &syn::Block,
+        exported: bool,
+        in_closure: Option<Range<usize>>,
+    ) -> Function {
+        let returns = match &sig.output {
+            syn::ReturnType::Default => None,
+            syn::ReturnType::Type(_, ty) => Some(ty),
+        };
+        let fallible = returns.is_some_and(|ty| match &**ty {
+            syn::Type::Path(p) => p
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "PyResult" || s.ident == "Result"),
+            _ => false,
+        });
+        let tail = match block.stmts.last() {
+            Some(syn::Stmt::Expr(expr, None)) => Some(expr),
+            _ => None,
+        };
+        let mut early = EarlyReturns(false);
+        early.visit_block(block);
+        Function {
+            returns: returns.map(|ty| self.range(ty.span())),
+            fallible,
+            tail: tail.map(|expr| self.range(expr.span())),
+            returns_early: early.0,
+            in_closure: in_closure.is_some(),
+            value_closure: tail.and_then(|expr| self.value_closure(expr, in_closure?)),
+            exported,
+        }
+    }
+
+    /// The body of `closure` (the closure around the offset, as a range of its body) when
+    /// `tail` runs it through one of [`CLOSURE_RUNNERS`] and it returns early nowhere.
+    fn value_closure(&self, tail: &syn::Expr, closure: Range<usize>) -> Option<Range<usize>> {
+        let (name, args) = match tail {
+            syn::Expr::Call(call) => match &*call.func {
+                syn::Expr::Path(p) => (p.path.segments.last()?.ident.to_string(), &call.args),
+                _ => return None,
+            },
+            syn::Expr::MethodCall(call) => (call.method.to_string(), &call.args),
+            _ => return None,
+        };
+        let [syn::Expr::Closure(only)] = args.iter().collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        let mut early = EarlyReturns(false);
+        early.visit_expr(&only.body);
+        let body = self.range(only.body.span());
+        (CLOSURE_RUNNERS.contains(&name.as_str()) && body == closure && !early.0).then_some(body)
+    }
+}
+
+/// Whether `attrs` hold an attribute whose path ends in `name` (`#[pyfunction]`,
+/// `#[pyo3::pyfunction]`).
+fn has_attribute(attrs: &[syn::Attribute], name: &str) -> bool {
+    attrs
+        .iter()
+        .any(|a| a.path().segments.last().is_some_and(|s| s.ident == name))
+}
+
+/// Finds the innermost function around an offset.
+struct Finder<'s, 'a> {
+    source: &'s Source<'a>,
+    at: usize,
+    found: Option<Function>,
+    /// Whether the impl being visited is a `#[pymethods]` block.
+    exported_impl: bool,
+}
+
+impl Finder<'_, '_> {
+    fn holds(&self, block: &syn::Block) -> bool {
+        self.source.range(block.brace_token.span.join()).contains(&self.at)
+    }
+
+    /// Records the function if its body holds the offset, then looks inside it for an
+    /// inner one (which wins).
+    fn function(&mut self, sig: &syn::Signature, block: &syn::Block, exported: bool) -> bool {
+        if !self.holds(block) {
+            return false;
+        }
+        let mut closures = Closures {
+            source: self.source,
+            at: self.at,
+            found: None,
+        };
+        closures.visit_block(block);
+        self.found = Some(self.source.function(sig, block, exported, closures.found));
+        true
+    }
+}
+
+impl<'ast> Visit<'ast> for Finder<'_, '_> {
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        if self.function(&f.sig, &f.block, has_attribute(&f.attrs, "pyfunction")) {
+            syn::visit::visit_item_fn(self, f);
+        }
+    }
+
+    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
+        let outer = std::mem::replace(&mut self.exported_impl, has_attribute(&i.attrs, "pymethods"));
+        syn::visit::visit_item_impl(self, i);
+        self.exported_impl = outer;
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        if self.function(&f.sig, &f.block, self.exported_impl) {
+            syn::visit::visit_impl_item_fn(self, f);
+        }
+    }
+}
+
+/// The body of the innermost closure that holds an offset.
+struct Closures<'s, 'a> {
+    source: &'s Source<'a>,
+    at: usize,
+    found: Option<Range<usize>>,
+}
+
+impl<'ast> Visit<'ast> for Closures<'_, '_> {
+    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        let body = self.source.range(c.body.span());
+        if body.contains(&self.at) {
+            self.found = Some(body);
+            syn::visit::visit_expr_closure(self, c);
+        }
+    }
+
+    // An inner function is a function of its own: the finder looks at it.
+    fn visit_item_fn(&mut self, _: &'ast syn::ItemFn) {}
+}
+
+/// Whether a body returns early.
+struct EarlyReturns(bool);
+
+impl<'ast> Visit<'ast> for EarlyReturns {
+    fn visit_expr_return(&mut self, _: &'ast syn::ExprReturn) {
+        self.0 = true;
+    }
+
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+
+    fn visit_item_fn(&mut self, _: &'ast syn::ItemFn) {}
+}
+
+/// Finds a method call by its method's name.
+struct Calls<'s, 'a> {
+    source: &'s Source<'a>,
+    name: Range<usize>,
+    found: Option<MethodCall>,
+}
+
+impl<'ast> Visit<'ast> for Calls<'_, '_> {
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        if self.source.range(m.method.span()) == self.name {
+            let is_call = |e: &syn::Expr| matches!(e, syn::Expr::Call(_) | syn::Expr::MethodCall(_));
+            let receiver_is_call = is_call(&m.receiver);
+            let receiver_is_temporary = match &*m.receiver {
+                syn::Expr::Try(t) => is_call(&t.expr),
+                e => is_call(e),
+            };
+            self.found = Some(MethodCall {
+                receiver: self.source.range(m.receiver.span()),
+                receiver_is_call,
+                receiver_is_temporary,
+                method: self.name.clone(),
+                call: self.source.range(m.receiver.span()).start..self.source.range(m.paren_token.span.close()).end,
+            });
+        }
+        syn::visit::visit_expr_method_call(self, m);
+    }
+}
+
+/// Finds a trait impl by an offset in its trait's path.
+struct Impls<'s, 'a> {
+    source: &'s Source<'a>,
+    at: usize,
+    found: Option<TraitImpl>,
+}
+
+impl<'ast> Visit<'ast> for Impls<'_, '_> {
+    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
+        let source = self.source;
+        if let Some((path, _)) = &i.trait_ {
+            let trait_path = source.range(path.span());
+            if trait_path.contains(&self.at) {
+                let generics = i.generics.lt_token.and(i.generics.gt_token).map(|gt| {
+                    source.range(i.generics.lt_token.expect("checked").span).start..source.range(gt.span).end
+                });
+                let methods = i
+                    .items
+                    .iter()
+                    .filter_map(|item| match item {
+                        syn::ImplItem::Fn(f) => Some(Method {
+                            name: source.range(f.sig.ident.span()),
+                            params: f
+                                .sig
+                                .inputs
+                                .iter()
+                                .filter_map(|input| match input {
+                                    syn::FnArg::Typed(t) => {
+                                        let name = match &*t.pat {
+                                            syn::Pat::Ident(p) => p.ident.to_string(),
+                                            _ => return None,
+                                        };
+                                        Some((name, source.range(t.ty.span())))
+                                    }
+                                    syn::FnArg::Receiver(_) => None,
+                                })
+                                .collect(),
+                            start: source.range(f.span()).start,
+                            function: source.function(&f.sig, &f.block, false, None),
+                        }),
+                        _ => None,
+                    })
+                    .collect();
+                self.found = Some(TraitImpl {
+                    after_impl: source.range(i.impl_token.span).end,
+                    generics,
+                    trait_path,
+                    body_start: source.range(i.brace_token.span.open()).end,
+                    methods,
+                });
+            }
+        }
+        syn::visit::visit_item_impl(self, i);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = r#"
+/// A pair, é.
+struct Pair(i64, i64);
+
+impl IntoPy<PyObject> for Pair {
+    fn into_py(self, py: Python<'_>) -> PyObject {
+        PyTuple::new(py, [self.0, self.1]).into_py(py)
+    }
+}
+
+#[pyfunction]
+fn pair_up(py: Python<'_>, left: i64) -> PyObject {
+    Pair(left, 1).into_py(py)
+}
+
+fn fresh(n: usize) -> PyResult<PyObject> {
+    Python::with_gil(|py| Ok(PyList::new(py, 0..n).into_py(py)))
+}
+"#;
+
+    fn at(text: &str, needle: &str) -> usize {
+        text.find(needle).unwrap()
+    }
+
+    #[test]
+    fn the_function_around_an_offset_knows_its_return_type_tail_and_closures() {
+        let source = Source::parse(TEXT).unwrap();
+        let pair_up = source.function_at(at(TEXT, "Pair(left")).unwrap();
+        assert_eq!(&TEXT[pair_up.returns.clone().unwrap()], "PyObject");
+        assert_eq!(&TEXT[pair_up.tail.clone().unwrap()], "Pair(left, 1).into_py(py)");
+        assert!(pair_up.exported && !pair_up.fallible && !pair_up.in_closure && !pair_up.returns_early);
+        let fresh = source.function_at(at(TEXT, "PyList::new")).unwrap();
+        assert!(fresh.fallible && fresh.in_closure && !fresh.exported);
+        let body = fresh.value_closure.unwrap();
+        assert_eq!(&TEXT[body], "Ok(PyList::new(py, 0..n).into_py(py))");
+        assert_eq!(pair_up.value_closure, None);
+        assert_eq!(source.function_at(at(TEXT, "struct Pair")), None);
+    }
+
+    #[test]
+    fn a_method_call_and_a_trait_impl_are_found_by_their_names() {
+        let source = Source::parse(TEXT).unwrap();
+        let name = at(TEXT, "into_py(py)\n    }");
+        let call = source.method_call(name..name + "into_py".len()).unwrap();
+        assert_eq!(&TEXT[call.receiver.clone()], "PyTuple::new(py, [self.0, self.1])");
+        assert!(call.receiver_is_call);
+        assert_eq!(&TEXT[call.call], "PyTuple::new(py, [self.0, self.1]).into_py(py)");
+        let found = source.trait_impl(at(TEXT, "IntoPy<")).unwrap();
+        assert_eq!(&TEXT[found.trait_path], "IntoPy<PyObject>");
+        assert_eq!(found.generics, None);
+        assert_eq!(&TEXT[found.after_impl - 4..found.after_impl], "impl");
+        assert_eq!(&TEXT[found.body_start - 1..found.body_start], "{");
+        let method = &found.methods[0];
+        assert_eq!(&TEXT[method.name.clone()], "into_py");
+        assert_eq!(method.params[0].0, "py");
+        assert_eq!(&TEXT[method.params[0].1.clone()], "Python<'_>");
+        assert_eq!(&TEXT[method.function.returns.clone().unwrap()], "PyObject");
+    }
+
+    #[test]
+    fn text_syn_cannot_parse_gets_nothing() {
+        assert!(Source::parse("fn f( {").is_none());
+    }
+}

@@ -176,3 +176,23 @@ fn maturin_versions_are_refused_where_they_mean_nothing() {
     );
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
 }
+
+/// The pytest output kept in a cell's full log.
+fn full_log(cell: &serde_json::Value) -> String {
+    std::fs::read_to_string(cell["full_log"].as_str().unwrap()).unwrap()
+}
+
+#[test]
+fn a_crate_in_rust_is_built_as_maturin_finds_it_and_tested_from_the_project_root() {
+    // Named by its project or by its crate folder, the project is the same.
+    let project = fixture("crates/rust_folder").canonicalize().unwrap();
+    for name in ["rust_folder", "rust_folder/rust"] {
+        let answer = scan(name, &[]);
+        assert_eq!(answer["crate"], project.display().to_string(), "{answer:#}");
+        assert_eq!(answer["module"], "rust_folder._native", "{answer:#}");
+        let cell = only_cell(&answer);
+        assert_eq!(cell["outcome"], "pass", "{name}: {answer:#}");
+        let log = full_log(cell);
+        assert!(log.contains("3 passed"), "{name}: the root's tests ran: {log}");
+    }
+}

@@ -7,12 +7,14 @@
 //! dropped because it pins the old PyO3; path dependencies that leave the copy are made
 //! absolute. A project whose build backend is maturin is built by maturin ([`crate::maturin`]).
 
+pub mod layout;
 pub mod prepare;
 pub mod pyproject;
 
 use crate::cache::short_digest;
 use crate::paths::{left_out, lexically_normal};
 use anyhow::{bail, Context as _, Result};
+use layout::Manifest;
 use pyo3_matrix_model::{MatrixDef, Release};
 pub use pyproject::{Project, TestDepsChoice};
 use std::path::{Path, PathBuf};
@@ -45,21 +47,39 @@ pub struct UserCrate {
 
 impl UserCrate {
     /// Reads the crate in `dir`; refuses, in one line naming the file, what cannot be built.
+    /// The crate folder of a maturin project (its `rust/`, its `manifest-path`) stands for
+    /// the project above it, whose `pyproject.toml` and tests are the maintainers'.
     pub fn open(dir: &Path) -> Result<Self> {
-        let dir = dir
+        let named = dir
             .canonicalize()
             .with_context(|| format!("crate {} does not exist", dir.display()))?;
-        if !dir.is_dir() {
-            bail!("{} is not a directory (pass the crate's directory)", dir.display());
+        if !named.is_dir() {
+            bail!("{} is not a directory (pass the crate's directory)", named.display());
         }
-        let project = Project::read(&dir).with_context(|| format!("{}", dir.display()))?;
-        let manifest_path = match project.maturin.as_ref().and_then(|m| m.manifest_path.as_ref()) {
-            Some(path) => dir.join(path),
+        let dir = match named.join("pyproject.toml").is_file() {
+            true => named,
+            false => layout::enclosing_project(&named).unwrap_or(named),
+        };
+        let mut project = Project::read(&dir).with_context(|| format!("{}", dir.display()))?;
+        let manifest_path = match &mut project.maturin {
+            Some(maturin) => {
+                let found = layout::maturin_manifest(&dir, maturin);
+                if !found.path().is_file() {
+                    let why = match (&found, layout::rust_folder_unused(&dir, &found)) {
+                        (Manifest::Configured(_), _) => "as [tool.maturin] manifest-path says".to_string(),
+                        (_, Some(unused)) => unused,
+                        _ => "nor rust/Cargo.toml, nor a [tool.maturin] manifest-path".to_string(),
+                    };
+                    bail!("{}: not a crate: no {} ({why})", dir.display(), found.path().display());
+                }
+                maturin.python_source = layout::python_source(&dir, maturin);
+                found.path().to_path_buf()
+            }
             None => dir.join("Cargo.toml"),
         };
         if !manifest_path.is_file() {
             bail!(
-                "{}: not a crate: no {} (nor a pyproject.toml with [tool.maturin] manifest-path)",
+                "{}: not a crate: no {} (nor a pyproject.toml that builds with maturin)",
                 dir.display(),
                 manifest_path.display()
             );
@@ -396,7 +416,8 @@ pub(crate) fn copy_tree(from: &Path, to: &Path, manifests: &mut Vec<PathBuf>) ->
 mod tests {
     use super::*;
 
-    fn write(dir: &Path, rel: &str, text: &str) {
+    /// Writes `text` as `dir/rel`, with the folders it needs.
+    pub(super) fn write(dir: &Path, rel: &str, text: &str) {
         let path = dir.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
@@ -554,5 +575,39 @@ mod tests {
         );
         let e = err(user.path());
         assert!(e.contains("[tool.maturin] features:") && !e.contains('\n'), "{e}");
+    }
+
+    #[test]
+    fn a_crate_in_rust_is_found_as_maturin_finds_it_from_the_project_or_its_crate_folder() {
+        let user = tempfile::tempdir().unwrap();
+        write(
+            user.path(),
+            "pyproject.toml",
+            "[build-system]\nbuild-backend = \"maturin\"\n[project]\nname = \"py-first\"\n\
+             [tool.maturin]\nmodule-name = \"py_first._native\"\n",
+        );
+        write(
+            user.path(),
+            "rust/Cargo.toml",
+            "[package]\nname = \"py-first-native\"\n[lib]\ncrate-type = [\"cdylib\"]\n[dependencies]\npyo3 = \"0.23\"\n",
+        );
+        let e = format!("{:#}", UserCrate::open(user.path()).unwrap_err());
+        assert!(
+            e.contains("Cargo.toml (maturin uses") && e.contains("only with [tool.maturin] python-source"),
+            "{e}"
+        );
+        write(user.path(), "src/py_first/__init__.py", "");
+        let project = user.path().canonicalize().unwrap();
+        for named in [user.path().to_path_buf(), user.path().join("rust")] {
+            let krate = UserCrate::open(&named).unwrap();
+            assert_eq!(krate.dir, project, "tests run from the project root");
+            assert_eq!(krate.root, project);
+            assert_eq!(krate.manifest, Path::new("rust/Cargo.toml"));
+            assert_eq!(krate.lib_name, "py_first_native");
+            assert_eq!(krate.module(), "py_first._native");
+            // maturin takes src/ as the Python source by itself.
+            let source = krate.project.maturin.as_ref().unwrap().python_source.as_deref();
+            assert_eq!(source, Some("src"));
+        }
     }
 }

@@ -143,7 +143,7 @@ pub fn prepare(
         member: Member {
             // Results name the crate by what its users import.
             name: krate.module().to_string(),
-            source: krate.dir.join("Cargo.toml"),
+            source: krate.manifest_in(&krate.root),
             deps: Vec::new(),
         },
         test: match tests {

@@ -13,10 +13,16 @@ use std::path::{Path, PathBuf};
 pub struct MaturinConfig {
     /// `module-name`, e.g. `pkg._native`: the import path of the extension module.
     pub module_name: Option<String>,
-    /// `python-source`: the directory holding the project's Python packages.
+    /// `python-source`: the directory holding the project's Python packages (once the crate
+    /// is opened, also the `src` maturin takes by itself: [`super::layout::python_source`]).
     pub python_source: Option<String>,
     /// `manifest-path`: the crate's `Cargo.toml`, relative to the project.
     pub manifest_path: Option<String>,
+    /// `python-packages`: other Python packages of the project.
+    pub python_packages: Vec<String>,
+    /// `[project] name` as maturin imports it (`-` read as `_`): the package it looks for
+    /// in `src/` (see [`super::layout`]).
+    pub project_package: Option<String>,
 }
 
 /// Where a group of test dependencies is declared.
@@ -115,15 +121,16 @@ impl Project {
             .and_then(|b| b.get("build-backend"))
             .and_then(|b| b.as_str());
         let tool = doc.get("tool").and_then(|t| t.get("maturin"));
+        let project = doc.get("project");
+        let written_name = project.and_then(|p| p.get("name")).and_then(|n| n.as_str());
         let maturin = match backend {
-            Some("maturin") => Some(maturin_config(tool)?),
+            Some("maturin") => Some(MaturinConfig {
+                project_package: written_name.map(|n| n.replace('-', "_")),
+                ..maturin_config(tool)?
+            }),
             _ => None,
         };
-        let project = doc.get("project");
-        let name = project
-            .and_then(|p| p.get("name"))
-            .and_then(|n| n.as_str())
-            .map(normalize);
+        let name = written_name.map(normalize);
         let dependencies: Vec<String> = typed(project.and_then(|p| p.get("dependencies")), "[project] dependencies")?;
         let extras: toml::Table = typed(
             project.and_then(|p| p.get("optional-dependencies")),
@@ -240,7 +247,6 @@ fn maturin_config(tool: Option<&toml::Value>) -> Result<MaturinConfig> {
     let list = |key: &str| -> Result<Vec<String>> { typed(table.get(key), &format!("[tool.maturin] {key}")) };
     // Checked, though maturin alone uses them.
     list("features")?;
-    list("python-packages")?;
     text("profile")?;
     if let Some(include) = table.get("include") {
         include
@@ -256,6 +262,8 @@ fn maturin_config(tool: Option<&toml::Value>) -> Result<MaturinConfig> {
         module_name: text("module-name")?,
         python_source: text("python-source")?,
         manifest_path: text("manifest-path")?,
+        python_packages: list("python-packages")?,
+        project_package: None,
     };
     if let Some(name) = &config.module_name {
         let valid = |part: &str| {

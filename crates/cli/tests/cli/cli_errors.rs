@@ -207,6 +207,10 @@ fn a_crate_that_cannot_be_scanned_is_named_in_one_line() {
     check(scan(unfound.path(), &[]), "only with [tool.maturin] python-source");
     let extra = fixture("crates/needs_extra");
     check(
+        scan(&extra, &["--tests", "--test-dep", ">=3"]),
+        "--test-dep >=3: not a package requirement",
+    );
+    check(
         scan(&extra, &["--tests", "--test-deps", "bench"]),
         "--test-deps bench: no such group; declared: dev",
     );

@@ -190,8 +190,10 @@ impl UserCrate {
 
     /// Where a declared dependency group would provide what `message` says is missing (a
     /// fixture nobody provides, a module that is not installed) when the tests did not get
-    /// that group (`chosen` is the one they got): "pytest-mock is in the `dev` extra; pass
-    /// --test-deps dev".
+    /// that group (`chosen` is the one they got): "pytest-mock is in the `dev` extra of
+    /// pyproject.toml; pass --test-deps dev". A missing module that no file of the project
+    /// declares is said to be so, unless it is the project's own package or the tests got
+    /// a package of its name (then something else is wrong, and nothing is said).
     pub fn missing_dependency_hint(&self, chosen: Option<&str>, message: &str) -> Option<String> {
         let quoted = |after: &str| {
             let rest = &message[message.find(after)? + after.len()..];
@@ -214,18 +216,41 @@ impl UserCrate {
                 .is_some_and(|f| name.starts_with("pytest-") && (f.starts_with(&stem) || stem.starts_with(f.as_str())));
             (by_module || by_fixture).then_some(written.to_string())
         };
-        self.project
+        let (got, others): (Vec<_>, Vec<_>) = self
+            .project
             .groups
             .iter()
-            .filter(|g| Some(g.name.as_str()) != chosen)
-            .find_map(|g| {
-                let package = g.requirements.iter().find_map(|r| provides(r))?;
-                Some(format!(
-                    "{package} is in {}; pass --test-deps {}",
-                    g.source.describe(&g.name),
-                    g.name
-                ))
-            })
+            .partition(|g| Some(g.name.as_str()) == chosen);
+        let elsewhere = others.iter().find_map(|g| {
+            let package = g.requirements.iter().find_map(|r| provides(r))?;
+            Some(format!(
+                "{package} is in {}; pass --test-deps {}",
+                g.source.describe(&g.name),
+                g.name
+            ))
+        });
+        if elsewhere.is_some() {
+            return elsewhere;
+        }
+        let module = module.as_deref()?;
+        let installed = self
+            .project
+            .dependencies
+            .iter()
+            .chain(got.iter().flat_map(|g| &g.requirements))
+            .any(|r| provides(r).is_some());
+        let own_names = [
+            Some(self.module()),
+            Some(self.lib_name.as_str()),
+            self.project.name.as_deref(),
+        ];
+        let own = own_names
+            .into_iter()
+            .flatten()
+            .any(|n| pyproject::normalize(n.split('.').next().unwrap_or(n)) == pyproject::normalize(module));
+        (!installed && !own).then(|| {
+            format!("no file of the project declares a package named `{module}`; --test-dep PACKAGE installs one")
+        })
     }
 
     /// Writes the copy for `release` into `into` (replacing what was there).
@@ -535,11 +560,11 @@ mod tests {
         let hint = |chosen: Option<&str>, message: &str| krate.missing_dependency_hint(chosen, message);
         assert_eq!(
             hint(None, "fixture 'mocker' not found").as_deref(),
-            Some("pytest-mock is in the `dev` extra; pass --test-deps dev")
+            Some("pytest-mock is in the `dev` extra of pyproject.toml; pass --test-deps dev")
         );
         assert_eq!(
             hint(Some("dev"), "fixture 'benchmark' not found").as_deref(),
-            Some("pytest-benchmark is in the `bench` extra; pass --test-deps bench")
+            Some("pytest-benchmark is in the `bench` extra of pyproject.toml; pass --test-deps bench")
         );
         assert_eq!(
             hint(
@@ -547,7 +572,7 @@ mod tests {
                 "ModuleNotFoundError: No module named 'hypothesis.strategies'"
             )
             .as_deref(),
-            Some("hypothesis is in the `bench` extra; pass --test-deps bench")
+            Some("hypothesis is in the `bench` extra of pyproject.toml; pass --test-deps bench")
         );
         assert_eq!(
             hint(Some("dev"), "fixture 'mocker' not found"),
@@ -555,6 +580,20 @@ mod tests {
             "it had that group"
         );
         assert_eq!(hint(None, "AssertionError: assert 1 == 2"), None);
+        assert_eq!(
+            hint(None, "ModuleNotFoundError: No module named 'yaml'").as_deref(),
+            Some("no file of the project declares a package named `yaml`; --test-dep PACKAGE installs one")
+        );
+        assert_eq!(
+            hint(Some("bench"), "No module named 'hypothesis'"),
+            None,
+            "it had hypothesis: its import failed for another reason"
+        );
+        assert_eq!(
+            hint(None, "No module named 'h._native'"),
+            None,
+            "the project's own package"
+        );
     }
 
     #[test]

@@ -20,7 +20,8 @@ use std::path::{Path, PathBuf};
 /// Arguments of `scan`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The crate's directory: its pyproject.toml and/or Cargo.toml (a workspace member is
+    /// The crate's directory: its pyproject.toml and/or Cargo.toml, or the crate folder
+    /// (rust/) of the maturin project above it, which is then scanned (a workspace member is
     /// copied with its workspace; the original files are never modified).
     path: PathBuf,
     /// PyO3 releases, as for `run`.

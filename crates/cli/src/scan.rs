@@ -8,7 +8,7 @@ use crate::progress::Progress;
 use crate::setup;
 use anyhow::Result;
 use pyo3_matrix_engine::plan::{Context, DEFAULT_TIMEOUT_S};
-use pyo3_matrix_engine::scan::prepare::{self, CrateCells, CrateTests};
+use pyo3_matrix_engine::scan::prepare::{self, CrateCells, CrateTests, TestDeps};
 use pyo3_matrix_engine::scan::{TestDepsChoice, UserCrate};
 use pyo3_matrix_engine::targets;
 use pyo3_matrix_engine::tools::MaturinVersion;
@@ -20,7 +20,8 @@ use std::path::{Path, PathBuf};
 /// Arguments of `scan`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The crate's directory: its pyproject.toml and/or Cargo.toml (a workspace member is
+    /// The crate's directory: its pyproject.toml and/or Cargo.toml, or the crate folder
+    /// (rust/) of the maturin project above it, which is then scanned (a workspace member is
     /// copied with its workspace; the original files are never modified).
     path: PathBuf,
     /// PyO3 releases, as for `run`.
@@ -37,6 +38,10 @@ pub struct Args {
     /// [default: the first of test, tests, testing, dev].
     #[arg(long, value_name = "NAME", requires = "tests")]
     test_deps: Option<String>,
+    /// A package the tests get beside the declared ones, as pip takes it (hypothesis,
+    /// pytest-mock>=3); repeat for more.
+    #[arg(long = "test-dep", value_name = "SPEC", requires = "tests")]
+    test_dep: Vec<String>,
     /// Seconds the tests may run in one cell before it counts as a hang.
     #[arg(long, default_value_t = DEFAULT_TIMEOUT_S)]
     timeout: u64,
@@ -103,6 +108,8 @@ struct Scan<'a> {
 /// What a scan observed.
 struct Observed {
     krate: UserCrate,
+    /// What the tests got, and from where.
+    deps: TestDeps,
     results: RunResults,
 }
 
@@ -119,13 +126,13 @@ impl Scan<'_> {
         let targets = targets::resolve(&ctx, &python, true, true, &mut note)?;
         // The header names each column's interpreter (Target::info), which preparing the
         // crate's test environments keeps.
-        let prepared = prepare::prepare(&ctx, krate.clone(), &self.cells, deps, targets, &mut note)?;
+        let prepared = prepare::prepare(&ctx, krate.clone(), &self.cells, deps.clone(), targets, &mut note)?;
         let mut session = prepared.session(ctx, releases, krate.tag());
         session.shard = self.shard;
         progress.set_total(session.plan().verdicts());
         let results = session.run(&|e| progress.event(e))?;
         progress.finish();
-        Ok(Observed { krate, results })
+        Ok(Observed { krate, deps, results })
     }
 }
 
@@ -150,6 +157,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
             tests,
             timeout: args.timeout,
             maturins: args.maturin.clone(),
+            test_deps_by_hand: args.test_dep.clone(),
         },
         shard: args.shard,
         use_cache: !args.no_cache,
@@ -169,7 +177,12 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         }
         Err(_) => None,
     };
-    let Observed { krate, results } = scan.observe(&dir, &args.path)?;
+    let Observed { krate, deps, results } = scan.observe(&dir, &args.path)?;
+    // Only what the tests got: without --tests nothing is installed.
+    let test_deps = match args.tests {
+        true => deps.dependencies,
+        false => Vec::new(),
+    };
     if let Some(out) = &args.out {
         write_results(out, &results)?;
     }
@@ -192,6 +205,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
                 "crate": krate.dir.display().to_string(),
                 "module": krate.module(),
                 "maturin": results.maturin,
+                "test_deps": test_deps,
                 "catalog": catalog.is_some().then(|| catalog_path.display().to_string()),
                 "cells": scanned,
             });
@@ -200,6 +214,13 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         Format::Text => {
             if let Some(maturin) = &results.maturin {
                 println!("built with {maturin}");
+            }
+            if !test_deps.is_empty() {
+                let listed: Vec<String> = test_deps
+                    .iter()
+                    .map(|d| format!("{} ({})", d.requirement, d.from))
+                    .collect();
+                println!("tests run with {}", listed.join(", "));
             }
             for s in &scanned {
                 println!("{}", crate::check::cell_line(&s.cell));

@@ -196,7 +196,20 @@ fn a_crate_that_cannot_be_scanned_is_named_in_one_line() {
         ),
     ]);
     check(scan(malformed.path(), &[]), "[tool.maturin] features:");
+    // maturin would not build rust/ here either: no Python source it knows of.
+    let unfound = temp_crate(&[
+        (
+            "pyproject.toml",
+            "[build-system]\nbuild-backend = \"maturin\"\n[project]\nname = \"some-ext\"\n",
+        ),
+        ("rust/Cargo.toml", CDYLIB),
+    ]);
+    check(scan(unfound.path(), &[]), "only with [tool.maturin] python-source");
     let extra = fixture("crates/needs_extra");
+    check(
+        scan(&extra, &["--tests", "--test-dep", ">=3"]),
+        "--test-dep >=3: not a package requirement",
+    );
     check(
         scan(&extra, &["--tests", "--test-deps", "bench"]),
         "--test-deps bench: no such group; declared: dev",

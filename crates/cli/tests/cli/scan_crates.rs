@@ -89,7 +89,7 @@ fn the_declared_extra_is_installed_and_the_projects_addopts_apply() {
     let message = cell["message"].as_str().unwrap();
     assert!(
         message.contains("fixture 'mocker' not found")
-            && message.contains("pytest-mock is in the `dev` extra; pass --test-deps dev"),
+            && message.contains("pytest-mock is in the `dev` extra of pyproject.toml; pass --test-deps dev"),
         "{message}"
     );
     assert!(cell["explained_by"].as_array().unwrap().is_empty(), "{answer:#}");
@@ -113,8 +113,61 @@ fn tests_that_cannot_be_collected_are_a_test_error_with_the_real_error() {
     assert_eq!(cell["outcome"], "test-error", "{answer:#}");
     let message = cell["message"].as_str().unwrap();
     assert!(
-        message.contains("ModuleNotFoundError: No module named 'hypothesis'"),
+        message.contains("ModuleNotFoundError: No module named 'hypothesis'")
+            && message.contains("no file of the project declares a package named `hypothesis`"),
         "{message}"
+    );
+}
+
+/// The tests' requirements as `requirement <- from` lines.
+fn test_deps(answer: &serde_json::Value) -> Vec<String> {
+    answer["test_deps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} <- {}",
+                d["requirement"].as_str().unwrap(),
+                d["from"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_requirements_folder_gives_the_tests_what_they_import_and_says_where_it_came_from() {
+    let answer = scan("requirements_folder", &[]);
+    assert_eq!(only_cell(&answer)["outcome"], "pass", "{answer:#}");
+    assert_eq!(
+        test_deps(&answer),
+        [
+            "pytest <- the test runner",
+            "pytest-mock>=3 <- requirements/testing.txt"
+        ]
+    );
+
+    // Without it the tests cannot run, and the message names the file and the flag.
+    let answer = scan("requirements_folder", &["--test-deps", "none"]);
+    let cell = only_cell(&answer);
+    assert_eq!(cell["outcome"], "test-error", "{answer:#}");
+    let message = cell["message"].as_str().unwrap();
+    assert!(
+        message.contains("No module named 'pytest_mock'")
+            && message
+                .contains("pytest-mock is in requirements/testing.txt; pass --test-deps requirements/testing.txt"),
+        "{message}"
+    );
+
+    // Or added by hand.
+    let answer = scan(
+        "requirements_folder",
+        &["--test-deps", "none", "--test-dep", "pytest-mock"],
+    );
+    assert_eq!(only_cell(&answer)["outcome"], "pass", "{answer:#}");
+    assert_eq!(
+        test_deps(&answer),
+        ["pytest <- the test runner", "pytest-mock <- --test-dep"]
     );
 }
 
@@ -175,4 +228,24 @@ fn maturin_versions_are_refused_where_they_mean_nothing() {
         "{stderr}"
     );
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}
+
+/// The pytest output kept in a cell's full log.
+fn full_log(cell: &serde_json::Value) -> String {
+    std::fs::read_to_string(cell["full_log"].as_str().unwrap()).unwrap()
+}
+
+#[test]
+fn a_crate_in_rust_is_built_as_maturin_finds_it_and_tested_from_the_project_root() {
+    // Named by its project or by its crate folder, the project is the same.
+    let project = fixture("crates/rust_folder").canonicalize().unwrap();
+    for name in ["rust_folder", "rust_folder/rust"] {
+        let answer = scan(name, &[]);
+        assert_eq!(answer["crate"], project.display().to_string(), "{answer:#}");
+        assert_eq!(answer["module"], "rust_folder._native", "{answer:#}");
+        let cell = only_cell(&answer);
+        assert_eq!(cell["outcome"], "pass", "{name}: {answer:#}");
+        let log = full_log(cell);
+        assert!(log.contains("3 passed"), "{name}: the root's tests ran: {log}");
+    }
 }

@@ -7,12 +7,14 @@
 //! dropped because it pins the old PyO3; path dependencies that leave the copy are made
 //! absolute. A project whose build backend is maturin is built by maturin ([`crate::maturin`]).
 
+pub mod layout;
 pub mod prepare;
 pub mod pyproject;
 
 use crate::cache::short_digest;
 use crate::paths::{left_out, lexically_normal};
 use anyhow::{bail, Context as _, Result};
+use layout::Manifest;
 use pyo3_matrix_model::{MatrixDef, Release};
 pub use pyproject::{Project, TestDepsChoice};
 use std::path::{Path, PathBuf};
@@ -45,21 +47,39 @@ pub struct UserCrate {
 
 impl UserCrate {
     /// Reads the crate in `dir`; refuses, in one line naming the file, what cannot be built.
+    /// The crate folder of a maturin project (its `rust/`, its `manifest-path`) stands for
+    /// the project above it, whose `pyproject.toml` and tests are the maintainers'.
     pub fn open(dir: &Path) -> Result<Self> {
-        let dir = dir
+        let named = dir
             .canonicalize()
             .with_context(|| format!("crate {} does not exist", dir.display()))?;
-        if !dir.is_dir() {
-            bail!("{} is not a directory (pass the crate's directory)", dir.display());
+        if !named.is_dir() {
+            bail!("{} is not a directory (pass the crate's directory)", named.display());
         }
-        let project = Project::read(&dir).with_context(|| format!("{}", dir.display()))?;
-        let manifest_path = match project.maturin.as_ref().and_then(|m| m.manifest_path.as_ref()) {
-            Some(path) => dir.join(path),
+        let dir = match named.join("pyproject.toml").is_file() {
+            true => named,
+            false => layout::enclosing_project(&named).unwrap_or(named),
+        };
+        let mut project = Project::read(&dir).with_context(|| format!("{}", dir.display()))?;
+        let manifest_path = match &mut project.maturin {
+            Some(maturin) => {
+                let found = layout::maturin_manifest(&dir, maturin);
+                if !found.path().is_file() {
+                    let why = match (&found, layout::rust_folder_unused(&dir, &found)) {
+                        (Manifest::Configured(_), _) => "as [tool.maturin] manifest-path says".to_string(),
+                        (_, Some(unused)) => unused,
+                        _ => "nor rust/Cargo.toml, nor a [tool.maturin] manifest-path".to_string(),
+                    };
+                    bail!("{}: not a crate: no {} ({why})", dir.display(), found.path().display());
+                }
+                maturin.python_source = layout::python_source(&dir, maturin);
+                found.path().to_path_buf()
+            }
             None => dir.join("Cargo.toml"),
         };
         if !manifest_path.is_file() {
             bail!(
-                "{}: not a crate: no {} (nor a pyproject.toml with [tool.maturin] manifest-path)",
+                "{}: not a crate: no {} (nor a pyproject.toml that builds with maturin)",
                 dir.display(),
                 manifest_path.display()
             );
@@ -170,8 +190,10 @@ impl UserCrate {
 
     /// Where a declared dependency group would provide what `message` says is missing (a
     /// fixture nobody provides, a module that is not installed) when the tests did not get
-    /// that group (`chosen` is the one they got): "pytest-mock is in the `dev` extra; pass
-    /// --test-deps dev".
+    /// that group (`chosen` is the one they got): "pytest-mock is in the `dev` extra of
+    /// pyproject.toml; pass --test-deps dev". A missing module that no file of the project
+    /// declares is said to be so, unless it is the project's own package or the tests got
+    /// a package of its name (then something else is wrong, and nothing is said).
     pub fn missing_dependency_hint(&self, chosen: Option<&str>, message: &str) -> Option<String> {
         let quoted = |after: &str| {
             let rest = &message[message.find(after)? + after.len()..];
@@ -194,18 +216,41 @@ impl UserCrate {
                 .is_some_and(|f| name.starts_with("pytest-") && (f.starts_with(&stem) || stem.starts_with(f.as_str())));
             (by_module || by_fixture).then_some(written.to_string())
         };
-        self.project
+        let (got, others): (Vec<_>, Vec<_>) = self
+            .project
             .groups
             .iter()
-            .filter(|g| Some(g.name.as_str()) != chosen)
-            .find_map(|g| {
-                let package = g.requirements.iter().find_map(|r| provides(r))?;
-                Some(format!(
-                    "{package} is in {}; pass --test-deps {}",
-                    g.source.describe(&g.name),
-                    g.name
-                ))
-            })
+            .partition(|g| Some(g.name.as_str()) == chosen);
+        let elsewhere = others.iter().find_map(|g| {
+            let package = g.requirements.iter().find_map(|r| provides(r))?;
+            Some(format!(
+                "{package} is in {}; pass --test-deps {}",
+                g.source.describe(&g.name),
+                g.name
+            ))
+        });
+        if elsewhere.is_some() {
+            return elsewhere;
+        }
+        let module = module.as_deref()?;
+        let installed = self
+            .project
+            .dependencies
+            .iter()
+            .chain(got.iter().flat_map(|g| &g.requirements))
+            .any(|r| provides(r).is_some());
+        let own_names = [
+            Some(self.module()),
+            Some(self.lib_name.as_str()),
+            self.project.name.as_deref(),
+        ];
+        let own = own_names
+            .into_iter()
+            .flatten()
+            .any(|n| pyproject::normalize(n.split('.').next().unwrap_or(n)) == pyproject::normalize(module));
+        (!installed && !own).then(|| {
+            format!("no file of the project declares a package named `{module}`; --test-dep PACKAGE installs one")
+        })
     }
 
     /// Writes the copy for `release` into `into` (replacing what was there).
@@ -396,7 +441,8 @@ pub(crate) fn copy_tree(from: &Path, to: &Path, manifests: &mut Vec<PathBuf>) ->
 mod tests {
     use super::*;
 
-    fn write(dir: &Path, rel: &str, text: &str) {
+    /// Writes `text` as `dir/rel`, with the folders it needs.
+    pub(super) fn write(dir: &Path, rel: &str, text: &str) {
         let path = dir.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
@@ -514,11 +560,11 @@ mod tests {
         let hint = |chosen: Option<&str>, message: &str| krate.missing_dependency_hint(chosen, message);
         assert_eq!(
             hint(None, "fixture 'mocker' not found").as_deref(),
-            Some("pytest-mock is in the `dev` extra; pass --test-deps dev")
+            Some("pytest-mock is in the `dev` extra of pyproject.toml; pass --test-deps dev")
         );
         assert_eq!(
             hint(Some("dev"), "fixture 'benchmark' not found").as_deref(),
-            Some("pytest-benchmark is in the `bench` extra; pass --test-deps bench")
+            Some("pytest-benchmark is in the `bench` extra of pyproject.toml; pass --test-deps bench")
         );
         assert_eq!(
             hint(
@@ -526,7 +572,7 @@ mod tests {
                 "ModuleNotFoundError: No module named 'hypothesis.strategies'"
             )
             .as_deref(),
-            Some("hypothesis is in the `bench` extra; pass --test-deps bench")
+            Some("hypothesis is in the `bench` extra of pyproject.toml; pass --test-deps bench")
         );
         assert_eq!(
             hint(Some("dev"), "fixture 'mocker' not found"),
@@ -534,6 +580,20 @@ mod tests {
             "it had that group"
         );
         assert_eq!(hint(None, "AssertionError: assert 1 == 2"), None);
+        assert_eq!(
+            hint(None, "ModuleNotFoundError: No module named 'yaml'").as_deref(),
+            Some("no file of the project declares a package named `yaml`; --test-dep PACKAGE installs one")
+        );
+        assert_eq!(
+            hint(Some("bench"), "No module named 'hypothesis'"),
+            None,
+            "it had hypothesis: its import failed for another reason"
+        );
+        assert_eq!(
+            hint(None, "No module named 'h._native'"),
+            None,
+            "the project's own package"
+        );
     }
 
     #[test]
@@ -554,5 +614,39 @@ mod tests {
         );
         let e = err(user.path());
         assert!(e.contains("[tool.maturin] features:") && !e.contains('\n'), "{e}");
+    }
+
+    #[test]
+    fn a_crate_in_rust_is_found_as_maturin_finds_it_from_the_project_or_its_crate_folder() {
+        let user = tempfile::tempdir().unwrap();
+        write(
+            user.path(),
+            "pyproject.toml",
+            "[build-system]\nbuild-backend = \"maturin\"\n[project]\nname = \"py-first\"\n\
+             [tool.maturin]\nmodule-name = \"py_first._native\"\n",
+        );
+        write(
+            user.path(),
+            "rust/Cargo.toml",
+            "[package]\nname = \"py-first-native\"\n[lib]\ncrate-type = [\"cdylib\"]\n[dependencies]\npyo3 = \"0.23\"\n",
+        );
+        let e = format!("{:#}", UserCrate::open(user.path()).unwrap_err());
+        assert!(
+            e.contains("Cargo.toml (maturin uses") && e.contains("only with [tool.maturin] python-source"),
+            "{e}"
+        );
+        write(user.path(), "src/py_first/__init__.py", "");
+        let project = user.path().canonicalize().unwrap();
+        for named in [user.path().to_path_buf(), user.path().join("rust")] {
+            let krate = UserCrate::open(&named).unwrap();
+            assert_eq!(krate.dir, project, "tests run from the project root");
+            assert_eq!(krate.root, project);
+            assert_eq!(krate.manifest, Path::new("rust/Cargo.toml"));
+            assert_eq!(krate.lib_name, "py_first_native");
+            assert_eq!(krate.module(), "py_first._native");
+            // maturin takes src/ as the Python source by itself.
+            let source = krate.project.maturin.as_ref().unwrap().python_source.as_deref();
+            assert_eq!(source, Some("src"));
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! maturins that build it, its test dependencies read (before anything is installed) and
 //! installed once per interpreter, and the subject every cell observes.
 
+use super::pyproject::TestDependency;
 use super::{TestDepsChoice, UserCrate};
 use crate::cells::Member;
 use crate::interpreters::Interpreter;
@@ -35,6 +36,8 @@ pub struct CrateCells {
     pub timeout: u64,
     /// The other maturins that build a maturin project, each a variant of every cell.
     pub maturins: Vec<MaturinVersion>,
+    /// Requirements the tests get beside the declared ones (`--test-dep SPEC`).
+    pub test_deps_by_hand: Vec<String>,
 }
 
 impl CrateCells {
@@ -44,6 +47,7 @@ impl CrateCells {
             tests,
             timeout,
             maturins: Vec::new(),
+            test_deps_by_hand: Vec::new(),
         }
     }
 }
@@ -72,10 +76,17 @@ impl PreparedCrate {
 /// What a crate's tests install and which declared group that is.
 #[derive(Debug, Clone, Default)]
 pub struct TestDeps {
-    /// The requirements installed beside pytest.
-    pub requirements: Vec<String>,
+    /// Every requirement installed (pytest with them), each with where it comes from.
+    pub dependencies: Vec<TestDependency>,
     /// The declared group they come from, if one.
     pub group: Option<String>,
+}
+
+impl TestDeps {
+    /// The requirements, as pip is given them.
+    pub fn requirements(&self) -> Vec<String> {
+        self.dependencies.iter().map(|d| d.requirement.clone()).collect()
+    }
 }
 
 /// Reads what `krate`'s tests need, before anything is installed: a `--test-deps` group it
@@ -87,6 +98,13 @@ pub fn test_deps(krate: &mut UserCrate, cells: &CrateCells) -> Result<TestDeps> 
             "--maturin: {} is not a maturin project (no pyproject.toml that builds with maturin)",
             krate.dir.display()
         );
+    }
+    if let Some(spec) = cells
+        .test_deps_by_hand
+        .iter()
+        .find(|spec| super::pyproject::requirement_name(spec).is_empty())
+    {
+        bail!("--test-dep {spec}: not a package requirement (such as hypothesis or pytest-mock>=3)");
     }
     let tests = &cells.tests;
     let choice = match tests {
@@ -101,7 +119,7 @@ pub fn test_deps(krate: &mut UserCrate, cells: &CrateCells) -> Result<TestDeps> 
         }
     }
     Ok(TestDeps {
-        requirements: krate.project.test_requirements(&choice)?,
+        dependencies: krate.project.test_dependencies(&choice, &cells.test_deps_by_hand)?,
         group: krate.project.test_group(&choice)?.map(|g| g.name.clone()),
     })
 }
@@ -136,14 +154,14 @@ pub fn prepare(
     let tests = &cells.tests;
     let targets = match tests {
         CrateTests::None => targets,
-        _ => with_test_environment(ctx, &krate, &deps.requirements, targets, note)?,
+        _ => with_test_environment(ctx, &krate, &deps.requirements(), targets, note)?,
     };
     let maturin = tools.as_ref().map(|t| t.maturin_version.clone());
     let subject = Subject {
         member: Member {
             // Results name the crate by what its users import.
             name: krate.module().to_string(),
-            source: krate.dir.join("Cargo.toml"),
+            source: krate.manifest_in(&krate.root),
             deps: Vec::new(),
         },
         test: match tests {

@@ -13,10 +13,16 @@ use std::path::{Path, PathBuf};
 pub struct MaturinConfig {
     /// `module-name`, e.g. `pkg._native`: the import path of the extension module.
     pub module_name: Option<String>,
-    /// `python-source`: the directory holding the project's Python packages.
+    /// `python-source`: the directory holding the project's Python packages (once the crate
+    /// is opened, also the `src` maturin takes by itself: [`super::layout::python_source`]).
     pub python_source: Option<String>,
     /// `manifest-path`: the crate's `Cargo.toml`, relative to the project.
     pub manifest_path: Option<String>,
+    /// `python-packages`: other Python packages of the project.
+    pub python_packages: Vec<String>,
+    /// `[project] name` as maturin imports it (`-` read as `_`): the package it looks for
+    /// in `src/` (see [`super::layout`]).
+    pub project_package: Option<String>,
 }
 
 /// Where a group of test dependencies is declared.
@@ -24,18 +30,24 @@ pub struct MaturinConfig {
 pub enum GroupSource {
     /// `[dependency-groups]` (PEP 735).
     DependencyGroup,
+    /// `[tool.poetry.group.<name>.dependencies]` (or Poetry's older `dev-dependencies`,
+    /// its `dev` group).
+    PoetryGroup,
     /// `[project.optional-dependencies]`, an extra.
     Extra,
-    /// A `requirements-*.txt` file beside `pyproject.toml` (or beside `Cargo.toml`).
+    /// A requirements file of the project, named by its path from the project's directory:
+    /// `requirements-test*.txt`, `requirements/test*.txt`, … (or one `--test-deps` names).
     Requirements,
 }
 
 impl GroupSource {
-    /// How the group is named to a person, e.g. "the `dev` extra".
+    /// How the group is named to a person, with the file that declares it, e.g. "the `dev`
+    /// extra of pyproject.toml", "requirements/testing.txt".
     pub fn describe(&self, name: &str) -> String {
         match self {
-            GroupSource::DependencyGroup => format!("the `{name}` dependency group"),
-            GroupSource::Extra => format!("the `{name}` extra"),
+            GroupSource::DependencyGroup => format!("the `{name}` dependency group of pyproject.toml"),
+            GroupSource::PoetryGroup => format!("the `{name}` Poetry group of pyproject.toml"),
+            GroupSource::Extra => format!("the `{name}` extra of pyproject.toml"),
             GroupSource::Requirements => name.to_string(),
         }
     }
@@ -48,8 +60,56 @@ pub struct DependencyGroup {
     pub name: String,
     /// Where it is declared.
     pub source: GroupSource,
-    /// Its requirements, as written (self-references resolved).
+    /// Its requirements, as written (self-references resolved; Poetry's constraints in
+    /// pip's words).
     pub requirements: Vec<String>,
+    /// The entries pip cannot be given, each with why: refused only when the tests get
+    /// the group, so that an exotic group nobody asked for never stops a scan.
+    pub unreadable: Vec<String>,
+}
+
+/// Where one of the tests' requirements comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeclaredIn {
+    /// pytest itself: the project's tests run under it.
+    Runner,
+    /// `[project] dependencies`: the package under test needs them.
+    Project,
+    /// The declared group the tests get.
+    Group {
+        /// The group's name.
+        name: String,
+        /// Where it is declared.
+        source: GroupSource,
+    },
+    /// `--test-dep`, added by hand.
+    ByHand,
+}
+
+impl std::fmt::Display for DeclaredIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DeclaredIn::Runner => f.write_str("the test runner"),
+            DeclaredIn::Project => f.write_str("[project] dependencies of pyproject.toml"),
+            DeclaredIn::Group { name, source } => f.write_str(&source.describe(name)),
+            DeclaredIn::ByHand => f.write_str("--test-dep"),
+        }
+    }
+}
+
+impl serde::Serialize for DeclaredIn {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// One requirement the tests' environment installs, and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TestDependency {
+    /// The requirement, as pip takes it.
+    pub requirement: String,
+    /// Where the project (or the person scanning it) declares it.
+    pub from: DeclaredIn,
 }
 
 /// Which declared group the tests get (`--test-deps`).
@@ -84,14 +144,24 @@ pub struct Project {
     pub maturin: Option<MaturinConfig>,
     /// `[project] dependencies`.
     pub dependencies: Vec<String>,
-    /// Every declared group, dependency groups first, then extras, then requirements files.
+    /// Every declared group: dependency groups first, then Poetry groups, extras,
+    /// requirements files.
     pub groups: Vec<DependencyGroup>,
 }
 
 /// Group names that hold test dependencies, in the order they are preferred.
 const DEPENDENCY_GROUPS: &[&str] = &["test", "tests", "dev"];
 const EXTRAS: &[&str] = &["test", "tests", "testing", "dev"];
-const REQUIREMENTS_PREFIXES: &[&str] = &["requirements-test", "requirements-dev"];
+/// Requirements files, by their path's beginning: beside `pyproject.toml`
+/// (`requirements-test.txt`) or in its `requirements/` folder (`requirements/testing.txt`).
+const REQUIREMENTS_PREFIXES: &[&str] = &[
+    "requirements-test",
+    "requirements/test",
+    "requirements-dev",
+    "requirements/dev",
+];
+/// The folder some projects keep their requirements files in.
+const REQUIREMENTS_FOLDER: &str = "requirements";
 
 impl Project {
     /// Reads `dir/pyproject.toml` (a project without one declares nothing) and the
@@ -115,15 +185,16 @@ impl Project {
             .and_then(|b| b.get("build-backend"))
             .and_then(|b| b.as_str());
         let tool = doc.get("tool").and_then(|t| t.get("maturin"));
+        let project = doc.get("project");
+        let written_name = project.and_then(|p| p.get("name")).and_then(|n| n.as_str());
         let maturin = match backend {
-            Some("maturin") => Some(maturin_config(tool)?),
+            Some("maturin") => Some(MaturinConfig {
+                project_package: written_name.map(|n| n.replace('-', "_")),
+                ..maturin_config(tool)?
+            }),
             _ => None,
         };
-        let project = doc.get("project");
-        let name = project
-            .and_then(|p| p.get("name"))
-            .and_then(|n| n.as_str())
-            .map(normalize);
+        let name = written_name.map(normalize);
         let dependencies: Vec<String> = typed(project.and_then(|p| p.get("dependencies")), "[project] dependencies")?;
         let extras: toml::Table = typed(
             project.and_then(|p| p.get("optional-dependencies")),
@@ -136,13 +207,16 @@ impl Project {
                 name: group.clone(),
                 source: GroupSource::DependencyGroup,
                 requirements: expand_group(&dep_groups, group, &mut Vec::new())?,
+                unreadable: Vec::new(),
             });
         }
+        groups.extend(poetry_groups(doc.get("tool").and_then(|t| t.get("poetry")))?);
         for extra in extras.keys() {
             groups.push(DependencyGroup {
                 name: extra.clone(),
                 source: GroupSource::Extra,
                 requirements: expand_extra(&extras, extra, name.as_deref(), &mut Vec::new())?,
+                unreadable: Vec::new(),
             });
         }
         Ok(Project {
@@ -162,13 +236,15 @@ impl Project {
             name: name.to_string(),
             source: GroupSource::Requirements,
             requirements,
+            unreadable: Vec::new(),
         });
         Ok(())
     }
 
     /// The group the tests get for `choice`: the first of `[dependency-groups]`
-    /// test/tests/dev, then extras test/tests/testing/dev, then `requirements-test*.txt`
-    /// and `requirements-dev*.txt`; a named one must exist.
+    /// test/tests/dev, then Poetry's groups of those names, then extras
+    /// test/tests/testing/dev, then `requirements-test*.txt`, `requirements/test*.txt`,
+    /// `requirements-dev*.txt`, `requirements/dev*.txt`; a named one must exist.
     pub fn test_group(&self, choice: &TestDepsChoice) -> Result<Option<&DependencyGroup>> {
         match choice {
             TestDepsChoice::Nothing => Ok(None),
@@ -199,23 +275,43 @@ impl Project {
                         .find(|g| g.source == GroupSource::Requirements && g.name.starts_with(prefix))
                 });
                 Ok(of(GroupSource::DependencyGroup, DEPENDENCY_GROUPS)
+                    .or_else(|| of(GroupSource::PoetryGroup, DEPENDENCY_GROUPS))
                     .or_else(|| of(GroupSource::Extra, EXTRAS))
                     .or(by_prefix))
             }
         }
     }
 
-    /// What the tests' environment installs for `choice`: pytest, the project's own
-    /// dependencies and the chosen group, sorted and without repeats.
-    pub fn test_requirements(&self, choice: &TestDepsChoice) -> Result<Vec<String>> {
+    /// What the tests' environment installs for `choice`, each with where it comes from:
+    /// pytest, the project's own dependencies, the chosen group and `by_hand`, sorted and
+    /// without repeats. A chosen group with entries pip cannot be given is refused.
+    pub fn test_dependencies(&self, choice: &TestDepsChoice, by_hand: &[String]) -> Result<Vec<TestDependency>> {
         let group = self.test_group(choice)?;
-        let mut all: Vec<String> = std::iter::once("pytest".to_string())
-            .chain(self.dependencies.iter().cloned())
-            .chain(group.into_iter().flat_map(|g| g.requirements.iter().cloned()))
+        if let Some(g) = group.filter(|g| !g.unreadable.is_empty()) {
+            bail!(
+                "{}: {} (pass --test-deps none, or another group)",
+                g.source.describe(&g.name),
+                g.unreadable.join("; ")
+            );
+        }
+        let from = |origin: DeclaredIn| move |r: &String| (r.clone(), origin.clone());
+        let mut all: Vec<(String, DeclaredIn)> = std::iter::once(("pytest".to_string(), DeclaredIn::Runner))
+            .chain(self.dependencies.iter().map(from(DeclaredIn::Project)))
+            .chain(group.into_iter().flat_map(|g| {
+                g.requirements.iter().map(from(DeclaredIn::Group {
+                    name: g.name.clone(),
+                    source: g.source.clone(),
+                }))
+            }))
+            .chain(by_hand.iter().map(from(DeclaredIn::ByHand)))
             .collect();
-        all.sort();
-        all.dedup();
-        Ok(all)
+        // Stable: a requirement declared twice keeps its first origin.
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all.dedup_by(|a, b| a.0 == b.0);
+        Ok(all
+            .into_iter()
+            .map(|(requirement, from)| TestDependency { requirement, from })
+            .collect())
     }
 }
 
@@ -240,7 +336,6 @@ fn maturin_config(tool: Option<&toml::Value>) -> Result<MaturinConfig> {
     let list = |key: &str| -> Result<Vec<String>> { typed(table.get(key), &format!("[tool.maturin] {key}")) };
     // Checked, though maturin alone uses them.
     list("features")?;
-    list("python-packages")?;
     text("profile")?;
     if let Some(include) = table.get("include") {
         include
@@ -256,6 +351,8 @@ fn maturin_config(tool: Option<&toml::Value>) -> Result<MaturinConfig> {
         module_name: text("module-name")?,
         python_source: text("python-source")?,
         manifest_path: text("manifest-path")?,
+        python_packages: list("python-packages")?,
+        project_package: None,
     };
     if let Some(name) = &config.module_name {
         let valid = |part: &str| {
@@ -369,28 +466,170 @@ pub fn normalize(name: &str) -> String {
     out
 }
 
-/// `requirements-test*.txt` and `requirements-dev*.txt` in `dir`, sorted by name.
+/// The project's test and dev requirements files (`requirements-test*.txt` in `dir`,
+/// `requirements/test*.txt`, … see [`REQUIREMENTS_PREFIXES`]), each named by its path
+/// from `dir`, sorted by it.
 fn requirements_files(dir: &Path) -> Result<Vec<DependencyGroup>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read {}", dir.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            name.ends_with(".txt") && REQUIREMENTS_PREFIXES.iter().any(|prefix| name.starts_with(prefix))
-        })
-        .collect();
+    let mut files = Vec::new();
+    for folder in [dir.to_path_buf(), dir.join(REQUIREMENTS_FOLDER)] {
+        let entries = match std::fs::read_dir(&folder) {
+            Ok(entries) => entries,
+            Err(e) if folder != dir && e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", folder.display())),
+        };
+        for path in entries.flatten().map(|e| e.path()) {
+            let name = path
+                .strip_prefix(dir)
+                .expect("inside dir")
+                .to_string_lossy()
+                .to_string();
+            if name.ends_with(".txt") && REQUIREMENTS_PREFIXES.iter().any(|prefix| name.starts_with(prefix)) {
+                files.push((name, path));
+            }
+        }
+    }
     files.sort();
     files
         .into_iter()
-        .map(|path| {
+        .map(|(name, path)| {
             Ok(DependencyGroup {
-                name: path.file_name().expect("a file").to_string_lossy().to_string(),
+                name,
                 source: GroupSource::Requirements,
                 requirements: read_requirements(&path, &mut Vec::new())?,
+                unreadable: Vec::new(),
             })
         })
         .collect()
+}
+
+/// Poetry's groups (`[tool.poetry.group.<name>.dependencies]`, and the older
+/// `[tool.poetry.dev-dependencies]` as its `dev` group), their requirements in pip's words.
+fn poetry_groups(poetry: Option<&toml::Value>) -> Result<Vec<DependencyGroup>> {
+    let Some(poetry) = poetry else {
+        return Ok(Vec::new());
+    };
+    let groups: toml::Table = typed(poetry.get("group"), "[tool.poetry.group]")?;
+    let mut tables: Vec<(String, String, toml::Table)> = Vec::new();
+    for (name, group) in &groups {
+        let key = format!("[tool.poetry.group.{name}.dependencies]");
+        tables.push((name.clone(), key.clone(), typed(group.get("dependencies"), &key)?));
+    }
+    let legacy = "[tool.poetry.dev-dependencies]";
+    let dev: toml::Table = typed(poetry.get("dev-dependencies"), legacy)?;
+    if !dev.is_empty() {
+        tables.push(("dev".to_string(), legacy.to_string(), dev));
+    }
+    let mut out: Vec<DependencyGroup> = Vec::new();
+    for (name, key, table) in tables {
+        let mut requirements = Vec::new();
+        let mut unreadable = Vec::new();
+        for (package, spec) in &table {
+            match poetry_requirement(package, spec) {
+                Ok(req) => requirements.push(req),
+                Err(why) => unreadable.push(format!("{key} {package}: {why}")),
+            }
+        }
+        // The older table is the same `dev` group as a newer one of that name.
+        match out.iter_mut().find(|g| g.name == name) {
+            Some(group) => {
+                group.requirements.extend(requirements);
+                group.unreadable.extend(unreadable);
+            }
+            None => out.push(DependencyGroup {
+                name,
+                source: GroupSource::PoetryGroup,
+                requirements,
+                unreadable,
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// One Poetry dependency as a requirement pip takes: `pytest = "^8.1"` is
+/// `pytest>=8.1,<9`; a table's `version`, `extras`, `markers`, `git` (with `rev`, `tag`
+/// or `branch`) and `url` are read. What pip cannot be given (a local `path`, several
+/// constraints by interpreter, `||`) is the error.
+fn poetry_requirement(package: &str, spec: &toml::Value) -> Result<String, String> {
+    let table = match spec {
+        toml::Value::String(constraint) => {
+            return Ok(format!("{package}{}", poetry_constraint(constraint)?));
+        }
+        toml::Value::Table(table) => table,
+        toml::Value::Array(_) => return Err("constraints by interpreter (an array) are not read".into()),
+        other => return Err(format!("unexpected {}", other.type_str())),
+    };
+    let text = |key: &str| table.get(key).and_then(|v| v.as_str());
+    if table.contains_key("path") {
+        return Err("a local path dependency is not installed from here".into());
+    }
+    let extras: Vec<&str> = table
+        .get("extras")
+        .and_then(|e| e.as_array())
+        .map(|e| e.iter().filter_map(|x| x.as_str()).collect())
+        .unwrap_or_default();
+    let mut req = package.to_string();
+    if !extras.is_empty() {
+        req.push_str(&format!("[{}]", extras.join(",")));
+    }
+    if let Some(git) = text("git") {
+        let at = text("rev").or(text("tag")).or(text("branch"));
+        req.push_str(&format!(
+            " @ git+{git}{}",
+            at.map(|a| format!("@{a}")).unwrap_or_default()
+        ));
+    } else if let Some(url) = text("url") {
+        req.push_str(&format!(" @ {url}"));
+    } else {
+        req.push_str(&poetry_constraint(text("version").unwrap_or("*"))?);
+    }
+    if let Some(markers) = text("markers") {
+        req.push_str(&format!("; {markers}"));
+    }
+    Ok(req)
+}
+
+/// A Poetry version constraint in PEP 440's words: `^1.2` is `>=1.2,<2`, `~1.2.3` is
+/// `>=1.2.3,<1.3`, a bare `1.2.3` is `==1.2.3`, `*` is no constraint; comparisons stay.
+fn poetry_constraint(constraint: &str) -> Result<String, String> {
+    if constraint.contains("||") {
+        return Err(format!("`{constraint}`: alternatives (||) are not read"));
+    }
+    // Poetry allows spaces inside a comparison (`>= 1.2`) and between two of them.
+    let mut parts: Vec<String> = Vec::new();
+    for token in constraint.split([',', ' ']).filter(|t| !t.is_empty()) {
+        match parts.last_mut() {
+            Some(last) if last.chars().all(|c| "<>=!~^".contains(c)) => last.push_str(token),
+            _ => parts.push(token.to_string()),
+        }
+    }
+    let mut out = Vec::new();
+    for part in parts.into_iter().filter(|p| p != "*") {
+        let bound = |version: &str, bump: usize| {
+            let numbers: Vec<u64> = version.split('.').map_while(|n| n.parse().ok()).collect();
+            if numbers.is_empty() {
+                return Err(format!("`{constraint}`: not a version"));
+            }
+            let at = bump.min(numbers.len() - 1);
+            let mut upper = numbers[..at].to_vec();
+            upper.push(numbers[at] + 1);
+            let upper: Vec<String> = upper.iter().map(u64::to_string).collect();
+            Ok(format!(">={version},<{}", upper.join(".")))
+        };
+        out.push(if let Some(version) = part.strip_prefix('^') {
+            // The first non-zero number may not change (the last one, if all are zero).
+            let numbers: Vec<&str> = version.split('.').collect();
+            let first = numbers.iter().position(|n| !n.trim_start_matches('0').is_empty());
+            bound(version, first.unwrap_or(numbers.len() - 1))?
+        } else if let Some(version) = part.strip_prefix('~').filter(|v| !v.starts_with('=')) {
+            bound(version, 1)?
+        } else if part.starts_with(|c: char| "<>=!~".contains(c)) {
+            part
+        } else {
+            format!("=={part}")
+        });
+    }
+    Ok(out.join(","))
 }
 
 /// The requirements of a requirements file, `-r` includes followed; editable installs of
@@ -454,17 +693,37 @@ features = ["pyo3/extension-module"]
         let group = p.test_group(&TestDepsChoice::Declared).unwrap().unwrap();
         assert_eq!(group.name, "dev");
         assert_eq!(group.requirements, ["ruff", "pytest-mock"]);
+        let requirements = |choice: TestDepsChoice| -> Vec<String> {
+            p.test_dependencies(&choice, &[])
+                .unwrap()
+                .into_iter()
+                .map(|d| d.requirement)
+                .collect()
+        };
         assert_eq!(
-            p.test_requirements(&TestDepsChoice::Declared).unwrap(),
+            requirements(TestDepsChoice::Declared),
             ["numpy>=1.20", "pytest", "pytest-mock", "ruff"]
         );
         assert_eq!(
-            p.test_requirements(&TestDepsChoice::Named("docs".into())).unwrap(),
+            requirements(TestDepsChoice::Named("docs".into())),
             ["numpy>=1.20", "pytest", "sphinx"]
         );
+        assert_eq!(requirements(TestDepsChoice::Nothing), ["numpy>=1.20", "pytest"]);
+        let from: Vec<String> = p
+            .test_dependencies(&TestDepsChoice::Declared, &["hypothesis==6.1".into()])
+            .unwrap()
+            .iter()
+            .map(|d| format!("{} <- {}", d.requirement, d.from))
+            .collect();
         assert_eq!(
-            p.test_requirements(&TestDepsChoice::Nothing).unwrap(),
-            ["numpy>=1.20", "pytest"]
+            from,
+            [
+                "hypothesis==6.1 <- --test-dep",
+                "numpy>=1.20 <- [project] dependencies of pyproject.toml",
+                "pytest <- the test runner",
+                "pytest-mock <- the `dev` extra of pyproject.toml",
+                "ruff <- the `dev` extra of pyproject.toml",
+            ]
         );
         let unknown = p
             .test_group(&TestDepsChoice::Named("bench".into()))
@@ -523,5 +782,104 @@ features = ["pyo3/extension-module"]
         let group = p.test_group(&TestDepsChoice::Declared).unwrap().unwrap();
         assert_eq!(group.name, "requirements-dev.txt");
         assert_eq!(group.requirements, ["attrs", "pytest-benchmark==5.1"]);
+    }
+
+    #[test]
+    fn requirements_in_a_requirements_folder_are_found_like_those_beside_pyproject() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("requirements")).unwrap();
+        std::fs::write(dir.path().join("requirements/base.txt"), "attrs\n").unwrap();
+        std::fs::write(dir.path().join("requirements/docs.txt"), "sphinx\n").unwrap();
+        std::fs::write(dir.path().join("requirements/dev.txt"), "ruff\n").unwrap();
+        // `-r` is relative to the including file, as pip reads it.
+        std::fs::write(
+            dir.path().join("requirements/testing.txt"),
+            "-r base.txt\npytest-mock>=3\n",
+        )
+        .unwrap();
+        let p = Project::read(dir.path()).unwrap();
+        let names: Vec<&str> = p.groups.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(names, ["requirements/dev.txt", "requirements/testing.txt"]);
+        let group = p.test_group(&TestDepsChoice::Declared).unwrap().unwrap();
+        assert_eq!(group.name, "requirements/testing.txt");
+        assert_eq!(group.requirements, ["attrs", "pytest-mock>=3"]);
+        assert_eq!(group.source.describe(&group.name), "requirements/testing.txt");
+
+        // One beside pyproject.toml of the same kind comes first.
+        std::fs::write(dir.path().join("requirements-test.txt"), "hypothesis\n").unwrap();
+        let p = Project::read(dir.path()).unwrap();
+        let group = p.test_group(&TestDepsChoice::Declared).unwrap().unwrap();
+        assert_eq!(group.name, "requirements-test.txt");
+    }
+
+    #[test]
+    fn poetry_groups_are_read_in_pips_words() {
+        let p = Project::parse(
+            r#"
+[tool.poetry.dependencies]
+python = "^3.9"
+[tool.poetry.group.docs.dependencies]
+sphinx = "*"
+[tool.poetry.group.test.dependencies]
+pytest = "^8.1"
+hypothesis = { version = "~6.100.2", extras = ["numpy"] }
+pytest-benchmark = ">= 4.0, <5"
+attrs = "23.2.0"
+plugin = { git = "https://example.org/plugin.git", tag = "v1" }
+typing-extensions = { version = "^0.0.3", markers = "python_version < '3.11'" }
+[tool.poetry.dev-dependencies]
+ruff = "^0.4"
+"#,
+        )
+        .unwrap();
+        let group = p.test_group(&TestDepsChoice::Declared).unwrap().unwrap();
+        assert_eq!(
+            (group.name.as_str(), &group.source),
+            ("test", &GroupSource::PoetryGroup)
+        );
+        assert_eq!(
+            group.requirements,
+            [
+                "attrs==23.2.0",
+                "hypothesis[numpy]>=6.100.2,<6.101",
+                "plugin @ git+https://example.org/plugin.git@v1",
+                "pytest>=8.1,<9",
+                "pytest-benchmark>=4.0,<5",
+                "typing-extensions>=0.0.3,<0.0.4; python_version < '3.11'",
+            ]
+        );
+        let dev = p.groups.iter().find(|g| g.name == "dev").unwrap();
+        assert_eq!(dev.requirements, ["ruff>=0.4,<0.5"]);
+        let docs = p.groups.iter().find(|g| g.name == "docs").unwrap();
+        assert_eq!(docs.requirements, ["sphinx"]);
+        assert_eq!(
+            group.source.describe("test"),
+            "the `test` Poetry group of pyproject.toml"
+        );
+    }
+
+    #[test]
+    fn a_poetry_entry_pip_cannot_take_is_refused_only_when_the_tests_get_its_group() {
+        let p = Project::parse(
+            "[tool.poetry.group.test.dependencies]\nlocal = { path = \"../local\" }\nnumpy = \"^1 || ^2\"\n\
+             [tool.poetry.group.lint.dependencies]\nruff = \"*\"\n",
+        )
+        .unwrap();
+        let err = p
+            .test_dependencies(&TestDepsChoice::Declared, &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(
+                "the `test` Poetry group of pyproject.toml: [tool.poetry.group.test.dependencies] local: a local path"
+            ) && err.contains("`^1 || ^2`: alternatives (||) are not read")
+                && !err.contains('\n'),
+            "{err}"
+        );
+        let lint = p.test_dependencies(&TestDepsChoice::Named("lint".into()), &[]).unwrap();
+        assert_eq!(
+            lint.iter().map(|d| d.requirement.as_str()).collect::<Vec<_>>(),
+            ["pytest", "ruff"]
+        );
     }
 }

@@ -15,10 +15,11 @@ pub fn support_event(grid: &Grid, step: &Step) -> Option<String> {
             let quoted = reason.map(|r| format!(": “{r}”")).unwrap_or_default();
             let from = &step.from;
             let bounds = grid.sources.bounds.as_ref();
-            // Said in PyO3's terms: a release that never supported the interpreter (its
-            // build script did not check) is not said to lose it.
+            // Said in PyO3's terms: a release that never supported the interpreter is not
+            // said to lose it. It built for it, so its build script did not check: outside
+            // its minor's bounds (read at a later patch) it never supported it either.
             let mut line = match bounds.and_then(|b| b.support(from, python)) {
-                Some(InBounds::NeverSupported) => {
+                Some(InBounds::NeverSupported | InBounds::Refused) => {
                     let first_maximum = bounds.and_then(|b| b.first_maximum(from, to, python));
                     let checks = match first_maximum {
                         Some((major, minor)) => format!(
@@ -103,6 +104,12 @@ mod tests {
             event("0.22.4", "0.22.6", "3.13t", true),
             "0.22.6 checks what 0.22.4 did not: PyO3's build script refuses Python 3.13t for every pattern: \
              “PyO3's reason”. 0.22.4 built for it without supporting it."
+        );
+        assert_eq!(
+            event("0.20.2", "0.20.3", "3.13", true),
+            "0.20.3 checks what 0.20.2 did not: PyO3's build script refuses Python 3.13 for every pattern: \
+             “PyO3's reason”. 0.20.2 built for it without supporting it.",
+            "0.20's bounds are read at 0.20.3: an earlier patch that built for 3.13 did not check"
         );
         assert_eq!(
             event("0.28.3", "0.29.3", "3.13t", true),

@@ -168,19 +168,14 @@ impl Bounds {
         Some(InBounds::Refused)
     }
 
-    /// The maximum `to` starts checking where `from` checked none, and that refuses
-    /// `flavor` (its version, free-threaded or not): PyO3 0.20.3 checks 3.12 as the newest,
-    /// 0.19 checked no maximum.
-    pub fn first_maximum(&self, from: &Release, to: &Release, flavor: Flavor) -> Option<(u32, u32)> {
-        let version_span = |release: &Release| {
-            let gil = Flavor {
-                free_threaded: false,
-                ..flavor
-            };
-            self.of(release)?.span(gil)
+    /// The newest version of `flavor`'s implementation (free-threaded or not: the version
+    /// check is one) that `release`'s build script accepts, where it checks one.
+    pub fn maximum(&self, release: &Release, flavor: Flavor) -> Option<(u32, u32)> {
+        let gil = Flavor {
+            free_threaded: false,
+            ..flavor
         };
-        let max = version_span(to)?.max?;
-        (version_span(from)?.max.is_none() && (flavor.major, flavor.minor) > max).then_some(max)
+        self.of(release)?.span(gil)?.max
     }
 
     /// One statement per release, as the changelog's support entries are: a check for each
@@ -293,17 +288,15 @@ mod tests {
         assert_eq!(support("0.23.5", "3.13t"), Some(InBounds::Supported));
         assert_eq!(support("0.23.5", "3.14t"), Some(InBounds::Refused));
         assert_eq!(support("0.21.2", "3.12"), None, "no bounds stated for 0.21");
-        let first_max = |from: &str, to: &str, flavor: &str| {
-            b.first_maximum(
-                &from.parse().unwrap(),
-                &to.parse().unwrap(),
-                Flavor::parse(flavor).unwrap(),
-            )
-        };
-        assert_eq!(first_max("0.19.2", "0.20.3", "3.13"), Some((3, 12)));
-        assert_eq!(first_max("0.19.2", "0.20.3", "3.13t"), Some((3, 12)));
-        assert_eq!(first_max("0.19.2", "0.20.3", "3.12"), None, "inside the new maximum");
-        assert_eq!(first_max("0.20.3", "0.23.5", "3.14"), None, "0.20 checked one already");
+        let maximum =
+            |release: &str, flavor: &str| b.maximum(&release.parse().unwrap(), Flavor::parse(flavor).unwrap());
+        assert_eq!(maximum("0.19.2", "3.13"), None, "0.19 checks none");
+        assert_eq!(
+            maximum("0.20.0", "3.13t"),
+            Some((3, 12)),
+            "a free-threaded build's version is checked too"
+        );
+        assert_eq!(maximum("0.23.5", "pypy3.9"), Some((3, 11)));
     }
 
     #[test]

@@ -20,13 +20,18 @@ pub fn support_event(grid: &Grid, step: &Step) -> Option<String> {
             // its minor's bounds (read at a later patch) it never supported it either.
             let mut line = match bounds.and_then(|b| b.support(from, python)) {
                 Some(InBounds::NeverSupported | InBounds::Refused) => {
-                    let first_maximum = bounds.and_then(|b| b.first_maximum(from, to, python));
-                    let checks = match first_maximum {
-                        Some((major, minor)) => format!(
-                            "{to} starts checking the maximum Python version ({} never did, and {major}.{minor} is the newest it accepts)",
-                            from.minor_label()
-                        ),
-                        None => format!("{to} checks what {from} did not"),
+                    let maximum = |release| bounds.and_then(|b| b.maximum(release, python));
+                    let checks = match maximum(to) {
+                        Some((major, minor)) if (python.major, python.minor) > (major, minor) => {
+                            let before = match maximum(from) {
+                                None => format!("{} never did", from.minor_label()),
+                                Some(_) => format!("{from} did not"),
+                            };
+                            format!(
+                                "{to} starts checking the maximum Python version ({before}, and {major}.{minor} is the newest it accepts)"
+                            )
+                        }
+                        _ => format!("{to} checks what {from} did not"),
                     };
                     format!(
                         "{checks}: PyO3's build script refuses Python {python} for every pattern{quoted}. {from} built for it without supporting it."
@@ -107,8 +112,9 @@ mod tests {
         );
         assert_eq!(
             event("0.20.2", "0.20.3", "3.13", true),
-            "0.20.3 checks what 0.20.2 did not: PyO3's build script refuses Python 3.13 for every pattern: \
-             “PyO3's reason”. 0.20.2 built for it without supporting it.",
+            "0.20.3 starts checking the maximum Python version (0.20.2 did not, and 3.12 is the newest it \
+             accepts): PyO3's build script refuses Python 3.13 for every pattern: “PyO3's reason”. 0.20.2 built \
+             for it without supporting it.",
             "0.20's bounds are read at 0.20.3: an earlier patch that built for 3.13 did not check"
         );
         assert_eq!(

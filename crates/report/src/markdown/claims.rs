@@ -182,7 +182,7 @@ pub(super) fn checked(
         (format!("Show '{expect}'"), &checked.matching),
         (format!("Do not show '{expect}'"), &checked.contrary),
         (
-            "Beyond the releases it names, already or still".to_string(),
+            "Already before, or still after, the releases it names".to_string(),
             &checked.beyond,
         ),
         (

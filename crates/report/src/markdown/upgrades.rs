@@ -7,8 +7,9 @@
 use super::{head, provenance, row};
 use crate::events::support_event;
 use crate::grid::{Grid, Step, Support};
+use crate::groups::setting;
 use crate::legend::{cell_label, State, MOVES};
-use pyo3_matrix_model::{Flavor, Release, Transition};
+use pyo3_matrix_model::{CellResult, Flavor, Release, Transition};
 
 /// The jumps people make most, as (from, to) minors; drawn where the run has both.
 pub const JUMPS: [(&str, &str); 4] = [("0.20", "0.23"), ("0.21", "0.25"), ("0.23", "0.28"), ("0.25", "0.30")];
@@ -20,55 +21,86 @@ fn release_of<'g>(grid: &'g Grid, minor: &str) -> Option<&'g Release> {
 
 /// The stepping stones of a pattern that breaks between `from` and `to`: releases on the way
 /// where it still builds with deprecation warnings, and variants (a feature, a variable)
-/// with which it still works, each with what was observed.
+/// with which it still works, each with what was observed. A variant that sets what PyO3
+/// calls unsafe, or that changes nothing (its cell as the plain one), is never a stone; an
+/// unsafe one is told with what it did.
 fn stones(grid: &Grid, pattern: &str, python: Flavor, from: &Release, to: &Release) -> Vec<String> {
     let between: Vec<&Release> = grid.releases.iter().filter(|r| *r >= from && *r < to).collect();
     let mut out = Vec::new();
-    let deprecated: Vec<&&Release> = between
+    let deprecated: Vec<&Release> = between
         .iter()
+        .copied()
         .filter(|r| {
             grid.cell(pattern, r, python, None)
                 .is_some_and(|c| c.outcome == pyo3_matrix_model::Outcome::Deprecated)
         })
         .collect();
-    if let (Some(first), Some(last)) = (deprecated.first(), deprecated.last()) {
-        let span = if first == last {
-            first.to_string()
-        } else {
-            format!("{first}–{last}")
-        };
+    if !deprecated.is_empty() {
         out.push(format!(
-            "⚠ deprecated at {span}: stop there and fix the warnings while rustc points at them"
+            "⚠ deprecated at {}: stop there and fix the warnings while rustc points at them",
+            span(&deprecated)
         ));
     }
     let Some(p) = grid.pattern(pattern) else { return out };
     for v in &p.meta.variants {
-        let working: Vec<&Release> = grid
+        let tried: Vec<&CellResult> = grid
             .releases
             .iter()
             .filter(|r| *r > from && *r <= to)
-            .filter(|r| {
-                grid.cell(pattern, r, python, Some(&v.name))
-                    .is_some_and(|c| c.outcome.works())
-            })
+            .filter_map(|r| grid.cell(pattern, r, python, Some(&v.name)))
             .collect();
-        let (Some(first), Some(last)) = (working.first(), working.last()) else {
+        let named = format!("with {} (`[{}]`)", setting(v), v.name);
+        if let Some(unsafe_setting) = grid.sources.unsafe_setting_of(v) {
+            if !tried.is_empty() {
+                out.push(format!(
+                    "not a way forward, as PyO3 calls `{}` unsafe: {named}: {}",
+                    unsafe_setting.env,
+                    observed(grid, &tried)
+                ));
+            }
             continue;
+        }
+        let changes_something = |c: &&CellResult| {
+            grid.cell(pattern, &c.id.pyo3, python, None)
+                .is_none_or(|plain| plain.outcome != c.outcome)
         };
-        let mut setting: Vec<String> = v.features.iter().map(|f| format!("feature `{f}`")).collect();
-        setting.extend(v.env.iter().map(|(k, val)| format!("`{k}={val}`")));
-        let span = if first == last {
-            first.to_string()
-        } else {
-            format!("{first}–{last}")
-        };
-        out.push(format!(
-            "with {} (`[{}]`): ✓ works at {span}",
-            setting.join(" and "),
-            v.name
-        ));
+        let working: Vec<&CellResult> = tried
+            .into_iter()
+            .filter(|c| c.outcome.works())
+            .filter(changes_something)
+            .collect();
+        if !working.is_empty() {
+            out.push(format!("{named}: {}", observed(grid, &working)));
+        }
     }
     out
+}
+
+/// `0.21.2` or `0.21.2–0.22.6`: the first and last of `releases`, in order.
+fn span(releases: &[&Release]) -> String {
+    match (releases.first(), releases.last()) {
+        (Some(first), Some(last)) if first != last => format!("{first}–{last}"),
+        (Some(first), _) => first.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// What cells of one interpreter showed, state by state: `✓ pass at 0.21.2; ⚠ deprecated
+/// at 0.22.6`.
+fn observed(grid: &Grid, cells: &[&CellResult]) -> String {
+    let mut states: Vec<(String, Vec<&Release>)> = Vec::new();
+    for c in cells {
+        let label = cell_label(c, grid.state(c));
+        match states.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, releases)) => releases.push(&c.id.pyo3),
+            None => states.push((label, vec![&c.id.pyo3])),
+        }
+    }
+    let told: Vec<String> = states
+        .iter()
+        .map(|(label, releases)| format!("{label} at {}", span(releases)))
+        .collect();
+    told.join("; ")
 }
 
 /// One step's moves as nested list lines, kind by kind; with `stepping`, each pattern that
@@ -248,7 +280,55 @@ pub fn render(grid: &Grid) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::fixture::{cell, run};
+    use crate::grid::Grid;
     use crate::markdown::{assert_has, draw};
+    use pyo3_matrix_model::{Flavor, Outcome, Sources, Variant};
+
+    #[test]
+    fn an_unsafe_setting_or_one_that_changes_nothing_is_never_a_stone() {
+        let variant = |name: &str, release: &str, outcome| {
+            let mut c = cell("p", release, "3.12", outcome);
+            c.id.variant = Some(name.into());
+            c
+        };
+        let r = run(vec![
+            cell("p", "0.21.2", "3.12", Outcome::Pass),
+            cell("p", "0.22.6", "3.12", Outcome::Deprecated),
+            cell("p", "0.23.5", "3.12", Outcome::CompileError),
+            variant("gil-refs", "0.22.6", Outcome::Pass),
+            variant("gil-refs+unsafe", "0.22.6", Outcome::Deprecated),
+            variant("abi3", "0.22.6", Outcome::Deprecated),
+        ]);
+        let mut pattern = crate::fixture::patterns().remove(0);
+        pattern.id = "p".into();
+        let mut gil_refs = Variant::named("gil-refs");
+        gil_refs.features = vec!["gil-refs".into()];
+        let mut unsafe_too = gil_refs.clone();
+        unsafe_too.name = "gil-refs+unsafe".into();
+        unsafe_too
+            .env
+            .insert("UNSAFE_PYO3_BUILD_FREE_THREADED".into(), "1".into());
+        let mut abi3 = Variant::named("abi3");
+        abi3.features = vec!["abi3-py39".into()];
+        pattern.meta.variants = vec![gil_refs, unsafe_too, abi3];
+        let sources =
+            Sources::parse("[[unsafe-setting]]\nenv = 'UNSAFE_PYO3_BUILD_FREE_THREADED'\nsays = 'build anyway'\n")
+                .unwrap();
+        let grid = Grid::new(&r, &[pattern]).with_sources(sources);
+        let [from, _, to] = [0, 1, 2].map(|i| grid.releases[i].clone());
+        let stones = super::stones(&grid, "p", Flavor::parse("3.12").unwrap(), &from, &to);
+        assert_eq!(
+            stones,
+            [
+                "⚠ deprecated at 0.22.6: stop there and fix the warnings while rustc points at them",
+                "with feature `gil-refs` (`[gil-refs]`): ✓ pass at 0.22.6",
+                "not a way forward, as PyO3 calls `UNSAFE_PYO3_BUILD_FREE_THREADED` unsafe: with feature \
+                 `gil-refs` and `UNSAFE_PYO3_BUILD_FREE_THREADED=1` (`[gil-refs+unsafe]`): ⚠ deprecated at 0.22.6",
+            ],
+            "abi3 changes nothing at 0.22.6: it is no stone"
+        );
+    }
 
     #[test]
     fn support_events_first_then_jumps_and_steps_by_one_rule() {

@@ -12,7 +12,6 @@ pub mod manifest;
 pub mod rules;
 pub mod syntax;
 
-use crate::interpreters::Interpreter;
 use crate::lock::DirLock;
 use crate::plan::{Context, Target};
 use crate::process::Process;
@@ -39,8 +38,8 @@ pub struct Request<'a> {
     pub krate: &'a UserCrate,
     /// The release to reach.
     pub to: Release,
-    /// The interpreter every step builds against.
-    pub interp: &'a Interpreter,
+    /// The interpreter column every step builds against and tests in.
+    pub target: &'a Target,
     /// The rules.
     pub rules: &'a Rules,
 }
@@ -87,6 +86,21 @@ impl Residual {
     }
 }
 
+/// A change a person must decide, found in the crate's code at a step (a `[[notice]]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Noticed {
+    /// The file, relative to the crate's root.
+    pub file: PathBuf,
+    /// The 1-based line.
+    pub line: usize,
+    /// The notice.
+    pub id: String,
+    /// What changes and what to decide.
+    pub why: String,
+    /// The catalog pattern that shows the change and its fix.
+    pub pattern: String,
+}
+
 /// One release on the way.
 #[derive(Debug, Clone, Serialize)]
 pub struct Step {
@@ -102,6 +116,11 @@ pub struct Step {
     pub compiles: bool,
     /// The errors and the PyO3 deprecations left.
     pub residual: Vec<Residual>,
+    /// What a person must decide at this release, that no build error shows.
+    pub notices: Vec<Noticed>,
+    /// The crate's own tests at this release, run as `scan --tests` runs them, when the
+    /// step builds.
+    pub outcome: Option<CellResult>,
 }
 
 /// A file the migration changed.
@@ -167,9 +186,12 @@ pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migratio
         ctx,
         krate,
         to,
-        interp,
+        target,
         rules,
     } = request;
+    let interp = target
+        .interpreter()
+        .ok_or_else(|| anyhow!("no interpreter for {} to build with", target.flavor))?;
     let known = ctx.matrix.release_list();
     let from = manifest::current_release(&krate.root, &krate.root.join(&krate.manifest), &known)?;
     if *to < from {
@@ -211,7 +233,13 @@ pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migratio
     let mut steps = Vec::new();
     for release in releases_between(&known, &from, to) {
         note(&format!("step to PyO3 {release}…"));
-        steps.push(builder.step(&release, rules)?);
+        let mut step = builder.step(&release, rules)?;
+        // The target is tested even when it does not build: its cell says how it fails.
+        if step.compiles || release == *to {
+            note(&format!("running the crate's tests at PyO3 {release}…"));
+            step.outcome = Some(test(ctx, &work, &release, (*target).clone(), note)?);
+        }
+        steps.push(step);
     }
     let companions = ctx
         .matrix
@@ -236,10 +264,20 @@ pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migratio
     })
 }
 
-/// Builds and tests the migrated crate at its target release as `scan --tests` does, in
-/// the interpreter column `target`.
-pub fn verify(ctx: &Context, migration: &Migration, target: Target, note: &mut dyn FnMut(&str)) -> Result<CellResult> {
-    let mut krate = migration.migrated.clone();
+impl Migration {
+    /// The crate's own tests at the target release (a failed build when it does not build).
+    pub fn outcome(&self) -> &CellResult {
+        self.steps
+            .last()
+            .and_then(|s| s.outcome.as_ref())
+            .expect("the last step, the target, is always tested")
+    }
+}
+
+/// Builds and tests the migrated copy `work` at `release` as `scan --tests` does, in the
+/// interpreter column `target`.
+fn test(ctx: &Context, work: &UserCrate, release: &Release, target: Target, note: &mut dyn FnMut(&str)) -> Result<CellResult> {
+    let mut krate = work.clone();
     let cells = CrateCells::new(
         CrateTests::Own(TestDepsChoice::Declared),
         crate::plan::DEFAULT_TIMEOUT_S,
@@ -247,14 +285,10 @@ pub fn verify(ctx: &Context, migration: &Migration, target: Target, note: &mut d
     let deps = prepare::test_deps(&mut krate, &cells)?;
     let prepared = prepare::prepare(ctx, krate.clone(), &cells, deps, vec![target], note)?;
     prepared
-        .session(
-            ctx.clone(),
-            vec![migration.to.clone()],
-            format!("migrate-{}", krate.tag()),
-        )
+        .session(ctx.clone(), vec![release.clone()], format!("migrate-{}", krate.tag()))
         .verdicts(&|_| {})?
         .pop()
-        .ok_or_else(|| anyhow!("no result for the migrated crate at PyO3 {}", migration.to))
+        .ok_or_else(|| anyhow!("no result for the migrated crate at PyO3 {release}"))
 }
 
 /// Where and how a migration builds its copy.
@@ -318,7 +352,36 @@ impl Builder<'_> {
             builds,
             compiles: compiled.success,
             residual,
+            notices: self.notices(release, rules)?,
+            outcome: None,
         })
+    }
+
+    /// The notices of `release` in the working copy's sources.
+    fn notices(&self, release: &Release, rules: &Rules) -> Result<Vec<Noticed>> {
+        let root = &self.work.root;
+        let due: Vec<_> = rules
+            .notices
+            .iter()
+            .filter(|n| n.release.minor() == release.minor())
+            .collect();
+        let mut found = Vec::new();
+        if due.is_empty() {
+            return Ok(found);
+        }
+        for path in source_files(root)?.into_iter().filter(|p| p.extension().is_some_and(|e| e == "rs")) {
+            let text = crate::fs::read_to_string(&path)?;
+            for notice in &due {
+                found.extend(notice.find(&text).into_iter().map(|at| Noticed {
+                    file: path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
+                    line: edit::line_at(&text, at),
+                    id: notice.id.clone(),
+                    why: notice.why.clone(),
+                    pattern: notice.pattern.clone(),
+                }));
+            }
+        }
+        Ok(found)
     }
 
     /// Applies to the working copy every edit the rules make of `compiled`'s diagnostics.

@@ -8,6 +8,7 @@ use crate::progress::Progress;
 use crate::setup;
 use anyhow::Result;
 use pyo3_matrix_engine::plan::{Context, DEFAULT_TIMEOUT_S};
+use pyo3_matrix_engine::portable::Portable;
 use pyo3_matrix_engine::scan::prepare::{self, CrateCells, CrateTests};
 use pyo3_matrix_engine::scan::{TestDepsChoice, UserCrate};
 use pyo3_matrix_engine::targets;
@@ -104,6 +105,8 @@ struct Scan<'a> {
 struct Observed {
     krate: UserCrate,
     results: RunResults,
+    /// How the results are written to a file.
+    portable: Portable,
 }
 
 impl Scan<'_> {
@@ -125,7 +128,11 @@ impl Scan<'_> {
         progress.set_total(session.plan().verdicts());
         let results = session.run(&|e| progress.event(e))?;
         progress.finish();
-        Ok(Observed { krate, results })
+        Ok(Observed {
+            krate,
+            results,
+            portable: session.portable(),
+        })
     }
 }
 
@@ -169,16 +176,22 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         }
         Err(_) => None,
     };
-    let Observed { krate, results } = scan.observe(&dir, &args.path)?;
+    let Observed {
+        krate,
+        results,
+        portable,
+    } = scan.observe(&dir, &args.path)?;
     if let Some(out) = &args.out {
-        write_results(out, &results)?;
+        write_results(out, &portable.results(&results))?;
     }
     let patterns = setup::patterns(&dir, &[])?;
     let scanned: Vec<Scanned> = results
         .results
         .iter()
         .cloned()
-        .map(|cell| {
+        .map(|mut cell| {
+            // Printed for a person on this machine to open.
+            cell.full_log = cell.full_log.map(|log| portable.resolve(&log));
             let explained_by = match (&catalog, cell.outcome.works()) {
                 (Some(catalog), false) => explain(&cell, catalog, &patterns),
                 _ => Vec::new(),

@@ -16,6 +16,7 @@ pub mod release;
 pub mod results;
 pub mod shard;
 pub mod sources;
+pub mod text_paths;
 pub mod transition;
 
 pub use bounds::{Bounds, ReleaseBounds, Span};

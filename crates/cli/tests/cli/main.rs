@@ -12,6 +12,7 @@ mod project_workflows;
 mod reports;
 mod results_files;
 mod robustness;
+mod run_writes;
 mod scan_crates;
 mod variants;
 mod workflows;

@@ -5,6 +5,7 @@ mod cache;
 mod ci_crate;
 mod cli_errors;
 mod common;
+mod exact_patches;
 mod front_doors;
 mod installed;
 mod migrate;

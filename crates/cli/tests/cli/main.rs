@@ -5,6 +5,7 @@ mod cache;
 mod ci_crate;
 mod cli_errors;
 mod common;
+mod docs_figures;
 mod exact_patches;
 mod front_doors;
 mod installed;

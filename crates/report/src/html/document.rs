@@ -34,7 +34,8 @@ fn twin(dest: &str) -> Option<String> {
 }
 
 /// Whether `raw` opens an anchor the reports write, `<a id="name">` with a name of lower
-/// case letters, digits and dashes: the only raw HTML let through.
+/// case letters, digits, dashes and underscores (a pattern's id): the only raw HTML let
+/// through.
 fn opens_anchor(raw: &str) -> bool {
     raw.strip_prefix("<a id=\"")
         .and_then(|rest| rest.strip_suffix("\">"))
@@ -42,7 +43,7 @@ fn opens_anchor(raw: &str) -> bool {
             !id.is_empty()
                 && id
                     .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
         })
 }
 
@@ -190,8 +191,8 @@ mod tests {
              <p>&lt;b&gt;bold&lt;/b&gt; and &lt;script&gt; <a href=\"../index.html\">all</a></p>\n"
         );
         assert_eq!(
-            to_html("<a id=\"c-1\"></a>\n\n- <a id=\"source-x\"></a>**X** <a id=\"Y\"></a> <a id=\"z\" onclick=\"f()\"></a>"),
-            "<p><a id=\"c-1\"></a></p>\n<ul>\n<li><a id=\"source-x\"></a><strong>X</strong> &lt;a id=\"Y\"&gt;&lt;/a&gt; \
+            to_html("<a id=\"c_1--x\"></a>\n\n- <a id=\"source-x\"></a>**X** <a id=\"Y\"></a> <a id=\"z\" onclick=\"f()\"></a>"),
+            "<p><a id=\"c_1--x\"></a></p>\n<ul>\n<li><a id=\"source-x\"></a><strong>X</strong> &lt;a id=\"Y\"&gt;&lt;/a&gt; \
              &lt;a id=\"z\" onclick=\"f()\"&gt;&lt;/a&gt;</li>\n</ul>\n"
         );
         let results = fixture::results();

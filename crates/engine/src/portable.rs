@@ -24,11 +24,14 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone)]
 pub struct Portable {
     bases: Vec<(String, String)>,
+    /// The catalog patterns' folders relative to the catalog's root (`matrix/patterns/<id>`).
+    pattern_dirs: Vec<String>,
 }
 
 impl Portable {
-    /// `bases` as (folder, its name: empty for relative), in any order.
-    pub fn new(bases: impl IntoIterator<Item = (PathBuf, String)>) -> Portable {
+    /// `bases` as (folder, its name: empty for relative), in any order, and the catalog
+    /// patterns' folders relative to the catalog's root.
+    pub fn new(bases: impl IntoIterator<Item = (PathBuf, String)>, pattern_dirs: Vec<String>) -> Portable {
         let mut bases: Vec<(String, String)> = bases
             .into_iter()
             .flat_map(|(dir, name)| {
@@ -44,7 +47,7 @@ impl Portable {
             .collect();
         bases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.cmp(b)));
         bases.dedup_by(|a, b| a.0 == b.0);
-        Portable { bases }
+        Portable { bases, pattern_dirs }
     }
 
     /// The bases of a session on this machine: its subjects' folders, the catalog's root,
@@ -58,8 +61,14 @@ impl Portable {
             Some(c) => Some(c.krate.root.clone()),
             None => s.member.source.parent().map(Path::to_path_buf),
         });
+        let catalog = ctx.catalog_root();
+        let pattern_dirs = subjects
+            .iter()
+            .filter_map(|s| s.member.source.parent()?.strip_prefix(&catalog).ok())
+            .map(|dir| dir.display().to_string())
+            .collect();
         let named = [
-            (Some(ctx.catalog_root()), ""),
+            (Some(catalog), ""),
             (Some(ctx.dirs.root().to_path_buf()), "$PYO3_MATRIX_CACHE"),
             (cargo_home, "$CARGO_HOME"),
             (Some(std::env::temp_dir()), "$TMPDIR"),
@@ -71,6 +80,7 @@ impl Portable {
                     .into_iter()
                     .filter_map(|(dir, name)| Some((dir?, name.to_string()))),
             ),
+            pattern_dirs,
         )
     }
 
@@ -90,6 +100,15 @@ impl Portable {
                 (Some(rest), false) => return format!("{name}/{rest}"),
                 (None, _) if rest.is_empty() => return if name.is_empty() { ".".into() } else { name.clone() },
                 (None, _) => {}
+            }
+        }
+        // A catalog pattern's own file in whichever checkout (or unpacked catalog) observed
+        // it: verdicts are cached by content, so one may come from another checkout.
+        if absolute.starts_with('/') {
+            for dir in &self.pattern_dirs {
+                if let Some(at) = absolute.find(&format!("/{dir}/")) {
+                    return absolute[at + dir.len() + 2..].to_string();
+                }
             }
         }
         path.to_string()
@@ -135,20 +154,23 @@ mod tests {
     use super::*;
 
     fn machine() -> Portable {
-        Portable::new([
-            (
-                PathBuf::from("/srv/ci/checkout/matrix/patterns/any_iter"),
-                String::new(),
-            ),
-            (PathBuf::from("/srv/ci/checkout"), String::new()),
-            (
-                PathBuf::from("/home/ci/.cache/pyo3-matrix/"),
-                "$PYO3_MATRIX_CACHE".into(),
-            ),
-            (PathBuf::from("/home/ci/.cargo"), "$CARGO_HOME".into()),
-            (PathBuf::from("/var/tmp"), "$TMPDIR".into()),
-            (PathBuf::from("/home/ci"), "~".into()),
-        ])
+        Portable::new(
+            [
+                (
+                    PathBuf::from("/srv/ci/checkout/matrix/patterns/any_iter"),
+                    String::new(),
+                ),
+                (PathBuf::from("/srv/ci/checkout"), String::new()),
+                (
+                    PathBuf::from("/home/ci/.cache/pyo3-matrix/"),
+                    "$PYO3_MATRIX_CACHE".into(),
+                ),
+                (PathBuf::from("/home/ci/.cargo"), "$CARGO_HOME".into()),
+                (PathBuf::from("/var/tmp"), "$TMPDIR".into()),
+                (PathBuf::from("/home/ci"), "~".into()),
+            ],
+            vec!["matrix/patterns/any_iter".into()],
+        )
     }
 
     #[test]
@@ -169,6 +191,20 @@ mod tests {
              tmp_path = PosixPath('$TMPDIR/pytest-of-ci/pytest-2/test_x0')\n\
              see docs/compat.md and ~/.pyenv/versions/3.12.1/bin/python3.12\n\
              kept: /usr/bin/python3.12, /srv/other/x.rs, PosixPath('/tmp'), https://a/b/c"
+        );
+    }
+
+    #[test]
+    fn a_pattern_s_file_in_the_checkout_that_observed_it_is_its_own() {
+        let portable = machine();
+        assert_eq!(portable.path("/srv/old/matrix/patterns/any_iter/lib.rs"), "lib.rs");
+        assert_eq!(
+            portable.path("../../../srv/old/matrix/patterns/any_iter/test_any_iter.py"),
+            "test_any_iter.py"
+        );
+        assert_eq!(
+            portable.path("/srv/old/matrix/patterns/other/lib.rs"),
+            "/srv/old/matrix/patterns/other/lib.rs"
         );
     }
 

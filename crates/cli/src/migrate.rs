@@ -120,7 +120,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
             });
             println!("{}", serde_json::to_string_pretty(&answer)?);
         }
-        Format::Text => print_text(&args.path, &migration, &residual, &patterns, &outcome, args.write),
+        Format::Text => print_text(&args.path, &migration, &residual, &patterns, outcome, args.write),
     }
     Ok(())
 }

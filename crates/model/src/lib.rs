@@ -17,6 +17,7 @@ pub mod release;
 pub mod results;
 pub mod shard;
 pub mod sources;
+pub mod text_paths;
 pub mod transition;
 
 pub use bounds::{Bounds, InBounds, ReleaseBounds, Span};

@@ -276,7 +276,13 @@ impl Migration {
 
 /// Builds and tests the migrated copy `work` at `release` as `scan --tests` does, in the
 /// interpreter column `target`.
-fn test(ctx: &Context, work: &UserCrate, release: &Release, target: Target, note: &mut dyn FnMut(&str)) -> Result<CellResult> {
+fn test(
+    ctx: &Context,
+    work: &UserCrate,
+    release: &Release,
+    target: Target,
+    note: &mut dyn FnMut(&str),
+) -> Result<CellResult> {
     let mut krate = work.clone();
     let cells = CrateCells::new(
         CrateTests::Own(TestDepsChoice::Declared),
@@ -369,7 +375,10 @@ impl Builder<'_> {
         if due.is_empty() {
             return Ok(found);
         }
-        for path in source_files(root)?.into_iter().filter(|p| p.extension().is_some_and(|e| e == "rs")) {
+        for path in source_files(root)?
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        {
             let text = crate::fs::read_to_string(&path)?;
             for notice in &due {
                 found.extend(notice.find(&text).into_iter().map(|at| Noticed {

@@ -288,7 +288,11 @@ impl Rules {
                         // The return type of the function whose body holds the span, or the
                         // type the span starts.
                         let returns = syntax().and_then(|s| s.function_at(start)?.returns);
-                        vec![bound_return(source, returns.map_or(start, |r| r.start), capture("ty")?)?]
+                        vec![bound_return(
+                            source,
+                            returns.map_or(start, |r| r.start),
+                            capture("ty")?,
+                        )?]
                     }
                     Kind::TryOperator => vec![try_operator(source, start, end)?],
                     Kind::Rewrite => vec![rewrite(source, start, end, rule.rewrite.as_ref()?)?],

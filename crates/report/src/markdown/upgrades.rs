@@ -6,7 +6,7 @@
 
 use super::{head, provenance, row};
 use crate::events::support_event;
-use crate::grid::{Grid, Step, Support};
+use crate::grid::{Grid, Move, Step, Support};
 use crate::groups::setting;
 use crate::legend::{cell_label, State, MOVES};
 use pyo3_matrix_model::{CellResult, Flavor, Release, Transition};
@@ -103,37 +103,133 @@ fn observed(grid: &Grid, cells: &[&CellResult]) -> String {
     told.join("; ")
 }
 
-/// One step's moves as nested list lines, kind by kind; with `stepping`, each pattern that
-/// breaks carries its stepping stones.
-fn moves(grid: &Grid, step: &Step, stepping: bool) -> Vec<String> {
-    let mut lines = Vec::new();
-    // Support is told once, by the step's event and the support table, never move by move.
-    let listed_kinds = MOVES
-        .into_iter()
-        .filter(|(kind, _)| !matches!(kind, Transition::SupportLost | Transition::SupportGained));
-    for (kind, word) in listed_kinds {
-        let listed = step.of(kind);
-        if listed.is_empty() {
-            continue;
+/// One move as a line, without its stepping stones: what is told once for every
+/// interpreter it happens on.
+fn move_line(grid: &Grid, m: &Move) -> String {
+    format!(
+        "[{0}](patterns/{0}.md) ({1} → {2})",
+        m.pattern.id,
+        cell_label(m.before, grid.state(m.before)),
+        cell_label(m.after, grid.state(m.after))
+    )
+}
+
+/// A move as it happens on some interpreters: the kind and line, and each interpreter's
+/// stepping stones (empty where none are told).
+struct Shared {
+    kind: Transition,
+    line: String,
+    on: Vec<(Flavor, Vec<String>)>,
+}
+
+/// `Python 3.12`, `Python 3.12 and 3.13`, `every interpreter (3.12, 3.13, 3.13t)`.
+fn interpreters_title(pythons: &[Flavor], all: &[Flavor]) -> String {
+    let names: Vec<String> = pythons.iter().map(ToString::to_string).collect();
+    if pythons == all && all.len() > 1 {
+        return format!("Every interpreter ({})", names.join(", "));
+    }
+    match names.split_last() {
+        Some((last, [])) => format!("Python {last}"),
+        Some((last, rest)) => format!("Python {} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// One upgrade (a jump, or a step between consecutive releases) on every interpreter:
+/// first the interpreters whose support changes (or which start from another one), then
+/// each move told once under the interpreters it happens on (every interpreter first), then
+/// the interpreters where nothing moves, saying `quiet`. With `stepping`, each pattern that
+/// breaks carries its stepping stones, interpreter by interpreter where they differ.
+fn grouped(grid: &Grid, steps: &[Step], stepping: bool, quiet: &str) -> String {
+    let mut s = String::new();
+    let mut moves: Vec<Shared> = Vec::new();
+    let mut still: Vec<Flavor> = Vec::new();
+    for step in steps {
+        let event = support_event(grid, step);
+        if event.is_some() || step.from_python != step.python {
+            let title = match step.from_python == step.python {
+                true => format!("Python {}", step.python),
+                false => format!("from Python {} to {}", step.from_python, step.python),
+            };
+            let said = event.as_deref().map(|e| format!(": {e}")).unwrap_or_default();
+            s.push_str(&format!("- **{title}**{said}\n"));
         }
-        lines.push(format!("  - {word} ({}):", listed.len()));
-        for m in listed {
-            let mut line = format!(
-                "    - [{0}](patterns/{0}.md) ({1} → {2})",
-                m.pattern.id,
-                cell_label(m.before, grid.state(m.before)),
-                cell_label(m.after, grid.state(m.after))
-            );
-            if stepping && kind == Transition::Regressed {
-                let on_the_way = stones(grid, &m.pattern.id, step.python, &step.from, &step.to);
-                if !on_the_way.is_empty() {
-                    line.push_str(&format!("; stepping stones: {}", on_the_way.join("; ")));
+        let mut moved = false;
+        // Support is told once, by the step's event and the support table, never move by move.
+        let listed_kinds = MOVES
+            .into_iter()
+            .filter(|(kind, _)| !matches!(kind, Transition::SupportLost | Transition::SupportGained));
+        for (kind, _) in listed_kinds {
+            for m in step.of(kind) {
+                moved = true;
+                let stones = match stepping && kind == Transition::Regressed {
+                    true => stones(grid, &m.pattern.id, step.python, &step.from, &step.to),
+                    false => Vec::new(),
+                };
+                let line = move_line(grid, m);
+                match moves.iter_mut().find(|x| x.kind == kind && x.line == line) {
+                    Some(shared) => shared.on.push((step.python, stones)),
+                    None => moves.push(Shared {
+                        kind,
+                        line,
+                        on: vec![(step.python, stones)],
+                    }),
                 }
             }
-            lines.push(line);
+        }
+        if !moved && event.is_none() {
+            still.push(step.python);
         }
     }
-    lines
+    let all: Vec<Flavor> = steps.iter().map(|st| st.python).collect();
+    let mut groups: Vec<Vec<Flavor>> = Vec::new();
+    for m in &moves {
+        let pythons: Vec<Flavor> = m.on.iter().map(|(py, _)| *py).collect();
+        if !groups.contains(&pythons) {
+            groups.push(pythons);
+        }
+    }
+    groups.sort_by_key(|g| std::cmp::Reverse(g.len()));
+    for group in &groups {
+        s.push_str(&format!("- **{}**:\n", interpreters_title(group, &all)));
+        for (kind, word) in MOVES {
+            let listed: Vec<&Shared> = moves
+                .iter()
+                .filter(|m| m.kind == kind && m.on.iter().map(|(py, _)| *py).eq(group.iter().copied()))
+                .collect();
+            if listed.is_empty() {
+                continue;
+            }
+            s.push_str(&format!("  - {word} ({}):\n", listed.len()));
+            for m in listed {
+                s.push_str(&format!("    - {}{}\n", m.line, told_stones(&m.on)));
+            }
+        }
+    }
+    if !still.is_empty() {
+        s.push_str(&format!("- **{}**: {quiet}\n", interpreters_title(&still, &all)));
+    }
+    s
+}
+
+/// The stepping stones of a move on its interpreters: once when every one has the same,
+/// else interpreter by interpreter; nothing when there are none.
+fn told_stones(on: &[(Flavor, Vec<String>)]) -> String {
+    let Some((_, first)) = on.first() else {
+        return String::new();
+    };
+    if on.iter().all(|(_, stones)| stones == first) {
+        return match first.is_empty() {
+            true => String::new(),
+            false => format!("; stepping stones: {}", first.join("; ")),
+        };
+    }
+    let each: Vec<String> = on
+        .iter()
+        .filter(|(_, stones)| !stones.is_empty())
+        .map(|(py, stones)| format!("on {py}: {}", stones.join("; ")))
+        .collect();
+    format!("; stepping stones {}", each.join(" · "))
 }
 
 /// The releases-by-interpreter table.
@@ -234,55 +330,28 @@ pub fn render(grid: &Grid) -> String {
             continue;
         };
         s.push_str(&format!("\n### {from} → {to}\n\n"));
-        for &python in &grid.pythons {
-            let step = grid.cumulative(from, to, python);
-            let start = step.from_python;
-            let title = if start == python {
-                format!("Python {python}")
-            } else {
-                format!("from Python {start} to {python}")
-            };
-            let event = support_event(grid, &step).map(|e| format!(" {e}")).unwrap_or_default();
-            let lines = moves(grid, &step, true);
-            let quiet = if lines.is_empty() && event.is_empty() {
-                " nothing that worked breaks"
-            } else {
-                ""
-            };
-            s.push_str(&format!("- **{title}**:{event}{quiet}\n"));
-            for line in lines {
-                s.push_str(&format!("{line}\n"));
-            }
-        }
+        let steps: Vec<Step> = grid.pythons.iter().map(|&py| grid.cumulative(from, to, py)).collect();
+        s.push_str(&grouped(grid, &steps, true, "nothing that worked breaks"));
     }
-    s.push_str("\n## Each upgrade, one release at a time\n");
-    for &python in &grid.pythons {
-        s.push_str(&format!("\n### Python {python}\n\n"));
-        for pair in grid.releases.windows(2) {
-            let step = grid.step(python, &pair[0], &pair[1], None);
-            let event = support_event(grid, &step).map(|e| format!(" {e}")).unwrap_or_default();
-            let lines = moves(grid, &step, false);
-            if lines.is_empty() && event.is_empty() {
-                s.push_str(&format!(
-                    "- **{} → {}**: nothing breaks, nothing gets fixed\n",
-                    pair[0], pair[1]
-                ));
-            } else {
-                s.push_str(&format!("- **{} → {}**:{event}\n", pair[0], pair[1]));
-                for line in lines {
-                    s.push_str(&format!("{line}\n"));
-                }
-            }
-        }
+    s.push_str("\n## Each upgrade, one release at a time\n\nA move that happens on every interpreter is told once.\n");
+    for pair in grid.releases.windows(2) {
+        s.push_str(&format!("\n### {} → {}\n\n", pair[0], pair[1]));
+        let steps: Vec<Step> = grid
+            .pythons
+            .iter()
+            .map(|&py| grid.step(py, &pair[0], &pair[1], None))
+            .collect();
+        s.push_str(&grouped(grid, &steps, false, "nothing breaks, nothing gets fixed"));
     }
     s
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::fixture::{cell, run};
+    use crate::fixture::{cell, patterns, run};
     use crate::grid::Grid;
     use crate::markdown::{assert_has, draw};
+    use pyo3_matrix_model::Outcome::{CompileError, Pass};
     use pyo3_matrix_model::{Flavor, Outcome, Sources, Variant};
 
     #[test]
@@ -331,6 +400,38 @@ mod tests {
     }
 
     #[test]
+    fn a_move_on_every_interpreter_is_told_once_and_the_others_under_their_own() {
+        let results = run(["3.12", "3.13t"]
+            .into_iter()
+            .flat_map(|py| {
+                let vec_u8_after = if py == "3.12" { Pass } else { CompileError };
+                [
+                    cell("gilref_any_arg", "0.22.6", py, Pass),
+                    cell("gilref_any_arg", "0.23.5", py, CompileError),
+                    cell("vec_u8_return", "0.22.6", py, Pass),
+                    cell("vec_u8_return", "0.23.5", py, vec_u8_after),
+                    cell("static_ref_exit", "0.22.6", py, Pass),
+                    cell("static_ref_exit", "0.23.5", py, Pass),
+                ]
+            })
+            .collect());
+        let doc = super::render(&Grid::new(&results, &patterns()));
+        assert_has(
+            &doc,
+            &["### 0.22.6 → 0.23.5\n\n\
+               - **Every interpreter (3.12, 3.13t)**:\n  - breaks (1):\n    \
+               - [gilref_any_arg](patterns/gilref_any_arg.md) (✓ pass → ✗ compile-error)\n\
+               - **Python 3.13t**:\n  - breaks (1):\n    \
+               - [vec_u8_return](patterns/vec_u8_return.md) (✓ pass → ✗ compile-error)\n"],
+        );
+        assert_eq!(
+            doc.matches("[gilref_any_arg](patterns/gilref_any_arg.md)").count(),
+            1,
+            "{doc}"
+        );
+    }
+
+    #[test]
     fn support_events_first_then_jumps_and_steps_by_one_rule() {
         let doc = draw(super::render);
         assert_has(
@@ -339,7 +440,7 @@ mod tests {
                 "| release | 3.12 | 3.13t |",
                 "| 0.21.2 | ✓ builds: 3 of 4 work | ⊘ refused |",
                 "- Python 3.13t, 0.22.6 → 0.23.5: 0.23.5 builds for Python 3.13t (✓ builds: 0 of 3 work, ◐ 1 more with the GIL re-enabled); 0.22.6 refused it",
-                "- **0.21.2 → 0.22.6**:\n  - breaks (1):\n    - [gilref_any_arg](patterns/gilref_any_arg.md) (⚠ deprecated → ✗ compile-error E0599)\n",
+                "### 0.21.2 → 0.22.6\n\n- **Python 3.12**:\n  - breaks (1):\n    - [gilref_any_arg](patterns/gilref_any_arg.md) (⚠ deprecated → ✗ compile-error E0599)\n",
                 "  - breaks (1):\n    - [vec_u8_return](patterns/vec_u8_return.md) (✓ pass → ✗T test-fail)\n",
                 "  - fixed (1):\n    - [static_ref_exit](patterns/static_ref_exit.md) (∞ hang → ✓ pass)\n",
             ],

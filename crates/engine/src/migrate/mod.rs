@@ -12,6 +12,7 @@ pub mod manifest;
 pub mod rules;
 pub mod syntax;
 
+use crate::cell_dir::CellDir;
 use crate::lock::DirLock;
 use crate::plan::{Context, Target};
 use crate::process::Process;
@@ -20,7 +21,7 @@ use crate::scan::{self, TestDepsChoice, UserCrate};
 use anyhow::{anyhow, bail, Context as _, Result};
 use compiler::{Compiled, Diagnostic};
 use edit::Edit;
-use pyo3_matrix_model::{CellResult, Level, Release};
+use pyo3_matrix_model::{CellResult, Flavor, Level, Release};
 use rules::Rules;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -215,6 +216,7 @@ pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migratio
         build: dir.join("build"),
         target: dir.join("target"),
         python: &interp.path,
+        flavor: target.flavor,
     };
     note(&format!("building {} at its own release, {from}…", krate.dir.display()));
     let start = builder.compile(&from, &[])?;
@@ -304,17 +306,27 @@ struct Builder<'a> {
     work: &'a UserCrate,
     /// The copy of the copy that is built, pinned to one release.
     build: PathBuf,
-    /// The migration's own target, kept across steps so each step builds incrementally.
+    /// The migration's own target, kept across steps, for what the cell's target would not
+    /// reuse: the staging builds (another feature set) and a maturin project's rounds
+    /// (maturin builds its cells with settings of its own).
     target: PathBuf,
     python: &'a Path,
+    flavor: Flavor,
 }
 
 impl Builder<'_> {
-    /// The copy built at `release` with the extra pyo3 `features`.
+    /// The copy built at `release` with the extra pyo3 `features`. A crate cargo builds is
+    /// built in the target its cell at that release uses (under the cell's lock), so that
+    /// PyO3 is compiled once per release for the rule rounds and the tests alike.
     fn compile(&self, release: &Release, features: &[String]) -> Result<Compiled> {
         self.work.copy_for(&self.ctx.matrix, release, &self.build)?;
         let manifest = self.work.manifest_in(&self.build);
-        compiler::compile(&self.build, &manifest, &self.target, self.python, features)
+        if !features.is_empty() || self.work.built_by_maturin() {
+            return compiler::compile(&self.build, &manifest, &self.target, self.python, features);
+        }
+        let cell = CellDir::of(&self.ctx.dirs, release, self.flavor);
+        let _lock = cell.lock()?;
+        compiler::compile(&self.build, &manifest, &cell.crate_target("cargo", None), self.python, features)
     }
 
     /// One release: the staging step if PyO3 prescribes one, then rule rounds.

@@ -7,7 +7,9 @@
 //! dropped because it pins the old PyO3; path dependencies that leave the copy are made
 //! absolute. A project whose build backend is maturin is built by maturin ([`crate::maturin`]).
 
+pub mod ci;
 pub mod layout;
+pub mod lockfile;
 pub mod prepare;
 pub mod pyproject;
 

@@ -7,7 +7,7 @@
 //! The project itself (`.`, `-e .`, a built wheel) is the wheel under test and is skipped;
 //! `-r FILE` is that file's requirements; `.[extra]` is that extra of the project.
 
-use super::pyproject::{read_requirements, requirement_name};
+use crate::scan::requirements::{read_requirements, requirement_name};
 use std::path::Path;
 
 /// Where the workflows are, from the project's directory.

@@ -12,7 +12,7 @@
 //! platforms' packages) is left out, as `uv sync --only-group` or `poetry install --only`
 //! leave it out.
 
-use super::pyproject::{normalize, requirement_name};
+use crate::scan::requirements::{normalize, requirement_name};
 use anyhow::{bail, Context as _, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

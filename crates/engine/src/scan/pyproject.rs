@@ -4,11 +4,13 @@
 //! maturin reads its own configuration when it builds the copy; the keys are checked here
 //! only so that a malformed one is one clear line before any build, naming the key.
 
-use super::ci;
-use super::lockfile::{Lockfile, LOCKFILES};
+use crate::scan::ci;
+use crate::scan::lockfile::{Lockfile, LOCKFILES};
+use crate::scan::requirements::read_requirements;
+use crate::scan::requirements::{normalize, requirement_name};
 use anyhow::{bail, Context as _, Result};
 use serde::de::DeserializeOwned;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The `[tool.maturin]` settings the engine reads (the rest is maturin's business).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -559,30 +561,6 @@ fn self_reference(req: &str, project: Option<&str>) -> Option<Vec<String>> {
     Some(extras)
 }
 
-/// The package a requirement names, as written: `pytest-mock` of `pytest-mock>=3`,
-/// `pkg` of `pkg[test]`.
-pub fn requirement_name(req: &str) -> &str {
-    let end = req
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-        .unwrap_or(req.len());
-    &req[..end]
-}
-
-/// A package name as PEP 503 compares them.
-pub fn normalize(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.trim().chars() {
-        if matches!(c, '-' | '_' | '.') {
-            if !out.ends_with('-') {
-                out.push('-');
-            }
-        } else {
-            out.push(c.to_ascii_lowercase());
-        }
-    }
-    out
-}
-
 /// The project's test and dev requirements files (`requirements-test*.txt` in `dir`,
 /// `requirements/test*.txt`, … see [`REQUIREMENTS_PREFIXES`]), each named by its path
 /// from `dir`, sorted by it.
@@ -748,33 +726,6 @@ fn poetry_constraint(constraint: &str) -> Result<String, String> {
         });
     }
     Ok(out.join(","))
-}
-
-/// The requirements of a requirements file, `-r` includes followed; editable installs of
-/// the project itself (`-e .`) and other options are left to the wheel under test.
-pub(super) fn read_requirements(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Vec<String>> {
-    if seen.contains(&path.to_path_buf()) {
-        return Ok(Vec::new());
-    }
-    seen.push(path.to_path_buf());
-    let text = crate::fs::read_to_string(path)?;
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let line = line.split(" #").next().unwrap_or_default().trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if let Some(included) = line.strip_prefix("-r").or_else(|| line.strip_prefix("--requirement")) {
-            let included = path
-                .parent()
-                .unwrap_or(Path::new("."))
-                .join(included.trim_start_matches('=').trim());
-            out.extend(read_requirements(&included, seen)?);
-        } else if !line.starts_with('-') && line != "." {
-            out.push(line.to_string());
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

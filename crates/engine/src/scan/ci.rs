@@ -201,7 +201,7 @@ fn workflow(dir: &Path, file: &str, text: &str) -> Option<CiInstalls> {
     })
 }
 
-/// tox's `[testenv]` (else the first `[testenv:…]` with deps): its `deps` (a factor's
+/// tox's `[testenv]` (else the first `[testenv:…]`) that installs something: its `deps` (a factor's
 /// `py312: numpy` read as `numpy`) and its `extras`.
 fn tox(dir: &Path, text: &str) -> Option<CiInstalls> {
     let mut sections: Vec<(String, Vec<(String, String)>)> = Vec::new();
@@ -226,11 +226,15 @@ fn tox(dir: &Path, text: &str) -> Option<CiInstalls> {
         }
     }
     let value = |keys: &[(String, String)], key: &str| keys.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
-    let (section, keys) = sections.iter().find(|(name, _)| name == "testenv").or_else(|| {
-        sections
-            .iter()
-            .find(|(name, keys)| name.starts_with("testenv:") && value(keys, "deps").is_some())
-    })?;
+    let installs = |keys: &[(String, String)]| value(keys, "deps").or(value(keys, "extras")).is_some();
+    let (section, keys) = sections
+        .iter()
+        .find(|(name, keys)| name == "testenv" && installs(keys))
+        .or_else(|| {
+            sections
+                .iter()
+                .find(|(name, keys)| name.starts_with("testenv:") && installs(keys))
+        })?;
     let mut found = CiInstalls::new("tox.ini", format!("[{section}]"));
     for line in value(keys, "deps").unwrap_or_default().lines() {
         let line = line.split(" #").next().unwrap_or_default().trim();
@@ -417,6 +421,15 @@ jobs:
                 vec!["pytest>=8".into(), "numpy".into(), "pytest-mock".into()],
                 vec!["test".into()]
             )
+        );
+        let named = tox(
+            dir.path(),
+            "[testenv]\ncommands = pytest\n[testenv:lint]\nskip_install = true\n[testenv:tests]\ndeps = attrs\n",
+        )
+        .unwrap();
+        assert_eq!(
+            (named.part.as_str(), named.requirements.clone()),
+            ("[testenv:tests]", vec!["attrs".to_string()])
         );
         let noxfile = r#"
 import nox

@@ -194,8 +194,9 @@ pub struct Project {
 /// Group names that hold test dependencies, in the order they are preferred.
 const DEPENDENCY_GROUPS: &[&str] = &["test", "tests", "dev"];
 const EXTRAS: &[&str] = &["test", "tests", "testing", "dev"];
-/// Requirements files (`.txt`, or `.lock` for a pinned one), by their path's beginning: beside `pyproject.toml`
-/// (`requirements-test.txt`) or in its `requirements/` folder (`requirements/testing.txt`).
+/// Requirements files (`.txt`, or `.lock` for a pinned one), by their path's beginning:
+/// beside `pyproject.toml` (`requirements-test.txt`) or in its `requirements/` folder
+/// (`requirements/testing.txt`).
 const REQUIREMENTS_PREFIXES: &[&str] = &[
     "requirements-test",
     "requirements/test",

@@ -280,6 +280,32 @@ fn fixturelib_wheels() -> (tempfile::TempDir, Vec<(&'static str, String)>) {
     (wheels, vec![("PIP_FIND_LINKS", links.trim().to_string())])
 }
 
+/// `uv export` of the fixture's uv.lock for `group` (the uv the engine installs with), one
+/// requirement a line as pip takes them; the fixture's tree must be the same afterwards.
+fn uv_export(name: &str, group: &str) -> Vec<String> {
+    let dir = fixture("crates").join(name);
+    let before = snapshot(&dir);
+    let uv = crate::common::python_tool(pyo3_matrix_engine::tools::UV, "uv");
+    let out = std::process::Command::new(uv)
+        .args(["export", "--frozen", "--format", "requirements-txt", "--no-hashes"])
+        .args(["--no-emit-project", "--no-default-groups", "--group", group])
+        .args(["--no-header", "--no-annotate", "--no-python-downloads", "--quiet"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "uv export: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(before == snapshot(&dir), "uv export changed the fixture");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| line.replace(" ; ", "; "))
+        .collect()
+}
+
 #[test]
 fn a_lockfile_pins_the_test_dependencies_and_the_answer_names_it() {
     let (_wheels, env) = fixturelib_wheels();
@@ -297,6 +323,14 @@ fn a_lockfile_pins_the_test_dependencies_and_the_answer_names_it() {
                 .any(|d| d.starts_with("pluggy==") && d.ends_with("<- uv.lock")),
         "pytest's own dependencies are pinned too: {deps:?}"
     );
+    // Exactly what uv itself exports of the lock for that group.
+    let pinned: Vec<&str> = answer["test_deps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["requirement"].as_str().unwrap())
+        .collect();
+    assert_eq!(pinned, uv_export("uv_lock", "test"));
 
     // The declared range without the lock gets 2.0, which renamed `greet`.
     let answer = scan_with_env("uv_lock", &["--test-deps", "pyproject.toml"], &env);

@@ -10,6 +10,7 @@ use crate::scan::requirements::read_requirements;
 use crate::scan::requirements::{normalize, requirement_name};
 use anyhow::{bail, Context as _, Result};
 use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The `[tool.maturin]` settings the engine reads (the rest is maturin's business).
@@ -37,6 +38,8 @@ pub enum GroupSource {
     /// `[tool.poetry.group.<name>.dependencies]` (or Poetry's older `dev-dependencies`,
     /// its `dev` group).
     PoetryGroup,
+    /// `[tool.pdm.dev-dependencies]`, PDM's groups before PEP 735.
+    PdmGroup,
     /// `[project.optional-dependencies]`, an extra.
     Extra,
     /// A requirements file of the project, named by its path from the project's directory:
@@ -57,6 +60,7 @@ impl GroupSource {
         match self {
             GroupSource::DependencyGroup => format!("the `{name}` dependency group of pyproject.toml"),
             GroupSource::PoetryGroup => format!("the `{name}` Poetry group of pyproject.toml"),
+            GroupSource::PdmGroup => format!("the `{name}` group of [tool.pdm.dev-dependencies] in pyproject.toml"),
             GroupSource::Extra => format!("the `{name}` extra of pyproject.toml"),
             GroupSource::Requirements => name.to_string(),
             GroupSource::Ci { part } => format!("{part} of {name}"),
@@ -84,7 +88,7 @@ impl DependencyGroup {
     fn in_pyproject(&self) -> bool {
         matches!(
             self.source,
-            GroupSource::DependencyGroup | GroupSource::PoetryGroup | GroupSource::Extra
+            GroupSource::DependencyGroup | GroupSource::PoetryGroup | GroupSource::PdmGroup | GroupSource::Extra
         )
     }
 
@@ -184,7 +188,7 @@ pub struct Project {
     pub maturin: Option<MaturinConfig>,
     /// `[project] dependencies`.
     pub dependencies: Vec<String>,
-    /// Every declared group: dependency groups first, then Poetry groups, extras,
+    /// Every declared group: dependency groups first, then Poetry groups, PDM groups, extras,
     /// requirements files, what CI installs.
     pub groups: Vec<DependencyGroup>,
     /// The project's lockfiles, preferred first (see [`LOCKFILES`]).
@@ -280,6 +284,21 @@ impl Project {
             });
         }
         groups.extend(poetry_groups(doc.get("tool").and_then(|t| t.get("poetry")))?);
+        let pdm_key = "[tool.pdm.dev-dependencies]";
+        let pdm = doc
+            .get("tool")
+            .and_then(|t| t.get("pdm"))
+            .and_then(|p| p.get("dev-dependencies"));
+        let pdm_groups: BTreeMap<String, Vec<String>> = typed(pdm, pdm_key)?;
+        for (group, entries) in pdm_groups {
+            groups.push(DependencyGroup {
+                name: group,
+                source: GroupSource::PdmGroup,
+                // `-e file:///${PROJECT_ROOT}/…`: an editable local package, the wheel under test.
+                requirements: entries.into_iter().filter(|e| !e.starts_with('-')).collect(),
+                unreadable: Vec::new(),
+            });
+        }
         for extra in extras.keys() {
             groups.push(DependencyGroup {
                 name: extra.clone(),
@@ -312,7 +331,7 @@ impl Project {
     }
 
     /// The group the tests get for `choice`: the first of `[dependency-groups]`
-    /// test/tests/dev, then Poetry's groups of those names, then extras
+    /// test/tests/dev, then Poetry's groups of those names, then PDM's, then extras
     /// test/tests/testing/dev, then `requirements-test*.txt`, `requirements/test*.txt`,
     /// `requirements-dev*.txt`, `requirements/dev*.txt` (a pinned one before the others of
     /// its kind), then what the project's CI installs before it runs pytest (GitHub Actions
@@ -352,6 +371,7 @@ impl Project {
                 let ci = self.groups.iter().find(|g| matches!(g.source, GroupSource::Ci { .. }));
                 Ok(of(GroupSource::DependencyGroup, DEPENDENCY_GROUPS)
                     .or_else(|| of(GroupSource::PoetryGroup, DEPENDENCY_GROUPS))
+                    .or_else(|| of(GroupSource::PdmGroup, DEPENDENCY_GROUPS))
                     .or_else(|| of(GroupSource::Extra, EXTRAS))
                     .or(by_prefix)
                     .or(ci))
@@ -938,6 +958,34 @@ features = ["pyo3/extension-module"]
             .unwrap_err()
             .to_string();
         assert_eq!(absent, "--test-deps uv.lock: the project has no uv.lock");
+    }
+
+    #[test]
+    fn pdm_groups_are_found_and_pinned_by_pdm_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[project]\nname = \"x\"\n[tool.pdm.dev-dependencies]\nlint = [\"ruff\"]\n\
+             test = [\"-e file:///${PROJECT_ROOT}/helper\", \"greeting>=1\"]\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("pdm.lock"),
+            "[[package]]\nname = \"greeting\"\nversion = \"1.0\"\ngroups = [\"test\"]\n",
+        )
+        .unwrap();
+        let p = Project::read(dir.path()).unwrap();
+        assert_eq!(
+            origins(&p, TestDepsChoice::Declared),
+            ["greeting==1.0 <- pdm.lock", "pytest <- the test runner"]
+        );
+        assert_eq!(
+            origins(&p, TestDepsChoice::Unlocked),
+            [
+                "greeting>=1 <- the `test` group of [tool.pdm.dev-dependencies] in pyproject.toml",
+                "pytest <- the test runner"
+            ]
+        );
     }
 
     #[test]

@@ -34,9 +34,11 @@ pub struct Args {
     /// Also run the crate's own pytest suite, from its directory with its own configuration.
     #[arg(long)]
     tests: bool,
-    /// The declared dependency group (PEP 735 group, extra, requirements file) the tests
-    /// get, a requirements file of the project's (tests/requirements.txt), or `none`
-    /// [default: the first of test, tests, testing, dev].
+    /// The declared dependency group (PEP 735 group, Poetry group, extra, requirements
+    /// file, CI workflow file, tox.ini, noxfile.py) the tests get, a requirements file of the
+    /// project's (tests/requirements.txt), a lockfile (uv.lock, poetry.lock, pdm.lock),
+    /// `pyproject.toml` for the declared ranges instead of the lock, or `none`
+    /// [default: the first of test, tests, testing, dev, pinned by the project's lockfile].
     #[arg(long, value_name = "NAME", requires = "tests")]
     test_deps: Option<String>,
     /// A package the tests get beside the declared ones, as pip takes it (hypothesis,

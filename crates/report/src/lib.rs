@@ -11,7 +11,8 @@
 //! - [`markdown`], [`html`] and [`csv`] draw the documents; [`files`] writes them.
 //! - [`diff`] compares two runs; [`merge`] joins the shards of one; [`plan`] plans an
 //!   upgrade from them.
-//! - [`explain`] names the catalog patterns that fail the way a cell fails.
+//! - [`explain`] names the catalog patterns that fail the way a cell fails; [`fixes`]
+//!   chooses the fix that fits a failure and the release it must build on.
 
 #![warn(missing_docs)]
 
@@ -21,6 +22,7 @@ pub mod diff;
 pub mod events;
 pub mod explain;
 pub mod files;
+pub mod fixes;
 pub mod grid;
 pub mod groups;
 pub mod hatches;

@@ -12,7 +12,8 @@
 //! - [`diff`] compares two runs; [`merge`] joins the shards of one; [`plan`] plans an
 //!   upgrade from them.
 //! - [`explain`] names the catalog patterns that fail the way a cell fails; [`fixes`]
-//!   chooses the fix that fits a failure and the release it must build on.
+//!   chooses the fix that fits a failure and the release it must build on; [`lookup`]
+//!   finds the patterns whose cells said an error a user holds.
 
 #![warn(missing_docs)]
 
@@ -28,6 +29,7 @@ pub mod groups;
 pub mod hatches;
 pub mod html;
 pub mod legend;
+pub mod lookup;
 pub mod markdown;
 pub mod merge;
 pub mod plan;

@@ -5,6 +5,7 @@ mod cache;
 mod catalog;
 mod check;
 mod ci;
+mod explained;
 mod list;
 mod migrate;
 mod output;

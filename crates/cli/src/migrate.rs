@@ -243,11 +243,10 @@ fn print_text(
             .unwrap_or_default();
         println!("    {at} {}{code}: {}", r.residual.level, r.residual.message);
         for e in &r.explained_by {
-            let fix = e.fix.as_deref().map(|f| format!("; fix: {f}")).unwrap_or_default();
-            println!("      like pattern {} ({}){fix}", e.pattern, e.title);
+            println!("      {}", crate::explained::line(e));
         }
     }
-    println!("  tests at {}: {}", migration.to, crate::check::cell_line(outcome));
+    println!("  tests at {}: {}", migration.to, crate::explained::cell_line(outcome));
     match (written, migration.changed.len()) {
         (_, 0) => println!("nothing to change"),
         (true, n) => println!("wrote {n} files"),

@@ -1,5 +1,6 @@
 //! `pyo3-matrix check SNIPPET.rs`: which release breaks this snippet?
 
+use crate::explained::Catalog;
 use crate::output::Format;
 use crate::progress::Progress;
 use crate::setup;
@@ -161,6 +162,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let mut ctx = Context::load(&dir)?;
     ctx.use_cache = !args.no_cache;
     let pending = args.snippet.subject(&mut ctx)?;
+    let catalog = Catalog::load(&dir, None)?;
     let releases = setup::releases(&ctx.matrix, args.pyo3.as_deref())?;
     let python = setup::python_args(&ctx.matrix.python, args.python.as_deref())?;
     let progress = Progress::new(0, false);
@@ -169,43 +171,23 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     progress.set_total(session.plan().verdicts());
     let cells = session.verdicts(&|e| progress.event(e))?;
     progress.finish();
+    let checked = catalog.explain(cells);
     match args.format {
         Format::Json => {
             let answer = serde_json::json!({
                 "snippet": args.snippet.snippet.display().to_string(),
                 "module": session.subjects[0].member.name,
-                "cells": cells,
+                "catalog": catalog.results.is_some().then(|| catalog.path.display().to_string()),
+                "cells": checked,
             });
             println!("{}", serde_json::to_string_pretty(&answer)?);
         }
         Format::Text => {
-            for c in &cells {
-                println!("{}", cell_line(c));
+            for c in &checked {
+                c.print();
             }
+            catalog.note_if_missing();
         }
     }
     Ok(())
-}
-
-/// One cell as a line of text: release, interpreter, outcome, error codes, message.
-pub fn cell_line(c: &pyo3_matrix_model::CellResult) -> String {
-    let codes = if c.codes.is_empty() {
-        String::new()
-    } else {
-        format!(" [{}]", c.codes.join(", "))
-    };
-    let message = c.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default();
-    // A build's warnings stay in sight when its tests then fail.
-    let warnings = match c.warnings {
-        0 => String::new(),
-        1 => " (1 warning)".into(),
-        n => format!(" ({n} warnings)"),
-    };
-    let variant = c.id.variant.as_deref().map(|v| format!("[{v}] ")).unwrap_or_default();
-    format!(
-        "pyo3 {:<8} python {:<6} {variant}{}{warnings}{codes}{message}",
-        c.id.pyo3.to_string(),
-        c.id.python.to_string(),
-        c.outcome
-    )
 }

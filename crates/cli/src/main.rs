@@ -5,6 +5,7 @@ mod cache;
 mod catalog;
 mod check;
 mod ci;
+mod explained;
 mod list;
 mod migrate;
 mod output;
@@ -16,6 +17,7 @@ mod report;
 mod run;
 mod scan;
 mod setup;
+mod why;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -52,6 +54,9 @@ enum Command {
     /// Do the mechanical part of an upgrade, release by release, verified by building and
     /// testing (prints a diff; --write edits the crate).
     Migrate(migrate::Args),
+    /// Look up an error message: which catalog patterns fail like this, since which
+    /// release, and the fix.
+    Why(why::Args),
     /// List the pattern catalog.
     List(list::Args),
     /// Regenerate every report from a results file, without building anything.
@@ -89,6 +94,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan::run(cli.matrix, args),
         Command::Plan(args) => plan::run(cli.matrix, args),
         Command::Migrate(args) => migrate::run(cli.matrix, args),
+        Command::Why(args) => why::run(cli.matrix, args),
         Command::List(args) => list::run(cli.matrix, args),
         Command::Report(args) => report::report(cli.matrix, args),
         Command::Diff(args) => report::diff(args),
@@ -123,6 +129,15 @@ mod tests {
             &["cache", "gc"],
             &["cache", "gc", "--max-size", "500MB"],
             &["cache", "info"],
+            &["why", "E0277"],
+            &[
+                "why",
+                "error[E0599]: no method named `iter`",
+                "--format",
+                "json",
+                "--results",
+                "r.json",
+            ],
         ] {
             let args = std::iter::once("pyo3-matrix").chain(line.iter().copied());
             if let Err(e) = Cli::try_parse_from(args) {

@@ -10,8 +10,9 @@ use pyo3_matrix_engine::migrate::{self, edit, rules::Rules, Migration, Request, 
 use pyo3_matrix_engine::plan::Context;
 use pyo3_matrix_engine::scan::UserCrate;
 use pyo3_matrix_engine::targets;
-use pyo3_matrix_model::{CellResult, Flavor, Level, Pattern, Release, RunResults};
+use pyo3_matrix_model::{CellResult, Flavor, Level, Outcome, Pattern, Release, RunResults};
 use pyo3_matrix_report::explain::{explain, Explanation};
+use pyo3_matrix_report::fixes::fitting;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -209,11 +210,13 @@ fn print_text(
             println!("    {}:{} [{}] {what}", edit.file.display(), edit.line, edit.rule);
         }
         for notice in &step.notices {
+            // A notice is a change of behaviour without an error, which the pattern's
+            // tests catch: its fix for a test failure at this step's release.
             let fix = patterns
                 .iter()
                 .find(|p| p.id == notice.pattern)
-                .and_then(|p| p.meta.fix.as_deref())
-                .map(|f| format!("; fix: {f}"))
+                .and_then(|p| fitting(&p.meta.fixes, Outcome::TestFail, &step.release))
+                .map(|f| format!("; fix: {}", f.text))
                 .unwrap_or_default();
             println!(
                 "    {}:{} for a person [{}]: {} (pattern {}{fix})",
@@ -243,11 +246,10 @@ fn print_text(
             .unwrap_or_default();
         println!("    {at} {}{code}: {}", r.residual.level, r.residual.message);
         for e in &r.explained_by {
-            let fix = e.fix.as_deref().map(|f| format!("; fix: {f}")).unwrap_or_default();
-            println!("      like pattern {} ({}){fix}", e.pattern, e.title);
+            println!("      {}", crate::explained::line(e));
         }
     }
-    println!("  tests at {}: {}", migration.to, crate::check::cell_line(outcome));
+    println!("  tests at {}: {}", migration.to, crate::explained::cell_line(outcome));
     match (written, migration.changed.len()) {
         (_, 0) => println!("nothing to change"),
         (true, n) => println!("wrote {n} files"),

@@ -2,6 +2,7 @@
 //! way its maintainers do (maturin for a maturin project, its declared test dependencies, its
 //! own pytest configuration), each failure explained by the catalog where it fails the same way.
 
+use crate::explained::Catalog;
 use crate::output::Format;
 use crate::output::{check_writable, write_results};
 use crate::progress::Progress;
@@ -14,8 +15,6 @@ use pyo3_matrix_engine::scan::{TestDepsChoice, UserCrate};
 use pyo3_matrix_engine::targets;
 use pyo3_matrix_engine::tools::MaturinVersion;
 use pyo3_matrix_model::{CellResult, RunResults, Shard};
-use pyo3_matrix_report::explain::{explain, Explanation};
-use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `scan`.
@@ -68,16 +67,6 @@ pub struct Args {
     /// Observe every cell again instead of reusing cached verdicts.
     #[arg(long)]
     no_cache: bool,
-}
-
-/// One release's answer.
-#[derive(Debug, Serialize)]
-pub struct Scanned {
-    /// The observed cell.
-    #[serde(flatten)]
-    pub cell: CellResult,
-    /// Catalog patterns that fail the same way.
-    pub explained_by: Vec<Explanation>,
 }
 
 /// Builds (and with `tests`, tests) the crate in every requested cell.
@@ -174,19 +163,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     };
     // Before any build: a catalog named with --catalog must load; the default one is used
     // where it does, and a broken one is said, not silently passed over.
-    let catalog_path = args
-        .catalog
-        .clone()
-        .unwrap_or_else(|| dir.parent().unwrap_or(&dir).join("docs/results.json"));
-    let catalog = match RunResults::load(&catalog_path) {
-        Ok(catalog) => Some(catalog),
-        Err(e) if args.catalog.is_some() => return Err(e.into()),
-        Err(e) if catalog_path.exists() => {
-            eprintln!("warning: failures are not explained by the catalog: {e}");
-            None
-        }
-        Err(_) => None,
-    };
+    let catalog = Catalog::load(&dir, args.catalog.clone())?;
     let Observed {
         krate,
         deps,
@@ -201,21 +178,11 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     if let Some(out) = &args.out {
         write_results(out, &portable.results(&results))?;
     }
-    let patterns = setup::patterns(&dir, &[])?;
-    let scanned: Vec<Scanned> = results
-        .results
-        .iter()
-        .cloned()
-        .map(|mut cell| {
-            // Printed for a person on this machine to open.
-            cell.full_log = cell.full_log.map(|log| portable.resolve(&log));
-            let explained_by = match (&catalog, cell.outcome.works()) {
-                (Some(catalog), false) => explain(&cell, catalog, &patterns),
-                _ => Vec::new(),
-            };
-            Scanned { cell, explained_by }
-        })
-        .collect();
+    let mut scanned = catalog.explain(results.results.clone());
+    for s in &mut scanned {
+        // Printed for a person on this machine to open.
+        s.cell.full_log = s.cell.full_log.take().map(|log| portable.resolve(&log));
+    }
     match args.format {
         Format::Json => {
             let answer = serde_json::json!({
@@ -223,7 +190,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
                 "module": krate.module(),
                 "maturin": results.maturin,
                 "test_deps": test_deps,
-                "catalog": catalog.is_some().then(|| catalog_path.display().to_string()),
+                "catalog": catalog.results.is_some().then(|| catalog.path.display().to_string()),
                 "cells": scanned,
             });
             println!("{}", serde_json::to_string_pretty(&answer)?);
@@ -240,26 +207,12 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
                 println!("tests run with {}", listed.join(", "));
             }
             for s in &scanned {
-                println!("{}", crate::check::cell_line(&s.cell));
-                for e in &s.explained_by {
-                    println!(
-                        "    like pattern {} ({}): {}{}",
-                        e.pattern,
-                        e.title,
-                        e.matched,
-                        e.link.as_deref().map(|l| format!(" — {l}")).unwrap_or_default()
-                    );
-                }
+                s.print();
                 if let Some(log) = s.cell.full_log.as_deref().filter(|_| !s.cell.outcome.works()) {
                     println!("    full log: {log}");
                 }
             }
-            if catalog.is_none() {
-                eprintln!(
-                    "note: no catalog results at {}; run `pyo3-matrix run` to explain failures",
-                    catalog_path.display()
-                );
-            }
+            catalog.note_if_missing();
         }
     }
     Ok(())

@@ -180,6 +180,71 @@ impl Variant {
     }
 }
 
+/// One way to fix a pattern's failure: what to write, which failures it fixes, and the
+/// releases its code builds on. Which one a cell is shown is the report's choice
+/// (`pyo3_matrix_report::fixes::fitting`), by these fields alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fix {
+    /// What to write, e.g. "Take `&Bound<'_, PyAny>`".
+    pub text: String,
+    /// The outcomes it fixes; [`Fix::CODE_FAILURES`] when absent.
+    #[serde(default = "Fix::code_failures", rename = "for")]
+    pub fixes: Vec<Outcome>,
+    /// The first release its code builds on (`0.23`), if not every one.
+    #[serde(default)]
+    pub since: Option<Point>,
+    /// The last release its code builds on (`0.22`), if not every one.
+    #[serde(default)]
+    pub until: Option<Point>,
+}
+
+impl Fix {
+    /// What a change to the pattern's own code fixes when a fix does not say: its
+    /// rejection, its warnings, its failing or hanging tests. Not a crash (a signature
+    /// change does not stop a segfault) nor PyO3's refusal of the interpreter (`unsupported`):
+    /// a fix for those says so with `for`.
+    pub const CODE_FAILURES: [Outcome; 4] = [
+        Outcome::CompileError,
+        Outcome::Deprecated,
+        Outcome::TestFail,
+        Outcome::Hang,
+    ];
+
+    fn code_failures() -> Vec<Outcome> {
+        Self::CODE_FAILURES.to_vec()
+    }
+
+    /// A fix for [`Fix::CODE_FAILURES`] on every release.
+    pub fn text(text: impl Into<String>) -> Fix {
+        Fix {
+            text: text.into(),
+            fixes: Self::code_failures(),
+            since: None,
+            until: None,
+        }
+    }
+}
+
+/// `fix = "text"` or `[[fix]]` tables, read into the same list; a malformed table keeps
+/// its own error (an untagged enum would say only that nothing matched).
+fn fixes_from_toml<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Fix>, D::Error> {
+    struct Fixes;
+    impl<'de> serde::de::Visitor<'de> for Fixes {
+        type Value = Vec<Fix>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a text or [[fix]] tables")
+        }
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Vec<Fix>, E> {
+            Ok(vec![Fix::text(text)])
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Vec<Fix>, A::Error> {
+            Vec::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+        }
+    }
+    d.deserialize_any(Fixes)
+}
+
 /// The contents of `pattern.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -190,9 +255,10 @@ pub struct PatternMeta {
     pub category: String,
     /// What the pattern shows a user.
     pub shows: String,
-    /// How to write it so it works on current PyO3.
-    #[serde(default)]
-    pub fix: Option<String>,
+    /// How to fix its failures: `fix = "text"` (one [`Fix`] with the defaults) or
+    /// `[[fix]]` tables, each saying which failures it fixes and where its code builds.
+    #[serde(default, rename = "fix", deserialize_with = "fixes_from_toml")]
+    pub fixes: Vec<Fix>,
     /// The migration-guide or changelog entry.
     #[serde(default)]
     pub link: Option<String>,
@@ -338,6 +404,36 @@ mod tests {
     }
 
     const HEAD: &str = "title = 't'\ncategory = 'c'\nshows = 's'\n";
+
+    /// The fixes `toml` (after [`HEAD`]) reads into.
+    fn fixes(toml: &str) -> Vec<Fix> {
+        toml::from_str::<PatternMeta>(&format!("{HEAD}{toml}")).unwrap().fixes
+    }
+
+    #[test]
+    fn a_fix_is_a_text_or_tables_saying_what_it_fixes_and_where() {
+        assert_eq!(fixes(""), []);
+        assert_eq!(
+            fixes("fix = 'Match on TypeError.'\n"),
+            [Fix::text("Match on TypeError.")]
+        );
+        let read = fixes(
+            "[[fix]]\ntext = 'Use `new_bound`.'\nsince = '0.21'\nuntil = '0.22'\n\
+             [[fix]]\ntext = 'Upgrade.'\nfor = ['crash', 'unsupported']\n",
+        );
+        assert_eq!(read[0].fixes, Fix::CODE_FAILURES);
+        assert_eq!(
+            (read[0].since.clone(), read[0].until.clone()),
+            (Some(Point::Minor(0, 21)), Some(Point::Minor(0, 22)))
+        );
+        assert_eq!(read[1].fixes, [Outcome::Crash, Outcome::Unsupported]);
+        assert_eq!(read[1].since, None);
+        // A malformed table says what is wrong with it, on one line, naming the file.
+        let typo = load_error(&format!("{HEAD}[[fix]]\ntext = 'x'\nfor = ['segfault']\n")).unwrap();
+        assert!(typo.contains("pattern.toml") && typo.contains("segfault"), "{typo}");
+        let unknown = load_error(&format!("{HEAD}[[fix]]\ntext = 'x'\nfrom = '0.23'\n")).unwrap();
+        assert!(unknown.contains("from"), "{unknown}");
+    }
 
     #[test]
     fn claims_and_variant_ranges_are_typed_where_they_are_loaded() {

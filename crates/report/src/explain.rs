@@ -15,6 +15,7 @@
 //! says nothing about an API), a hang, and what a cell could not do (`blocked`, `error`,
 //! `skipped`).
 
+use crate::fixes::fitting;
 use pyo3_matrix_model::{CellResult, Diagnostic, Level, Outcome, Pattern, RunResults};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -32,7 +33,10 @@ pub struct Explanation {
     pub pattern: String,
     /// Its title.
     pub title: String,
-    /// How to fix it.
+    /// How to fix it: the pattern's fix for this failure on this cell's release
+    /// ([`crate::fixes::fitting`]), given only where the failure shared is the pattern's
+    /// own (for a compile error, its headline error): a pattern matched by the gil-ref
+    /// module boilerplate alone has a fix for its own headline, not for this.
     pub fix: Option<String>,
     /// The migration-guide or changelog entry.
     pub link: Option<String>,
@@ -84,12 +88,16 @@ pub fn explain(result: &CellResult, catalog: &RunResults, patterns: &[Pattern]) 
     found.truncate(MAX_EXPLANATIONS);
     found
         .into_iter()
-        .map(|(_, c, matched)| {
+        .map(|(strength, c, matched)| {
             let meta = patterns.iter().find(|p| p.id == c.id.pattern);
+            let its_own_failure = result.outcome != Outcome::CompileError || strength.theirs_headline;
             Explanation {
                 pattern: c.id.pattern.clone(),
                 title: meta.map(|p| p.meta.title.clone()).unwrap_or_default(),
-                fix: meta.and_then(|p| p.meta.fix.clone()),
+                fix: meta
+                    .filter(|_| its_own_failure)
+                    .and_then(|p| fitting(&p.meta.fixes, result.outcome, &result.id.pyo3))
+                    .map(|f| f.text.clone()),
                 link: meta.and_then(|p| p.meta.link.clone()),
                 matched,
             }
@@ -290,14 +298,19 @@ fn paths(item: &str) -> Vec<Vec<&str>> {
 /// dropped (`&pyo3::types::PyModule` is `&PyModule`, as rustc prints it when the name is
 /// unambiguous), lifetimes as `'_`, whitespace collapsed. Paths to modules and functions
 /// (`pyo3::sync`) are kept whole.
-fn normalized(item: &str) -> String {
+pub(crate) fn normalized(item: &str) -> String {
     let bytes = item.as_bytes();
     let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     let mut out = String::new();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b == b'\'' && bytes.get(i + 1).is_some_and(|&n| n.is_ascii_alphabetic() || n == b'_') {
+        let quoted_word = || {
+            let end = (i + 1..bytes.len()).find(|&j| !ident(bytes[j]));
+            end.is_some_and(|j| bytes[j] == b'\'')
+        };
+        // `'py` is a lifetime; `'int'` (a Python message's quotes) is a word.
+        if b == b'\'' && bytes.get(i + 1).is_some_and(|&n| n.is_ascii_alphabetic() || n == b'_') && !quoted_word() {
             i += 1;
             while i < bytes.len() && ident(bytes[i]) {
                 i += 1;
@@ -692,6 +705,40 @@ mod tests {
     }
 
     #[test]
+    fn a_pattern_s_fix_is_given_only_where_its_own_failure_is_the_one_shared() {
+        // Every pattern of the catalog has a fix.
+        let patterns: Vec<Pattern> = gil_ref_catalog()
+            .results
+            .iter()
+            .map(|c| c.id.pattern.as_str())
+            .map(|id| {
+                let mut p = crate::fixture::patterns().remove(0);
+                p.id = id.into();
+                p.meta.fixes = vec![pyo3_matrix_model::Fix::text(format!("fix {id}"))];
+                p
+            })
+            .collect();
+        // `PyList::new` is each one's headline: each fix fits.
+        let found = explain(
+            &compile_error("user", &[ADD_FUNCTION, LIST_NEW]),
+            &gil_ref_catalog(),
+            &patterns,
+        );
+        let fixes: Vec<Option<&str>> = found.iter().map(|e| e.fix.as_deref()).collect();
+        assert_eq!(
+            fixes,
+            [
+                Some("fix gilref_list_return"),
+                Some("fix gilref_threads"),
+                Some("fix bound_list_new_fallible")
+            ]
+        );
+        // Only the module boilerplate in common: their fixes are for their own errors.
+        let found = explain(&compile_error("user", &[ADD_FUNCTION]), &gil_ref_catalog(), &patterns);
+        assert!(!found.is_empty() && found.iter().all(|e| e.fix.is_none()), "{found:?}");
+    }
+
+    #[test]
     fn shared_boilerplate_alone_is_capped() {
         let mine = compile_error("user", &[ADD_FUNCTION]);
         let found = explain(&mine, &gil_ref_catalog(), &[]);
@@ -919,6 +966,7 @@ mod tests {
         assert_eq!(normalized("PyBuffer::get"), "PyBuffer::get");
         assert_eq!(normalized("pyo3::sync"), "pyo3::sync");
         assert_eq!(normalized("&'static  str"), "&'_ str");
+        assert_eq!(normalized("'int' object to 'PyList'"), "'int' object to 'PyList'");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! data only and names nothing else of this crate.
 
 use pyo3_matrix_model::{
-    CellId, CellResult, Claim, Diagnostic, Flavor, InterpreterInfo, Level, Outcome, Pattern, PatternMeta, Release,
+    CellId, CellResult, Claim, Diagnostic, Fix, Flavor, InterpreterInfo, Level, Outcome, Pattern, PatternMeta, Release,
     RunResults, TestFailure, Timings,
 };
 
@@ -162,7 +162,7 @@ fn pattern(id: &str, category: &str, title: &str) -> Pattern {
             title: title.into(),
             category: category.into(),
             shows: format!("What {id} shows."),
-            fix: Some(format!("How to fix {id}.")),
+            fixes: vec![Fix::text(format!("How to fix {id}."))],
             link: Some(format!("https://pyo3.rs/migration#{id}")),
             claim: None,
             changelog: None,
@@ -184,5 +184,6 @@ pub fn patterns() -> Vec<Pattern> {
     vec_u8.meta.changelog = claim("0.23: `Vec<u8>` converts to `list`", Some("0.23"), "test-fail");
     let mut exit = pattern("static_ref_exit", "lifecycle", "A static `Py<T>` at exit");
     exit.meta.claim = claim("Segfault on Python exit", None, "crash");
+    exit.meta.fixes[0].fixes = vec![Outcome::Crash];
     vec![gilref, vec_u8, exit]
 }

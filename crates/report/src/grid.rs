@@ -553,7 +553,7 @@ pub(crate) fn bare(id: &str) -> Pattern {
             title: id.to_string(),
             category: "uncatalogued".into(),
             shows: String::new(),
-            fix: None,
+            fixes: Vec::new(),
             link: None,
             claim: None,
             changelog: None,

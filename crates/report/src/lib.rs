@@ -11,7 +11,9 @@
 //! - [`markdown`], [`html`] and [`csv`] draw the documents; [`files`] writes them.
 //! - [`diff`] compares two runs; [`merge`] joins the shards of one; [`plan`] plans an
 //!   upgrade from them.
-//! - [`explain`] names the catalog patterns that fail the way a cell fails.
+//! - [`explain`] names the catalog patterns that fail the way a cell fails; [`fixes`]
+//!   chooses the fix that fits a failure and the release it must build on; [`lookup`]
+//!   finds the patterns whose cells said an error a user holds.
 
 #![warn(missing_docs)]
 
@@ -21,11 +23,13 @@ pub mod diff;
 pub mod events;
 pub mod explain;
 pub mod files;
+pub mod fixes;
 pub mod grid;
 pub mod groups;
 pub mod hatches;
 pub mod html;
 pub mod legend;
+pub mod lookup;
 pub mod markdown;
 pub mod merge;
 pub mod plan;

@@ -24,7 +24,8 @@ pub struct Change {
     pub gil_reenabled: (Option<bool>, Option<bool>),
     /// The first message after the step.
     pub message: Option<String>,
-    /// How to fix it.
+    /// How to fix it: the pattern's fix for the outcome after the step, on the step's
+    /// release ([`crate::fixes::fitting`]).
     pub fix: Option<String>,
     /// The migration-guide entry.
     pub link: Option<String>,
@@ -190,7 +191,7 @@ fn step_of(grid: &Grid, step: &crate::grid::Step) -> Step {
                 outcomes: (m.before.outcome, m.after.outcome),
                 gil_reenabled: (gil_state(m.before), gil_state(m.after)),
                 message: m.after.message.clone(),
-                fix: m.pattern.meta.fix.clone(),
+                fix: crate::fixes::fitting(&m.pattern.meta.fixes, m.after.outcome, &step.to).map(|f| f.text.clone()),
                 link: m.pattern.meta.link.clone(),
             })
             .collect()

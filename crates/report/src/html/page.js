@@ -1,5 +1,5 @@
 // Draws index.html from the data Rust embedded: texts by number in D.strings, cells as
-// [state, label, codes, message, gil, hatch]. Every state, history, support verdict and
+// [state, label, codes, message, gil, hatch, fix, said]. Every state, history, support verdict and
 // upgrade answer was decided in Rust; this only looks them up and draws them.
 // What the panel shows beyond that comes per pattern from cells/<id>.js, by <script src>,
 // which loads from file:// where fetch() does not. Plain browser JavaScript, no library.
@@ -31,7 +31,7 @@ function cellOf(p, row, r, py) {
   const c = p.rows[row] && p.rows[row].cells[r * NPY + py];
   if (!c) return null;
   return {p, row, r, py, state: D.states[c[0]], label: text(c[1]), codes: text(c[2]), message: text(c[3]),
-    gil: c[4], hatch: text(c[5])};
+    gil: c[4], hatch: text(c[5]), fix: text(c[6]), said: text(c[7])};
 }
 
 // A cell's key, as in data-key and in permalinks: pattern|release|python|variant.
@@ -110,14 +110,32 @@ function headerRows(pythons) {
   return el('thead', {}, releases, sub);
 }
 
-// The text a search looks in: id, title, what it shows, the fix, the words of its code.
+// The text a pattern's search looks in: id, title, what it shows, its fixes, the words of
+// its code.
 function haystack(p) {
-  if (p.haystack === undefined) p.haystack = [p.id, p.title, p.shows, p.fix || '', p.search].join('\n').toLowerCase();
+  if (p.haystack === undefined) p.haystack = [p.id, p.title, p.shows, ...p.fixes.map(f => f[1]), p.search].join('\n').toLowerCase();
   return p.haystack;
 }
 
-function matches(p, query) {
-  return query.split(/\s+/).filter(Boolean).every(word => haystack(p).includes(word));
+// A query's words: module paths before a type dropped (`pyo3::types::PyList` is `PyList`,
+// as each cell's `said` is written), then runs of letters, digits, `_` and `-` (a variant
+// such as gil-refs), so that a pasted message matches whatever its lifetimes and punctuation.
+function queryWords(query) {
+  return query.replace(/\b(?:[a-z_][a-z0-9_]*::)+(?=[A-Z])/g, '').toLowerCase().split(/[^\p{L}\p{N}_-]+/u).filter(Boolean);
+}
+
+// Whether a cell said every word (its codes, message, diagnostics, failing test).
+function cellSaid(c, words) {
+  return words.length > 0 && words.every(word => c.said.includes(word));
+}
+
+// A pattern matches when its own text has every word, or one of its cells said them all.
+function matches(p, words) {
+  if (words.every(word => haystack(p).includes(word))) return true;
+  return p.rows.some((row, ri) => row.cells.some((_, k) => {
+    const c = cellOf(p, ri, Math.floor(k / NPY), k % NPY);
+    return c !== null && cellSaid(c, words);
+  }));
 }
 
 function nameCell(p, row) {
@@ -131,7 +149,7 @@ function nameCell(p, row) {
     el('a', {href: 'patterns/' + encodeURIComponent(p.id) + '.html'}, p.id), about);
 }
 
-function cellElement(c, first, want) {
+function cellElement(c, first, want, words) {
   const td = el('td', {className: 'cell' + (first ? ' release-start' : '')});
   if (!c) return td;
   const where = D.releases[c.r] + ' · Python ' + D.pythons[c.py];
@@ -144,17 +162,18 @@ function cellElement(c, first, want) {
   td.dataset.state = c.state.key;
   if (c.p.rows[c.row].history[c.py] && c.p.rows[c.row].history[c.py][1] === c.r) td.classList.add('break');
   if (want && c.state.key !== want) td.classList.add('dim');
+  if (cellSaid(c, words)) td.classList.add('hit');
   return td;
 }
 
 function draw() {
-  const query = view.q.trim().toLowerCase(), want = view.state;
+  const words = queryWords(view.q), want = view.state;
   const pythons = D.pythons.map((_, i) => i).filter(i => !view.python || D.pythons[i] === view.python);
   const body = el('tbody');
   let shownRows = 0, currentCategory = null;
   for (const p of D.patterns) {
     if (view.category && p.category !== view.category) continue;
-    if (query && !matches(p, query)) continue;
+    if (words.length && !matches(p, words)) continue;
     p.rows.forEach((row, ri) => {
       const tr = el('tr', {className: 'row'});
       tr.dataset.pattern = p.id;
@@ -165,7 +184,7 @@ function draw() {
         const c = cellOf(p, ri, r, py);
         any = any || c !== null;
         wanted = wanted || (c !== null && c.state.key === want);
-        tr.append(cellElement(c, i === 0, want));
+        tr.append(cellElement(c, i === 0, want, words));
       }));
       tr.append(el('td', {className: 'bound'}, boundaryText(row, pythons).join(' · ')));
       if (!wanted || !any) return;
@@ -272,7 +291,7 @@ function openCell(c) {
     badge.style.background = c.state.colour;
     // The one-line cause first, then what to do about it; the evidence after.
     b.append(el('p', {className: 'lead'}, badge, ' ', c.message ? rich('span', c.message) : c.state.meaning));
-    if (!c.state.works && p.fix) b.append(el('div', {className: 'fix'}, el('strong', {}, 'Fix: '), rich('span', p.fix)));
+    if (!c.state.works && c.fix) b.append(el('div', {className: 'fix'}, el('strong', {}, 'Fix: '), rich('span', c.fix)));
     if (c.hatch) b.append(el('div', {className: 'hatch'}, el('strong', {}, 'Escape hatch: '), rich('span', c.hatch)));
     if (c.gil) b.append(el('p', {className: 'gil'}, c.gil === 2 ? '◐ Importing the module re-enabled the GIL.' : 'The GIL stayed off on import.'));
     if (c.codes) section(b, 'codes', el('pre', {className: 'codes'}, c.codes));
@@ -297,7 +316,7 @@ function openCell(c) {
       if (said.log) loaded.append(disclosure('tail of the build or test log', said.log));
       if (row.runs[D.pythons[c.py]]) section(loaded, 'this row on Python ' + D.pythons[c.py], el('p', {}, row.runs[D.pythons[c.py]]));
       section(loaded, 'the pattern', rich('p', p.shows));
-      if (c.state.works && p.fix) section(loaded, 'fix', rich('p', p.fix));
+      if (c.state.works && c.fix) section(loaded, 'fix', rich('p', c.fix));
       claims(loaded, d);
     });
   });
@@ -308,7 +327,9 @@ function openPattern(p) {
     b.append(el('h2', {}, el('a', {href: 'patterns/' + encodeURIComponent(p.id) + '.html'}, p.id)), rich('p', p.title, 'where'));
     b.append(el('p', {className: 'where'}, 'Category ' + p.category));
     b.append(rich('p', p.shows));
-    if (p.fix) b.append(el('div', {className: 'fix'}, el('strong', {}, 'Fix: '), rich('span', p.fix)));
+    for (const [scope, fix] of p.fixes) {
+      b.append(el('div', {className: 'fix'}, el('strong', {}, 'Fix' + (scope ? ' (' + scope + ')' : '') + ': '), rich('span', fix)));
+    }
     const loaded = el('div', {className: 'loaded'});
     b.append(loaded, links(p));
     return loadDetails(p.id).then(d => () => {
@@ -328,7 +349,7 @@ function moveItem(p, kind, before, after) {
   const change = el('a', {href: '#cell=' + encodeURIComponent(cellKey(after)), className: 'change'}, '(' + before.label + ' → ' + after.label + ')');
   change.dataset.cell = cellKey(after);
   li.append(change);
-  if (D.moves[kind].key === 'regressed' && p.fix) li.append(el('div', {className: 'how'}, el('strong', {}, 'Fix: '), rich('span', p.fix)));
+  if (D.moves[kind].key === 'regressed' && after.fix) li.append(el('div', {className: 'how'}, el('strong', {}, 'Fix: '), rich('span', after.fix)));
   if (D.moves[kind].key === 'regressed' && p.link) li.append(el('div', {className: 'how'}, el('a', {href: p.link}, 'migration guide / changelog')));
   return li;
 }

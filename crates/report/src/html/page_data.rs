@@ -8,6 +8,8 @@
 
 use super::tidy;
 use crate::events::support_event;
+use crate::explain::normalized;
+use crate::fixes;
 use crate::grid::Grid;
 use crate::groups::without_addresses;
 use crate::hatches;
@@ -18,6 +20,13 @@ use std::collections::{BTreeSet, HashMap};
 
 /// The longest message a cell carries in the page; the whole one is in its details file.
 pub const MESSAGE_CHARS: usize = 200;
+
+/// The longest word a cell's search text keeps: longer runs are data (hex, a repeated
+/// character), not words anyone types.
+const SAID_WORD_CHARS: usize = 64;
+
+/// The most a cell's search text keeps, in chars: past it, a cell repeats itself.
+const SAID_CHARS: usize = 2_000;
 
 /// Texts said once and referred to by number; 0 is the empty text and stands for "none".
 struct Strings {
@@ -43,9 +52,11 @@ impl Strings {
     }
 }
 
-/// One cell: `[state, label, codes, message, gil, hatch]`, texts by number; gil is 2 where
-/// importing the module re-enabled the GIL, 1 where it did not, 0 where it was not observed.
-fn cell(grid: &Grid, c: &CellResult, strings: &mut Strings) -> Value {
+/// One cell: `[state, label, codes, message, gil, hatch, fix, said]`, texts by number; gil
+/// is 2 where importing the module re-enabled the GIL, 1 where it did not, 0 where it was
+/// not observed; fix is the pattern's fix that fits this failure on this release
+/// ([`fixes::fitting`]); said is what the search looks in ([`said`]).
+fn cell(grid: &Grid, p: &Pattern, c: &CellResult, strings: &mut Strings) -> Value {
     let state = grid.state(c);
     let message = c
         .message
@@ -60,6 +71,9 @@ fn cell(grid: &Grid, c: &CellResult, strings: &mut Strings) -> Value {
         Some(false) => 1,
         None => 0,
     };
+    let fix = fixes::fitting(&p.meta.fixes, c.outcome, &c.id.pyo3)
+        .map(|f| f.text.as_str())
+        .unwrap_or_default();
     json!([
         state.index(),
         strings.id(&cell_label(c, state)),
@@ -67,7 +81,45 @@ fn cell(grid: &Grid, c: &CellResult, strings: &mut Strings) -> Value {
         strings.id(&message),
         gil,
         strings.id(&hatch),
+        strings.id(fix),
+        strings.id(&said(c)),
     ])
+}
+
+/// What a cell said, as the search looks in it: its error codes (also as rustc prints
+/// them, `error[e0277]`), then the words of its message, of every diagnostic, of the
+/// failing test's exception and of the signal that killed it, [`normalized`] as `why` reads
+/// them (module paths before a type dropped), lowercased, each once. Words are runs of
+/// letters, digits and `_`, so a pasted message matches whatever its punctuation and
+/// lifetimes (the page drops a query's module paths the same way). Cells that said the
+/// same share one string.
+fn said(c: &CellResult) -> String {
+    let codes = c.codes.iter().map(|code| format!("error[{}]", code.to_lowercase()));
+    let texts = c
+        .message
+        .iter()
+        .chain(c.diagnostics.iter().map(|d| &d.message))
+        .chain(c.failure.iter().flat_map(|f| f.exception.iter().chain(&f.message)))
+        .chain(&c.signal);
+    let words = texts.flat_map(|t| {
+        normalized(t)
+            .split(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
+            .filter(|w| !w.is_empty() && w.chars().count() <= SAID_WORD_CHARS)
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+    });
+    let mut seen = BTreeSet::new();
+    let mut out = String::new();
+    for word in codes.chain(words).filter(|w| seen.insert(w.clone())) {
+        if out.chars().count() + word.chars().count() >= SAID_CHARS {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&word);
+    }
+    out
 }
 
 /// The words of the pattern's code (identifiers such as `allow_threads` or `downcast`),
@@ -113,7 +165,7 @@ fn pattern(grid: &Grid, p: &Pattern, strings: &mut Strings) -> Value {
                 .flat_map(|r| grid.pythons.iter().map(move |py| (r, *py)))
                 .map(|(r, py)| {
                     grid.cell(&p.id, r, py, variant)
-                        .map_or(Value::Null, |c| cell(grid, c, strings))
+                        .map_or(Value::Null, |c| cell(grid, p, c, strings))
                 })
                 .collect();
             json!({"variant": variant, "history": history, "cells": cells})
@@ -123,7 +175,8 @@ fn pattern(grid: &Grid, p: &Pattern, strings: &mut Strings) -> Value {
     search.extend(code_words(p));
     json!({
         "id": p.id, "title": p.meta.title, "category": p.meta.category, "shows": p.meta.shows,
-        "fix": p.meta.fix, "link": p.meta.link, "search": search.join(" "), "rows": rows,
+        "fixes": p.meta.fixes.iter().map(|f| [fixes::scope(f), f.text.clone()]).collect::<Vec<_>>(),
+        "link": p.meta.link, "search": search.join(" "), "rows": rows,
     })
 }
 

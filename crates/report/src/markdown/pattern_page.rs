@@ -188,8 +188,13 @@ pub fn render(grid: &Grid, p: &Pattern) -> String {
         p.meta.category,
         text(&p.meta.shows)
     );
-    if let Some(fix) = &p.meta.fix {
-        s.push_str(&format!("**Fix:** {}\n\n", text(fix)));
+    // Each fix with where it applies: the cells' own details show the one that fits them.
+    for fix in &p.meta.fixes {
+        let scope = match crate::fixes::scope(fix) {
+            scope if scope.is_empty() => String::new(),
+            scope => format!(" ({scope})"),
+        };
+        s.push_str(&format!("**Fix{scope}:** {}\n\n", text(&fix.text)));
     }
     if let Some(link) = &p.meta.link {
         s.push_str(&format!("**Migration guide / changelog:** <{link}>\n\n"));

@@ -285,6 +285,38 @@ fn the_grid_opens_from_disk_answers_upgrades_searches_and_keeps_its_view_in_the_
     page.type_into(&search, "fix vec_u8");
     assert_eq!(rows(&page), ["vec_u8_return"]);
 
+    // Search by what the cells said: a rustc code, or a message pasted as rustc prints it
+    // (other paths, punctuation); the cells that said it are marked.
+    let hits = |page: &Session| -> Vec<String> {
+        page.all("td.cell.hit")
+            .iter()
+            .map(|td| page.attribute(td, "data-key").unwrap())
+            .collect()
+    };
+    let said_e0599 = [
+        "gilref_any_arg|0.22.6|3.12|",
+        "gilref_any_arg|0.23.5|3.12|",
+        "gilref_any_arg|0.23.5|3.13t|",
+    ];
+    for query in [
+        "E0599",
+        "error[E0599]: no method named `extract` found for reference `&pyo3::PyAny`",
+    ] {
+        page.type_into(&search, query);
+        assert_eq!(rows(&page), ["gilref_any_arg", "gilref_any_arg [gil-refs]"], "{query}");
+        assert_eq!(hits(&page), said_e0599, "{query}");
+    }
+    page.type_into(&search, "SIGSEGV");
+    assert_eq!(rows(&page), ["static_ref_exit"]);
+    assert_eq!(hits(&page), ["static_ref_exit|0.21.2|3.12|"]);
+    page.type_into(&search, "AssertionError");
+    assert_eq!(rows(&page), ["vec_u8_return"]);
+    assert_eq!(
+        hits(&page).len(),
+        2,
+        "the failing test's exception, on both interpreters"
+    );
+
     // A search and a cell, restored from the URL on reload.
     page.type_into(&search, "static");
     details_of(&page, "static_ref_exit", "0.22.6", "3.12");
@@ -296,7 +328,12 @@ fn the_grid_opens_from_disk_answers_upgrades_searches_and_keeps_its_view_in_the_
         "static"
     );
     assert_eq!(rows(&page), ["static_ref_exit"]);
-    assert_shows(&panel(&page), &["PyO3 0.22.6 · Python 3.12", "∞ hang"]);
+    let hang = panel(&page);
+    assert_shows(&hang, &["PyO3 0.22.6 · Python 3.12", "∞ hang"]);
+    assert!(
+        !hang.contains("Fix:"),
+        "the pattern's fix is for its crash, not a hang:\n{hang}"
+    );
     assert!(page
         .attribute(&cell(&page, "static_ref_exit", "0.22.6", "3.12"), "class")
         .unwrap()
@@ -369,6 +406,51 @@ fn the_committed_results_draw_a_light_page_that_answers_the_common_jump() {
     let weight = grid_weight(&page, &out_dir);
     assert!(weight <= GRID_WEIGHT, "the grid loads {weight} bytes");
     assert_release_headers_inside(&page, 1280.0, 800.0, 12);
+
+    // An error a user holds finds the rows whose cells said it, those cells marked: the
+    // patterns whose committed cells have it among their codes or diagnostics.
+    let said_it = |said: &dyn Fn(&pyo3_matrix_model::CellResult) -> bool| -> Vec<String> {
+        let mut ids: Vec<String> = results
+            .results
+            .iter()
+            .filter(|c| said(c))
+            .map(|c| c.id.pattern.clone())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    let search = page.one("#f-search");
+    let patterns_shown = |page: &Session| -> Vec<String> {
+        let mut ids: Vec<String> = rows(page)
+            .iter()
+            .map(|r| r.split(' ').next().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    page.type_into(
+        &search,
+        "the trait bound `&PyList: PyFunctionArgument` is not satisfied",
+    );
+    let expected = said_it(&|c| {
+        c.diagnostics
+            .iter()
+            .any(|d| d.message.starts_with("the trait bound `&PyList: ") && d.message.contains("PyFunctionArgument"))
+    });
+    assert!(
+        expected.contains(&"gilref_list_sum_article".to_string()),
+        "{expected:?}"
+    );
+    assert_eq!(patterns_shown(&page), expected);
+    assert!(!page.all("td.cell.hit").is_empty(), "the cells that said it are marked");
+    page.type_into(&search, "E0277");
+    assert_eq!(
+        patterns_shown(&page),
+        said_it(&|c| c.codes.iter().any(|code| code == "E0277"))
+    );
+    page.type_into(&search, "");
 
     // 0.20 → 0.23, the answer the grid gives, on 3.12 and from 3.12 to 3.13t.
     let release = |r: &str| Release::parse(r).unwrap();

@@ -326,7 +326,13 @@ impl Builder<'_> {
         }
         let cell = CellDir::of(&self.ctx.dirs, release, self.flavor);
         let _lock = cell.lock()?;
-        compiler::compile(&self.build, &manifest, &cell.crate_target("cargo", None), self.python, features)
+        compiler::compile(
+            &self.build,
+            &manifest,
+            &cell.crate_target("cargo", None),
+            self.python,
+            features,
+        )
     }
 
     /// One release: the staging step if PyO3 prescribes one, then rule rounds.

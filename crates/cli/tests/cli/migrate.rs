@@ -1,7 +1,7 @@
 //! `migrate` on crates written here (tests/fixtures/migrate): real builds at every release
 //! on the way, real pytest runs of the crate's own tests at the target.
 
-use crate::common::{bin, fixture, stderr};
+use crate::common::{bin, fixture, repo, stderr};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -190,6 +190,78 @@ fn a_gil_refs_crate_migrated_builds_and_passes_its_own_tests_at_0_23_and_at_0_28
     let again = answer_of(&migrate(&dir, &["--to", "0.28"]));
     assert!(edits(&again).is_empty(), "{again:#}");
     assert_eq!(again["changed"], serde_json::json!([]), "{again:#}");
+}
+
+/// A crate made of a catalog pattern (its `lib.rs` and its test file) on PyO3 `release`.
+fn pattern_crate(id: &str, release: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("migrate")
+        .join(format!("twin-{id}"));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let pattern = repo().join("matrix/patterns").join(id);
+    std::fs::copy(pattern.join("lib.rs"), dir.join("src/lib.rs")).unwrap();
+    let test = format!("test_{id}.py");
+    std::fs::copy(pattern.join(&test), dir.join(&test)).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"{id}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\nname = \"{id}\"\ncrate-type = [\"cdylib\"]\n\n[dependencies]\npyo3 = {{ version = \"={release}\", features = [\"extension-module\"] }}\n"
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn the_catalogs_gil_ref_patterns_migrated_pass_like_their_bound_twins_or_say_why() {
+    // The GIL-ref idiom's patterns that pass at the newest 0.20 on 3.12, read from the
+    // committed results.
+    let results: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo().join("docs/results.json")).unwrap()).unwrap();
+    let passing: Vec<(String, String)> = results["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| {
+            c["pattern"].as_str().unwrap().starts_with("gilref_")
+                && c["pyo3"].as_str().unwrap().starts_with("0.20.")
+                && c["python"] == "3.12"
+                && c["variant"].is_null()
+                && c["outcome"] == "pass"
+        })
+        .map(|c| {
+            (
+                c["pattern"].as_str().unwrap().to_string(),
+                c["pyo3"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(passing.len() >= 5, "{passing:?}");
+    let mut migrated = 0;
+    for (id, release) in &passing {
+        let dir = pattern_crate(id, release);
+        let answer = answer_of(&migrate(&dir, &["--to", "0.23"]));
+        if answer["outcome"]["outcome"] == "pass" {
+            migrated += 1;
+            continue;
+        }
+        // What is left is named, each error with the catalog pattern that fails like it.
+        let residual = answer["residual"].as_array().unwrap();
+        assert!(
+            residual
+                .iter()
+                .filter(|r| r["level"] == "error")
+                .all(|r| !r["explained_by"].as_array().unwrap().is_empty()),
+            "{id}: {answer:#}"
+        );
+    }
+    assert!(
+        migrated * 5 >= passing.len() * 4,
+        "only {migrated} of {passing:?} pass at 0.23"
+    );
 }
 
 #[test]

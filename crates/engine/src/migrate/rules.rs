@@ -294,7 +294,7 @@ impl Rules {
                             capture("ty")?,
                         )?]
                     }
-                    Kind::TryOperator => vec![try_operator(source, start, end)?],
+                    Kind::TryOperator => try_operator(source, syntax()?, start, end)?,
                     Kind::Rewrite => vec![rewrite(source, start, end, rule.rewrite.as_ref()?)?],
                     Kind::IntoPyobjectImpl => into_pyobject_impl(source, syntax()?, start)?,
                     Kind::IntoPyobjectCall => into_pyobject_call(source, syntax()?, start..end)?,
@@ -407,10 +407,22 @@ fn bound_argument(source: &str, start: usize, end: usize) -> Option<Edit> {
     let whole = found.get(0)?;
     let lifetime = found.name("lifetime").map_or("_", |m| m.as_str());
     let ty = found.name("ty")?.as_str();
+    // `&PyCell<T>` is a `&Bound<'_, T>`; any other generic GIL ref is left to a person.
+    let (whole, ty) = match source[from + whole.end()..].strip_prefix('<') {
+        None => (whole.as_str().to_string(), ty.to_string()),
+        Some(rest) if segments(ty).last() == Some(&"PyCell") => {
+            let inner = &rest[..rest.find('>')?];
+            if inner.contains('<') {
+                return None;
+            }
+            (format!("{}<{inner}>", whole.as_str()), inner.trim().to_string())
+        }
+        Some(_) => return None,
+    };
     Some(Edit::replace(
         from,
-        from + whole.end(),
-        whole.as_str(),
+        from + whole.len(),
+        &whole,
         &format!("&Bound<'{lifetime}, {ty}>"),
     ))
 }
@@ -438,13 +450,13 @@ fn bound_return(source: &str, start: usize, ty: &str) -> Option<Edit> {
 }
 
 /// `?` after the call under `start..end` (a whole call expression, `X::new(..)`).
-fn try_operator(source: &str, start: usize, end: usize) -> Option<Edit> {
+fn try_operator(source: &str, syntax: &Source, start: usize, end: usize) -> Option<Vec<Edit>> {
     let call = source.get(start..end)?;
     let is_call = Regex::new(r"^(?:[A-Za-z_][A-Za-z0-9_]*::)*[A-Za-z_][A-Za-z0-9_]*\(").expect("valid pattern");
     if !is_call.is_match(call) || !call.ends_with(')') || source[end..].starts_with('?') {
         return None;
     }
-    Some(Edit::replace(end, end, "", "?"))
+    question_mark(source, &syntax.function_at(start)?, end, "?")
 }
 
 /// The first match of `rewrite.at` in the text from `start` on that starts before `end`,
@@ -722,6 +734,11 @@ mod tests {
             after("0.21.2", note, "fn f<'py>(d: &'py PyDict)", "&").unwrap(),
             "fn f<'py>(d: &Bound<'py, PyDict>)"
         );
+        assert_eq!(
+            after("0.21.2", note, "fn get_x(slf: &PyCell<Self>) -> i64", "&").unwrap(),
+            "fn get_x(slf: &Bound<'_, Self>) -> i64"
+        );
+        assert_eq!(after("0.21.2", note, "fn f(x: &PyOther<Self>)", "&"), None);
         // A span that is not a name or `&` is left alone.
         assert_eq!(after("0.21.2", note, "fn m(_py: Python, m: &PyModule)", "m: &"), None);
         let source = "fn shop(_py: Python, m: &PyModule) -> PyResult<()>";

@@ -49,8 +49,9 @@ pub struct UserCrate {
 
 impl UserCrate {
     /// Reads the crate in `dir`; refuses, in one line naming the file, what cannot be built.
-    /// The crate folder of a maturin project (its `rust/`, its `manifest-path`) stands for
-    /// the project above it, whose `pyproject.toml` and tests are the maintainers'.
+    /// The crate folder of a maturin or setuptools-rust project (its `rust/`, its
+    /// `manifest-path`, its extension's `path`) stands for the project above it, whose
+    /// `pyproject.toml` and tests are the maintainers'.
     pub fn open(dir: &Path) -> Result<Self> {
         let named = dir
             .canonicalize()
@@ -701,6 +702,8 @@ mod tests {
         );
         let krate = UserCrate::open(d).unwrap();
         assert!(krate.built_by_setuptools_rust() && !krate.built_by_maturin());
+        // Named by its crate folder, the project is the same.
+        assert_eq!(UserCrate::open(&d.join("rust")).unwrap().dir, d.canonicalize().unwrap());
         assert_eq!(krate.module(), "x._native");
         assert_eq!(krate.lib_name, "native_x");
         assert_eq!(krate.manifest, Path::new("rust/Cargo.toml"));

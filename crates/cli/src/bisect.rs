@@ -8,7 +8,7 @@ use anyhow::{bail, Result};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use pyo3_matrix_engine::bisect::{bisect, Regress};
 use pyo3_matrix_engine::plan::Context;
-use pyo3_matrix_model::{CellResult, Release};
+use pyo3_matrix_model::{CellResult, Release, ReleaseSelector};
 use std::path::PathBuf;
 
 /// Arguments of `bisect`.
@@ -25,7 +25,8 @@ pub struct Args {
     /// The one interpreter to search with (a flavor label or a path).
     #[arg(long, default_value = "3.12")]
     python: String,
-    /// Search every published patch release inside the selected minors, not only the latest.
+    /// Search every published patch release of the selected minors that --pyo3 admits (an
+    /// exact bound such as 0.22.4.. starts there), not only each minor's latest.
     #[arg(long)]
     all_patches: bool,
     /// Also observe every release in the range and report where it disagrees with the search.
@@ -50,7 +51,12 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let mut releases = setup::releases(&ctx.matrix, args.pyo3.as_deref())?;
     if let (true, Some(last)) = (args.all_patches, releases.last().cloned()) {
         let minors: Vec<(u64, u64)> = releases.iter().map(Release::minor).collect();
-        releases = setup::patches_of(&minors, Some(&last))?;
+        // Only the patches --pyo3 admits: `0.22.4..=0.24` starts at 0.22.4, not 0.22.0.
+        let asked: Option<ReleaseSelector> = args.pyo3.as_deref().map(str::parse).transpose()?;
+        releases = setup::patches_of(&minors, Some(&last))?
+            .into_iter()
+            .filter(|r| asked.as_ref().is_none_or(|s| s.admits(r)))
+            .collect();
     }
     if releases.is_empty() {
         bail!("--pyo3 selects no release");

@@ -38,7 +38,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the matrix (by default all of it) and write results and tables to docs/.
+    /// Run the matrix (by default all of it): its results to docs/results.json and its tables
+    /// beside them, or its results alone to --out FILE (tables with --reports DIR).
     Run(run::Args),
     /// Build one snippet (a complete lib.rs with a #[pymodule]) in every cell.
     Check(check::Args),

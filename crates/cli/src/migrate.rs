@@ -87,15 +87,11 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         ctx: &ctx,
         krate: &krate,
         to,
-        interp: &interp,
+        target: &target,
         rules: &rules,
     };
     let migration = migrate::migrate(&request, &mut note)?;
-    note(&format!(
-        "running the tests of the migrated crate at PyO3 {}…",
-        migration.to
-    ));
-    let outcome = migrate::verify(&ctx, &migration, target, &mut note)?;
+    let outcome = migration.outcome();
     progress.finish();
     if args.write {
         for changed in &migration.changed {
@@ -124,7 +120,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
             });
             println!("{}", serde_json::to_string_pretty(&answer)?);
         }
-        Format::Text => print_text(&args.path, &migration, &residual, &outcome, args.write),
+        Format::Text => print_text(&args.path, &migration, &residual, &patterns, outcome, args.write),
     }
     Ok(())
 }
@@ -163,7 +159,14 @@ fn as_cell(residual: &Residual, release: &Release, flavor: Flavor) -> CellResult
     serde_json::from_value(value).expect("a well-formed cell")
 }
 
-fn print_text(crate_path: &Path, migration: &Migration, residual: &[Explained], outcome: &CellResult, written: bool) {
+fn print_text(
+    crate_path: &Path,
+    migration: &Migration,
+    residual: &[Explained],
+    patterns: &[Pattern],
+    outcome: &CellResult,
+    written: bool,
+) {
     for changed in &migration.changed {
         let path = changed.path.display().to_string();
         let diff = similar::TextDiff::from_lines(&changed.before, &changed.after);
@@ -188,7 +191,11 @@ fn print_text(crate_path: &Path, migration: &Migration, residual: &[Explained], 
                 step.residual.iter().filter(|r| r.level == Level::Error).count()
             ),
         };
-        println!("  {}: {} edits, {builds}", step.release, step.edits.len());
+        let tests = match &step.outcome {
+            Some(cell) if step.compiles => format!(", tests {}", cell.outcome),
+            _ => String::new(),
+        };
+        println!("  {}: {} edits, {builds}{tests}", step.release, step.edits.len());
         if let Some(staging) = &step.staging {
             println!("    staging: {staging}");
         }
@@ -200,6 +207,22 @@ fn print_text(crate_path: &Path, migration: &Migration, residual: &[Explained], 
                 false => format!("{} -> {}", one_line(&edit.from), one_line(&edit.to)),
             };
             println!("    {}:{} [{}] {what}", edit.file.display(), edit.line, edit.rule);
+        }
+        for notice in &step.notices {
+            let fix = patterns
+                .iter()
+                .find(|p| p.id == notice.pattern)
+                .and_then(|p| p.meta.fix.as_deref())
+                .map(|f| format!("; fix: {f}"))
+                .unwrap_or_default();
+            println!(
+                "    {}:{} for a person [{}]: {} (pattern {}{fix})",
+                notice.file.display(),
+                notice.line,
+                notice.id,
+                notice.why,
+                notice.pattern
+            );
         }
     }
     if residual.is_empty() {

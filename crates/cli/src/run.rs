@@ -27,9 +27,14 @@ pub struct Args {
     /// --python or --pattern say otherwise, its results in docs/NAME/.
     #[arg(long, value_name = "NAME")]
     matrix_set: Option<String>,
-    /// Results file; the tables go beside it [default: docs/results.json].
+    /// Results file, and nothing else [default: docs/results.json, or docs/NAME/results.json
+    /// for --matrix-set NAME, with the tables drawn beside it].
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// Also draw the tables (Markdown, HTML, CSV, pattern pages) into DIR; the default run
+    /// (without --out) draws them beside its results file.
+    #[arg(long, value_name = "DIR")]
+    reports: Option<PathBuf>,
     /// Only part I of N of the cells, for a CI job (merge the parts with `merge`).
     #[arg(long, value_name = "I/N")]
     shard: Option<Shard>,
@@ -80,14 +85,17 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     let patterns = setup::patterns(&dir, &selection.patterns)?;
     // Read before the run, so that a malformed file stops it before hours of building.
     let sources = setup::sources(&dir)?;
-    let out = args
-        .out
-        .unwrap_or_else(|| crate::catalog::run_results(&dir, args.matrix_set.as_deref()));
-    let out_dir = out
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    check_writable(&out_dir)?;
+    let default_out = crate::catalog::run_results(&dir, args.matrix_set.as_deref());
+    let reports = reports_dir(args.reports, args.out.as_deref(), &default_out, args.shard.is_some());
+    let out = args.out.unwrap_or(default_out);
+    check_writable(
+        out.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new(".")),
+    )?;
+    if let Some(reports) = &reports {
+        check_writable(reports)?;
+    }
 
     let progress = Progress::new(0, args.verbose);
     let targets = targets::resolve(&ctx, &selection.python, !args.no_provision, false, &mut |m| {
@@ -100,6 +108,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
     session.maturin = tools::maturin_on_path();
     progress.set_total(session.plan().verdicts());
     let header = session.header();
+    let portable = session.portable();
     let seen: Mutex<Seen> = Mutex::default();
     let on = |event: Event| {
         match &event {
@@ -123,7 +132,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
                         results: seen.results.clone(),
                         ..header.clone()
                     };
-                    if let Err(e) = write_results(&out, &partial) {
+                    if let Err(e) = write_results(&out, &portable.results(&partial)) {
                         progress.line(&format!("warning: {e:#}"));
                     }
                 }
@@ -132,15 +141,14 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         }
         progress.event(event);
     };
-    let results = session.run(&on)?;
+    let results = portable.results(&session.run(&on)?);
     progress.finish();
     write_results(&out, &results)?;
-    // A shard is one part of a run: its tables are drawn after `merge`.
-    let written = match args.shard {
-        Some(_) => Vec::new(),
-        None => {
+    let written = match &reports {
+        None => Vec::new(),
+        Some(reports) => {
             let beside = crate::catalog::beside_tables(&dir, &session.ctx.matrix, &out)?;
-            pyo3_matrix_report::write_all(&results, &beside, &patterns, sources, &out_dir)?
+            pyo3_matrix_report::write_all(&results, &beside, &patterns, sources, reports)?
         }
     };
     let seen = seen.into_inner().expect("results lock");
@@ -149,6 +157,23 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         crate::cache::keep_under(&session.ctx.dirs, max, &mut |line| eprintln!("{line}"))?;
     }
     Ok(())
+}
+
+/// Where the tables are drawn, if anywhere: the folder `--reports` names; else, for a run
+/// whose results go to their default file, that file's folder. A results file the user
+/// names with `--out` is written alone, and a shard's tables are drawn after `merge`.
+fn reports_dir(asked: Option<PathBuf>, out: Option<&Path>, default_out: &Path, shard: bool) -> Option<PathBuf> {
+    match (asked, out, shard) {
+        (Some(dir), _, _) => Some(dir),
+        (None, None, false) => Some(
+            default_out
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .to_path_buf(),
+        ),
+        (None, _, _) => None,
+    }
 }
 
 /// What the run has seen so far.

@@ -9,6 +9,7 @@ use crate::progress::Progress;
 use crate::setup;
 use anyhow::Result;
 use pyo3_matrix_engine::plan::{Context, DEFAULT_TIMEOUT_S};
+use pyo3_matrix_engine::portable::Portable;
 use pyo3_matrix_engine::scan::prepare::{self, CrateCells, CrateTests, TestDeps};
 use pyo3_matrix_engine::scan::{TestDepsChoice, UserCrate};
 use pyo3_matrix_engine::targets;
@@ -35,9 +36,11 @@ pub struct Args {
     /// Also run the crate's own pytest suite, from its directory with its own configuration.
     #[arg(long)]
     tests: bool,
-    /// The declared dependency group (PEP 735 group, extra, requirements file) the tests
-    /// get, a requirements file of the project's (tests/requirements.txt), or `none`
-    /// [default: the first of test, tests, testing, dev].
+    /// The declared dependency group (PEP 735 group, Poetry group, extra, requirements
+    /// file, CI workflow file, tox.ini, noxfile.py) the tests get, a requirements file of the
+    /// project's (tests/requirements.txt), a lockfile (uv.lock, poetry.lock, pdm.lock),
+    /// `pyproject.toml` for the declared ranges instead of the lock, or `none`
+    /// [default: the first of test, tests, testing, dev, pinned by the project's lockfile].
     #[arg(long, value_name = "NAME", requires = "tests")]
     test_deps: Option<String>,
     /// A package the tests get beside the declared ones, as pip takes it (hypothesis,
@@ -113,6 +116,8 @@ struct Observed {
     /// What the tests got, and from where.
     deps: TestDeps,
     results: RunResults,
+    /// How the results are written to a file.
+    portable: Portable,
 }
 
 impl Scan<'_> {
@@ -134,7 +139,12 @@ impl Scan<'_> {
         progress.set_total(session.plan().verdicts());
         let results = session.run(&|e| progress.event(e))?;
         progress.finish();
-        Ok(Observed { krate, deps, results })
+        Ok(Observed {
+            krate,
+            deps,
+            results,
+            portable: session.portable(),
+        })
     }
 }
 
@@ -179,21 +189,28 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         }
         Err(_) => None,
     };
-    let Observed { krate, deps, results } = scan.observe(&dir, &args.path)?;
+    let Observed {
+        krate,
+        deps,
+        results,
+        portable,
+    } = scan.observe(&dir, &args.path)?;
     // Only what the tests got: without --tests nothing is installed.
     let test_deps = match args.tests {
         true => deps.dependencies,
         false => Vec::new(),
     };
     if let Some(out) = &args.out {
-        write_results(out, &results)?;
+        write_results(out, &portable.results(&results))?;
     }
     let patterns = setup::patterns(&dir, &[])?;
     let scanned: Vec<Scanned> = results
         .results
         .iter()
         .cloned()
-        .map(|cell| {
+        .map(|mut cell| {
+            // Printed for a person on this machine to open.
+            cell.full_log = cell.full_log.map(|log| portable.resolve(&log));
             let explained_by = match (&catalog, cell.outcome.works()) {
                 (Some(catalog), false) => explain(&cell, catalog, &patterns),
                 _ => Vec::new(),

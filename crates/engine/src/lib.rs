@@ -48,6 +48,7 @@ pub mod migrate;
 pub mod packages;
 pub mod paths;
 pub mod plan;
+pub mod portable;
 pub mod process;
 pub mod provision;
 pub mod pytest;

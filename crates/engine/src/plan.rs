@@ -42,6 +42,16 @@ impl Context {
             use_cache: true,
         })
     }
+
+    /// The checkout (or unpacked catalog) that holds `matrix/` and, as `anchors` says,
+    /// `crates/cells`.
+    pub fn catalog_root(&self) -> PathBuf {
+        self.anchors
+            .parent()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| self.anchors.clone())
+    }
 }
 
 /// One interpreter column: found (with the python that has pytest), or why not.

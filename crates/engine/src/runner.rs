@@ -10,6 +10,7 @@ use crate::classify::{classify, Observation};
 use crate::crate_cell;
 use crate::interpreters::Interpreter;
 use crate::plan::{Context, Event, Found, Origin, Plan, Subject, Target};
+use crate::portable::Portable;
 use crate::pytest;
 use crate::seed;
 use crate::slots::Slots;
@@ -44,18 +45,26 @@ struct Shared<'a> {
     slots: Slots,
     on: &'a (dyn Fn(Event) + Sync),
     results: Mutex<Vec<CellResult>>,
+    /// How verdicts name paths.
+    portable: Portable,
 }
 
 impl Shared<'_> {
-    /// Stores a verdict this run observed under `key`, then hands it on.
+    /// Stores a verdict this run observed under `key`, then hands it on. It is stored naming
+    /// no path of this machine ([`Portable`]): its key is its content, so the same pattern in
+    /// another checkout, or in another unpacked catalog, reuses it.
     fn observed(&self, key: &str, result: CellResult) {
+        let result = self.portable.result(&result);
         if let Err(e) = self.cache.put(key, &result) {
             (self.on)(Event::Note(format!("warning: {e:#}")));
         }
         self.emit(result, Origin::Observed);
     }
 
+    /// Hands a verdict on, naming no path of this machine (also one cached before verdicts
+    /// were stored so).
     fn emit(&self, result: CellResult, origin: Origin) {
+        let result = self.portable.result(&result);
         (self.on)(Event::Result {
             result: &result,
             origin,
@@ -110,6 +119,7 @@ pub fn run(ctx: &Context, plan: Plan, on: &(dyn Fn(Event) + Sync)) -> Result<Vec
         slots: Slots::new(plan.jobs)?,
         on,
         results: Mutex::new(Vec::new()),
+        portable: Portable::of(ctx, plan.subjects),
     };
     let queue = Mutex::new(queue);
     std::thread::scope(|scope| {

@@ -5,6 +5,7 @@
 
 use crate::build;
 use crate::plan::{Context, Event, Plan, Subject, Target};
+use crate::portable::Portable;
 use crate::runner;
 use anyhow::Result;
 use pyo3_matrix_model::{CellResult, Release, RunResults, Shard, SCHEMA_VERSION};
@@ -106,6 +107,11 @@ impl Session {
             shard: None,
             ..self.clone()
         }
+    }
+
+    /// How this session's results are written to a file: naming no path of this machine.
+    pub fn portable(&self) -> Portable {
+        Portable::of(&self.ctx, &self.subjects)
     }
 
     /// The verdicts alone, in table order.

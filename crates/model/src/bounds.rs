@@ -89,18 +89,27 @@ pub struct ReleaseBounds {
     pub cpython: Span,
     /// The PyPys it accepts.
     pub pypy: Span,
+    /// The free-threaded CPythons it accepts; absent where it supports none (0.22.6 refuses
+    /// them, earlier releases built for them without a check).
+    #[serde(default, rename = "free-threaded")]
+    pub free_threaded: Option<Span>,
 }
 
 impl ReleaseBounds {
     /// Whether the release accepts `flavor`, or nothing when the bounds do not say: a
-    /// free-threaded build is refused or accepted by another check than the version's.
+    /// free-threaded build where no free-threaded span is stated (the build script may
+    /// refuse it or not check at all).
     pub fn admits(&self, flavor: Flavor) -> Option<bool> {
-        let span = match flavor.implementation {
-            _ if flavor.free_threaded => return None,
-            Implementation::CPython => self.cpython,
-            Implementation::PyPy => self.pypy,
-        };
-        Some(span.admits((flavor.major, flavor.minor)))
+        Some(self.span(flavor)?.admits((flavor.major, flavor.minor)))
+    }
+
+    /// The span `flavor` is judged by, if the bounds state one.
+    fn span(&self, flavor: Flavor) -> Option<Span> {
+        match flavor.implementation {
+            _ if flavor.free_threaded => self.free_threaded,
+            Implementation::CPython => Some(self.cpython),
+            Implementation::PyPy => Some(self.pypy),
+        }
     }
 }
 
@@ -117,7 +126,58 @@ pub struct Bounds {
     pub releases: Vec<ReleaseBounds>,
 }
 
+/// Whether a release supports an interpreter, in PyO3's terms: what its build script
+/// checks, and what it never claimed where it checked nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InBounds {
+    /// Inside its bounds.
+    Supported,
+    /// Outside the bounds its build script checks.
+    Refused,
+    /// Never supported, though its build script did not check: newer than the maximum of
+    /// the first later release that checks one (a maximum only grows), or a free-threaded
+    /// build before any release accepted one.
+    NeverSupported,
+}
+
 impl Bounds {
+    /// The bounds of `release`'s minor, if stated.
+    pub fn of(&self, release: &Release) -> Option<&ReleaseBounds> {
+        self.releases.iter().find(|b| b.release.minor() == release.minor())
+    }
+
+    /// Whether `release` supports `flavor`, or nothing where its minor has no bounds.
+    pub fn support(&self, release: &Release, flavor: Flavor) -> Option<InBounds> {
+        let own = self.of(release)?;
+        let version = (flavor.major, flavor.minor);
+        let Some(span) = own.span(flavor) else {
+            return Some(InBounds::NeverSupported);
+        };
+        if span.admits(version) {
+            // Without a maximum of its own, the first later one bounds what it supported.
+            let later_max = self
+                .releases
+                .iter()
+                .filter(|b| b.release.minor() > release.minor())
+                .find_map(|b| b.span(flavor)?.max);
+            return Some(match (span.max, later_max) {
+                (None, Some(max)) if version > max => InBounds::NeverSupported,
+                _ => InBounds::Supported,
+            });
+        }
+        Some(InBounds::Refused)
+    }
+
+    /// The newest version of `flavor`'s implementation (free-threaded or not: the version
+    /// check is one) that `release`'s build script accepts, where it checks one.
+    pub fn maximum(&self, release: &Release, flavor: Flavor) -> Option<(u32, u32)> {
+        let gil = Flavor {
+            free_threaded: false,
+            ..flavor
+        };
+        self.of(release)?.span(gil)?.max
+    }
+
     /// One statement per release, as the changelog's support entries are: a check for each
     /// interpreter a table may have, predicting that PyO3 accepts it inside the bounds
     /// (`accepted`: the code may still fail) and refuses it (`unsupported`) outside them.
@@ -128,6 +188,7 @@ impl Bounds {
     fn statement(&self, bounds: &ReleaseBounds) -> Bullet {
         let flavors = CPYTHON_MINORS
             .map(|minor| Flavor::cpython(3, minor, false))
+            .chain(CPYTHON_MINORS.map(|minor| Flavor::cpython(3, minor, true)))
             .chain(PYPY_MINORS.map(|minor| Flavor {
                 implementation: Implementation::PyPy,
                 ..Flavor::cpython(3, minor, false)
@@ -152,6 +213,9 @@ impl Bounds {
                         expect: Some(expect),
                         variant: None,
                         python: Some(flavor),
+                        quotes: Vec::new(),
+                        last: false,
+                        except: Vec::new(),
                     },
                 })
             })
@@ -161,8 +225,15 @@ impl Bounds {
             dated: None,
             part: None,
             says: format!(
-                "CPython {}; PyPy {} ({} at v{})",
-                bounds.cpython, bounds.pypy, self.source, bounds.tag
+                "CPython {}; PyPy {}{} ({} at v{})",
+                bounds.cpython,
+                bounds.pypy,
+                bounds
+                    .free_threaded
+                    .map(|span| format!("; free-threaded CPython {span}"))
+                    .unwrap_or_default(),
+                self.source,
+                bounds.tag
             ),
             checks,
             unchecked: Vec::new(),
@@ -190,6 +261,42 @@ mod tests {
             let e = Span::parse(bad).unwrap_err();
             assert!(e.starts_with(&format!("`{bad}` is not an interpreter range")), "{e}");
         }
+    }
+
+    /// The catalog's bounds of 0.19, 0.20 and 0.23, as `matrix/sources.toml` states them.
+    fn three_releases() -> Bounds {
+        bounds(
+            "pattern = 'build_control'\nsource = 'pyo3-ffi/build.rs'\n\
+             [[release]]\nrelease = '0.19'\ntag = '0.19.2'\ncpython = '3.7..'\npypy = '3.7..'\n\
+             [[release]]\nrelease = '0.20'\ntag = '0.20.3'\ncpython = '3.7..=3.12'\npypy = '3.7..=3.10'\n\
+             [[release]]\nrelease = '0.23'\ntag = '0.23.5'\ncpython = '3.7..=3.13'\npypy = '3.9..=3.11'\n\
+             free-threaded = '3.13..=3.13'\n",
+        )
+    }
+
+    #[test]
+    fn support_is_what_the_build_script_checks_and_never_what_it_did_not() {
+        let b = three_releases();
+        let support =
+            |release: &str, flavor: &str| b.support(&release.parse().unwrap(), Flavor::parse(flavor).unwrap());
+        assert_eq!(support("0.19.2", "3.12"), Some(InBounds::Supported));
+        // 0.19 checked no maximum; the first later maximum (0.20's 3.12) bounds it.
+        assert_eq!(support("0.19.2", "3.13"), Some(InBounds::NeverSupported));
+        assert_eq!(support("0.20.0", "3.13"), Some(InBounds::Refused));
+        // No free-threaded span: never supported, checked or not.
+        assert_eq!(support("0.20.0", "3.13t"), Some(InBounds::NeverSupported));
+        assert_eq!(support("0.23.5", "3.13t"), Some(InBounds::Supported));
+        assert_eq!(support("0.23.5", "3.14t"), Some(InBounds::Refused));
+        assert_eq!(support("0.21.2", "3.12"), None, "no bounds stated for 0.21");
+        let maximum =
+            |release: &str, flavor: &str| b.maximum(&release.parse().unwrap(), Flavor::parse(flavor).unwrap());
+        assert_eq!(maximum("0.19.2", "3.13"), None, "0.19 checks none");
+        assert_eq!(
+            maximum("0.20.0", "3.13t"),
+            Some((3, 12)),
+            "a free-threaded build's version is checked too"
+        );
+        assert_eq!(maximum("0.23.5", "pypy3.9"), Some((3, 11)));
     }
 
     #[test]

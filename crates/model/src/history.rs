@@ -66,6 +66,9 @@ impl<'de> Deserialize<'de> for Check {
             _ => return Err(D::Error::custom("a check needs pattern = \"<pattern id>\"")),
         };
         let claim = Claim::deserialize(toml::Value::Table(table)).map_err(D::Error::custom)?;
+        if let Some(message) = claim.misquoted() {
+            return Err(D::Error::custom(message));
+        }
         Ok(Check { pattern, claim })
     }
 }

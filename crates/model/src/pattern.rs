@@ -5,7 +5,7 @@
 //! `#[pymodule]` in `lib.rs` is named after the folder.
 
 use crate::release::Point;
-use crate::{Flavor, ModelError, Outcome, Release, ReleaseSelector};
+use crate::{Flavor, ModelError, Outcome, Quote, Release, ReleaseSelector};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -39,6 +39,32 @@ pub struct Claim {
     /// refusal to build for it counts too (it says the release does not support it).
     #[serde(default)]
     pub python: Option<Flavor>,
+    /// The rustc diagnostics the claim quotes, each as rustc prints its first line
+    /// (`error[E0277]: the trait bound ...`) and as it stands in `text`: only cells that
+    /// printed every one of them confirm the claim.
+    #[serde(default)]
+    pub quotes: Vec<Quote>,
+    /// Whether the claim says `until` is the last release it holds for ("the last release
+    /// before the Bound API"): the release after it is checked too, as the one before
+    /// `version` is.
+    #[serde(default)]
+    pub last: bool,
+    /// The variants whose setting the claim itself names as the way out ("unavailable
+    /// without the gil-refs feature"): their working cells do not contradict a predicted
+    /// failure, as the other variants' do.
+    #[serde(default)]
+    pub except: Vec<String>,
+}
+
+impl Claim {
+    /// The first quote that does not stand in the claim's text, as a one-line reason: a
+    /// quote is the claim's own words, typed.
+    pub fn misquoted(&self) -> Option<String> {
+        self.quotes
+            .iter()
+            .find(|q| !self.text.contains(&q.to_string()))
+            .map(|q| format!("quote `{q}` does not stand in the claim's text"))
+    }
 }
 
 /// What a claim predicts a cell shows: `works`, `breaks`, or one outcome such as
@@ -233,12 +259,23 @@ impl Pattern {
         })?;
         let undeclared = [&meta.claim, &meta.changelog]
             .into_iter()
-            .filter_map(|c| c.as_ref()?.variant.as_deref())
-            .find(|name| meta.variants.iter().all(|v| v.name != *name));
+            .flatten()
+            .flat_map(|c| c.variant.iter().chain(&c.except))
+            .find(|name| meta.variants.iter().all(|v| v.name != **name));
         if let Some(unknown) = undeclared {
             return Err(ModelError::Malformed {
                 path: meta_path,
-                message: format!("a claim is about variant '{unknown}', which the pattern does not declare"),
+                message: format!("a claim names variant '{unknown}', which the pattern does not declare"),
+            });
+        }
+        if let Some(message) = [&meta.claim, &meta.changelog]
+            .into_iter()
+            .flatten()
+            .find_map(Claim::misquoted)
+        {
+            return Err(ModelError::Malformed {
+                path: meta_path,
+                message,
             });
         }
         let source = dir.join("lib.rs");
@@ -321,6 +358,19 @@ mod tests {
             version.contains("pattern.toml") && version.contains("0.2x"),
             "{version}"
         );
+        let quoted = |quote: &str| {
+            load_error(&format!(
+                "{HEAD}[claim]\ntext = \"stops compiling: error[E0277]: the trait bound\"\nquotes = [\"{quote}\"]\n"
+            ))
+        };
+        assert_eq!(quoted("error[E0277]: the trait bound"), None);
+        let misquoted = quoted("error[E0599]: the trait bound").unwrap();
+        assert!(
+            misquoted.contains("pattern.toml") && misquoted.contains("does not stand in the claim's text"),
+            "{misquoted}"
+        );
+        let unparsed = quoted("the trait bound").unwrap();
+        assert!(unparsed.contains("is not rustc's first line"), "{unparsed}");
         let range = load_error(&format!("{HEAD}[[variant]]\nname = 'v'\npyo3 = '0.21..=x'\n")).unwrap();
         assert!(range.contains("pattern.toml") && range.contains("0.21..=x"), "{range}");
     }

@@ -229,15 +229,28 @@ impl ReleaseSelector {
                 Item::Exact(v) => out.push(Release(v.clone())),
                 Item::Range { low, high, inclusive } => {
                     let lo = low.low();
-                    let hits: Vec<&Release> = known
+                    let inside = |v: &semver::Version| *v >= lo && high.admits_below(v, *inclusive);
+                    // An exact patch named as a bound is asked for itself, known or not:
+                    // `0.22.4..=0.24` starts at 0.22.4, never at the minor's latest.
+                    let named_bounds =
+                        [Some(low), inclusive.then_some(high)]
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|point| match point {
+                                Point::Exact(v) if inside(v) => Some(Release(v.clone())),
+                                _ => None,
+                            });
+                    let hits: Vec<Release> = known
                         .iter()
-                        .filter(|r| r.0 >= lo && high.admits_below(&r.0, *inclusive))
+                        .filter(|r| inside(&r.0))
+                        .cloned()
+                        .chain(named_bounds)
                         .collect();
                     if hits.is_empty() {
                         let text = format!("{lo}..{}", if *inclusive { "=" } else { "" });
                         return Err(ModelError::UnknownRelease(text, known_list()));
                     }
-                    out.extend(hits.into_iter().cloned());
+                    out.extend(hits);
                 }
             }
         }
@@ -270,6 +283,16 @@ mod tests {
         assert_eq!(pick("0.21..=0.23"), ["0.21.2", "0.22.6", "0.23.5"]);
         assert_eq!(pick("0.21..0.23"), ["0.21.2", "0.22.6"]);
         assert_eq!(pick("0.24, 0.19"), ["0.19.2", "0.24.2"]);
+    }
+
+    #[test]
+    fn an_exact_patch_named_as_a_bound_is_kept_not_replaced_by_the_minor_s_latest() {
+        assert_eq!(pick("0.22.4..=0.23"), ["0.22.4", "0.22.6", "0.23.5"]);
+        assert_eq!(pick("0.21..=0.22.4"), ["0.21.2", "0.22.4"]);
+        assert_eq!(pick("0.21..0.22.4"), ["0.21.2"], "an exclusive end is left out");
+        assert_eq!(pick("0.22.4..=0.22.5"), ["0.22.4", "0.22.5"]);
+        let s: ReleaseSelector = "0.22.4..=0.23".parse().unwrap();
+        assert!(!s.admits(&Release::parse("0.22.3").unwrap()) && s.admits(&Release::parse("0.22.5").unwrap()));
     }
 
     #[test]

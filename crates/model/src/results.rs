@@ -115,6 +115,29 @@ pub struct CellResult {
     pub timings: Timings,
 }
 
+impl CellResult {
+    /// Every free text of the verdict (messages, the failing test's name, stacks, the log and
+    /// where the whole log is kept) replaced by `map` of it: the texts that may hold paths.
+    pub fn map_texts(&mut self, map: &impl Fn(&str) -> String) {
+        let each = |text: &mut Option<String>| {
+            if let Some(t) = text.as_mut() {
+                *t = map(t);
+            }
+        };
+        each(&mut self.message);
+        each(&mut self.stacks);
+        each(&mut self.log);
+        each(&mut self.full_log);
+        for d in &mut self.diagnostics {
+            d.message = map(&d.message);
+        }
+        if let Some(f) = self.failure.as_mut() {
+            f.test = map(&f.test);
+            each(&mut f.message);
+        }
+    }
+}
+
 fn is_zero(n: &usize) -> bool {
     *n == 0
 }
@@ -165,6 +188,19 @@ impl RunResults {
     /// Orders the verdicts the way the tables read: pattern, release, interpreter, variant.
     pub fn sort(&mut self) {
         self.results.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+
+    /// Every free text of the file (each interpreter's path, each verdict's texts:
+    /// [`CellResult::map_texts`]) replaced by `map` of it.
+    pub fn map_texts(&mut self, map: &impl Fn(&str) -> String) {
+        for info in &mut self.interpreters {
+            if let Some(path) = info.path.as_mut() {
+                *path = map(path);
+            }
+        }
+        for r in &mut self.results {
+            r.map_texts(map);
+        }
     }
 
     /// Reads a results file: see [`RunResults::parse`].

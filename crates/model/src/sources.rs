@@ -2,7 +2,7 @@
 //! `[claim]`) and PyO3's changelog (a pattern's `[changelog]`), each named as it names
 //! itself, so that a reader can look a claim up.
 
-use crate::{Bounds, Bullet, ModelError, Release};
+use crate::{Bounds, Bullet, ModelError, Release, Variant};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -56,6 +56,28 @@ pub struct Sources {
     /// The interpreters each release's build script accepts.
     #[serde(default)]
     pub bounds: Option<Bounds>,
+    /// The build settings PyO3 calls unsafe.
+    #[serde(default, rename = "unsafe-setting")]
+    pub unsafe_settings: Vec<UnsafeSetting>,
+}
+
+/// A build setting PyO3 calls unsafe (`UNSAFE_PYO3_BUILD_FREE_THREADED`): a report shows what
+/// a variant that sets it did, and never offers it as a way forward. Told here, once per
+/// setting, rather than by each variant that sets it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnsafeSetting {
+    /// The environment variable.
+    pub env: String,
+    /// What PyO3 says of it, quoted.
+    pub says: String,
+}
+
+impl Sources {
+    /// The setting PyO3 calls unsafe that `variant` sets, if any.
+    pub fn unsafe_setting_of(&self, variant: &Variant) -> Option<&UnsafeSetting> {
+        self.unsafe_settings.iter().find(|s| variant.env.contains_key(&s.env))
+    }
 }
 
 impl Sources {
@@ -78,7 +100,7 @@ impl Sources {
     }
 
     /// Parses `sources.toml` text; the error is a one-line reason.
-    fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, String> {
         let sources: Sources = toml::from_str(text).map_err(|e| e.message().to_string())?;
         let entries = [&sources.article, &sources.changelog]
             .into_iter()

@@ -149,6 +149,9 @@ fn claim(text: &str, version: Option<&str>, expect: &str) -> Option<Claim> {
         expect: Some(expect.parse().expect("a fixture expectation")),
         variant: None,
         python: None,
+        quotes: Vec::new(),
+        last: false,
+        except: Vec::new(),
     })
 }
 

@@ -3,7 +3,7 @@
 
 use crate::grid::Grid;
 use crate::legend::symbol;
-use pyo3_matrix_model::CellResult;
+use pyo3_matrix_model::{CellResult, Variant};
 
 /// One text and the cells that emitted it, in grid order.
 #[derive(Debug, Clone)]
@@ -62,6 +62,16 @@ pub fn messages<'a>(cells: &[&'a CellResult]) -> Vec<Group<'a>> {
 pub fn place(c: &CellResult) -> String {
     let variant = c.id.variant.as_ref().map(|v| format!(" [{v}]")).unwrap_or_default();
     format!("{}/{}{variant}", c.id.pyo3, c.id.python)
+}
+
+/// What a variant sets, in words: `feature `gil-refs` and `UNSAFE_PYO3_BUILD_FREE_THREADED=1``.
+pub fn setting(v: &Variant) -> String {
+    let mut set: Vec<String> = v.features.iter().map(|f| format!("feature `{f}`")).collect();
+    set.extend(v.env.iter().map(|(k, val)| format!("`{k}={val}`")));
+    if let Some(types) = &v.crate_type {
+        set.push(format!("crate-type `{}`", types.join(", ")));
+    }
+    set.join(" and ")
 }
 
 /// Cells as runs of consecutive releases per interpreter: `3.12: 0.21.2–0.23.5; 3.13t: 0.23.5`.

@@ -137,11 +137,17 @@ pub fn zizmor_finds_nothing(path: &Path, what: &str) {
     }
 }
 
-/// zizmor, installed once into a virtual environment under the target directory; the
-/// tests of every process take turns through a lock file while it is installed.
+/// zizmor, installed once (see [`python_tool`]).
 fn zizmor() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(ZIZMOR.replace("==", "-"));
-    let exe = dir.join("bin/zizmor");
+    python_tool(ZIZMOR, "zizmor")
+}
+
+/// The executable `program` of the PyPI package `requirement` (pinned, `name==version`), installed once
+/// into a virtual environment under the target directory; the tests of every process take
+/// turns through a lock file while it is installed.
+pub fn python_tool(requirement: &str, program: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(requirement.replace("==", "-"));
+    let exe = dir.join("bin").join(program);
     let lock = std::fs::File::create(dir.with_extension("lock")).unwrap();
     let _held = Flock::exclusive(&lock);
     if !exe.is_file() {
@@ -155,7 +161,7 @@ fn zizmor() -> PathBuf {
             );
         };
         run(Command::new("python3").args(["-m", "venv"]).arg(&dir));
-        run(Command::new(dir.join("bin/pip")).args(["install", "--quiet", ZIZMOR]));
+        run(Command::new(dir.join("bin/pip")).args(["install", "--quiet", requirement]));
     }
     exe
 }

@@ -28,6 +28,11 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 /// `scan <fixture> --tests --pyo3 0.23 --format json` plus `extra`, observed afresh; the
 /// fixture's tree must be the same afterwards.
 fn scan(name: &str, extra: &[&str]) -> serde_json::Value {
+    scan_with_env(name, extra, &[])
+}
+
+/// [`scan`] with these environment variables set for it.
+fn scan_with_env(name: &str, extra: &[&str], env: &[(&str, String)]) -> serde_json::Value {
     let dir = fixture("crates").join(name);
     // The fixture's own tree: a workspace member's is its workspace's.
     let tree = fixture("crates").join(name.split('/').next().unwrap());
@@ -46,6 +51,7 @@ fn scan(name: &str, extra: &[&str]) -> serde_json::Value {
             "--no-cache",
         ])
         .args(extra)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .output()
         .unwrap();
     assert!(
@@ -261,4 +267,117 @@ fn a_setuptools_rust_project_is_installed_as_pip_installs_it_and_its_tests_impor
     // setuptools-rust's own cargo call, through the shim that keeps cargo's messages.
     assert!(log.contains("running build_rust"), "{log}");
     assert!(log.contains("3 passed"), "the package in python/ was importable: {log}");
+}
+
+/// pyo3-matrix-fixturelib 1.0 (with `greet`) and 2.0 (which renamed it `salute`) built into
+/// a wheel folder of their own, and pip told to look there too (`PIP_FIND_LINKS`, beside
+/// any folder it already names): the newest release is 2.0, whatever PyPI holds.
+fn fixturelib_wheels() -> (tempfile::TempDir, Vec<(&'static str, String)>) {
+    let wheels = tempfile::tempdir().unwrap();
+    for version in ["1.0", "2.0"] {
+        let out = std::process::Command::new("python3")
+            .args(["-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir"])
+            .arg(wheels.path())
+            .arg(fixture("fixturelib").join(version))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "pip wheel: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut links = std::env::var("PIP_FIND_LINKS").unwrap_or_default();
+    links.push(' ');
+    links.push_str(&wheels.path().display().to_string());
+    (wheels, vec![("PIP_FIND_LINKS", links.trim().to_string())])
+}
+
+/// `uv export` of the fixture's uv.lock for `group` (the uv the engine installs with), one
+/// requirement a line as pip takes them; the fixture's tree must be the same afterwards.
+fn uv_export(name: &str, group: &str) -> Vec<String> {
+    let dir = fixture("crates").join(name);
+    let before = snapshot(&dir);
+    let uv = crate::common::python_tool(pyo3_matrix_engine::tools::UV, "uv");
+    let out = std::process::Command::new(uv)
+        .args(["export", "--frozen", "--format", "requirements-txt", "--no-hashes"])
+        .args(["--no-emit-project", "--no-default-groups", "--group", group])
+        .args(["--no-header", "--no-annotate", "--no-python-downloads", "--quiet"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "uv export: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(before == snapshot(&dir), "uv export changed the fixture");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| line.replace(" ; ", "; "))
+        .collect()
+}
+
+#[test]
+fn a_lockfile_pins_the_test_dependencies_and_the_answer_names_it() {
+    let (_wheels, env) = fixturelib_wheels();
+    // uv.lock pins fixturelib 1.0, whose `greet` the tests call: they pass.
+    let answer = scan_with_env("uv_lock", &[], &env);
+    assert_eq!(only_cell(&answer)["outcome"], "pass", "{answer:#}");
+    let deps = test_deps(&answer);
+    assert!(
+        deps.contains(&"pyo3-matrix-fixturelib==1.0 <- uv.lock".to_string())
+            && deps
+                .iter()
+                .any(|d| d.starts_with("pytest==") && d.ends_with("<- uv.lock"))
+            && deps
+                .iter()
+                .any(|d| d.starts_with("pluggy==") && d.ends_with("<- uv.lock")),
+        "pytest's own dependencies are pinned too: {deps:?}"
+    );
+    // Exactly what uv itself exports of the lock for that group.
+    let pinned: Vec<&str> = answer["test_deps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["requirement"].as_str().unwrap())
+        .collect();
+    assert_eq!(pinned, uv_export("uv_lock", "test"));
+
+    // The declared range without the lock gets 2.0, which renamed `greet`.
+    let answer = scan_with_env("uv_lock", &["--test-deps", "pyproject.toml"], &env);
+    let cell = only_cell(&answer);
+    assert_eq!(cell["outcome"], "test-fail", "{answer:#}");
+    assert!(cell["message"].as_str().unwrap().contains("greet"), "{answer:#}");
+    assert_eq!(
+        test_deps(&answer),
+        [
+            "pyo3-matrix-fixturelib>=1 <- the `test` dependency group of pyproject.toml",
+            "pytest>=8 <- the `test` dependency group of pyproject.toml",
+        ]
+    );
+}
+
+#[test]
+fn what_the_ci_workflow_installs_is_what_the_tests_get_where_nothing_else_says() {
+    let from = "job `test` of .github/workflows/tests.yml";
+    let answer = scan("ci_workflow", &[]);
+    assert_eq!(only_cell(&answer)["outcome"], "pass", "{answer:#}");
+    assert_eq!(
+        test_deps(&answer),
+        [format!("pytest <- {from}"), format!("pytest-mock <- {from}")]
+    );
+
+    // Without it, the message names the workflow and the flag.
+    let answer = scan("ci_workflow", &["--test-deps", "none"]);
+    let cell = only_cell(&answer);
+    assert_eq!(cell["outcome"], "test-error", "{answer:#}");
+    let message = cell["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!(
+            "pytest-mock is in {from}; pass --test-deps .github/workflows/tests.yml"
+        )),
+        "{message}"
+    );
 }

@@ -39,9 +39,16 @@ impl Edit {
 
     /// The 1-based line of the edit in `source`.
     pub fn line_in(&self, source: &str) -> usize {
-        source[..self.start.min(source.len())].matches('\n').count() + 1
+        line_at(source, self.start)
     }
 }
+
+/// The 1-based line of the byte `at` of `source`.
+pub fn line_at(source: &str, at: usize) -> usize {
+    source[..at.min(source.len())].matches('\n').count() + 1
+}
+
+impl Edit {}
 
 /// `source` with every edit of `edits` made (all in the same file). Edits that overlap an
 /// earlier one are dropped (the next build shows what is left); an edit whose expected text

@@ -12,7 +12,7 @@ pub mod manifest;
 pub mod rules;
 pub mod syntax;
 
-use crate::interpreters::Interpreter;
+use crate::cell_dir::CellDir;
 use crate::lock::DirLock;
 use crate::plan::{Context, Target};
 use crate::process::Process;
@@ -21,7 +21,7 @@ use crate::scan::{self, TestDepsChoice, UserCrate};
 use anyhow::{anyhow, bail, Context as _, Result};
 use compiler::{Compiled, Diagnostic};
 use edit::Edit;
-use pyo3_matrix_model::{CellResult, Level, Release};
+use pyo3_matrix_model::{CellResult, Flavor, Level, Release};
 use rules::Rules;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -39,8 +39,8 @@ pub struct Request<'a> {
     pub krate: &'a UserCrate,
     /// The release to reach.
     pub to: Release,
-    /// The interpreter every step builds against.
-    pub interp: &'a Interpreter,
+    /// The interpreter column every step builds against and tests in.
+    pub target: &'a Target,
     /// The rules.
     pub rules: &'a Rules,
 }
@@ -87,6 +87,21 @@ impl Residual {
     }
 }
 
+/// A change a person must decide, found in the crate's code at a step (a `[[notice]]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Noticed {
+    /// The file, relative to the crate's root.
+    pub file: PathBuf,
+    /// The 1-based line.
+    pub line: usize,
+    /// The notice.
+    pub id: String,
+    /// What changes and what to decide.
+    pub why: String,
+    /// The catalog pattern that shows the change and its fix.
+    pub pattern: String,
+}
+
 /// One release on the way.
 #[derive(Debug, Clone, Serialize)]
 pub struct Step {
@@ -102,6 +117,11 @@ pub struct Step {
     pub compiles: bool,
     /// The errors and the PyO3 deprecations left.
     pub residual: Vec<Residual>,
+    /// What a person must decide at this release, that no build error shows.
+    pub notices: Vec<Noticed>,
+    /// The crate's own tests at this release, run as `scan --tests` runs them, when the
+    /// step builds.
+    pub outcome: Option<CellResult>,
 }
 
 /// A file the migration changed.
@@ -167,9 +187,12 @@ pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migratio
         ctx,
         krate,
         to,
-        interp,
+        target,
         rules,
     } = request;
+    let interp = target
+        .interpreter()
+        .ok_or_else(|| anyhow!("no interpreter for {} to build with", target.flavor))?;
     let known = ctx.matrix.release_list();
     let from = manifest::current_release(&krate.root, &krate.root.join(&krate.manifest), &known)?;
     if *to < from {
@@ -193,6 +216,7 @@ pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migratio
         build: dir.join("build"),
         target: dir.join("target"),
         python: &interp.path,
+        flavor: target.flavor,
     };
     note(&format!("building {} at its own release, {from}…", krate.dir.display()));
     let start = builder.compile(&from, &[])?;
@@ -211,7 +235,13 @@ pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migratio
     let mut steps = Vec::new();
     for release in releases_between(&known, &from, to) {
         note(&format!("step to PyO3 {release}…"));
-        steps.push(builder.step(&release, rules)?);
+        let mut step = builder.step(&release, rules)?;
+        // The target is tested even when it does not build: its cell says how it fails.
+        if step.compiles || release == *to {
+            note(&format!("running the crate's tests at PyO3 {release}…"));
+            step.outcome = Some(test(ctx, &work, &release, (*target).clone(), note)?);
+        }
+        steps.push(step);
     }
     let companions = ctx
         .matrix
@@ -236,10 +266,26 @@ pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migratio
     })
 }
 
-/// Builds and tests the migrated crate at its target release as `scan --tests` does, in
-/// the interpreter column `target`.
-pub fn verify(ctx: &Context, migration: &Migration, target: Target, note: &mut dyn FnMut(&str)) -> Result<CellResult> {
-    let mut krate = migration.migrated.clone();
+impl Migration {
+    /// The crate's own tests at the target release (a failed build when it does not build).
+    pub fn outcome(&self) -> &CellResult {
+        self.steps
+            .last()
+            .and_then(|s| s.outcome.as_ref())
+            .expect("the last step, the target, is always tested")
+    }
+}
+
+/// Builds and tests the migrated copy `work` at `release` as `scan --tests` does, in the
+/// interpreter column `target`.
+fn test(
+    ctx: &Context,
+    work: &UserCrate,
+    release: &Release,
+    target: Target,
+    note: &mut dyn FnMut(&str),
+) -> Result<CellResult> {
+    let mut krate = work.clone();
     let cells = CrateCells::new(
         CrateTests::Own(TestDepsChoice::Declared),
         crate::plan::DEFAULT_TIMEOUT_S,
@@ -247,14 +293,10 @@ pub fn verify(ctx: &Context, migration: &Migration, target: Target, note: &mut d
     let deps = prepare::test_deps(&mut krate, &cells)?;
     let prepared = prepare::prepare(ctx, krate.clone(), &cells, deps, vec![target], note)?;
     prepared
-        .session(
-            ctx.clone(),
-            vec![migration.to.clone()],
-            format!("migrate-{}", krate.tag()),
-        )
+        .session(ctx.clone(), vec![release.clone()], format!("migrate-{}", krate.tag()))
         .verdicts(&|_| {})?
         .pop()
-        .ok_or_else(|| anyhow!("no result for the migrated crate at PyO3 {}", migration.to))
+        .ok_or_else(|| anyhow!("no result for the migrated crate at PyO3 {release}"))
 }
 
 /// Where and how a migration builds its copy.
@@ -264,17 +306,33 @@ struct Builder<'a> {
     work: &'a UserCrate,
     /// The copy of the copy that is built, pinned to one release.
     build: PathBuf,
-    /// The migration's own target, kept across steps so each step builds incrementally.
+    /// The migration's own target, kept across steps, for what the cell's target would not
+    /// reuse: the staging builds (another feature set) and a maturin project's rounds
+    /// (maturin builds its cells with settings of its own).
     target: PathBuf,
     python: &'a Path,
+    flavor: Flavor,
 }
 
 impl Builder<'_> {
-    /// The copy built at `release` with the extra pyo3 `features`.
+    /// The copy built at `release` with the extra pyo3 `features`. A crate cargo builds is
+    /// built in the target its cell at that release uses (under the cell's lock), so that
+    /// PyO3 is compiled once per release for the rule rounds and the tests alike.
     fn compile(&self, release: &Release, features: &[String]) -> Result<Compiled> {
         self.work.copy_for(&self.ctx.matrix, release, &self.build)?;
         let manifest = self.work.manifest_in(&self.build);
-        compiler::compile(&self.build, &manifest, &self.target, self.python, features)
+        if !features.is_empty() || self.work.built_by_maturin() {
+            return compiler::compile(&self.build, &manifest, &self.target, self.python, features);
+        }
+        let cell = CellDir::of(&self.ctx.dirs, release, self.flavor);
+        let _lock = cell.lock()?;
+        compiler::compile(
+            &self.build,
+            &manifest,
+            &cell.crate_target("cargo", None),
+            self.python,
+            features,
+        )
     }
 
     /// One release: the staging step if PyO3 prescribes one, then rule rounds.
@@ -318,7 +376,39 @@ impl Builder<'_> {
             builds,
             compiles: compiled.success,
             residual,
+            notices: self.notices(release, rules)?,
+            outcome: None,
         })
+    }
+
+    /// The notices of `release` in the working copy's sources.
+    fn notices(&self, release: &Release, rules: &Rules) -> Result<Vec<Noticed>> {
+        let root = &self.work.root;
+        let due: Vec<_> = rules
+            .notices
+            .iter()
+            .filter(|n| n.release.minor() == release.minor())
+            .collect();
+        let mut found = Vec::new();
+        if due.is_empty() {
+            return Ok(found);
+        }
+        for path in source_files(root)?
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        {
+            let text = crate::fs::read_to_string(&path)?;
+            for notice in &due {
+                found.extend(notice.find(&text).into_iter().map(|at| Noticed {
+                    file: path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
+                    line: edit::line_at(&text, at),
+                    id: notice.id.clone(),
+                    why: notice.why.clone(),
+                    pattern: notice.pattern.clone(),
+                }));
+            }
+        }
+        Ok(found)
     }
 
     /// Applies to the working copy every edit the rules make of `compiled`'s diagnostics.

@@ -83,12 +83,56 @@ pub struct Staging {
     pub source: String,
 }
 
+/// A change no rule makes because a person must decide (`[[notice]]`): where the crate's
+/// code matches `code` at the step to `release`, the migration says so and names the
+/// catalog pattern that shows the change.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoticeText {
+    id: String,
+    release: Point,
+    code: String,
+    /// Matches of `code` that also match this are left out (the decision already made).
+    #[serde(default)]
+    unless: Option<String>,
+    pattern: String,
+    why: String,
+}
+
+/// A notice, ready to match.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    /// Its name in reports.
+    pub id: String,
+    /// The release whose step raises it.
+    pub release: Point,
+    /// The catalog pattern that shows the change and its fix.
+    pub pattern: String,
+    /// What changes and what a person must decide.
+    pub why: String,
+    code: Regex,
+    unless: Option<Regex>,
+}
+
+impl Notice {
+    /// The byte offsets in `source` where this notice applies.
+    pub fn find(&self, source: &str) -> Vec<usize> {
+        self.code
+            .find_iter(source)
+            .filter(|m| !self.unless.as_ref().is_some_and(|u| u.is_match(m.as_str())))
+            .map(|m| m.start())
+            .collect()
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RulesFile {
     #[serde(default)]
     staging: BTreeMap<String, Staging>,
     rule: Vec<RuleText>,
+    #[serde(default)]
+    notice: Vec<NoticeText>,
 }
 
 /// A rule, ready to match.
@@ -114,6 +158,8 @@ pub struct Rules {
     pub rules: Vec<Rule>,
     /// Staging steps by release minor (`0.21`).
     pub staging: BTreeMap<(u64, u64), Staging>,
+    /// What a person must decide, in the file's order.
+    pub notices: Vec<Notice>,
 }
 
 impl Rules {
@@ -149,7 +195,11 @@ impl Rules {
                     Kind::BoundReturn => &["ty"],
                 };
                 for name in needs {
-                    if !message.capture_names().flatten().any(|c| c == *name) {
+                    let mut names = message
+                        .capture_names()
+                        .chain(label.iter().flat_map(|l| l.capture_names()))
+                        .flatten();
+                    if !names.any(|c| c == *name) {
                         bail!("rule {}: its message pattern has no `{name}` capture", r.id);
                     }
                 }
@@ -181,7 +231,28 @@ impl Rules {
                 Ok((point.minor(), staging))
             })
             .collect::<Result<_>>()?;
-        Ok(Rules { rules, staging })
+        let notices = file
+            .notice
+            .into_iter()
+            .map(|n| {
+                let pattern = |text: &str, what: &str| {
+                    Regex::new(text).with_context(|| format!("notice {}: bad {what} pattern", n.id))
+                };
+                Ok(Notice {
+                    code: pattern(&n.code, "code")?,
+                    unless: n.unless.as_deref().map(|u| pattern(u, "unless")).transpose()?,
+                    id: n.id,
+                    release: n.release,
+                    pattern: n.pattern,
+                    why: n.why,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Rules {
+            rules,
+            staging,
+            notices,
+        })
     }
 
     /// The edits the first rule tried at `release` that applies makes of `diagnostic`, whose
@@ -197,18 +268,32 @@ impl Rules {
             .filter(|rule| release.minor() >= rule.release.minor())
             .find_map(|rule| {
                 let found = rule.message.captures(&diagnostic.message)?;
-                if let Some(label) = &rule.label {
-                    if !diagnostic.label.as_deref().is_some_and(|l| label.is_match(l)) {
-                        return None;
-                    }
-                }
-                let capture = |name: &str| found.name(name).map(|m| m.as_str());
+                let labelled = match &rule.label {
+                    Some(label) => Some(label.captures(diagnostic.label.as_deref()?)?),
+                    None => None,
+                };
+                // A capture of the message, else of the label.
+                let capture = |name: &str| {
+                    found
+                        .name(name)
+                        .or_else(|| labelled.as_ref()?.name(name))
+                        .map(|m| m.as_str())
+                };
                 let (start, end) = (span.start, span.end);
                 let edits = match rule.kind {
                     Kind::Rename => vec![rename(source, start, end, capture("item")?, capture("to")?)?],
                     Kind::Attribute => vec![attribute(source, start, capture("attribute")?)?],
                     Kind::BoundArgument => vec![bound_argument(source, start, end)?],
-                    Kind::BoundReturn => vec![bound_return(source, start, capture("ty")?)?],
+                    Kind::BoundReturn => {
+                        // The return type of the function whose body holds the span, or the
+                        // type the span starts.
+                        let returns = syntax().and_then(|s| s.function_at(start)?.returns);
+                        vec![bound_return(
+                            source,
+                            returns.map_or(start, |r| r.start),
+                            capture("ty")?,
+                        )?]
+                    }
                     Kind::TryOperator => vec![try_operator(source, start, end)?],
                     Kind::Rewrite => vec![rewrite(source, start, end, rule.rewrite.as_ref()?)?],
                     Kind::IntoPyobjectImpl => into_pyobject_impl(source, syntax()?, start)?,
@@ -678,6 +763,16 @@ mod tests {
             rules().edits(&Release::parse("0.23.5").unwrap(), &diagnostic, &after_return),
             []
         );
+        // At 0.21, where `new_bound` gives a `Bound` to a function that returns a GIL ref.
+        let at_021 = source.replace("PyList::new(", "PyList::new_bound(");
+        let start = at_021.find("PyList::new_bound(py, out)").unwrap();
+        let mut diagnostic = Diagnostic::at("mismatched types", "src/lib.rs", start, start + 10);
+        diagnostic.label = Some("expected `&PyList`, found `Bound<'_, PyList>`".into());
+        let edits = rules().edits(&Release::parse("0.21.2").unwrap(), &diagnostic, &at_021);
+        assert_eq!(
+            splice(&at_021, &edits).unwrap(),
+            at_021.replace("PyResult<&'py PyList> {", "PyResult<Bound<'py, PyList>> {")
+        );
     }
 
     #[test]
@@ -807,6 +902,26 @@ mod tests {
         );
         let place = source.replace("PyTuple::new(py, [1]).into_py", "t.into_py");
         assert_eq!(after("0.23.5", message, &place, "into_py"), None);
+    }
+
+    #[test]
+    fn notices_find_what_a_person_must_decide_and_leave_out_what_is_decided() {
+        let rules = rules();
+        let notice = |id: &str| rules.notices.iter().find(|n| n.id == id).unwrap();
+        let bytes = notice("vec-u8-becomes-bytes");
+        let source = "fn a() -> Vec<u8> {}\nfn b() -> PyResult<Vec<u8>> {}\nfn c() -> Vec<u32> {}\n";
+        assert_eq!(bytes.find(source).len(), 2);
+        let enums = notice("enum-equality");
+        let source = "#[pyclass]\nenum A { X }\n#[pyclass(eq, eq_int)]\n#[derive(PartialEq)]\nenum B { X }\n#[pyclass]\nstruct C;\n";
+        assert_eq!(enums.find(source), [0]);
+        let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../matrix/patterns");
+        for notice in &rules.notices {
+            assert!(
+                catalog.join(&notice.pattern).join("pattern.toml").exists(),
+                "notice {} names no catalog pattern",
+                notice.id
+            );
+        }
     }
 
     #[test]

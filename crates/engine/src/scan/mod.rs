@@ -7,9 +7,12 @@
 //! dropped because it pins the old PyO3; path dependencies that leave the copy are made
 //! absolute. A project whose build backend is maturin is built by maturin ([`crate::maturin`]).
 
+pub mod ci;
 pub mod layout;
+pub mod lockfile;
 pub mod prepare;
 pub mod pyproject;
+pub mod requirements;
 pub mod setuptools_rust;
 
 use crate::cache::short_digest;
@@ -250,10 +253,10 @@ impl UserCrate {
             return None;
         }
         let provides = |requirement: &str| {
-            let written = pyproject::requirement_name(requirement);
-            let name = pyproject::normalize(written);
+            let written = requirements::requirement_name(requirement);
+            let name = requirements::normalize(written);
             let stem = name.strip_prefix("pytest-").unwrap_or(&name).replace('-', "_");
-            let by_module = module.as_ref().is_some_and(|m| pyproject::normalize(m) == name);
+            let by_module = module.as_ref().is_some_and(|m| requirements::normalize(m) == name);
             // pytest plugins name their fixtures after themselves: pytest-mock's `mocker`,
             // pytest-benchmark's `benchmark`.
             let by_fixture = fixture
@@ -292,7 +295,7 @@ impl UserCrate {
         let own = own_names
             .into_iter()
             .flatten()
-            .any(|n| pyproject::normalize(n.split('.').next().unwrap_or(n)) == pyproject::normalize(module));
+            .any(|n| requirements::normalize(n.split('.').next().unwrap_or(n)) == requirements::normalize(module));
         (!installed && !own).then(|| {
             format!("no file of the project declares a package named `{module}`; --test-dep PACKAGE installs one")
         })

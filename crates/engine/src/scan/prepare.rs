@@ -102,7 +102,7 @@ pub fn test_deps(krate: &mut UserCrate, cells: &CrateCells) -> Result<TestDeps> 
     if let Some(spec) = cells
         .test_deps_by_hand
         .iter()
-        .find(|spec| super::pyproject::requirement_name(spec).is_empty())
+        .find(|spec| super::requirements::requirement_name(spec).is_empty())
     {
         bail!("--test-dep {spec}: not a package requirement (such as hypothesis or pytest-mock>=3)");
     }

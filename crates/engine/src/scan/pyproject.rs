@@ -6,9 +6,14 @@
 //! only so that a malformed one is one clear line before any build, naming the key.
 
 use super::setuptools_rust::SetuptoolsRust;
+use crate::scan::ci;
+use crate::scan::lockfile::{Lockfile, LOCKFILES};
+use crate::scan::requirements::read_requirements;
+use crate::scan::requirements::{normalize, requirement_name};
 use anyhow::{bail, Context as _, Result};
 use serde::de::DeserializeOwned;
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::Path;
 
 /// The `[tool.maturin]` settings the engine reads (the rest is maturin's business).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,11 +40,19 @@ pub enum GroupSource {
     /// `[tool.poetry.group.<name>.dependencies]` (or Poetry's older `dev-dependencies`,
     /// its `dev` group).
     PoetryGroup,
+    /// `[tool.pdm.dev-dependencies]`, PDM's groups before PEP 735.
+    PdmGroup,
     /// `[project.optional-dependencies]`, an extra.
     Extra,
     /// A requirements file of the project, named by its path from the project's directory:
     /// `requirements-test*.txt`, `requirements/test*.txt`, … (or one `--test-deps` names).
     Requirements,
+    /// What the project's CI installs before it runs pytest, the group named by the file
+    /// (`.github/workflows/ci.yml`, `tox.ini`, `noxfile.py`).
+    Ci {
+        /// The part of the file: "job `test`", "[testenv]", "session `tests`".
+        part: String,
+    },
 }
 
 impl GroupSource {
@@ -49,8 +62,10 @@ impl GroupSource {
         match self {
             GroupSource::DependencyGroup => format!("the `{name}` dependency group of pyproject.toml"),
             GroupSource::PoetryGroup => format!("the `{name}` Poetry group of pyproject.toml"),
+            GroupSource::PdmGroup => format!("the `{name}` group of [tool.pdm.dev-dependencies] in pyproject.toml"),
             GroupSource::Extra => format!("the `{name}` extra of pyproject.toml"),
             GroupSource::Requirements => name.to_string(),
+            GroupSource::Ci { part } => format!("{part} of {name}"),
         }
     }
 }
@@ -70,6 +85,22 @@ pub struct DependencyGroup {
     pub unreadable: Vec<String>,
 }
 
+impl DependencyGroup {
+    /// Whether pyproject.toml declares it, so that a lockfile of the project locks it.
+    fn in_pyproject(&self) -> bool {
+        matches!(
+            self.source,
+            GroupSource::DependencyGroup | GroupSource::PoetryGroup | GroupSource::PdmGroup | GroupSource::Extra
+        )
+    }
+
+    /// Whether every requirement is pinned to one version (a requirements file made by
+    /// pip-compile or `uv pip compile`, a `requirements/test.lock`).
+    fn is_pinned(&self) -> bool {
+        !self.requirements.is_empty() && self.requirements.iter().all(|r| r.contains("=="))
+    }
+}
+
 /// Where one of the tests' requirements comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeclaredIn {
@@ -86,6 +117,9 @@ pub enum DeclaredIn {
     },
     /// `--test-dep`, added by hand.
     ByHand,
+    /// The project's lockfile (`uv.lock`), pinning the project's dependencies and its test
+    /// group with everything they need.
+    Lock(String),
 }
 
 impl std::fmt::Display for DeclaredIn {
@@ -95,6 +129,7 @@ impl std::fmt::Display for DeclaredIn {
             DeclaredIn::Project => f.write_str("[project] dependencies of pyproject.toml"),
             DeclaredIn::Group { name, source } => f.write_str(&source.describe(name)),
             DeclaredIn::ByHand => f.write_str("--test-dep"),
+            DeclaredIn::Lock(file) => f.write_str(file),
         }
     }
 }
@@ -117,9 +152,15 @@ pub struct TestDependency {
 /// Which declared group the tests get (`--test-deps`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum TestDepsChoice {
-    /// The first declared test group (see [`Project::test_group`]).
+    /// The first declared test group (see [`Project::test_group`]), from the project's
+    /// lockfile when it has one.
     #[default]
     Declared,
+    /// The first declared test group from this lockfile (`--test-deps uv.lock`).
+    Lockfile(String),
+    /// The first declared test group as pyproject.toml declares it, whatever a lockfile
+    /// pins (`--test-deps pyproject.toml`).
+    Unlocked,
     /// None at all: only the project's own dependencies and pytest.
     Nothing,
     /// The group (or extra, or requirements file) of this name.
@@ -127,11 +168,14 @@ pub enum TestDepsChoice {
 }
 
 impl TestDepsChoice {
-    /// `--test-deps NAME`: `none` for nothing, anything else a group's name.
+    /// `--test-deps NAME`: `none` for nothing, a lockfile's name (`uv.lock`) for that lock,
+    /// `pyproject.toml` for no lock, anything else a group's name.
     pub fn parse(text: Option<&str>) -> Self {
         match text {
             None => TestDepsChoice::Declared,
             Some("none") => TestDepsChoice::Nothing,
+            Some("pyproject.toml") => TestDepsChoice::Unlocked,
+            Some(lock) if LOCKFILES.contains(&lock) => TestDepsChoice::Lockfile(lock.to_string()),
             Some(name) => TestDepsChoice::Named(name.to_string()),
         }
     }
@@ -176,16 +220,19 @@ pub struct Project {
     pub setuptools_rust: Option<SetuptoolsRust>,
     /// `[project] dependencies`.
     pub dependencies: Vec<String>,
-    /// Every declared group: dependency groups first, then Poetry groups, extras,
-    /// requirements files.
+    /// Every declared group: dependency groups first, then Poetry groups, PDM groups, extras,
+    /// requirements files, what CI installs.
     pub groups: Vec<DependencyGroup>,
+    /// The project's lockfiles, preferred first (see [`LOCKFILES`]).
+    pub lockfiles: Vec<Lockfile>,
 }
 
 /// Group names that hold test dependencies, in the order they are preferred.
 const DEPENDENCY_GROUPS: &[&str] = &["test", "tests", "dev"];
 const EXTRAS: &[&str] = &["test", "tests", "testing", "dev"];
-/// Requirements files, by their path's beginning: beside `pyproject.toml`
-/// (`requirements-test.txt`) or in its `requirements/` folder (`requirements/testing.txt`).
+/// Requirements files (`.txt`, or `.lock` for a pinned one), by their path's beginning:
+/// beside `pyproject.toml` (`requirements-test.txt`) or in its `requirements/` folder
+/// (`requirements/testing.txt`).
 const REQUIREMENTS_PREFIXES: &[&str] = &[
     "requirements-test",
     "requirements/test",
@@ -196,8 +243,8 @@ const REQUIREMENTS_PREFIXES: &[&str] = &[
 const REQUIREMENTS_FOLDER: &str = "requirements";
 
 impl Project {
-    /// Reads `dir/pyproject.toml` (a project without one declares nothing) and the
-    /// requirements files in `dir`.
+    /// Reads `dir/pyproject.toml` (a project without one declares nothing), the
+    /// requirements files in `dir`, its lockfiles and what its CI installs for the tests.
     pub fn read(dir: &Path) -> Result<Self> {
         let path = dir.join("pyproject.toml");
         let mut project = match std::fs::read_to_string(&path) {
@@ -206,7 +253,33 @@ impl Project {
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
         };
         project.groups.extend(requirements_files(dir)?);
+        project.lockfiles = Lockfile::find(dir)?;
+        let ci_groups: Vec<DependencyGroup> = ci::read(dir).into_iter().map(|ci| project.ci_group(ci)).collect();
+        project.groups.extend(ci_groups);
         Ok(project)
+    }
+
+    /// What a CI source installs as a group, its installs of the project's extras
+    /// (`pip install .[test]`) read as those extras' requirements.
+    fn ci_group(&self, ci: ci::CiInstalls) -> DependencyGroup {
+        let mut requirements = ci.requirements;
+        let mut unreadable = ci.unreadable;
+        for extra in &ci.extras {
+            match self
+                .groups
+                .iter()
+                .find(|g| g.source == GroupSource::Extra && &g.name == extra)
+            {
+                Some(group) => requirements.extend(group.requirements.iter().cloned()),
+                None => unreadable.push(format!("`.[{extra}]`: pyproject.toml has no extra `{extra}`")),
+            }
+        }
+        DependencyGroup {
+            name: ci.file,
+            source: GroupSource::Ci { part: ci.part },
+            requirements,
+            unreadable,
+        }
     }
 
     /// Parses the text of a `pyproject.toml`.
@@ -245,6 +318,21 @@ impl Project {
             });
         }
         groups.extend(poetry_groups(doc.get("tool").and_then(|t| t.get("poetry")))?);
+        let pdm_key = "[tool.pdm.dev-dependencies]";
+        let pdm = doc
+            .get("tool")
+            .and_then(|t| t.get("pdm"))
+            .and_then(|p| p.get("dev-dependencies"));
+        let pdm_groups: BTreeMap<String, Vec<String>> = typed(pdm, pdm_key)?;
+        for (group, entries) in pdm_groups {
+            groups.push(DependencyGroup {
+                name: group,
+                source: GroupSource::PdmGroup,
+                // `-e file:///${PROJECT_ROOT}/…`: an editable local package, the wheel under test.
+                requirements: entries.into_iter().filter(|e| !e.starts_with('-')).collect(),
+                unreadable: Vec::new(),
+            });
+        }
         for extra in extras.keys() {
             groups.push(DependencyGroup {
                 name: extra.clone(),
@@ -260,6 +348,7 @@ impl Project {
             setuptools_rust,
             dependencies,
             groups,
+            lockfiles: Vec::new(),
         })
     }
 
@@ -278,9 +367,11 @@ impl Project {
     }
 
     /// The group the tests get for `choice`: the first of `[dependency-groups]`
-    /// test/tests/dev, then Poetry's groups of those names, then extras
+    /// test/tests/dev, then Poetry's groups of those names, then PDM's, then extras
     /// test/tests/testing/dev, then `requirements-test*.txt`, `requirements/test*.txt`,
-    /// `requirements-dev*.txt`, `requirements/dev*.txt`; a named one must exist.
+    /// `requirements-dev*.txt`, `requirements/dev*.txt` (a pinned one before the others of
+    /// its kind), then what the project's CI installs before it runs pytest (GitHub Actions
+    /// workflows, tox, nox); a named one must exist.
     pub fn test_group(&self, choice: &TestDepsChoice) -> Result<Option<&DependencyGroup>> {
         match choice {
             TestDepsChoice::Nothing => Ok(None),
@@ -299,28 +390,53 @@ impl Project {
                     }
                 ),
             },
-            TestDepsChoice::Declared => {
+            TestDepsChoice::Declared | TestDepsChoice::Lockfile(_) | TestDepsChoice::Unlocked => {
                 let of = |source: GroupSource, names: &[&str]| {
                     names
                         .iter()
                         .find_map(|n| self.groups.iter().find(|g| g.source == source && g.name == *n))
                 };
                 let by_prefix = REQUIREMENTS_PREFIXES.iter().find_map(|prefix| {
-                    self.groups
+                    let mut files = self
+                        .groups
                         .iter()
-                        .find(|g| g.source == GroupSource::Requirements && g.name.starts_with(prefix))
+                        .filter(|g| g.source == GroupSource::Requirements && g.name.starts_with(prefix));
+                    let first = files.clone().next();
+                    files.find(|g| g.is_pinned()).or(first)
                 });
+                let ci = self.groups.iter().find(|g| matches!(g.source, GroupSource::Ci { .. }));
                 Ok(of(GroupSource::DependencyGroup, DEPENDENCY_GROUPS)
                     .or_else(|| of(GroupSource::PoetryGroup, DEPENDENCY_GROUPS))
+                    .or_else(|| of(GroupSource::PdmGroup, DEPENDENCY_GROUPS))
                     .or_else(|| of(GroupSource::Extra, EXTRAS))
-                    .or(by_prefix))
+                    .or(by_prefix)
+                    .or(ci))
             }
         }
     }
 
+    /// The lockfile that pins the tests' requirements for `choice`: the one named, else the
+    /// project's preferred one where the group is declared in pyproject.toml (a lock locks
+    /// nothing else), none for `none` or `pyproject.toml`.
+    fn lockfile(&self, choice: &TestDepsChoice, group: Option<&DependencyGroup>) -> Result<Option<&Lockfile>> {
+        match choice {
+            TestDepsChoice::Nothing | TestDepsChoice::Unlocked => Ok(None),
+            TestDepsChoice::Lockfile(name) => match self.lockfiles.iter().find(|l| &l.name == name) {
+                Some(lock) => Ok(Some(lock)),
+                None => bail!("--test-deps {name}: the project has no {name}"),
+            },
+            TestDepsChoice::Declared | TestDepsChoice::Named(_) => Ok(self
+                .lockfiles
+                .first()
+                .filter(|_| group.is_none_or(DependencyGroup::in_pyproject))),
+        }
+    }
+
     /// What the tests' environment installs for `choice`, each with where it comes from:
-    /// pytest, the project's own dependencies, the chosen group and `by_hand`, sorted and
-    /// without repeats. A chosen group with entries pip cannot be given is refused.
+    /// pytest, the project's own dependencies, the chosen group and `by_hand`, sorted by
+    /// package, one requirement each. With a lockfile, the project's dependencies and a
+    /// group of pyproject.toml are the lock's pins of them and of all they need. A chosen
+    /// group with entries pip cannot be given is refused.
     pub fn test_dependencies(&self, choice: &TestDepsChoice, by_hand: &[String]) -> Result<Vec<TestDependency>> {
         let group = self.test_group(choice)?;
         if let Some(g) = group.filter(|g| !g.unreadable.is_empty()) {
@@ -331,19 +447,43 @@ impl Project {
             );
         }
         let from = |origin: DeclaredIn| move |r: &String| (r.clone(), origin.clone());
-        let mut all: Vec<(String, DeclaredIn)> = std::iter::once(("pytest".to_string(), DeclaredIn::Runner))
-            .chain(self.dependencies.iter().map(from(DeclaredIn::Project)))
+        let declared: Vec<(String, DeclaredIn)> = self
+            .dependencies
+            .iter()
+            .map(from(DeclaredIn::Project))
             .chain(group.into_iter().flat_map(|g| {
                 g.requirements.iter().map(from(DeclaredIn::Group {
                     name: g.name.clone(),
                     source: g.source.clone(),
                 }))
             }))
-            .chain(by_hand.iter().map(from(DeclaredIn::ByHand)))
             .collect();
-        // Stable: a requirement declared twice keeps its first origin.
-        all.sort_by(|a, b| a.0.cmp(&b.0));
-        all.dedup_by(|a, b| a.0 == b.0);
+        let declared = match self.lockfile(choice, group)? {
+            Some(lock) => {
+                let own = |r: &String| self.name.as_deref() == Some(normalize(requirement_name(r)).as_str());
+                let roots: Vec<String> = declared.into_iter().map(|(r, _)| r).filter(|r| !own(r)).collect();
+                let locked_group = group.filter(|g| g.in_pyproject()).map(|g| g.name.as_str());
+                let pins = lock.pins(self.name.as_deref(), locked_group, &roots)?;
+                pins.into_iter()
+                    .filter(|pin| !own(pin))
+                    .map(|pin| (pin, DeclaredIn::Lock(lock.name.clone())))
+                    .collect()
+            }
+            None => declared,
+        };
+        // Most explicit first: what was added by hand, then what the project declares
+        // (or locks), then the runner, so that each package keeps the first of them.
+        let mut all: Vec<(String, DeclaredIn)> = by_hand
+            .iter()
+            .map(from(DeclaredIn::ByHand))
+            .chain(declared)
+            .chain(std::iter::once(("pytest".to_string(), DeclaredIn::Runner)))
+            .collect();
+        let package = |r: &str| normalize(requirement_name(r));
+        all.sort_by_key(|(r, _)| package(r));
+        // A lock that forks by platform pins one package twice, each with its marker.
+        let forked = |a: &DeclaredIn, b: &DeclaredIn| matches!((a, b), (DeclaredIn::Lock(_), DeclaredIn::Lock(_)));
+        all.dedup_by(|a, b| package(&a.0) == package(&b.0) && !forked(&a.1, &b.1));
         Ok(all
             .into_iter()
             .map(|(requirement, from)| TestDependency { requirement, from })
@@ -478,30 +618,6 @@ fn self_reference(req: &str, project: Option<&str>) -> Option<Vec<String>> {
     Some(extras)
 }
 
-/// The package a requirement names, as written: `pytest-mock` of `pytest-mock>=3`,
-/// `pkg` of `pkg[test]`.
-pub fn requirement_name(req: &str) -> &str {
-    let end = req
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-        .unwrap_or(req.len());
-    &req[..end]
-}
-
-/// A package name as PEP 503 compares them.
-pub fn normalize(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.trim().chars() {
-        if matches!(c, '-' | '_' | '.') {
-            if !out.ends_with('-') {
-                out.push('-');
-            }
-        } else {
-            out.push(c.to_ascii_lowercase());
-        }
-    }
-    out
-}
-
 /// The project's test and dev requirements files (`requirements-test*.txt` in `dir`,
 /// `requirements/test*.txt`, … see [`REQUIREMENTS_PREFIXES`]), each named by its path
 /// from `dir`, sorted by it.
@@ -519,7 +635,8 @@ fn requirements_files(dir: &Path) -> Result<Vec<DependencyGroup>> {
                 .expect("inside dir")
                 .to_string_lossy()
                 .to_string();
-            if name.ends_with(".txt") && REQUIREMENTS_PREFIXES.iter().any(|prefix| name.starts_with(prefix)) {
+            let requirements_file = name.ends_with(".txt") || name.ends_with(".lock");
+            if requirements_file && REQUIREMENTS_PREFIXES.iter().any(|prefix| name.starts_with(prefix)) {
                 files.push((name, path));
             }
         }
@@ -666,33 +783,6 @@ fn poetry_constraint(constraint: &str) -> Result<String, String> {
         });
     }
     Ok(out.join(","))
-}
-
-/// The requirements of a requirements file, `-r` includes followed; editable installs of
-/// the project itself (`-e .`) and other options are left to the wheel under test.
-fn read_requirements(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Vec<String>> {
-    if seen.contains(&path.to_path_buf()) {
-        return Ok(Vec::new());
-    }
-    seen.push(path.to_path_buf());
-    let text = crate::fs::read_to_string(path)?;
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let line = line.split(" #").next().unwrap_or_default().trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if let Some(included) = line.strip_prefix("-r").or_else(|| line.strip_prefix("--requirement")) {
-            let included = path
-                .parent()
-                .unwrap_or(Path::new("."))
-                .join(included.trim_start_matches('=').trim());
-            out.extend(read_requirements(&included, seen)?);
-        } else if !line.starts_with('-') && line != "." {
-            out.push(line.to_string());
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -842,6 +932,133 @@ features = ["pyo3/extension-module"]
         assert_eq!(group.source.describe(&group.name), "requirements/testing.txt");
 
         // One beside pyproject.toml of the same kind comes first.
+        std::fs::write(dir.path().join("requirements-test.txt"), "hypothesis\n").unwrap();
+        let p = Project::read(dir.path()).unwrap();
+        let group = p.test_group(&TestDepsChoice::Declared).unwrap().unwrap();
+        assert_eq!(group.name, "requirements-test.txt");
+    }
+
+    /// `requirement <- from` for each of the tests' requirements.
+    fn origins(p: &Project, choice: TestDepsChoice) -> Vec<String> {
+        p.test_dependencies(&choice, &[])
+            .unwrap()
+            .iter()
+            .map(|d| format!("{} <- {}", d.requirement, d.from))
+            .collect()
+    }
+
+    #[test]
+    fn a_lockfile_pins_the_declared_test_group_unless_told_otherwise() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[project]\nname = \"locked\"\ndependencies = [\"attrs\"]\n\
+             [dependency-groups]\ntest = [\"pytest>=8\", \"greeting\"]\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("poetry.lock"),
+            "[[package]]\nname = \"attrs\"\nversion = \"23.2.0\"\n\
+             [[package]]\nname = \"pytest\"\nversion = \"8.1.1\"\n[package.dependencies]\niniconfig = \"*\"\n\
+             [[package]]\nname = \"iniconfig\"\nversion = \"2.0.0\"\n\
+             [[package]]\nname = \"greeting\"\nversion = \"1.0\"\n",
+        )
+        .unwrap();
+        let p = Project::read(dir.path()).unwrap();
+        let locked = [
+            "attrs==23.2.0 <- poetry.lock",
+            "greeting==1.0 <- poetry.lock",
+            "iniconfig==2.0.0 <- poetry.lock",
+            "pytest==8.1.1 <- poetry.lock",
+        ];
+        assert_eq!(origins(&p, TestDepsChoice::Declared), locked);
+        assert_eq!(origins(&p, TestDepsChoice::parse(Some("poetry.lock"))), locked);
+        assert_eq!(
+            origins(&p, TestDepsChoice::parse(Some("pyproject.toml"))),
+            [
+                "attrs <- [project] dependencies of pyproject.toml",
+                "greeting <- the `test` dependency group of pyproject.toml",
+                "pytest>=8 <- the `test` dependency group of pyproject.toml",
+            ]
+        );
+        // `none`: neither a group nor the lock.
+        assert_eq!(
+            origins(&p, TestDepsChoice::Nothing),
+            [
+                "attrs <- [project] dependencies of pyproject.toml",
+                "pytest <- the test runner"
+            ]
+        );
+        let absent = p
+            .test_dependencies(&TestDepsChoice::parse(Some("uv.lock")), &[])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(absent, "--test-deps uv.lock: the project has no uv.lock");
+    }
+
+    #[test]
+    fn pdm_groups_are_found_and_pinned_by_pdm_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[project]\nname = \"x\"\n[tool.pdm.dev-dependencies]\nlint = [\"ruff\"]\n\
+             test = [\"-e file:///${PROJECT_ROOT}/helper\", \"greeting>=1\"]\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("pdm.lock"),
+            "[[package]]\nname = \"greeting\"\nversion = \"1.0\"\ngroups = [\"test\"]\n",
+        )
+        .unwrap();
+        let p = Project::read(dir.path()).unwrap();
+        assert_eq!(
+            origins(&p, TestDepsChoice::Declared),
+            ["greeting==1.0 <- pdm.lock", "pytest <- the test runner"]
+        );
+        assert_eq!(
+            origins(&p, TestDepsChoice::Unlocked),
+            [
+                "greeting>=1 <- the `test` group of [tool.pdm.dev-dependencies] in pyproject.toml",
+                "pytest <- the test runner"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_pinned_requirements_file_comes_before_an_unpinned_one_of_its_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("requirements")).unwrap();
+        std::fs::write(dir.path().join("requirements/test.in"), "greeting\n").unwrap();
+        std::fs::write(dir.path().join("requirements/test.txt"), "greeting>=1\n").unwrap();
+        std::fs::write(dir.path().join("requirements/test.lock"), "greeting==1.0\n").unwrap();
+        let p = Project::read(dir.path()).unwrap();
+        let group = p.test_group(&TestDepsChoice::Declared).unwrap().unwrap();
+        assert_eq!(group.name, "requirements/test.lock");
+    }
+
+    #[test]
+    fn ci_installs_are_the_test_group_only_where_nothing_else_declares_one() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(".github/workflows")).unwrap();
+        std::fs::write(
+            dir.path().join(".github/workflows/ci.yml"),
+            "jobs:\n  test:\n    steps:\n      - run: pip install pytest numpy .[fast]\n      - run: pytest\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[project]\nname = \"x\"\n[project.optional-dependencies]\nfast = [\"orjson\"]\n",
+        )
+        .unwrap();
+        let p = Project::read(dir.path()).unwrap();
+        assert_eq!(
+            origins(&p, TestDepsChoice::Declared),
+            [
+                "numpy <- job `test` of .github/workflows/ci.yml",
+                "orjson <- job `test` of .github/workflows/ci.yml",
+                "pytest <- job `test` of .github/workflows/ci.yml",
+            ]
+        );
         std::fs::write(dir.path().join("requirements-test.txt"), "hypothesis\n").unwrap();
         let p = Project::read(dir.path()).unwrap();
         let group = p.test_group(&TestDepsChoice::Declared).unwrap().unwrap();

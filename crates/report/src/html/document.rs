@@ -6,7 +6,8 @@
 //! never becomes markup.
 
 use super::{escape_html, fill};
-use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
+use crate::markdown::contents::headings;
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::path::Path;
 
 const TEMPLATE: &str = include_str!("document.html");
@@ -33,7 +34,8 @@ fn twin(dest: &str) -> Option<String> {
 }
 
 /// Whether `raw` opens an anchor the reports write, `<a id="name">` with a name of lower
-/// case letters, digits and dashes: the only raw HTML let through.
+/// case letters, digits, dashes and underscores (a pattern's id): the only raw HTML let
+/// through.
 fn opens_anchor(raw: &str) -> bool {
     raw.strip_prefix("<a id=\"")
         .and_then(|rest| rest.strip_suffix("\">"))
@@ -41,7 +43,7 @@ fn opens_anchor(raw: &str) -> bool {
             !id.is_empty()
                 && id
                     .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
         })
 }
 
@@ -49,17 +51,58 @@ fn opens_anchor(raw: &str) -> bool {
 /// HTML escaped but for the reports' empty anchors.
 fn to_html(markdown: &str) -> String {
     let mut anchor_open = false;
-    let events = Parser::new_ext(markdown, Options::ENABLE_TABLES).map(|event| match event {
+    // Each heading gets its GitHub anchor as its id, and a visible link to itself.
+    let anchors: Vec<String> = headings(markdown).into_iter().map(|h| h.anchor).collect();
+    let mut heading = 0;
+    let events = Parser::new_ext(markdown, Options::ENABLE_TABLES).flat_map(|event| match event {
+        Event::Start(Tag::Heading {
+            level,
+            id: _,
+            classes,
+            attrs,
+        }) => {
+            heading += 1;
+            vec![Event::Start(Tag::Heading {
+                level,
+                id: anchors.get(heading - 1).map(|a| CowStr::from(a.clone())),
+                classes,
+                attrs,
+            })]
+        }
+        Event::End(TagEnd::Heading(level)) => {
+            // The page's title is the page itself: no link to it.
+            let link = anchors
+                .get(heading.saturating_sub(1))
+                .filter(|_| level != HeadingLevel::H1)
+                .map(|a| {
+                    Event::Html(CowStr::from(format!(
+                        " <a class=\"anchor\" href=\"#{a}\" title=\"Link to this section\">#</a>"
+                    )))
+                });
+            link.into_iter().chain([Event::End(TagEnd::Heading(level))]).collect()
+        }
+        other => vec![kept(other, &mut anchor_open)],
+    });
+    let mut out = String::with_capacity(markdown.len() * 2);
+    html::push_html(&mut out, events);
+    out
+}
+
+/// One event of the Markdown as the HTML shows it: raw HTML escaped but for the reports'
+/// empty anchors (`anchor_open` follows an anchor split over two events), links to Markdown
+/// reports led to their twins.
+fn kept<'a>(event: Event<'a>, anchor_open: &mut bool) -> Event<'a> {
+    match event {
         Event::Html(raw) | Event::InlineHtml(raw) => {
             let text = raw.trim_end();
             let kept = match text.strip_suffix("</a>") {
                 Some(opening) if opens_anchor(opening) => true,
                 _ if opens_anchor(text) => {
-                    anchor_open = true;
+                    *anchor_open = true;
                     true
                 }
-                _ if text == "</a>" && anchor_open => {
-                    anchor_open = false;
+                _ if text == "</a>" && *anchor_open => {
+                    *anchor_open = false;
                     true
                 }
                 _ => false,
@@ -82,10 +125,7 @@ fn to_html(markdown: &str) -> String {
             id,
         }),
         other => other,
-    });
-    let mut out = String::with_capacity(markdown.len() * 2);
-    html::push_html(&mut out, events);
-    out
+    }
 }
 
 /// The text of the first `# ` heading, the page's title.
@@ -151,8 +191,8 @@ mod tests {
              <p>&lt;b&gt;bold&lt;/b&gt; and &lt;script&gt; <a href=\"../index.html\">all</a></p>\n"
         );
         assert_eq!(
-            to_html("<a id=\"c-1\"></a>\n\n- <a id=\"source-x\"></a>**X** <a id=\"Y\"></a> <a id=\"z\" onclick=\"f()\"></a>"),
-            "<p><a id=\"c-1\"></a></p>\n<ul>\n<li><a id=\"source-x\"></a><strong>X</strong> &lt;a id=\"Y\"&gt;&lt;/a&gt; \
+            to_html("<a id=\"c_1--x\"></a>\n\n- <a id=\"source-x\"></a>**X** <a id=\"Y\"></a> <a id=\"z\" onclick=\"f()\"></a>"),
+            "<p><a id=\"c_1--x\"></a></p>\n<ul>\n<li><a id=\"source-x\"></a><strong>X</strong> &lt;a id=\"Y\"&gt;&lt;/a&gt; \
              &lt;a id=\"z\" onclick=\"f()\"&gt;&lt;/a&gt;</li>\n</ul>\n"
         );
         let results = fixture::results();
@@ -165,7 +205,7 @@ mod tests {
         assert_eq!(path, Path::new("patterns/gilref_any_arg.html"));
         for expected in [
             "<title>gilref_any_arg: &amp;PyAny argument</title>",
-            "<h1>gilref_any_arg: <code>&amp;PyAny</code> argument</h1>",
+            "<h1 id=\"gilref_any_arg-pyany-argument\">gilref_any_arg: <code>&amp;PyAny</code> argument</h1>",
             r#"<a href="../index.html#pattern=gilref_any_arg">"#,
             r#"<a href="../claims.html">claims</a>"#,
             "<th>interpreter</th>",
@@ -173,7 +213,13 @@ mod tests {
             assert!(page.contains(expected), "missing {expected:?} in:\n{page}");
         }
         assert!(!page.contains("{{"), "every placeholder filled");
-        let (_, claims) = render(Path::new("claims.md"), "# Claims\n");
+        let (_, claims) = render(Path::new("claims.md"), "# Claims\n\n## `&PyAny` args\n");
         assert!(claims.contains(r#"<a href="index.html">← the grid</a>"#));
+        assert!(
+            claims.contains(
+                r##"<h2 id="pyany-args"><code>&amp;PyAny</code> args <a class="anchor" href="#pyany-args" title="Link to this section">#</a></h2>"##
+            ),
+            "{claims}"
+        );
     }
 }

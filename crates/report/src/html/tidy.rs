@@ -2,28 +2,7 @@
 //! that ran the matrix (its checkout, caches, temporary and build folders) shortened to what
 //! a reader can look up, and the test runner's own frames left out of stacks.
 
-/// Characters a path is made of.
-fn in_path(ch: char) -> bool {
-    ch.is_ascii_alphanumeric() || "._-/+@~".contains(ch)
-}
-
-/// Where a path may start: after these, or at the start of the text (`@` as in rustc's
-/// `{async block@/path/lib.rs:6:52}`). Not after `:`, so that `https://…` is never taken
-/// for a path.
-fn before_path(ch: char) -> bool {
-    ch.is_whitespace() || "\"'`([{<=,@".contains(ch)
-}
-
-/// The length of the path at the start of `text`, if one starts there: absolute, `./`,
-/// `../` or `~/`, with at least two components.
-fn path_at(text: &str) -> Option<usize> {
-    if !["/", "./", "../", "~/"].iter().any(|start| text.starts_with(start)) {
-        return None;
-    }
-    let len = text.find(|ch| !in_path(ch)).unwrap_or(text.len());
-    let path = &text[..len];
-    (path.trim_matches('/').contains('/') && !path.contains("//")).then_some(len)
-}
+use pyo3_matrix_model::text_paths::map_paths;
 
 /// Folders every reader's system has: a path under one of them says the same on any
 /// machine, so it is kept as it is.
@@ -31,9 +10,9 @@ const SYSTEM_FOLDERS: [&str; 6] = ["/usr/", "/bin/", "/lib/", "/etc/", "/dev/", 
 
 /// `path` as a reader can look it up: from `matrix/patterns/` in the checkout, from the
 /// crate's folder in cargo's registry, from `site-packages/` or the standard library's
-/// `pythonX.Y/`, from `library/` in rustc's sources. Any other absolute or `~/` path
-/// outside the [`SYSTEM_FOLDERS`] names a place of the machine that ran the matrix (its
-/// home, checkout, caches, temporary and build folders) and becomes `…/name`.
+/// `pythonX.Y/`, from `library/` in rustc's sources. Any other absolute, `~/` or `$BASE/`
+/// path outside the [`SYSTEM_FOLDERS`] names a place of the machine that ran the matrix
+/// (its home, checkout, caches, temporary and build folders) and becomes `…/name`.
 fn short_path(path: &str) -> String {
     let parts: Vec<&str> = path.split('/').collect();
     let from = |i: usize| parts[i..].join("/");
@@ -57,7 +36,7 @@ fn short_path(path: &str) -> String {
     if path.starts_with("/rustc/") && parts.len() > 3 {
         return from(3);
     }
-    let this_machine = (path.starts_with('/') || path.starts_with("~/"))
+    let this_machine = ['/', '~', '$'].iter().any(|start| path.starts_with(*start))
         && !SYSTEM_FOLDERS.iter().any(|folder| path.starts_with(folder));
     match parts.last() {
         Some(name) if this_machine && !name.is_empty() => format!("…/{name}"),
@@ -67,25 +46,7 @@ fn short_path(path: &str) -> String {
 
 /// `text` with every path shortened by [`short_path`].
 pub fn paths(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut previous: Option<char> = None;
-    let mut rest = text;
-    while let Some(ch) = rest.chars().next() {
-        let starts = previous.is_none_or(before_path);
-        match path_at(rest).filter(|_| starts) {
-            Some(len) => {
-                out.push_str(&short_path(&rest[..len]));
-                previous = rest[..len].chars().last();
-                rest = &rest[len..];
-            }
-            None => {
-                out.push(ch);
-                previous = Some(ch);
-                rest = &rest[ch.len_utf8()..];
-            }
-        }
-    }
-    out
+    map_paths(text, short_path)
 }
 
 /// Frames of the test runner and of the matrix's own harness: the same in every stack,
@@ -151,7 +112,9 @@ mod tests {
                    built /home/runner/.cache/pyo3-matrix/cells/0.23.5/3.12/target/debug/libany_iter.so\n\
                    see https://github.com/PyO3/pyo3/blob/main/guide/src/migration.md and /usr/bin/python3.12\n\
                    within `{async block@/srv/ci/checkout/matrix/patterns/p/lib.rs:6:52: 6:60}`\n\
-                   interpreter ~/venvs/x/python3 not found; ./a/b, a/b and 1/2 stay";
+                   interpreter ~/venvs/x/python3 not found; ./a/b, a/b and 1/2 stay\n\
+                   note: $CARGO_HOME/registry/src/index.crates.io-1949cf8c6b5b557f/pyo3-0.19.2/src/lib.rs:3:1\n\
+                   built $PYO3_MATRIX_CACHE/cells/0.23.5/3.12/target/debug/libany_iter.so";
         assert_eq!(
             paths(log),
             "  --> matrix/patterns/any_iter/lib.rs:25:30\n\
@@ -162,7 +125,9 @@ mod tests {
              built …/libany_iter.so\n\
              see https://github.com/PyO3/pyo3/blob/main/guide/src/migration.md and /usr/bin/python3.12\n\
              within `{async block@matrix/patterns/p/lib.rs:6:52: 6:60}`\n\
-             interpreter …/python3 not found; ./a/b, a/b and 1/2 stay"
+             interpreter …/python3 not found; ./a/b, a/b and 1/2 stay\n\
+             note: pyo3-0.19.2/src/lib.rs:3:1\n\
+             built …/libany_iter.so"
         );
     }
 

@@ -181,7 +181,15 @@ pub(super) fn checked(
     for (title, cells) in [
         (format!("Show '{expect}'"), &checked.matching),
         (format!("Do not show '{expect}'"), &checked.contrary),
-        ("Already before the named version".to_string(), &checked.held_before),
+        (
+            "Already before, or still after, the releases it names".to_string(),
+            &checked.beyond,
+        ),
+        (
+            "Told apart, on interpreters their release never supported".to_string(),
+            &checked.unsupported,
+        ),
+        ("Work with a variant".to_string(), &checked.variants_work),
     ] {
         if !cells.is_empty() {
             s.push_str(&format!("- {title}:\n"));
@@ -453,6 +461,7 @@ mod tests {
             history: Vec::new(),
             support: Vec::new(),
             bounds: None,
+            unsafe_settings: Vec::new(),
         }
     }
 
@@ -505,6 +514,9 @@ mod tests {
                     expect: Some(pyo3_matrix_model::Expectation::Works),
                     variant: None,
                     python: None,
+                    quotes: Vec::new(),
+                    last: false,
+                    except: Vec::new(),
                 },
             }],
             unchecked: Vec::new(),
@@ -527,6 +539,7 @@ mod tests {
                 min: (3, 7),
                 max: Some((3, 10)),
             },
+            free_threaded: None,
         };
         sources.bounds = Some(Bounds {
             pattern: "vec_u8_return".into(),
@@ -588,6 +601,9 @@ mod tests {
                     expect: Some("deprecated".parse().unwrap()),
                     variant: None,
                     python: None,
+                    quotes: Vec::new(),
+                    last: false,
+                    except: Vec::new(),
                 },
             }],
             unchecked: vec!["Py<T> was clarified: no build decides it".into()],

@@ -4,6 +4,7 @@
 
 pub mod claims;
 pub mod compat;
+pub mod contents;
 pub mod pattern_page;
 pub mod upgrades;
 
@@ -13,12 +14,19 @@ use pyo3_matrix_model::{Flavor, Release};
 use std::path::PathBuf;
 
 /// Every Markdown report for `grid`, as (path relative to the output folder, text):
-/// `compat.md`, `upgrades.md`, `claims.md` and `patterns/<id>.md` for every pattern.
+/// `compat.md`, `upgrades.md`, `claims.md` (the long ones with a table of contents) and
+/// `patterns/<id>.md` for every pattern.
 pub fn pages(grid: &Grid) -> Vec<(PathBuf, String)> {
     let mut out = vec![
         (PathBuf::from("compat.md"), compat::render(grid)),
-        (PathBuf::from("upgrades.md"), upgrades::render(grid)),
-        (PathBuf::from("claims.md"), claims::render(grid)),
+        (
+            PathBuf::from("upgrades.md"),
+            contents::with_contents(&upgrades::render(grid)),
+        ),
+        (
+            PathBuf::from("claims.md"),
+            contents::with_contents(&claims::render(grid)),
+        ),
     ];
     for p in grid.patterns() {
         out.push((format!("patterns/{}.md", p.id).into(), pattern_page::render(grid, p)));

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Measures `scan` on a user's maturin crate (issue 12, item 9), both sides in one run:
+# Measures `scan` on a user's maturin crate (issue 12, item 9) or setuptools-rust project
+# (issue 24, item 5), both sides in one run:
 #   (A) plain: per release, a fresh copy of the crate with pyo3 pinned to the release, a fresh
 #       target directory (a new checkout), `cargo build` (debug, as `maturin develop` builds),
 #       the built library put into a copy of the Python source tree as the package's native
-#       module, and the crate's own pytest run from the copy's root;
+#       module, and the crate's own pytest run from the copy's root; for a setuptools-rust
+#       project, what its maintainers run instead: `pip install .` in the fresh copy (pyo3 and
+#       pyo3-build-config pinned; setuptools-rust builds release into the copy's own target/)
+#       and `python -m pytest` there;
 #   (B) ours: `scan CRATE --tests --pyo3 RELEASES --python 3.12 --no-cache` with the cells'
 #       crate targets deleted first (cold, as a first scan is);
 #   (C) the same scan again with nothing changed (cached verdicts).
@@ -13,7 +17,8 @@
 # the clocks start too (cargo fetch), so neither side pays for the network's first download.
 # Usage: benches/scan.sh [RELEASES] [CRATE]
 #   RELEASES: comma list of minors or exact versions (default 0.26,0.27,0.28,0.29,0.30)
-#   CRATE:    a maturin project (default crates/cli/tests/fixtures/crates/mixed_source)
+#   CRATE:    a maturin project (default crates/cli/tests/fixtures/crates/mixed_source), or
+#             a setuptools-rust one (crates/cli/tests/fixtures/crates/setuptools_rust)
 #   BENCH_ROUNDS=N repeats A and B N times, alternating their order (A B, B A, ...).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,22 +52,28 @@ print(" ".join(out))
 PY
 )
 list=$(IFS=,; echo "${exact[*]}")
-# The crate's names: the library cargo builds, and where its native module goes.
-read -r lib module_path python_source < <(python3 - "$crate" <<'PY'
+# The crate's names: its backend (maturin or setuptools), the library cargo builds, and where
+# its native module goes.
+read -r backend lib module_path python_source < <(python3 - "$crate" <<'PY'
 import os, sys, tomllib
 crate = sys.argv[1]
 cargo = tomllib.load(open(os.path.join(crate, "Cargo.toml"), "rb"))
 lib = cargo.get("lib", {}).get("name") or cargo["package"]["name"].replace("-", "_")
-maturin = tomllib.load(open(os.path.join(crate, "pyproject.toml"), "rb")).get("tool", {}).get("maturin", {})
-module = maturin.get("module-name", lib)
-source = maturin.get("python-source", ".")
-print(lib, os.path.normpath(os.path.join(source, *module.split("."))), source)
+project = tomllib.load(open(os.path.join(crate, "pyproject.toml"), "rb"))
+tool = project.get("tool", {})
+backend = project.get("build-system", {}).get("build-backend", "").split(".")[0]
+maturin = tool.get("maturin", {})
+extensions = tool.get("setuptools-rust", {}).get("ext-modules", [])
+module = extensions[-1]["target"] if extensions else maturin.get("module-name", lib)
+source = tool.get("setuptools", {}).get("package-dir", {}).get("") or maturin.get("python-source", ".")
+print(backend, lib, os.path.normpath(os.path.join(source, *module.split("."))), source)
 PY
 )
+case "$backend" in maturin | setuptools) ;; *) say "$crate: build-backend $backend is not benched"; exit 2 ;; esac
 interp=$("$bin" python list | awk -v f="$flavor" '$1 == f { print $3; exit }')
 [ -n "$interp" ] || { say "no Python $flavor found"; exit 2; }
 ext_suffix=$("$interp" -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
-say "crate $crate (library $lib, native module $module_path$ext_suffix)"
+say "crate $crate ($backend; library $lib, native module $module_path$ext_suffix)"
 say "releases $list, Python $flavor ($interp), $jobs jobs"
 
 # A fresh copy of the crate with pyo3 pinned to exactly one release.
@@ -70,7 +81,7 @@ pinned_copy() { # pinned_copy RELEASE DIR
     mkdir -p "$2"
     cp -r "$crate/." "$2"
     rm -rf "$2/target" "$2/Cargo.lock"
-    sed -E -i "s/^(pyo3 = \{ *version = \")[^\"]*\"/\1=$1\"/; s/^pyo3 = \"[^\"]*\"/pyo3 = \"=$1\"/" "$2/Cargo.toml"
+    sed -E -i "s/^(pyo3(-build-config)? = \{ *version = \")[^\"]*\"/\1=$1\"/; s/^(pyo3(-build-config)?) = \"[^\"]*\"/\1 = \"=$1\"/" "$2/Cargo.toml"
     grep -q "^pyo3 = .*\"=$1\"" "$2/Cargo.toml" || { say "could not pin pyo3 in $2/Cargo.toml"; exit 1; }
 }
 # Runs CMD (a command or a function), its output to LOG; prints its seconds: "wall CPU"
@@ -90,6 +101,9 @@ for v in "${exact[@]}"; do
     pinned_copy "$v" "$work/fetch/$v"
     (cd "$work/fetch/$v" && cargo fetch -q)
 done
+# pip's build environment (setuptools, setuptools-rust) downloaded once, as a maintainer has it.
+[ "$backend" = setuptools ] && "$work/venv/bin/pip" download -q -d "$work/build-deps" \
+    $(python3 -c 'import sys, tomllib; print(*tomllib.load(open(sys.argv[1], "rb"))["build-system"]["requires"])' "$crate/pyproject.toml")
 # One cell of ours with its tests makes maturin's tool environment and the crate's test
 # environment (both kept for every later scan); its build is deleted below.
 ours scan "$crate" --tests --pyo3 "${exact[0]}" --python "$flavor" >"$work/setup.log" 2>&1 \
@@ -105,6 +119,16 @@ plain_test() { # plain_test DIR: the library as the package's native module in a
     cp "$1/target/debug/lib$lib.so" "$1/tree/$module_path$ext_suffix"
     (cd "$1/tree" && PYTHONPATH="$python_source" "$work/venv/bin/python" -m pytest -q)
 }
+if [ "$backend" = setuptools ]; then
+    plain_build() { # plain_build RELEASE DIR: the maintainers' `pip install .` in a new checkout
+        pinned_copy "$1" "$2/src"
+        (cd "$2/src" && CARGO_BUILD_JOBS=$jobs "$work/venv/bin/pip" install -q --force-reinstall .)
+        mv "$2/src/target" "$2/target"
+    }
+    plain_test() { # plain_test DIR: their pytest, in the checkout
+        (cd "$1/src" && "$work/venv/bin/python" -m pytest -q)
+    }
+fi
 side_a() { # side_a ROUND: prints "release build_wall build_cpu test_wall test_cpu" per release
     local v dir b t
     mkdir -p "$work/a$1"
@@ -121,7 +145,7 @@ cold_cells() { # the cells' crate builds for these releases removed; environment
     for v in "${exact[@]}"; do
         d="$cache/cells/$v/$flavor"
         # The copies are tagged by the crate's library name (and, since 17a6008, its place).
-        rm -rf "$d/target-crates-maturin" "$d/ws-scan-$lib"* "$d/wheel-scan-$lib"* "$d/runs-scan-$lib"*
+        rm -rf "$d/target-crates-$backend" "$d/ws-scan-$lib"* "$d/wheel-scan-$lib"* "$d/runs-scan-$lib"*
     done
 }
 scan_cmd=(scan "$crate" --tests --pyo3 "$list" --python "$flavor")
@@ -134,7 +158,7 @@ for round in $(seq 1 "$rounds"); do
     order="A B"; [ $((round % 2)) -eq 0 ] && order="B A"
     for side in $order; do
         if [ "$side" = A ]; then
-            say "round $round, A: plain cargo build + pytest per release ($(load))"
+            say "round $round, A: plain build ($backend) + pytest per release ($(load))"
             side_a "$round" >"$work/a$round.txt"
             say "    done ($(load))"
         else
@@ -149,16 +173,17 @@ c=$(timed "$work/c.log" ours "${scan_cmd[@]}")
 c_again=$(timed "$work/c2.log" ours "${scan_cmd[@]}")
 say "    done ($(load))"
 
-python3 - "$work" "$rounds" "$c" "$c_again" "$list" <<'PY'
+python3 - "$work" "$rounds" "$c" "$c_again" "$list" "$backend" <<'PY'
 import json, sys
-work, rounds, c, c_again, releases = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+work, rounds, c, c_again, releases, backend = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
+a_build, b_build = {"maturin": ("cargo build", "maturin build"), "setuptools": ("pip install .", "setuptools-rust build")}[backend]
 for r in range(1, rounds + 1):
     a = [line.split() for line in open(f"{work}/a{r}.txt")]
     b_wall, b_cpu = map(float, open(f"{work}/b{r}.txt").read().split())
     cells = {c["pyo3"]: c for c in json.load(open(f"{work}/b{r}.json"))["results"]}
     order = "A then B" if r % 2 else "B then A"
     print(f"round {r} ({order}); seconds, wall (CPU = user + system)")
-    print("| release | A: cargo build | A: pytest | ours: maturin build | ours: pytest | ours: outcome |")
+    print(f"| release | A: {a_build} | A: pytest | ours: {b_build} | ours: pytest | ours: outcome |")
     print("|---|---|---|---|---|---|")
     tot = [0.0] * 4
     for v, bw, bc, tw, tc in a:
@@ -185,9 +210,14 @@ PY
 echo
 echo "tool built from $rev; $(nproc) cores, $(rustc --version)"
 echo "commands (releases $list, Python $flavor = $interp):"
+if [ "$backend" = setuptools ]; then
+echo "  A, per release: copy the project, pin pyo3 and pyo3-build-config = \"=RELEASE\";"
+echo "     cd COPY && CARGO_BUILD_JOBS=$jobs VENV/bin/pip install -q --force-reinstall . && VENV/bin/python -m pytest -q"
+else
 echo "  A, per release: copy the crate, pin pyo3 = \"=RELEASE\", PYO3_PYTHON=$interp cargo build -j $jobs --target-dir FRESH;"
 echo "     cp FRESH/debug/lib$lib.so TREE/$module_path$ext_suffix; cd TREE && PYTHONPATH=$python_source VENV/bin/python -m pytest -q"
-echo "  B: rm -rf \$cache/cells/{$list}/$flavor/{target-crates-maturin,ws-scan-$lib*,wheel-scan-$lib*,runs-scan-$lib*}"
+fi
+echo "  B: rm -rf \$cache/cells/{$list}/$flavor/{target-crates-$backend,ws-scan-$lib*,wheel-scan-$lib*,runs-scan-$lib*}"
 echo "     $bin --matrix $root/matrix ${scan_cmd[*]} --no-cache"
 echo "  C: $bin --matrix $root/matrix ${scan_cmd[*]}"
 echo "  (\$cache = $cache)"

@@ -13,13 +13,14 @@ use std::path::PathBuf;
 /// the cell workspace's templates, the build and its classification, the test run and the
 /// Python code that runs inside it, and how a user's crate is built and made importable.
 /// A missing one fails the build, so that renaming a module cannot drop it silently.
-const DECIDES_A_VERDICT: [&str; 10] = [
+const DECIDES_A_VERDICT: [&str; 11] = [
     "src/cells.rs",
     "src/build.rs",
     "src/classify.rs",
     "src/pytest.rs",
     "src/crate_cell.rs",
     "src/maturin.rs",
+    "src/setuptools.rs",
     "src/wheel.rs",
     "src/seed.rs",
     "python/pyo3_matrix_plugin.py",

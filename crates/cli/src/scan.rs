@@ -1,5 +1,6 @@
 //! `pyo3-matrix scan PATH`: a user's own crate against every release, built and tested the
-//! way its maintainers do (maturin for a maturin project, its declared test dependencies, its
+//! way its maintainers do (maturin for a maturin project, `pip install .` for a setuptools-rust
+//! one, its declared test dependencies, its
 //! own pytest configuration), each failure explained by the catalog where it fails the same way.
 
 use crate::explained::Catalog;
@@ -20,9 +21,10 @@ use std::path::{Path, PathBuf};
 /// Arguments of `scan`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The crate's directory: its pyproject.toml and/or Cargo.toml, or the crate folder
-    /// (rust/) of the maturin project above it, which is then scanned (a workspace member is
-    /// copied with its workspace; the original files are never modified).
+    /// The crate's directory: its pyproject.toml (maturin or setuptools-rust) and/or
+    /// Cargo.toml, or the crate folder (rust/) of the maturin or setuptools-rust project above
+    /// it, which is then scanned (a workspace member is copied with its workspace; the
+    /// original files are never modified).
     path: PathBuf,
     /// PyO3 releases, as for `run`.
     #[arg(long, value_name = "LIST")]

@@ -1,6 +1,7 @@
-//! One cell of a user's crate: its copy built (by maturin when its project says so, else by
-//! cargo), the module made importable for this cell alone, the project's own tests run the
-//! way its maintainers run them, and the verdict with what a person needs to act on it.
+//! One cell of a user's crate: its copy built (by maturin or setuptools-rust when its
+//! project says so, else by cargo), the module made importable for this cell alone, the
+//! project's own tests run the way its maintainers run them, and the verdict with what a
+//! person needs to act on it.
 
 use crate::build::{self, CellBuild, MemberBuild};
 use crate::cell_dir::CellDir;
@@ -11,6 +12,7 @@ use crate::maturin;
 use crate::plan::{Context, CrateSubject, Subject};
 use crate::pytest::{self, TestRun, Tests};
 use crate::scan::UserCrate;
+use crate::setuptools;
 use crate::slots::Slots;
 use crate::tools::Tools;
 use crate::wheel;
@@ -36,9 +38,9 @@ pub(crate) struct CrateCell<'a> {
 struct Built {
     cell: CellBuild,
     member: MemberBuild,
-    /// maturin's wheel, for a maturin project.
+    /// The wheel, for a project maturin or setuptools-rust builds.
     wheel: Option<PathBuf>,
-    /// maturin's own failure after cargo built the library.
+    /// The packager's own failure after cargo built the library.
     packaging: Option<String>,
 }
 
@@ -86,7 +88,8 @@ pub(crate) fn observe(
     Ok(result)
 }
 
-/// Builds the copy: with `tools`' maturin for a maturin project, cargo otherwise.
+/// Builds the copy: with `tools`' maturin for a maturin project, setuptools-rust (through
+/// `tools`' uv) for a setuptools-rust one, cargo otherwise.
 fn build(
     cell: &CrateCell,
     krate: &UserCrate,
@@ -97,8 +100,13 @@ fn build(
     // Users' crates keep out of the catalog's target (their dependency sets would unify
     // differently and rebuild PyO3 there) but share one among themselves, per route: maturin
     // builds with settings of its own (PYO3_BUILD_EXTENSION_MODULE, …) that a plain cargo
-    // build would undo. PyO3 is then compiled once per cell for every crate scanned.
-    let route = if tools.is_some() { "maturin" } else { "cargo" };
+    // build would undo, and setuptools-rust builds release. PyO3 is then compiled once per
+    // cell for every crate scanned.
+    let route = match (tools, krate.built_by_setuptools_rust()) {
+        (Some(_), true) => "setuptools",
+        (Some(_), false) => "maturin",
+        (None, _) => "cargo",
+    };
     let target = cell.cell_dir.crate_target(route, variant);
     let member_of = |cell: &CellBuild| cell.members.get(&krate.lib_name).cloned().unwrap_or_default();
     match tools {
@@ -111,7 +119,10 @@ fn build(
                 lib_name: &krate.lib_name,
                 out: &cell.cell_dir.wheel(cell.tag, variant),
             };
-            let made = maturin::build(tools, &request, cell.slots)?;
+            let made = match krate.built_by_setuptools_rust() {
+                true => setuptools::build(tools, &request, &cell.ctx.dirs.uv_cache(), cell.slots)?,
+                false => maturin::build(tools, &request, cell.slots)?,
+            };
             Ok(Built {
                 member: member_of(&made.cell),
                 cell: made.cell,
@@ -154,10 +165,8 @@ fn test(
     let site = work.join("site");
     match (tools, &built.wheel) {
         (Some(tools), Some(wheel)) => {
-            let uv_cache = cell.ctx.dirs.root().join("uv");
-            wheel::install(tools, wheel, cell.test_python, &site, &uv_cache)?;
-            let source = krate.project.maturin.as_ref().and_then(|m| m.python_source.as_deref());
-            wheel::develop_overlay(&site, &project, source)?;
+            wheel::install(tools, wheel, cell.test_python, &site, &cell.ctx.dirs.uv_cache())?;
+            wheel::develop_overlay(&site, &project, krate.python_source())?;
         }
         _ => {
             std::fs::create_dir_all(&site)?;

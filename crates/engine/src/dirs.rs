@@ -46,6 +46,11 @@ impl Dirs {
         self.root.join("venvs")
     }
 
+    /// uv's cache: the packages that install built wheels and make build environments.
+    pub fn uv_cache(&self) -> PathBuf {
+        self.root.join("uv")
+    }
+
     /// Content-addressed verdicts, one file each.
     pub fn results(&self) -> PathBuf {
         self.root.join("results")

@@ -57,6 +57,7 @@ pub mod runner;
 pub mod scan;
 pub mod seed;
 pub mod session;
+pub mod setuptools;
 pub mod slots;
 pub mod targets;
 pub mod tools;

@@ -6,7 +6,8 @@
 //! named `cargo` ahead of the real one on maturin's PATH asks cargo for plain `json`
 //! instead (maturin reads both) and keeps a copy of the messages, which
 //! [`build::read_messages`] reads as it reads a cell's: error codes, deprecations, the
-//! artifact, with nothing parsed from text meant for people.
+//! artifact, with nothing parsed from text meant for people. setuptools-rust's cargo call
+//! goes through the same shim ([`package`], used by [`crate::setuptools`]).
 
 use crate::build::{self, CellBuild};
 use crate::process::{self, Process};
@@ -80,6 +81,34 @@ pub struct Request<'a> {
 
 /// Runs `maturin build` (a debug build, as `maturin develop` makes) for one cell.
 pub fn build(tools: &Tools, request: &Request, slots: &Slots) -> Result<WheelBuild> {
+    let maturin = build::configure(
+        slots.share_with(Process::new(&tools.maturin)),
+        request.target,
+        request.python,
+        request.env,
+    )
+    .args(["build", "--interpreter"])
+    .arg(request.python)
+    .arg("--out")
+    .arg(request.out)
+    // The wheel is installed here, not published: no manylinux audit.
+    .args(&tools.skip_audit)
+    .current_dir(request.project);
+    package(maturin, tools, request, slots, |stderr| {
+        maturin_error(stderr, &tools.maturin_version)
+    })
+}
+
+/// Runs `packager` (a command that makes a wheel in `request.out` and runs cargo, as
+/// maturin and setuptools-rust do) with the cargo shim, and reads cargo's messages;
+/// `own_error` says in one line why the packager failed once cargo built the library.
+pub(crate) fn package(
+    packager: Process,
+    tools: &Tools,
+    request: &Request,
+    slots: &Slots,
+    own_error: impl Fn(&str) -> String,
+) -> Result<WheelBuild> {
     let out = request.out;
     if out.exists() {
         crate::fs::remove_dir_all(out)?;
@@ -93,30 +122,18 @@ pub fn build(tools: &Tools, request: &Request, slots: &Slots) -> Result<WheelBui
     )?;
     let _implicit = slots.acquire()?;
     let started = Instant::now();
-    let mut maturin = build::configure(
-        slots.share_with(Process::new(&tools.maturin)),
-        request.target,
-        request.python,
-        request.env,
-    )
-    .args(["build", "--interpreter"])
-    .arg(request.python)
-    .arg("--out")
-    .arg(out)
-    // The wheel is installed here, not published: no manylinux audit.
-    .args(&tools.skip_audit)
-    .current_dir(request.project)
-    // maturin runs `$CARGO` when it is set (as it is under `cargo run` or `cargo test`),
-    // else the first `cargo` on PATH: both are the shim.
-    .env("PATH", path)
-    .env("CARGO", tools.cargo_shim.join("cargo"))
-    .env("PYO3_MATRIX_REAL_CARGO", tools::real_cargo())
-    .env("PYO3_MATRIX_CARGO_JSON", &messages);
-    maturin.command_mut().stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = maturin.spawn()?;
+    // maturin and setuptools-rust run `$CARGO` when it is set (as it is under `cargo run`
+    // or `cargo test`), else the first `cargo` on PATH: both are the shim.
+    let mut packager = packager
+        .env("PATH", path)
+        .env("CARGO", tools.cargo_shim.join("cargo"))
+        .env("PYO3_MATRIX_REAL_CARGO", tools::real_cargo())
+        .env("PYO3_MATRIX_CARGO_JSON", &messages);
+    packager.command_mut().stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = packager.spawn()?;
     let stdout_reader = process::drain(child.stdout.take().expect("piped stdout"));
     let stderr_reader = process::drain(child.stderr.take().expect("piped stderr"));
-    let (status, cpu) = process::wait_with_cpu(&mut child).context("maturin did not finish")?;
+    let (status, cpu) = process::wait_with_cpu(&mut child).context("the packager did not finish")?;
     let stdout = stdout_reader.join().unwrap_or_default();
     let stderr = stderr_reader.join().unwrap_or_default();
     let mut cell = CellBuild::default();
@@ -136,9 +153,8 @@ pub fn build(tools: &Tools, request: &Request, slots: &Slots) -> Result<WheelBui
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|x| x == "whl"));
     let compiled = cell.members.get(request.lib_name).is_some_and(|m| m.compiled);
-    // Only maturin's own failure: one in cargo is the build's, read from its messages.
-    let packaging_error = (compiled && (wheel.is_none() || !status.success()))
-        .then(|| maturin_error(&cell.stderr, &tools.maturin_version));
+    // Only the packager's own failure: one in cargo is the build's, read from its messages.
+    let packaging_error = (compiled && (wheel.is_none() || !status.success())).then(|| own_error(&cell.stderr));
     Ok(WheelBuild {
         cell,
         wheel,

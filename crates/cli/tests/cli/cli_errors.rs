@@ -205,6 +205,18 @@ fn a_crate_that_cannot_be_scanned_is_named_in_one_line() {
         ("rust/Cargo.toml", CDYLIB),
     ]);
     check(scan(unfound.path(), &[]), "only with [tool.maturin] python-source");
+    // A backend scan does not build, named (hatchling has no Rust plugin here).
+    let hatchling = temp_crate(&[
+        ("Cargo.toml", CDYLIB),
+        (
+            "pyproject.toml",
+            "[build-system]\nbuild-backend = \"hatchling.build\"\n",
+        ),
+    ]);
+    check(
+        scan(hatchling.path(), &[]),
+        "build-backend = \"hatchling.build\" is not one scan builds",
+    );
     let extra = fixture("crates/needs_extra");
     check(
         scan(&extra, &["--tests", "--test-dep", ">=3"]),

@@ -1,7 +1,7 @@
-//! `scan --tests` on maturin projects of our own (tests/fixtures/crates), each through the
-//! real maturin and the project's own pytest: a mixed Rust/Python layout, a dotted module
-//! with a stub, a declared extra with addopts, a workspace member, tests that cannot be
-//! collected. The user's files are never modified.
+//! `scan --tests` on projects of our own (tests/fixtures/crates), each through the real
+//! maturin (or setuptools-rust) and the project's own pytest: a mixed Rust/Python layout, a
+//! dotted module with a stub, a declared extra with addopts, a workspace member, tests that
+//! cannot be collected, a setuptools-rust project. The user's files are never modified.
 
 use crate::common::{bin, fixture};
 use std::collections::BTreeMap;
@@ -254,6 +254,19 @@ fn a_crate_in_rust_is_built_as_maturin_finds_it_and_tested_from_the_project_root
         let log = full_log(cell);
         assert!(log.contains("3 passed"), "{name}: the root's tests ran: {log}");
     }
+}
+
+#[test]
+fn a_setuptools_rust_project_is_installed_as_pip_installs_it_and_its_tests_import_it() {
+    let answer = scan("setuptools_rust", &[]);
+    assert_eq!(answer["module"], "setuptools_demo._native", "{answer:#}");
+    assert!(answer["maturin"].is_null(), "no maturin builds it: {answer:#}");
+    let cell = only_cell(&answer);
+    assert_eq!(cell["outcome"], "pass", "{answer:#}");
+    let log = full_log(cell);
+    // setuptools-rust's own cargo call, through the shim that keeps cargo's messages.
+    assert!(log.contains("running build_rust"), "{log}");
+    assert!(log.contains("3 passed"), "the package in python/ was importable: {log}");
 }
 
 /// pyo3-matrix-fixturelib 1.0 (with `greet`) and 2.0 (which renamed it `salute`) built into

@@ -1,7 +1,8 @@
 //! Where a maturin project keeps its crate and its Python source, found as maturin finds
 //! them (its `project_layout.rs`), so that scan builds what `maturin develop` at the project
 //! root would build: `[tool.maturin] manifest-path`, else `rust/Cargo.toml` in the "Python
-//! first" layout, else the root's `Cargo.toml`.
+//! first" layout, else the root's `Cargo.toml`. (A setuptools-rust project names its crates
+//! itself: [`super::setuptools_rust`].)
 
 use super::pyproject::{MaturinConfig, Project};
 use std::path::{Path, PathBuf};
@@ -77,18 +78,22 @@ pub fn rust_folder_unused(dir: &Path, manifest: &Manifest) -> Option<String> {
     })
 }
 
-/// The maturin project a crate folder without a `pyproject.toml` belongs to: the nearest
-/// directory above `crate_dir` with a `pyproject.toml`, if maturin builds that project
-/// from `crate_dir/Cargo.toml`.
+/// The project a crate folder without a `pyproject.toml` belongs to: the nearest directory
+/// above `crate_dir` with a `pyproject.toml`, if that project builds `crate_dir/Cargo.toml`
+/// (maturin's crate, or the extension its `[tool.setuptools-rust]` declares).
 pub fn enclosing_project(crate_dir: &Path) -> Option<PathBuf> {
     let above = crate_dir
         .ancestors()
         .skip(1)
         .find(|d| d.join("pyproject.toml").is_file())?;
-    let maturin = Project::read(above).ok()?.maturin?;
-    let manifest = maturin_manifest(above, &maturin);
+    let project = Project::read(above).ok()?;
+    let manifest = match (&project.maturin, &project.setuptools_rust) {
+        (Some(maturin), _) => maturin_manifest(above, maturin).path().to_path_buf(),
+        (None, Some(rust)) => above.join(rust.primary().ok()?.manifest),
+        (None, None) => return None,
+    };
     let ours = crate_dir.join("Cargo.toml").canonicalize().ok()?;
-    (manifest.path().canonicalize().ok()? == ours).then(|| above.to_path_buf())
+    (manifest.canonicalize().ok()? == ours).then(|| above.to_path_buf())
 }
 
 #[cfg(test)]

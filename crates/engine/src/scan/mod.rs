@@ -13,13 +13,15 @@ pub mod lockfile;
 pub mod prepare;
 pub mod pyproject;
 pub mod requirements;
+pub mod setuptools_rust;
 
 use crate::cache::short_digest;
 use crate::paths::{left_out, lexically_normal};
 use anyhow::{bail, Context as _, Result};
 use layout::Manifest;
 use pyo3_matrix_model::{MatrixDef, Release};
-pub use pyproject::{Project, TestDepsChoice};
+pub use pyproject::{Backend, Project, TestDepsChoice};
+use setuptools_rust::SetuptoolsRust;
 use std::path::{Path, PathBuf};
 
 /// PyO3's crates, released together: a crate that names one of them directly (a build
@@ -50,8 +52,9 @@ pub struct UserCrate {
 
 impl UserCrate {
     /// Reads the crate in `dir`; refuses, in one line naming the file, what cannot be built.
-    /// The crate folder of a maturin project (its `rust/`, its `manifest-path`) stands for
-    /// the project above it, whose `pyproject.toml` and tests are the maintainers'.
+    /// The crate folder of a maturin or setuptools-rust project (its `rust/`, its
+    /// `manifest-path`, its extension's `path`) stands for the project above it, whose
+    /// `pyproject.toml` and tests are the maintainers'.
     pub fn open(dir: &Path) -> Result<Self> {
         let named = dir
             .canonicalize()
@@ -64,8 +67,16 @@ impl UserCrate {
             false => layout::enclosing_project(&named).unwrap_or(named),
         };
         let mut project = Project::read(&dir).with_context(|| format!("{}", dir.display()))?;
-        let manifest_path = match &mut project.maturin {
-            Some(maturin) => {
+        if let Backend::Other(name) = &project.backend {
+            bail!(
+                "{}: build-backend = \"{name}\" is not one scan builds (maturin; setuptools.build_meta with \
+                 setuptools-rust; or none, for a crate cargo builds)",
+                dir.join("pyproject.toml").display()
+            );
+        }
+        project.setuptools_rust = setuptools_rust_of(&dir, &project).with_context(|| format!("{}", dir.display()))?;
+        let manifest_path = match (&mut project.maturin, &project.setuptools_rust) {
+            (Some(maturin), _) => {
                 let found = layout::maturin_manifest(&dir, maturin);
                 if !found.path().is_file() {
                     let why = match (&found, layout::rust_folder_unused(&dir, &found)) {
@@ -78,11 +89,25 @@ impl UserCrate {
                 maturin.python_source = layout::python_source(&dir, maturin);
                 found.path().to_path_buf()
             }
-            None => dir.join("Cargo.toml"),
+            (None, Some(rust)) => {
+                let module = rust.primary().with_context(|| format!("{}", dir.display()))?;
+                let path = dir.join(module.manifest);
+                if !path.is_file() {
+                    bail!(
+                        "{}: not a crate: no {} (the RustExtension `{}` of {} names it)",
+                        dir.display(),
+                        path.display(),
+                        module.target,
+                        rust.declared_in
+                    );
+                }
+                path
+            }
+            (None, None) => dir.join("Cargo.toml"),
         };
         if !manifest_path.is_file() {
             bail!(
-                "{}: not a crate: no {} (nor a pyproject.toml that builds with maturin)",
+                "{}: not a crate: no {} (nor a pyproject.toml that builds with maturin or setuptools-rust)",
                 dir.display(),
                 manifest_path.display()
             );
@@ -124,7 +149,8 @@ impl UserCrate {
             .and_then(|l| l.get("crate-type"))
             .and_then(|t| t.as_array())
             .is_some_and(|types| types.iter().any(|t| t.as_str() == Some("cdylib")));
-        if !cdylib && project.maturin.is_none() {
+        // setuptools-rust asks cargo for a cdylib itself (`--crate-type cdylib`).
+        if !cdylib && project.maturin.is_none() && project.setuptools_rust.is_none() {
             bail!(
                 "{}: builds no cdylib, and {} has no maturin configuration (build-backend = \"maturin\"): \
                  nothing Python could import",
@@ -167,18 +193,37 @@ impl UserCrate {
         )
     }
 
-    /// The import path of the extension module: `module-name`, else the library's name.
+    /// The import path of the extension module: maturin's `module-name`, setuptools-rust's
+    /// `target`, else the library's name.
     pub fn module(&self) -> &str {
-        self.project
-            .maturin
-            .as_ref()
-            .and_then(|m| m.module_name.as_deref())
-            .unwrap_or(&self.lib_name)
+        let maturin = self.project.maturin.as_ref().and_then(|m| m.module_name.as_deref());
+        let setuptools = self.primary_extension().map(|m| m.target);
+        maturin.or(setuptools).unwrap_or(&self.lib_name)
     }
 
     /// Whether maturin builds the crate (its `pyproject.toml` says `build-backend = "maturin"`).
     pub fn built_by_maturin(&self) -> bool {
         self.project.maturin.is_some()
+    }
+
+    /// Whether setuptools-rust builds the project (`pip install .` builds its `RustExtension`s).
+    pub fn built_by_setuptools_rust(&self) -> bool {
+        self.project.setuptools_rust.is_some()
+    }
+
+    /// The extension module of a setuptools-rust project that scan observes.
+    fn primary_extension(&self) -> Option<setuptools_rust::Module<'_>> {
+        self.project.setuptools_rust.as_ref().and_then(|r| r.primary().ok())
+    }
+
+    /// The folder of the project's Python packages, relative to it: maturin's
+    /// `python-source`, setuptools' `package-dir` (`None`: the project's root).
+    pub fn python_source(&self) -> Option<&str> {
+        match (&self.project.maturin, &self.project.setuptools_rust) {
+            (Some(maturin), _) => maturin.python_source.as_deref(),
+            (None, Some(rust)) => rust.package_dir.as_deref(),
+            (None, None) => None,
+        }
     }
 
     /// Where the project (its `pyproject.toml`, its tests) sits in a copy made at `copy`.
@@ -289,6 +334,28 @@ impl UserCrate {
         }
         Ok(())
     }
+}
+
+/// The setuptools-rust extensions the project in `dir` builds: its `[tool.setuptools-rust]`,
+/// else (with setuptools declared, or no backend at all: setuptools' legacy default) the
+/// `RustExtension`s of its `setup.py`. `None` for a project setuptools-rust does not build;
+/// a declared setuptools backend with no extension is refused.
+fn setuptools_rust_of(dir: &Path, project: &Project) -> Result<Option<SetuptoolsRust>> {
+    let declared = match (&project.backend, &project.setuptools_rust) {
+        (Backend::Maturin, _) => return Ok(None),
+        (_, Some(table)) => Some(table.clone()),
+        (Backend::Setuptools | Backend::Undeclared, None) if dir.join("setup.py").is_file() => {
+            // Only `ast` runs: any Python 3 reads the file as the cell's would.
+            let python = crate::tools::on_path("python3").context("reading setup.py needs a python3 on PATH")?;
+            SetuptoolsRust::from_setup_py(dir, &python)?
+        }
+        _ => None,
+    };
+    let declared = declared.filter(|d| !d.extensions.is_empty());
+    if declared.is_none() && project.backend == Backend::Setuptools {
+        bail!("build-backend = \"setuptools.build_meta\" but no setuptools-rust RustExtension ([tool.setuptools-rust] ext-modules, or RustExtension in setup.py): no Rust to build");
+    }
+    Ok(declared)
 }
 
 /// How the manifests of a copy are rewritten for one release.
@@ -617,6 +684,90 @@ mod tests {
         );
         let e = err(user.path());
         assert!(e.contains("[tool.maturin] features:") && !e.contains('\n'), "{e}");
+    }
+
+    #[test]
+    fn a_setuptools_rust_project_builds_its_extension_with_its_python_package_folder() {
+        let user = tempfile::tempdir().unwrap();
+        let d = user.path();
+        // No cdylib: setuptools-rust asks cargo for one.
+        write(
+            d,
+            "rust/Cargo.toml",
+            "[package]\nname = \"native-x\"\n[dependencies]\npyo3 = \"0.23\"\n[build-dependencies]\npyo3-build-config = \"0.23\"\n",
+        );
+        write(
+            d,
+            "pyproject.toml",
+            "[build-system]\nbuild-backend = \"setuptools.build_meta\"\n[project]\nname = \"x\"\n\
+             [tool.setuptools]\npackage-dir = { \"\" = \"python\" }\n\
+             [[tool.setuptools-rust.ext-modules]]\ntarget = \"x._native\"\npath = \"rust/Cargo.toml\"\n",
+        );
+        let krate = UserCrate::open(d).unwrap();
+        assert!(krate.built_by_setuptools_rust() && !krate.built_by_maturin());
+        // Named by its crate folder, the project is the same.
+        assert_eq!(UserCrate::open(&d.join("rust")).unwrap().dir, d.canonicalize().unwrap());
+        assert_eq!(krate.module(), "x._native");
+        assert_eq!(krate.lib_name, "native_x");
+        assert_eq!(krate.manifest, Path::new("rust/Cargo.toml"));
+        assert_eq!(krate.python_source(), Some("python"));
+
+        let copy = tempfile::tempdir().unwrap();
+        krate
+            .copy_for(&matrix(), &Release::parse("0.23.5").unwrap(), copy.path())
+            .unwrap();
+        let pinned: toml::Table =
+            toml::from_str(&std::fs::read_to_string(copy.path().join("rust/Cargo.toml")).unwrap()).unwrap();
+        assert_eq!(
+            pinned["build-dependencies"]["pyo3-build-config"].as_str(),
+            Some("=0.23.5")
+        );
+
+        // The extension's manifest must exist.
+        write(
+            d,
+            "pyproject.toml",
+            "[build-system]\nbuild-backend = \"setuptools.build_meta\"\n\
+             [[tool.setuptools-rust.ext-modules]]\ntarget = \"x._native\"\npath = \"native/Cargo.toml\"\n",
+        );
+        let e = format!("{:#}", UserCrate::open(d).unwrap_err());
+        assert!(
+            e.ends_with("native/Cargo.toml (the RustExtension `x._native` of [tool.setuptools-rust] of pyproject.toml names it)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_backend_scan_does_not_build_is_refused_naming_it() {
+        let user = tempfile::tempdir().unwrap();
+        let d = user.path();
+        write(
+            d,
+            "Cargo.toml",
+            "[package]\nname = \"h\"\n[lib]\ncrate-type = [\"cdylib\"]\n[dependencies]\npyo3 = \"0.23\"\n",
+        );
+        let err = || format!("{:#}", UserCrate::open(d).unwrap_err());
+        for backend in ["hatchling.build", "scikit_build_core.build"] {
+            write(
+                d,
+                "pyproject.toml",
+                &format!("[build-system]\nbuild-backend = \"{backend}\"\n"),
+            );
+            let e = err();
+            assert!(
+                e.ends_with(&format!("pyproject.toml: build-backend = \"{backend}\" is not one scan builds (maturin; setuptools.build_meta with setuptools-rust; or none, for a crate cargo builds)")),
+                "{e}"
+            );
+        }
+        write(
+            d,
+            "pyproject.toml",
+            "[build-system]\nbuild-backend = \"setuptools.build_meta\"\n",
+        );
+        assert!(err().contains("but no setuptools-rust RustExtension"), "{}", err());
+        // No backend at all: the crate cargo builds, as before.
+        write(d, "pyproject.toml", "[project]\nname = \"h\"\n");
+        assert!(!UserCrate::open(d).unwrap().built_by_setuptools_rust());
     }
 
     #[test]

@@ -136,7 +136,9 @@ pub fn prepare(
     note: &mut dyn FnMut(&str),
 ) -> Result<PreparedCrate> {
     let first = targets.iter().find_map(|t| t.interpreter().cloned());
-    let mut install = |version: &MaturinVersion| match (krate.built_by_maturin(), &first) {
+    // A setuptools-rust project needs the tools' uv and cargo shim, not their maturin.
+    let packaged = krate.built_by_maturin() || krate.built_by_setuptools_rust();
+    let mut install = |version: &MaturinVersion| match (packaged, &first) {
         (true, Some(interp)) => tools::ensure(interp, &ctx.dirs, version, note)
             .map(Some)
             .with_context(|| format!("cannot install maturin {version}")),
@@ -156,7 +158,10 @@ pub fn prepare(
         CrateTests::None => targets,
         _ => with_test_environment(ctx, &krate, &deps.requirements(), targets, note)?,
     };
-    let maturin = tools.as_ref().map(|t| t.maturin_version.clone());
+    let maturin = tools
+        .as_ref()
+        .filter(|_| krate.built_by_maturin())
+        .map(|t| t.maturin_version.clone());
     let subject = Subject {
         member: Member {
             // Results name the crate by what its users import.

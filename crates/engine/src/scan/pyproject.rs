@@ -1,9 +1,11 @@
-//! A user's `pyproject.toml`, read once: whether maturin builds it, the `[tool.maturin]`
-//! settings the engine itself needs, and the test dependencies the project declares.
+//! A user's `pyproject.toml`, read once: its build backend (maturin, setuptools-rust, or
+//! another scan refuses), the `[tool.maturin]` and `[tool.setuptools-rust]` settings the
+//! engine itself needs, and the test dependencies the project declares.
 //!
 //! maturin reads its own configuration when it builds the copy; the keys are checked here
 //! only so that a malformed one is one clear line before any build, naming the key.
 
+use super::setuptools_rust::SetuptoolsRust;
 use crate::scan::ci;
 use crate::scan::lockfile::{Lockfile, LOCKFILES};
 use crate::scan::requirements::read_requirements;
@@ -179,13 +181,43 @@ impl TestDepsChoice {
     }
 }
 
+/// The build backend a project declares (`[build-system] build-backend`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Backend {
+    /// None: setuptools' legacy default where a `setup.py` exists, else plain cargo.
+    #[default]
+    Undeclared,
+    /// `maturin`.
+    Maturin,
+    /// `setuptools.build_meta` (or its `:__legacy__`), which builds Rust with setuptools-rust.
+    Setuptools,
+    /// Any other, named as declared: scan does not build it.
+    Other(String),
+}
+
+impl Backend {
+    /// The backend `build-backend = "name"` declares.
+    fn named(name: &str) -> Backend {
+        match name {
+            "maturin" => Backend::Maturin,
+            "setuptools.build_meta" | "setuptools.build_meta:__legacy__" => Backend::Setuptools,
+            other => Backend::Other(other.to_string()),
+        }
+    }
+}
+
 /// What a project's `pyproject.toml` (and its requirements files) declare.
 #[derive(Debug, Clone, Default)]
 pub struct Project {
     /// `[project] name`, normalized.
     pub name: Option<String>,
+    /// The declared build backend.
+    pub backend: Backend,
     /// Set when the build backend is maturin.
     pub maturin: Option<MaturinConfig>,
+    /// `[tool.setuptools-rust]`, when the project has one (a `setup.py`'s extensions are
+    /// read when the crate is opened: [`super::UserCrate::open`]).
+    pub setuptools_rust: Option<SetuptoolsRust>,
     /// `[project] dependencies`.
     pub dependencies: Vec<String>,
     /// Every declared group: dependency groups first, then Poetry groups, PDM groups, extras,
@@ -256,12 +288,14 @@ impl Project {
         let backend = doc
             .get("build-system")
             .and_then(|b| b.get("build-backend"))
-            .and_then(|b| b.as_str());
+            .and_then(|b| b.as_str())
+            .map_or(Backend::Undeclared, Backend::named);
         let tool = doc.get("tool").and_then(|t| t.get("maturin"));
+        let setuptools_rust = SetuptoolsRust::from_pyproject(doc.get("tool"))?;
         let project = doc.get("project");
         let written_name = project.and_then(|p| p.get("name")).and_then(|n| n.as_str());
         let maturin = match backend {
-            Some("maturin") => Some(MaturinConfig {
+            Backend::Maturin => Some(MaturinConfig {
                 project_package: written_name.map(|n| n.replace('-', "_")),
                 ..maturin_config(tool)?
             }),
@@ -309,7 +343,9 @@ impl Project {
         }
         Ok(Project {
             name,
+            backend,
             maturin,
+            setuptools_rust,
             dependencies,
             groups,
             lockfiles: Vec::new(),

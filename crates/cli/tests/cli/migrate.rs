@@ -192,6 +192,23 @@ fn a_gil_refs_crate_migrated_builds_and_passes_its_own_tests_at_0_23_and_at_0_28
     assert_eq!(again["changed"], serde_json::json!([]), "{again:#}");
 }
 
+#[test]
+fn a_workspace_member_is_migrated_with_its_path_dependencies() {
+    let root = copy("workspace_crate", "workspace");
+    let answer = answer_of(&migrate(&root.join("pyext"), &["--to", "0.21", "--write"]));
+    let files: std::collections::BTreeSet<String> = answer["steps"][0]["edits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["file"].as_str().unwrap().split('/').next().unwrap().to_string())
+        .collect();
+    assert_eq!(files, ["corelib", "pyext"].map(String::from).into(), "{answer:#}");
+    for member in ["corelib", "pyext"] {
+        let manifest = std::fs::read_to_string(root.join(member).join("Cargo.toml")).unwrap();
+        assert!(manifest.contains("version = \"0.21\""), "{member}: {manifest}");
+    }
+}
+
 /// A crate made of a catalog pattern (its `lib.rs` and its test file) on PyO3 `release`.
 fn pattern_crate(id: &str, release: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))

@@ -220,16 +220,22 @@ pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migratio
     };
     note(&format!("building {} at its own release, {from}…", krate.dir.display()));
     let start = builder.compile(&from, &[])?;
-    if let Some(error) = start.errors().next() {
-        let at = error
-            .span
-            .as_ref()
-            .map(|s| format!(" ({}:{})", s.file.display(), s.line))
-            .unwrap_or_default();
+    if !start.success {
+        // A failure with no diagnostic (a manifest cargo cannot load) is one too.
+        let why = match start.errors().next() {
+            Some(error) => {
+                let at = error
+                    .span
+                    .as_ref()
+                    .map(|s| format!(" ({}:{})", s.file.display(), s.line))
+                    .unwrap_or_default();
+                format!("{}{at}", error.headline())
+            }
+            None => "cargo failed without a diagnostic of the crate's code (`cargo build` there says why)".into(),
+        };
         bail!(
-            "{} does not build at its own release, PyO3 {from}: {}{at}",
-            krate.dir.display(),
-            error.headline()
+            "{} does not build at its own release, PyO3 {from}: {why}",
+            krate.dir.display()
         );
     }
     let mut steps = Vec::new();

@@ -121,9 +121,13 @@ impl UserCrate {
             )
         })?;
         let crate_dir = manifest_path.parent().expect("a file's directory").to_path_buf();
+        // A member is copied with its whole workspace (its path dependencies there are
+        // pinned and migrated with it), whether or not it inherits anything from it.
         let workspace = match inherits_from_workspace(&manifest) {
             true => Some(workspace_root(&crate_dir, package)?),
-            false => None,
+            false => workspace_root(&crate_dir, package)
+                .ok()
+                .filter(|(root, table)| lists_member(root, table, &crate_dir)),
         };
         let pyo3 = manifest.get("dependencies").and_then(|d| d.get("pyo3"));
         let pyo3_inherited = pyo3.and_then(|p| p.get("workspace")).and_then(|w| w.as_bool()) == Some(true);
@@ -308,6 +312,9 @@ impl UserCrate {
         }
         let mut manifests = Vec::new();
         copy_tree(&self.root, into, &mut manifests)?;
+        let root_manifest = Path::new("Cargo.toml");
+        let member_of_copied_workspace = self.manifest != root_manifest
+            && read_toml(&into.join(root_manifest)).is_ok_and(|t| t.contains_key("workspace"));
         // The old lockfile pins the old PyO3.
         let _ = std::fs::remove_file(into.join("Cargo.lock"));
         let _ = std::fs::remove_file(self.manifest_in(into).with_file_name("Cargo.lock"));
@@ -326,8 +333,13 @@ impl UserCrate {
                 root: &self.root,
             };
             pinned.rewrite(&mut manifest);
-            // The copy of a crate of its own is its own workspace, even inside another one.
-            if rel == self.manifest && !manifest.contains_key("workspace") && !inherits_from_workspace(&manifest) {
+            // The copy of a crate of its own is its own workspace, even inside another one;
+            // a member copied with its workspace stays that workspace's member.
+            if rel == self.manifest
+                && !member_of_copied_workspace
+                && !manifest.contains_key("workspace")
+                && !inherits_from_workspace(&manifest)
+            {
                 manifest.insert("workspace".into(), toml::Table::new().into());
             }
             std::fs::write(&path, toml::to_string(&manifest)?)?;
@@ -448,6 +460,35 @@ fn workspace_root(crate_dir: &Path, package: &toml::Table) -> Result<(PathBuf, t
         "{}: inherits from a workspace, but no Cargo.toml with [workspace] was found above it",
         crate_dir.join("Cargo.toml").display()
     )
+}
+
+/// Whether the workspace at `root` (its manifest `table`) lists `crate_dir` among its
+/// `members` (a path, or a `dir/*` glob) and does not exclude it.
+fn lists_member(root: &Path, table: &toml::Table, crate_dir: &Path) -> bool {
+    let Ok(relative) = crate_dir
+        .canonicalize()
+        .map(|d| d.strip_prefix(root).map(Path::to_path_buf))
+    else {
+        return false;
+    };
+    let Ok(relative) = relative else { return false };
+    let listed = |key: &str| -> bool {
+        let patterns = table
+            .get("workspace")
+            .and_then(|w| w.get(key))
+            .and_then(|m| m.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m.as_str());
+        patterns.into_iter().any(|pattern| {
+            let pattern = Path::new(pattern.trim_end_matches('/'));
+            match pattern.file_name().and_then(|n| n.to_str()) {
+                Some("*") => relative.parent() == pattern.parent(),
+                _ => lexically_normal(pattern) == relative,
+            }
+        })
+    };
+    listed("members") && !listed("exclude")
 }
 
 /// Sets the version requirement of a dependency spec, keeping its other keys.
@@ -611,6 +652,46 @@ mod tests {
         let member: toml::Table =
             toml::from_str(&std::fs::read_to_string(into.join("ext/Cargo.toml")).unwrap()).unwrap();
         assert!(!member.contains_key("workspace"), "a member stays a member");
+    }
+
+    #[test]
+    fn a_member_that_inherits_nothing_is_copied_with_the_workspace_that_lists_it() {
+        let user = tempfile::tempdir().unwrap();
+        write(
+            user.path(),
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"crates/*\"]\nexclude = [\"crates/old\"]\n",
+        );
+        let ext = "[package]\nname = \"ext\"\nversion = \"0.1.0\"\n[lib]\ncrate-type = [\"cdylib\"]\n\
+                   [dependencies]\npyo3 = \"0.20\"\ncore = { path = \"../core\" }\n";
+        write(user.path(), "crates/ext/Cargo.toml", ext);
+        write(user.path(), "crates/old/Cargo.toml", ext);
+        write(
+            user.path(),
+            "crates/core/Cargo.toml",
+            "[package]\nname = \"core\"\nversion = \"0.1.0\"\n[dependencies]\npyo3 = \"0.20\"\n",
+        );
+        let krate = UserCrate::open(&user.path().join("crates/ext")).unwrap();
+        assert_eq!(krate.root, user.path().canonicalize().unwrap());
+        let copy = tempfile::tempdir().unwrap();
+        let into = copy.path().join("c");
+        krate
+            .copy_for(&matrix(), &Release::parse("0.23.5").unwrap(), &into)
+            .unwrap();
+        let core: toml::Table =
+            toml::from_str(&std::fs::read_to_string(into.join("crates/core/Cargo.toml")).unwrap()).unwrap();
+        assert_eq!(
+            core["dependencies"]["pyo3"].as_str(),
+            Some("=0.23.5"),
+            "the path dependency is pinned too"
+        );
+        let member: toml::Table =
+            toml::from_str(&std::fs::read_to_string(into.join("crates/ext/Cargo.toml")).unwrap()).unwrap();
+        assert!(!member.contains_key("workspace"));
+        assert_eq!(member["dependencies"]["core"]["path"].as_str(), Some("../core"));
+        // An excluded crate is a crate of its own.
+        let old = UserCrate::open(&user.path().join("crates/old")).unwrap();
+        assert_eq!(old.root, user.path().join("crates/old").canonicalize().unwrap());
     }
 
     #[test]

@@ -37,6 +37,10 @@ pub enum Kind {
     /// `call(..).m(..)` whose `call` now gives a `PyResult` (the span on `m`) gets `?`
     /// after the call where `?` can go.
     TryBeforeMethod,
+    /// `x.m(..)` where `x` is a `&PyT` parameter of the function around it (the span on
+    /// `m`, a method GIL refs lost): the parameter becomes `&Bound<'_, PyT>`, as
+    /// `bound-argument` makes it for the functions Python calls.
+    BoundParameter,
     /// The first match of the rule's `at` pattern that starts inside the span (the text
     /// from the span's start on is searched, so `^` means "at the span") becomes its `into`
     /// template: for headers and signatures a deprecation never points at.
@@ -191,7 +195,8 @@ impl Rules {
                     | Kind::Rewrite
                     | Kind::IntoPyobjectImpl
                     | Kind::IntoPyobjectCall
-                    | Kind::TryBeforeMethod => &[],
+                    | Kind::TryBeforeMethod
+                    | Kind::BoundParameter => &[],
                     Kind::BoundReturn => &["ty"],
                 };
                 for name in needs {
@@ -299,6 +304,7 @@ impl Rules {
                     Kind::IntoPyobjectImpl => into_pyobject_impl(source, syntax()?, start)?,
                     Kind::IntoPyobjectCall => into_pyobject_call(source, syntax()?, start..end)?,
                     Kind::TryBeforeMethod => try_before_method(source, syntax()?, start..end)?,
+                    Kind::BoundParameter => vec![bound_parameter(source, syntax()?, start..end)?],
                 };
                 Some(
                     edits
@@ -536,7 +542,7 @@ fn into_pyobject_impl(source: &str, syntax: &Source, at: usize) -> Option<Vec<Ed
     };
     let function = &method.function;
     let ([(py, py_type)], Some(returns), Some(tail), false) = (
-        method.params.as_slice(),
+        function.params.as_slice(),
         function.returns.clone(),
         function.tail.clone(),
         function.returns_early,
@@ -587,6 +593,18 @@ fn into_pyobject_call(source: &str, syntax: &Source, name: std::ops::Range<usize
         "?.into_any().unbind()",
     )?);
     Some(edits)
+}
+
+/// See [`Kind::BoundParameter`].
+fn bound_parameter(source: &str, syntax: &Source, name: std::ops::Range<usize>) -> Option<Edit> {
+    let call = syntax.method_call(name.clone())?;
+    let receiver = source.get(call.receiver.clone())?;
+    if !is_identifier(receiver) {
+        return None;
+    }
+    let function = syntax.function_at(name.start)?;
+    let (_, ty) = function.params.iter().find(|(param, _)| param == receiver)?;
+    bound_argument(source, ty.start, ty.start + 1)
 }
 
 /// See [`Kind::TryBeforeMethod`].
@@ -939,6 +957,28 @@ mod tests {
                 notice.id
             );
         }
+    }
+
+    #[test]
+    fn a_helpers_gil_ref_parameter_becomes_bound_where_a_method_is_missing_on_it() {
+        let message = "no method named `iter` found for reference `&PyList` in the current scope";
+        let source =
+            "pub fn sum_ints(list: &PyList) -> PyResult<i64> {\n    for item in list.iter() {}\n    Ok(0)\n}\n";
+        let at = source.find("iter()").unwrap();
+        let diagnostic = Diagnostic::at(message, "src/lib.rs", at, at + 4);
+        let edits = rules().edits(&Release::parse("0.23.5").unwrap(), &diagnostic, source);
+        assert_eq!(
+            splice(source, &edits).unwrap(),
+            source.replace("list: &PyList", "list: &Bound<'_, PyList>")
+        );
+        // A receiver that is not a parameter is left to a person.
+        let local = source.replace("list.iter()", "other.iter()");
+        let at = local.find("iter()").unwrap();
+        let diagnostic = Diagnostic::at(message, "src/lib.rs", at, at + 4);
+        assert_eq!(
+            rules().edits(&Release::parse("0.23.5").unwrap(), &diagnostic, &local),
+            []
+        );
     }
 
     #[test]

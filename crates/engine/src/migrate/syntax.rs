@@ -38,6 +38,8 @@ pub struct Function {
     /// Whether Python calls it (`#[pyfunction]`, or a method of a `#[pymethods]` block):
     /// its return type may become a `PyResult` without any Rust caller noticing.
     pub exported: bool,
+    /// Its typed parameters (`self` left out): (name, type).
+    pub params: Vec<(String, Range<usize>)>,
 }
 
 /// PyO3's functions that run a closure and return its value (0.19 to 0.30): a `?` in
@@ -72,8 +74,7 @@ pub struct TraitImpl {
     pub trait_path: Range<usize>,
     /// Just after the impl's `{`.
     pub body_start: usize,
-    /// Each method: its name, its parameters' types (`self` left out) with their names,
-    /// its return type and its function facts.
+    /// Each method: its name, where it starts and its function facts.
     pub methods: Vec<Method>,
 }
 
@@ -82,8 +83,6 @@ pub struct TraitImpl {
 pub struct Method {
     /// Its name.
     pub name: Range<usize>,
-    /// Its typed parameters: (name, type).
-    pub params: Vec<(String, Range<usize>)>,
     /// Where the method starts (its first attribute or its `fn`).
     pub start: usize,
     /// What [`Function`] says of it.
@@ -177,7 +176,19 @@ impl<'a> Source<'a> {
         };
         let mut early = EarlyReturns(false);
         early.visit_block(block);
+        let params = sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(t) => match &*t.pat {
+                    syn::Pat::Ident(p) => Some((p.ident.to_string(), self.range(t.ty.span()))),
+                    _ => None,
+                },
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
         Function {
+            params,
             returns: returns.map(|ty| self.range(ty.span())),
             fallible,
             tail: tail.map(|expr| self.range(expr.span())),
@@ -351,21 +362,6 @@ impl<'ast> Visit<'ast> for Impls<'_, '_> {
                     .filter_map(|item| match item {
                         syn::ImplItem::Fn(f) => Some(Method {
                             name: source.range(f.sig.ident.span()),
-                            params: f
-                                .sig
-                                .inputs
-                                .iter()
-                                .filter_map(|input| match input {
-                                    syn::FnArg::Typed(t) => {
-                                        let name = match &*t.pat {
-                                            syn::Pat::Ident(p) => p.ident.to_string(),
-                                            _ => return None,
-                                        };
-                                        Some((name, source.range(t.ty.span())))
-                                    }
-                                    syn::FnArg::Receiver(_) => None,
-                                })
-                                .collect(),
                             start: source.range(f.span()).start,
                             function: source.function(&f.sig, &f.block, false, None),
                         }),
@@ -443,8 +439,8 @@ fn fresh(n: usize) -> PyResult<PyObject> {
         assert_eq!(&TEXT[found.body_start - 1..found.body_start], "{");
         let method = &found.methods[0];
         assert_eq!(&TEXT[method.name.clone()], "into_py");
-        assert_eq!(method.params[0].0, "py");
-        assert_eq!(&TEXT[method.params[0].1.clone()], "Python<'_>");
+        assert_eq!(method.function.params[0].0, "py");
+        assert_eq!(&TEXT[method.function.params[0].1.clone()], "Python<'_>");
         assert_eq!(&TEXT[method.function.returns.clone().unwrap()], "PyObject");
     }
 

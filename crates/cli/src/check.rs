@@ -124,13 +124,11 @@ impl SnippetArgs {
         }
         ctx.extra_deps.extend(extra.into_iter().map(|(n, r)| (n, r.into())));
         let member = Member::from_snippet(&self.snippet, dep_names)?;
-        Ok(Pending::Snippet(Box::new(Subject {
+        Ok(Pending::Snippet(Box::new(Subject::snippet(
             member,
             test,
-            timeout: Duration::from_secs(self.timeout),
-            variants: Vec::new(),
-            user_crate: None,
-        })))
+            Duration::from_secs(self.timeout),
+        ))))
     }
 }
 

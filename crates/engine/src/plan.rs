@@ -110,6 +110,9 @@ impl Target {
 pub struct Subject {
     /// The crate to build.
     pub member: Member,
+    /// The Python import name of what it builds: the member's name, or a twin's subject's
+    /// (whose tests it runs).
+    pub module: String,
     /// Its pytest file, if any.
     pub test: Option<PathBuf>,
     /// How long its tests may run.
@@ -140,6 +143,7 @@ impl Subject {
     /// A catalog pattern as the runner builds and tests it.
     pub fn of_pattern(pattern: &Pattern) -> Subject {
         Subject {
+            module: pattern.module().to_string(),
             member: Member {
                 name: pattern.id.clone(),
                 source: pattern.source.clone(),
@@ -148,6 +152,18 @@ impl Subject {
             test: pattern.test.clone(),
             timeout: Duration::from_secs(pattern.meta.timeout.unwrap_or(DEFAULT_TIMEOUT_S)),
             variants: pattern.meta.variants.clone(),
+            user_crate: None,
+        }
+    }
+
+    /// A user's snippet: its member, importable by its own name, and its pytest file.
+    pub fn snippet(member: Member, test: Option<PathBuf>, timeout: Duration) -> Subject {
+        Subject {
+            module: member.name.clone(),
+            member,
+            test,
+            timeout,
+            variants: Vec::new(),
             user_crate: None,
         }
     }
@@ -238,5 +254,37 @@ impl Plan<'_> {
     pub fn verdicts(&self) -> usize {
         let per_cell: usize = self.subjects.iter().map(|s| 1 + s.variants.len()).sum();
         per_cell * self.cells().len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_catalog_pattern_builds_the_module_its_tests_import() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../matrix/patterns");
+        let catalog = Pattern::load_all(&dir).unwrap();
+        for pattern in &catalog {
+            let source = std::fs::read_to_string(&pattern.source).unwrap();
+            let subject = Subject::of_pattern(pattern);
+            assert_eq!(
+                crate::cells::module_name(&source).as_deref(),
+                Some(subject.module.as_str()),
+                "{}'s #[pymodule] must be named {}",
+                pattern.id,
+                subject.module
+            );
+        }
+        // A twin builds a crate of its own name that imports as its subject.
+        let twin = catalog.iter().find(|p| p.meta.twin.is_some());
+        if let Some(twin) = twin {
+            let subject = Subject::of_pattern(twin);
+            assert_ne!(subject.member.name, subject.module);
+            assert!(subject
+                .test
+                .unwrap()
+                .ends_with(format!("{0}/test_{0}.py", subject.module)));
+        }
     }
 }

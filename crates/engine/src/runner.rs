@@ -396,8 +396,13 @@ fn cell_key(
 
 /// Adds what belongs to one verdict to the cell's key.
 fn job_key(cell: &KeyBuilder, subject: &Subject, variant: Option<&Variant>) -> String {
-    cell.clone()
-        .text("member", &subject.member.name)
+    let member = cell.clone().text("member", &subject.member.name);
+    // Only a twin imports another name than its member's: every other key stays as it was.
+    let member = match subject.module == subject.member.name {
+        true => member,
+        false => member.text("module", &subject.module),
+    };
+    member
         .file("source", Some(&subject.member.source))
         .tree("crate", subject.user_crate.as_ref().map(|c| c.krate.root.as_path()))
         .text(
@@ -488,7 +493,7 @@ fn run_tests(
         let module_dir = work.join("modules");
         std::fs::create_dir_all(&module_dir)?;
         if let Some(artifact) = artifact {
-            let module = module_dir.join(format!("{}{}", subject.member.name, env.interp.ext_suffix));
+            let module = module_dir.join(format!("{}{}", subject.module, env.interp.ext_suffix));
             std::fs::copy(artifact, &module)?;
         }
         let slot = env.slots.acquire()?;

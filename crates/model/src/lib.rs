@@ -27,7 +27,7 @@ pub use flavor::{Flavor, Implementation};
 pub use history::{Bullet, Check};
 pub use matrix::{CompanionSpec, MatrixDef, MatrixSet, PythonPackages, PythonRecipe, ReleaseDef};
 pub use outcome::Outcome;
-pub use pattern::{Claim, Expectation, Fix, Pattern, PatternMeta, Variant};
+pub use pattern::{Claim, Expectation, Fix, Pattern, PatternMeta, Twin, Variant};
 pub use quote::Quote;
 pub use release::{Point, Release, ReleaseSelector};
 pub use results::{CellResult, Diagnostic, InterpreterInfo, Level, RunResults, TestFailure, Timings, SCHEMA_VERSION};

@@ -3,6 +3,11 @@
 //! A pattern lives in `matrix/patterns/<id>/` as `pattern.toml`, `lib.rs` and
 //! `test_<id>.py`. The id is also the Python import name of the built module, so the
 //! `#[pymodule]` in `lib.rs` is named after the folder.
+//!
+//! A twin (`[twin]` in its `pattern.toml`) writes another pattern's subject in the idiom of
+//! older releases (the GIL-ref API before `Bound` existed): it has no test file of its own,
+//! runs its subject's unchanged, and so names its `#[pymodule]` after the subject. The
+//! reports tell the subject's story from the twin's cells up to [`Twin::until`].
 
 use crate::release::Point;
 use crate::{Flavor, ModelError, Outcome, Quote, Release, ReleaseSelector};
@@ -245,6 +250,17 @@ fn fixes_from_toml<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Fix>, D
     d.deserialize_any(Fixes)
 }
 
+/// Where a pattern is its subject's twin: the same subject in the idiom of older releases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Twin {
+    /// The subject: the pattern whose tests this one runs and whose story it tells.
+    pub of: String,
+    /// The last release whose idiom this is (`0.20`): up to it, the subject's story reads
+    /// the twin's cells; from the next release on, the subject's own.
+    pub until: Point,
+}
+
 /// The contents of `pattern.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -278,6 +294,9 @@ pub struct PatternMeta {
     /// Extra cells with user-chosen settings.
     #[serde(default, rename = "variant")]
     pub variants: Vec<Variant>,
+    /// The subject this pattern writes in an older idiom, if it is a twin.
+    #[serde(default)]
+    pub twin: Option<Twin>,
 }
 
 /// A pattern loaded from disk.
@@ -290,7 +309,8 @@ pub struct Pattern {
     pub meta: PatternMeta,
     /// `lib.rs`, compiled unchanged in every cell.
     pub source: PathBuf,
-    /// `test_<id>.py`, run unchanged in every cell; `None` judges the build only.
+    /// `test_<id>.py` (a twin's: its subject's), run unchanged in every cell; `None` judges
+    /// the build only.
     pub test: Option<PathBuf>,
 }
 
@@ -348,9 +368,14 @@ impl Pattern {
         if !source.is_file() {
             return Err(malformed("missing lib.rs".into()));
         }
-        let test = dir.join(format!("test_{id}.py"));
+        // A twin runs its subject's tests, from the subject's folder beside its own.
+        let module = meta.twin.as_ref().map_or(id.as_str(), |t| t.of.as_str());
+        let test = dir.with_file_name(module).join(format!("test_{module}.py"));
         if !test.is_file() {
-            return Err(malformed(format!("missing test_{id}.py")));
+            return Err(malformed(match module == id {
+                true => format!("missing test_{id}.py"),
+                false => format!("its twin's subject '{module}' has no test_{module}.py beside it"),
+            }));
         }
         Ok(Pattern {
             id,
@@ -379,7 +404,31 @@ impl Pattern {
             }
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));
+        for twin in &out {
+            let Some(of) = twin.meta.twin.as_ref().map(|t| &t.of) else {
+                continue;
+            };
+            if out.iter().any(|p| p.id == *of && p.meta.twin.is_some()) {
+                return Err(ModelError::Malformed {
+                    path: dir.join(&twin.id).join("pattern.toml"),
+                    message: format!("[twin] of = '{of}' is itself a twin: name the subject it writes"),
+                });
+            }
+        }
         Ok(out)
+    }
+
+    /// The Python import name of the built module: the id, or a twin's subject's.
+    pub fn module(&self) -> &str {
+        self.meta.twin.as_ref().map_or(&self.id, |t| &t.of)
+    }
+
+    /// The twins of pattern `id` in `catalog`.
+    pub fn twins_of<'c>(catalog: &'c [Pattern], id: &str) -> impl Iterator<Item = &'c Pattern> + 'c {
+        let id = id.to_string();
+        catalog
+            .iter()
+            .filter(move |p| p.meta.twin.as_ref().is_some_and(|t| t.of == id))
     }
 
     /// The variant named `name`, if the pattern declares it.
@@ -483,6 +532,45 @@ mod tests {
         let applies = |r: &str| v.applies_to(&Release::parse(r).unwrap());
         assert!(applies("0.21.2") && applies("0.22.6") && applies("0.22.0"));
         assert!(!applies("0.20.3") && !applies("0.23.5"));
+    }
+
+    #[test]
+    fn a_twin_runs_its_subject_s_tests_and_imports_as_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = |id: &str, toml: &str, test: bool| {
+            let f = dir.path().join(id);
+            std::fs::create_dir(&f).unwrap();
+            std::fs::write(f.join("pattern.toml"), format!("{HEAD}{toml}")).unwrap();
+            std::fs::write(f.join("lib.rs"), "").unwrap();
+            if test {
+                std::fs::write(f.join(format!("test_{id}.py")), "").unwrap();
+            }
+        };
+        folder("subject", "", true);
+        folder("gilref_subject", "[twin]\nof = 'subject'\nuntil = '0.20'\n", false);
+        let catalog = Pattern::load_all(dir.path()).unwrap();
+        let twin = catalog.iter().find(|p| p.id == "gilref_subject").unwrap();
+        assert_eq!(twin.module(), "subject");
+        assert!(twin.test.as_ref().unwrap().ends_with("subject/test_subject.py"));
+        assert_eq!(twin.meta.twin.as_ref().unwrap().until, Point::Minor(0, 20));
+        let twins: Vec<&str> = Pattern::twins_of(&catalog, "subject").map(|p| p.id.as_str()).collect();
+        assert_eq!(twins, ["gilref_subject"]);
+        assert_eq!(catalog[1].module(), "subject");
+        // A twin of a twin, or of a subject that is not there, is refused in one line.
+        folder(
+            "older_subject",
+            "[twin]\nof = 'gilref_subject'\nuntil = '0.19'\n",
+            false,
+        );
+        let error = Pattern::load_all(dir.path()).unwrap_err().to_string();
+        assert!(
+            error.contains("older_subject") || error.contains("gilref_subject"),
+            "{error}"
+        );
+        std::fs::remove_dir_all(dir.path().join("older_subject")).unwrap();
+        folder("orphan", "[twin]\nof = 'nowhere'\nuntil = '0.20'\n", false);
+        let error = Pattern::load_all(dir.path()).unwrap_err().to_string();
+        assert!(error.contains("orphan") && error.contains("'nowhere'"), "{error}");
     }
 
     #[test]

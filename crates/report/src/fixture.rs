@@ -155,7 +155,8 @@ fn claim(text: &str, version: Option<&str>, expect: &str) -> Option<Claim> {
     })
 }
 
-fn pattern(id: &str, category: &str, title: &str) -> Pattern {
+/// A catalog pattern with a fix and a link, no claim.
+pub fn pattern(id: &str, category: &str, title: &str) -> Pattern {
     Pattern {
         id: id.into(),
         meta: PatternMeta {
@@ -169,6 +170,7 @@ fn pattern(id: &str, category: &str, title: &str) -> Pattern {
             deps: Vec::new(),
             timeout: None,
             variants: Vec::new(),
+            twin: None,
         },
         source: format!("matrix/patterns/{id}/lib.rs").into(),
         test: None,

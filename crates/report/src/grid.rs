@@ -3,6 +3,7 @@
 //! [`History`], each release's [`Support`] of an interpreter and each upgrade [`Step`].
 
 use crate::legend::State;
+use pyo3_matrix_model::release::Point;
 use pyo3_matrix_model::{CellId, CellResult, Flavor, Outcome, Pattern, Release, RunResults, Sources, Transition};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -197,6 +198,9 @@ pub struct Grid<'a> {
     variants: Vec<String>,
     patterns: Vec<Pattern>,
     cells: BTreeMap<CellId, &'a CellResult>,
+    /// Each subject's twins, with the last release whose idiom each writes: see
+    /// [`Grid::told_by`].
+    twins: BTreeMap<String, Vec<(String, Point)>>,
     /// Cells of other tables at patches this one lacks (docs/patches/), which claims count
     /// beside the minor's: see [`Grid::beside`].
     beside: Vec<&'a CellResult>,
@@ -230,8 +234,25 @@ impl<'a> Grid<'a> {
                     .unwrap_or_else(|| bare(&r.id.pattern)),
             );
         }
-        patterns.sort_by(|a, b| (&a.meta.category, &a.id).cmp(&(&b.meta.category, &b.id)));
+        // A twin's row follows its subject's.
+        patterns.sort_by_key(|p| {
+            (
+                p.meta.category.clone(),
+                p.module().to_string(),
+                p.meta.twin.is_some(),
+                p.id.clone(),
+            )
+        });
         let cells = results.results.iter().map(|r| (r.id.clone(), r)).collect();
+        let mut twins: BTreeMap<String, Vec<(String, Point)>> = BTreeMap::new();
+        for p in &patterns {
+            if let Some(t) = &p.meta.twin {
+                twins
+                    .entry(t.of.clone())
+                    .or_default()
+                    .push((p.id.clone(), t.until.clone()));
+            }
+        }
         Grid {
             run: results,
             releases,
@@ -240,6 +261,7 @@ impl<'a> Grid<'a> {
             variants,
             patterns,
             cells,
+            twins,
             beside: Vec::new(),
         }
     }
@@ -304,10 +326,45 @@ impl<'a> Grid<'a> {
         out
     }
 
-    /// One cell.
+    /// One cell of a row: the plain cells of a subject, up to the last release of a twin's
+    /// idiom, are that twin's (the subject as code of that release writes it), so that every
+    /// report tells one story per subject across both idioms.
     pub fn cell(&self, pattern: &str, pyo3: &Release, python: Flavor, variant: Option<&str>) -> Option<&'a CellResult> {
+        let told = variant
+            .is_none()
+            .then(|| self.told_by(pattern, pyo3))
+            .flatten()
+            .and_then(|twin| self.own_cell(twin, pyo3, python, None));
+        told.or_else(|| self.own_cell(pattern, pyo3, python, variant))
+    }
+
+    /// One cell of the pattern itself, whatever its subject's story reads.
+    pub fn own_cell(
+        &self,
+        pattern: &str,
+        pyo3: &Release,
+        python: Flavor,
+        variant: Option<&str>,
+    ) -> Option<&'a CellResult> {
         let id = CellId::plain(pattern, pyo3.clone(), python).with_variant(variant);
         self.cells.get(&id).copied()
+    }
+
+    /// The twins present of `subject`, each with the last release of its idiom.
+    pub fn twins_of(&self, subject: &str) -> Vec<(&str, &Point)> {
+        self.twins
+            .get(subject)
+            .map(|t| t.iter().map(|(id, until)| (id.as_str(), until)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The twin whose cells tell `subject`'s story at `pyo3` (a release of its idiom), if any.
+    pub fn told_by(&self, subject: &str, pyo3: &Release) -> Option<&str> {
+        self.twins
+            .get(subject)?
+            .iter()
+            .find(|(_, until)| until.admits_as_end(pyo3))
+            .map(|(twin, _)| twin.as_str())
     }
 
     /// The variants a pattern has results for, on any interpreter.
@@ -560,8 +617,60 @@ pub(crate) fn bare(id: &str) -> Pattern {
             deps: Vec::new(),
             timeout: None,
             variants: Vec::new(),
+            twin: None,
         },
         source: Default::default(),
         test: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::{cell, pattern, run};
+    use pyo3_matrix_model::Twin;
+
+    #[test]
+    fn a_subject_s_story_reads_its_twin_s_cells_up_to_the_twin_s_idiom() {
+        let mut twin = pattern("gilref_s", "c", "S, the old way");
+        twin.meta.twin = Some(Twin {
+            of: "s".into(),
+            until: "0.20".parse().unwrap(),
+        });
+        let catalog = [pattern("s", "c", "S"), twin];
+        let results = run(vec![
+            cell("s", "0.20.3", "3.12", Outcome::CompileError),
+            cell("s", "0.21.2", "3.12", Outcome::Pass),
+            cell("s", "0.22.6", "3.12", Outcome::CompileError),
+            cell("gilref_s", "0.20.3", "3.12", Outcome::Pass),
+            cell("gilref_s", "0.21.2", "3.12", Outcome::Deprecated),
+            cell("gilref_s", "0.22.6", "3.12", Outcome::CompileError),
+        ]);
+        let grid = Grid::new(&results, &catalog);
+        let py = Flavor::parse("3.12").unwrap();
+        let (old, new) = (Release::parse("0.20.3").unwrap(), Release::parse("0.21.2").unwrap());
+        assert_eq!(grid.told_by("s", &old), Some("gilref_s"));
+        assert_eq!(grid.told_by("s", &new), None);
+        assert_eq!(grid.cell("s", &old, py, None).unwrap().id.pattern, "gilref_s");
+        assert_eq!(
+            grid.own_cell("s", &old, py, None).unwrap().outcome,
+            Outcome::CompileError
+        );
+        assert_eq!(grid.cell("s", &new, py, None).unwrap().id.pattern, "s");
+        // One story: it worked from 0.20.3 (as the twin) and broke at 0.22.6; the twin's own
+        // row is its own, and it follows its subject's.
+        let h = grid.history("s", py, None);
+        assert_eq!(h.first_working, Some(old.clone()));
+        assert_eq!(h.first_broken, Some(Release::parse("0.22.6").unwrap()));
+        assert_eq!(
+            grid.history("gilref_s", py, None).first_broken,
+            Some(Release::parse("0.22.6").unwrap())
+        );
+        let rows: Vec<&str> = grid.patterns().iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(rows, ["s", "gilref_s"]);
+        // Without the twin's cells the subject's own are read.
+        let alone = run(vec![cell("s", "0.20.3", "3.12", Outcome::CompileError)]);
+        let grid = Grid::new(&alone, &catalog);
+        assert_eq!(grid.cell("s", &old, py, None).unwrap().id.pattern, "s");
     }
 }

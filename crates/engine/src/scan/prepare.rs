@@ -163,6 +163,7 @@ pub fn prepare(
         .filter(|_| krate.built_by_maturin())
         .map(|t| t.maturin_version.clone());
     let subject = Subject {
+        module: krate.module().to_string(),
         member: Member {
             // Results name the crate by what its users import.
             name: krate.module().to_string(),

@@ -48,13 +48,11 @@ pub fn check(snippet: &str, test: Option<&str>, args: &[&str]) -> Vec<serde_json
         .collect();
     let timeout = flag("--timeout").map_or(60, |s| s.parse().unwrap());
     let targets = targets::resolve(&ctx, &python, true, true, &mut |m| eprintln!("{m}")).unwrap();
-    let subject = Subject {
-        member: Member::from_snippet(&fixture(snippet), Vec::new()).unwrap(),
-        test: test.map(fixture),
-        timeout: Duration::from_secs(timeout),
-        variants: Vec::new(),
-        user_crate: None,
-    };
+    let subject = Subject::snippet(
+        Member::from_snippet(&fixture(snippet), Vec::new()).unwrap(),
+        test.map(fixture),
+        Duration::from_secs(timeout),
+    );
     let tag = format!("check-{}", subject.member.name);
     let session = Session::new(ctx, releases, targets, vec![subject], tag);
     let cells = session.verdicts(&|_| {}).unwrap();

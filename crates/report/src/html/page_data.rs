@@ -76,7 +76,11 @@ fn cell(grid: &Grid, p: &Pattern, c: &CellResult, strings: &mut Strings) -> Valu
         .unwrap_or_default();
     json!([
         state.index(),
-        strings.id(&cell_label(c, state)),
+        // A subject's cell in an older idiom is its twin's: the label says whose.
+        strings.id(&match c.id.pattern == p.id {
+            true => cell_label(c, state),
+            false => format!("{} (as {})", cell_label(c, state), c.id.pattern),
+        }),
         strings.id(&c.codes.join(" ")),
         strings.id(&message),
         gil,

@@ -50,7 +50,17 @@ pub fn render(grid: &Grid) -> String {
             ]));
             for p in patterns {
                 for variant in grid.rows_of(&p.id, python) {
+                    // A subject's row reads its twin's cells (the next row) up to the twin's idiom.
+                    let until: Vec<String> = grid.twins_of(&p.id).iter().map(|(_, u)| u.to_string()).collect();
                     let name = match variant {
+                        None if !until.is_empty() => {
+                            format!(
+                                "[{0}](patterns/{0}.md)<br>*to {1} as the next row*",
+                                p.id,
+                                until.join(", ")
+                            )
+                        }
+                        None if p.meta.twin.is_some() => format!("⤷ [{0}](patterns/{0}.md)", p.id),
                         None => format!("[{0}](patterns/{0}.md)", p.id),
                         Some(_) => format!("↳ {}{}", p.id, variant_tag(variant)),
                     };

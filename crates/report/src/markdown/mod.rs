@@ -10,7 +10,7 @@ pub mod upgrades;
 
 use crate::grid::{Grid, History};
 use crate::legend::State;
-use pyo3_matrix_model::{Flavor, Release};
+use pyo3_matrix_model::{Flavor, Pattern, Release};
 use std::path::PathBuf;
 
 /// Every Markdown report for `grid`, as (path relative to the output folder, text):
@@ -123,6 +123,28 @@ fn history_cells(h: History) -> [String; 3] {
 }
 
 /// A variant's name as shown after a pattern: `` `[gil-refs]` ``.
+/// How a subject's story joins its idioms, for a pattern that has a twin or is one (pages
+/// under `prefix`): which cells its plain row reads up to which release.
+fn idioms(grid: &Grid, p: &Pattern, prefix: &str) -> Option<String> {
+    if let Some(twin) = &p.meta.twin {
+        return Some(format!(
+            "*Twin of [{0}]({prefix}{0}.md):* its subject written as code of PyO3 {1} and older              writes it, tested by {0}'s own tests; up to {1} its cells are {0}'s story.",
+            twin.of, twin.until
+        ));
+    }
+    let twins: Vec<String> = grid
+        .twins_of(&p.id)
+        .into_iter()
+        .map(|(id, until)| format!("up to {until} by [{id}]({prefix}{id}.md)"))
+        .collect();
+    (!twins.is_empty()).then(|| {
+        format!(
+            "*In the idiom of each release:* its plain cells are observed {}, the same tests on              the subject written in that release's idiom; from the next release on, by this code.",
+            twins.join(", ")
+        )
+    })
+}
+
 fn variant_tag(variant: Option<&str>) -> String {
     variant.map(|v| format!(" `[{v}]`")).unwrap_or_default()
 }

@@ -3,7 +3,7 @@
 //! PyO3 names did, the claims about it with their verdicts, its code, and what its cells said.
 
 use super::claims::checked;
-use super::{head, row, story_row, text, variant_tag};
+use super::{head, idioms, row, story_row, text, variant_tag};
 use crate::claims::{check, sources};
 use crate::grid::Grid;
 use crate::groups::{diagnostics, messages, spans, Group};
@@ -199,7 +199,11 @@ pub fn render(grid: &Grid, p: &Pattern) -> String {
     if let Some(link) = &p.meta.link {
         s.push_str(&format!("**Migration guide / changelog:** <{link}>\n\n"));
     }
-    s.push_str(&format!("## Observed\n\n{RUNS_RULE}\n\n{}", runs(grid, p)));
+    s.push_str(&format!("## Observed\n\n{RUNS_RULE}\n\n"));
+    if let Some(idioms) = idioms(grid, p, "") {
+        s.push_str(&format!("{idioms}\n\n"));
+    }
+    s.push_str(&runs(grid, p));
     s.push_str(&format!("\n### Release by release\n\n{}", release_by_release(grid, p)));
     let hatches = escape_hatches(grid, p);
     if !hatches.is_empty() {

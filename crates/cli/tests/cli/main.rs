@@ -16,5 +16,6 @@ mod results_files;
 mod robustness;
 mod run_writes;
 mod scan_crates;
+mod twins;
 mod variants;
 mod workflows;

@@ -1,0 +1,16 @@
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+#[pyfunction]
+fn size_later<'py>(py: Python<'py>, d: &'py PyDict) -> PyResult<&'py PyAny> {
+    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        Ok(d.len())
+    })
+}
+
+#[pymodule]
+fn async_bound_across_await(_py: Python<'_>, m: &PyModule) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(size_later, m)?)?;
+    Ok(())
+}

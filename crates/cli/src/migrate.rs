@@ -209,6 +209,14 @@ fn print_text(
             };
             println!("    {}:{} [{}] {what}", edit.file.display(), edit.line, edit.rule);
         }
+        for kept in &step.kept {
+            println!(
+                "    {}:{} kept as it was (its edits did not build here): {}",
+                kept.file.display(),
+                kept.lines.0,
+                kept.function
+            );
+        }
         for notice in &step.notices {
             // A notice is a change of behaviour without an error, which the pattern's
             // tests catch: its fix for a test failure at this step's release.

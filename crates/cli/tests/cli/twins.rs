@@ -70,5 +70,8 @@ fn a_twin_runs_its_subject_s_tests_and_the_reports_tell_one_story() {
     assert!(row.contains("✓ pass 0.20.3–0.21.2"), "one story: {row}");
     assert!(!row.contains("not yet available"), "{row}");
     let page = std::fs::read_to_string(reports.join("patterns/mini_one.md")).unwrap();
-    assert!(page.contains("up to 0.20 by [gilref_mini_one](gilref_mini_one.md)"), "{page}");
+    assert!(
+        page.contains("up to 0.20 by [gilref_mini_one](gilref_mini_one.md)"),
+        "{page}"
+    );
 }

@@ -8,6 +8,7 @@
 
 pub mod compiler;
 pub mod edit;
+pub mod keep;
 pub mod manifest;
 pub mod rules;
 pub mod syntax;
@@ -30,6 +31,10 @@ use std::path::{Path, PathBuf};
 /// Builds a step may take before it moves on: each round applies every rule that matched,
 /// and a round's edits can uncover diagnostics that earlier errors hid.
 const MAX_ROUNDS: usize = 8;
+
+/// Builds a step may take putting functions back ([`keep`]): one putting back can make a
+/// caller of the function put back fail in turn.
+const MAX_KEEP_ROUNDS: usize = 3;
 
 /// What to migrate, to where, with what.
 pub struct Request<'a> {
@@ -109,8 +114,10 @@ pub struct Step {
     pub release: Release,
     /// The staging step PyO3 prescribes here, taken first, and how it went.
     pub staging: Option<String>,
-    /// The edits the rules made.
+    /// The edits the rules made (and kept).
     pub edits: Vec<Made>,
+    /// The functions put back as they were, because the edits in them did not build.
+    pub kept: Vec<keep::Kept>,
     /// How many builds the step took.
     pub builds: usize,
     /// Whether the crate builds at this release after the edits.
@@ -358,7 +365,8 @@ impl Builder<'_> {
             }
             None => None,
         };
-        let mut edits = Vec::new();
+        let start = self.texts()?;
+        let mut edits: Vec<Made> = Vec::new();
         let mut builds = 0;
         let compiled = loop {
             let compiled = self.compile(release, &[])?;
@@ -369,6 +377,8 @@ impl Builder<'_> {
             }
             edits.extend(made);
         };
+        let (compiled, kept) = self.keep_what_builds(release, compiled, &start, &mut builds)?;
+        edits.retain(|e| !kept.iter().any(|k| k.holds(&e.file, e.line)));
         let residual = compiled
             .diagnostics
             .iter()
@@ -379,12 +389,52 @@ impl Builder<'_> {
             release: release.clone(),
             staging,
             edits,
+            kept,
             builds,
             compiles: compiled.success,
             residual,
             notices: self.notices(release, rules)?,
             outcome: None,
         })
+    }
+
+    /// The working copy's Rust files.
+    fn texts(&self) -> Result<keep::Texts> {
+        keep::texts(&self.work.root, &source_files(&self.work.root)?)
+    }
+
+    /// `compiled` (the build after the rule rounds), or the build after putting back the
+    /// functions whose edits did not build, while that leaves fewer errors ([`keep`]).
+    fn keep_what_builds(
+        &self,
+        release: &Release,
+        mut compiled: Compiled,
+        start: &keep::Texts,
+        builds: &mut usize,
+    ) -> Result<(Compiled, Vec<keep::Kept>)> {
+        let mut kept = Vec::new();
+        for _ in 0..MAX_KEEP_ROUNDS {
+            if compiled.success {
+                break;
+            }
+            let now = self.texts()?;
+            let reverts = keep::reverts(start, &now, compiled.errors().filter_map(|d| d.span.as_ref()));
+            if reverts.is_empty() {
+                break;
+            }
+            let (put_back, these) = keep::put_back(start, &now, &reverts);
+            keep::write(&self.work.root, &put_back)?;
+            let again = self.compile(release, &[])?;
+            *builds += 1;
+            if !again.success && again.errors().count() >= compiled.errors().count() {
+                let undo: keep::Texts = put_back.keys().map(|f| (f.clone(), now[f].clone())).collect();
+                keep::write(&self.work.root, &undo)?;
+                break;
+            }
+            kept.extend(these);
+            compiled = again;
+        }
+        Ok((compiled, kept))
     }
 
     /// The notices of `release` in the working copy's sources.

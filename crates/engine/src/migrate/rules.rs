@@ -597,8 +597,11 @@ fn into_pyobject_call(source: &str, syntax: &Source, name: std::ops::Range<usize
 
 /// See [`Kind::BoundParameter`].
 fn bound_parameter(source: &str, syntax: &Source, name: std::ops::Range<usize>) -> Option<Edit> {
-    let call = syntax.method_call(name.clone())?;
-    let receiver = source.get(call.receiver.clone())?;
+    // The span is the method's name in `x.m(..)`, or the parameter itself (`for i in x`).
+    let receiver = match source.get(name.clone()).filter(|n| is_identifier(n)) {
+        Some(own) if syntax.method_call(name.clone()).is_none() => own,
+        _ => source.get(syntax.method_call(name.clone())?.receiver)?,
+    };
     if !is_identifier(receiver) {
         return None;
     }
@@ -694,6 +697,20 @@ mod tests {
                 "PyList::new(py, v)",
                 "new",
                 "PyList::new_bound(py, v)",
+            ),
+            (
+                "0.21.2",
+                "use of deprecated method `pyo3::Py::<T>::as_ref`: use `obj.bind(py)` instead of `obj.as_ref(py)`",
+                "py.None().as_ref(py).get_type_ptr()",
+                "as_ref",
+                "py.None().bind(py).get_type_ptr()",
+            ),
+            (
+                "0.21.2",
+                "use of deprecated method `pyo3::Py::<T>::into_ref`: use `obj.into_bound(py)` instead of `obj.into_ref(py)`",
+                "let list = owned.into_ref(py);",
+                "into_ref",
+                "let list = owned.into_bound(py);",
             ),
         ];
         for (release, message, source, under, expected) in cases {
@@ -807,6 +824,34 @@ mod tests {
         assert_eq!(
             splice(&at_021, &edits).unwrap(),
             at_021.replace("PyResult<&'py PyList> {", "PyResult<Bound<'py, PyList>> {")
+        );
+    }
+
+    #[test]
+    fn the_once_cell_module_0_21_removed_becomes_sync() {
+        let import =
+            "use pyo3::once_cell::GILOnceCell;\nstatic CELL: GILOnceCell<u8> = GILOnceCell::new(); // once_cell\n";
+        assert_eq!(
+            after("0.21.2", "unresolved import `pyo3::once_cell`", import, "once_cell").as_deref(),
+            Some(import.replacen("once_cell", "sync", 1).as_str())
+        );
+        let path = "static CELL: pyo3::once_cell::GILOnceCell<u8> = pyo3::once_cell::GILOnceCell::new();";
+        let first = after(
+            "0.21.2",
+            "failed to resolve: could not find `once_cell` in `pyo3`",
+            path,
+            "once_cell",
+        )
+        .unwrap();
+        assert_eq!(
+            first,
+            path.replacen("once_cell", "sync", 1),
+            "each diagnostic edits its own span"
+        );
+        // Not a rule of 0.20, where the module still exists.
+        assert_eq!(
+            after("0.20.3", "unresolved import `pyo3::once_cell`", import, "once_cell"),
+            None
         );
     }
 

@@ -127,6 +127,19 @@ impl<'a> Source<'a> {
         finder.found
     }
 
+    /// Every function and method, whole (attributes and doc comments included), in the
+    /// order they start: the rules never add nor remove one, so the n-th function of a file
+    /// before a step is the n-th after it.
+    pub fn functions(&self) -> Vec<Range<usize>> {
+        let mut all = Functions {
+            source: self,
+            found: Vec::new(),
+        };
+        all.visit_file(&self.file);
+        all.found.sort_by_key(|r| r.start);
+        all.found
+    }
+
     /// The method call whose method name covers exactly `name`.
     pub fn method_call(&self, name: Range<usize>) -> Option<MethodCall> {
         let mut calls = Calls {
@@ -276,6 +289,24 @@ impl<'ast> Visit<'ast> for Finder<'_, '_> {
         if self.function(&f.sig, &f.block, self.exported_impl) {
             syn::visit::visit_impl_item_fn(self, f);
         }
+    }
+}
+
+/// Every function's whole range.
+struct Functions<'s, 'a> {
+    source: &'s Source<'a>,
+    found: Vec<Range<usize>>,
+}
+
+impl<'ast> Visit<'ast> for Functions<'_, '_> {
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        self.found.push(self.source.range(f.span()));
+        syn::visit::visit_item_fn(self, f);
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.found.push(self.source.range(f.span()));
+        syn::visit::visit_impl_item_fn(self, f);
     }
 }
 
@@ -442,6 +473,21 @@ fn fresh(n: usize) -> PyResult<PyObject> {
         assert_eq!(method.function.params[0].0, "py");
         assert_eq!(&TEXT[method.function.params[0].1.clone()], "Python<'_>");
         assert_eq!(&TEXT[method.function.returns.clone().unwrap()], "PyObject");
+    }
+
+    #[test]
+    fn every_function_is_found_whole_with_its_attributes_in_order() {
+        let text = "/// Doc.\n#[pyfunction]\npub fn a(x: &PyAny) -> i64 {\n    fn inner() {}\n    1\n}\n\n#[pymethods]\nimpl T {\n    fn m(&self) {}\n}\n";
+        let source = Source::parse(text).unwrap();
+        let found: Vec<&str> = source.functions().into_iter().map(|r| &text[r]).collect();
+        assert_eq!(
+            found,
+            [
+                "/// Doc.\n#[pyfunction]\npub fn a(x: &PyAny) -> i64 {\n    fn inner() {}\n    1\n}",
+                "fn inner() {}",
+                "fn m(&self) {}",
+            ]
+        );
     }
 
     #[test]

@@ -712,6 +712,13 @@ mod tests {
                 "into_ref",
                 "let list = owned.into_bound(py);",
             ),
+            (
+                "0.21.2",
+                "use of deprecated method `pyo3::PyAny::is_true`: use `.is_truthy()` instead",
+                "if value.is_true()? {",
+                "is_true",
+                "if value.is_truthy()? {",
+            ),
         ];
         for (release, message, source, under, expected) in cases {
             assert_eq!(

@@ -7,7 +7,9 @@ use crate::interpreters::Interpreter;
 use crate::scan::UserCrate;
 use crate::tools::Tools;
 use crate::Dirs;
-use pyo3_matrix_model::{CellResult, Flavor, InterpreterInfo, MatrixDef, Pattern, Release, Shard, Variant};
+use pyo3_matrix_model::{
+    CellResult, Flavor, InterpreterInfo, MatrixDef, Pattern, Release, ReleaseSelector, Shard, Variant,
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -115,6 +117,8 @@ pub struct Subject {
     pub module: String,
     /// Its pytest file, if any.
     pub test: Option<PathBuf>,
+    /// The releases it is observed at; every release when `None`.
+    pub releases: Option<ReleaseSelector>,
     /// How long its tests may run.
     pub timeout: Duration,
     /// Extra cells with other settings.
@@ -150,6 +154,7 @@ impl Subject {
                 deps: pattern.meta.deps.clone(),
             },
             test: pattern.test.clone(),
+            releases: pattern.meta.pyo3.clone(),
             timeout: Duration::from_secs(pattern.meta.timeout.unwrap_or(DEFAULT_TIMEOUT_S)),
             variants: pattern.meta.variants.clone(),
             user_crate: None,
@@ -162,6 +167,7 @@ impl Subject {
             module: member.name.clone(),
             member,
             test,
+            releases: None,
             timeout,
             variants: Vec::new(),
             user_crate: None,

@@ -204,7 +204,8 @@ impl Observing<'_> {
     /// Every (subject, variant) the cell decides: each subject plain, and each of its
     /// variants that applies to the release.
     fn everything(&self) -> impl Iterator<Item = (&Subject, Option<&Variant>)> + '_ {
-        self.shared.plan.subjects.iter().flat_map(move |s| {
+        let observed = |s: &&Subject| s.releases.as_ref().is_none_or(|sel| sel.admits(self.release));
+        self.shared.plan.subjects.iter().filter(observed).flat_map(move |s| {
             std::iter::once(None)
                 .chain(s.variants.iter().filter(|v| v.applies_to(self.release)).map(Some))
                 .map(move |v| (s, v))

@@ -297,6 +297,10 @@ pub struct PatternMeta {
     /// The subject this pattern writes in an older idiom, if it is a twin.
     #[serde(default)]
     pub twin: Option<Twin>,
+    /// The releases its cells are observed at, as for `--pyo3` (a twin in the GIL-ref idiom:
+    /// `0.19..=0.22`, the last release that has that API); every release when absent.
+    #[serde(default)]
+    pub pyo3: Option<ReleaseSelector>,
 }
 
 /// A pattern loaded from disk.
@@ -431,6 +435,11 @@ impl Pattern {
             .filter(move |p| p.meta.twin.as_ref().is_some_and(|t| t.of == id))
     }
 
+    /// Whether the pattern's cells are observed at `release`.
+    pub fn observed_at(&self, release: &Release) -> bool {
+        self.meta.pyo3.as_ref().is_none_or(|sel| sel.admits(release))
+    }
+
     /// The variant named `name`, if the pattern declares it.
     pub fn variant(&self, name: &str) -> Option<&Variant> {
         self.meta.variants.iter().find(|v| v.name == name)
@@ -547,7 +556,11 @@ mod tests {
             }
         };
         folder("subject", "", true);
-        folder("gilref_subject", "[twin]\nof = 'subject'\nuntil = '0.20'\n", false);
+        folder(
+            "gilref_subject",
+            "pyo3 = '0.19..=0.22'\n[twin]\nof = 'subject'\nuntil = '0.20'\n",
+            false,
+        );
         let catalog = Pattern::load_all(dir.path()).unwrap();
         let twin = catalog.iter().find(|p| p.id == "gilref_subject").unwrap();
         assert_eq!(twin.module(), "subject");
@@ -556,6 +569,10 @@ mod tests {
         let twins: Vec<&str> = Pattern::twins_of(&catalog, "subject").map(|p| p.id.as_str()).collect();
         assert_eq!(twins, ["gilref_subject"]);
         assert_eq!(catalog[1].module(), "subject");
+        // Observed where its idiom exists only; its subject everywhere.
+        let at = |r: &str| Release::parse(r).unwrap();
+        assert!(twin.observed_at(&at("0.22.6")) && !twin.observed_at(&at("0.23.5")));
+        assert!(catalog[1].observed_at(&at("0.30.1")));
         // A twin of a twin, or of a subject that is not there, is refused in one line.
         folder(
             "older_subject",

@@ -171,6 +171,7 @@ pub fn pattern(id: &str, category: &str, title: &str) -> Pattern {
             timeout: None,
             variants: Vec::new(),
             twin: None,
+            pyo3: None,
         },
         source: format!("matrix/patterns/{id}/lib.rs").into(),
         test: None,

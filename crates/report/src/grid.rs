@@ -618,6 +618,7 @@ pub(crate) fn bare(id: &str) -> Pattern {
             timeout: None,
             variants: Vec::new(),
             twin: None,
+            pyo3: None,
         },
         source: Default::default(),
         test: None,

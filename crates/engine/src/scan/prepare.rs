@@ -174,6 +174,7 @@ pub fn prepare(
             CrateTests::File(file) => Some(file.clone()),
             _ => None,
         },
+        releases: None,
         timeout: Duration::from_secs(cells.timeout),
         variants,
         user_crate: Some(CrateSubject {

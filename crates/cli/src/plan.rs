@@ -143,7 +143,8 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
         results,
     };
     let observed = Observed::merge(main, beside);
-    let mut answer = plan(&observed, &patterns, &default, &from, &to, args.python)?;
+    let sources = setup::sources(&dir)?;
+    let mut answer = plan(&observed, &patterns, &sources, &default, &from, &to, args.python)?;
     answer.cells = own;
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&answer)?),

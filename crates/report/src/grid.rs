@@ -286,10 +286,16 @@ impl<'a> Grid<'a> {
         releases.into_iter().collect()
     }
 
-    /// The cells a claim on one row counts: the row's, and those of other tables at
-    /// patches this one lacks, release by release.
+    /// The cells a claim on one row counts: the pattern's own (a claim is about the code
+    /// it was set beside, in that code's idiom, never about its twin's), and those of other
+    /// tables at patches this one lacks, release by release.
     pub fn claim_cells_of(&self, pattern: &str, variant: Option<&str>) -> Vec<&'a CellResult> {
-        let mut cells = self.cells_of(pattern, variant);
+        let mut cells: Vec<&'a CellResult> = self
+            .releases
+            .iter()
+            .flat_map(|r| self.pythons.iter().map(move |py| (r, *py)))
+            .filter_map(|(r, py)| self.own_cell(pattern, r, py, variant))
+            .collect();
         cells.extend(
             self.beside
                 .iter()
@@ -326,15 +332,14 @@ impl<'a> Grid<'a> {
         out
     }
 
-    /// One cell of a row: the plain cells of a subject, up to the last release of a twin's
-    /// idiom, are that twin's (the subject as code of that release writes it), so that every
-    /// report tells one story per subject across both idioms.
+    /// One cell of a row: a subject's cells (plain, or of a variant the twin has too), up to
+    /// the last release of a twin's idiom, are that twin's (the subject as code of that
+    /// release writes it), so that every report tells one story per subject across both
+    /// idioms.
     pub fn cell(&self, pattern: &str, pyo3: &Release, python: Flavor, variant: Option<&str>) -> Option<&'a CellResult> {
-        let told = variant
-            .is_none()
-            .then(|| self.told_by(pattern, pyo3))
-            .flatten()
-            .and_then(|twin| self.own_cell(twin, pyo3, python, None));
+        let told = self
+            .told_by(pattern, pyo3)
+            .and_then(|twin| self.own_cell(twin, pyo3, python, variant));
         told.or_else(|| self.own_cell(pattern, pyo3, python, variant))
     }
 
@@ -411,9 +416,18 @@ impl<'a> Grid<'a> {
         })
     }
 
-    /// How a cell is shown and counted.
+    /// How a cell is shown and counted: against the first release where its own code
+    /// works (a subject's own cell before its code's idiom existed is "not yet available",
+    /// whatever its twin did).
     pub fn state(&self, c: &CellResult) -> State {
-        State::of(c, self.first_working(&c.id.pattern, c.id.variant.as_deref()))
+        let (pattern, variant) = (&c.id.pattern, c.id.variant.as_deref());
+        let first = self.releases.iter().find(|r| {
+            self.pythons.iter().any(|py| {
+                self.own_cell(pattern, r, *py, variant)
+                    .is_some_and(|c| c.outcome.works())
+            })
+        });
+        State::of(c, first)
     }
 
     /// How many cells of the run (variants too) are in each state of [`State::ALL`], by

@@ -6,7 +6,7 @@
 use crate::events::support_event;
 use crate::grid::{Grid, Move};
 use anyhow::{bail, Result};
-use pyo3_matrix_model::{CellResult, Flavor, Outcome, Pattern, Release, RunResults, Transition};
+use pyo3_matrix_model::{CellResult, Flavor, Outcome, Pattern, Release, RunResults, Sources, Transition};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -327,6 +327,7 @@ fn staging(grid: &Grid, path: &[Release], on: &dyn Fn(&Release) -> Flavor) -> Ve
 pub fn plan(
     observed: &Observed,
     patterns: &[Pattern],
+    sources: &Sources,
     default: &[Release],
     from: &Release,
     to: &Release,
@@ -343,7 +344,8 @@ pub fn plan(
             bail!("{}", observed.unobserved(flag, release));
         }
     }
-    let grid = Grid::new(&observed.results, patterns);
+    // With PyO3's build-script bounds, support is told in PyO3's words, as the reports tell it.
+    let grid = Grid::new(&observed.results, patterns).with_sources(sources.clone());
     let path = path_of(default, from, to);
     // The interpreter a user is on at each release of the path, judged once.
     let interpreters: BTreeMap<&Release, Flavor> = path.iter().map(|r| (r, grid.starting_python(r, python))).collect();
@@ -421,11 +423,12 @@ pub fn plan(
     }
 
     let mut notes = Vec::new();
-    let all = grid.patterns().len();
     let main = observed.sources.values().next().and_then(|s| s.first());
     for release in [from, to] {
-        let seen: Vec<&str> = grid
-            .patterns()
+        // A pattern that names the releases it is observed at (a twin) is missed nowhere else.
+        let due: Vec<&Pattern> = grid.patterns().iter().filter(|p| p.observed_at(release)).collect();
+        let all = due.len();
+        let seen: Vec<&str> = due
             .iter()
             .filter(|p| has_cells(&grid, release, &p.id))
             .map(|p| p.id.as_str())
@@ -439,8 +442,7 @@ pub fn plan(
         }
         let rest = match release == from {
             true => {
-                let later: BTreeSet<&Release> = grid
-                    .patterns()
+                let later: BTreeSet<&Release> = due
                     .iter()
                     .filter(|p| !has_cells(&grid, release, &p.id))
                     .filter_map(|p| first_seen(&p.id))
@@ -521,7 +523,16 @@ mod tests {
         let path: Vec<Release> = path.iter().map(|v| v.parse().unwrap()).collect();
         let observed = Observed::merge(table("results.json", results), Vec::new());
         let (from, to) = (&path[0], &path[path.len() - 1]);
-        plan(&observed, &[], &path, from, to, python.parse().unwrap()).unwrap()
+        plan(
+            &observed,
+            &[],
+            &Sources::default(),
+            &path,
+            from,
+            to,
+            python.parse().unwrap(),
+        )
+        .unwrap()
     }
 
     fn table(label: &str, results: RunResults) -> Table {
@@ -563,7 +574,7 @@ mod tests {
         for from in &releases {
             for to in &releases {
                 for python in &pythons {
-                    let answer = plan(&observed, &[], &default, from, to, *python);
+                    let answer = plan(&observed, &[], &Sources::default(), &default, from, to, *python);
                     match answer {
                         Ok(p) => {
                             assert!(from < to, "{from} -> {to} on {python}: planned backwards");
@@ -590,6 +601,7 @@ mod tests {
         let e = plan(
             &observed,
             &[],
+            &Sources::default(),
             &default,
             &unseen,
             &default[default.len() - 1],
@@ -610,6 +622,7 @@ mod tests {
         let p = plan(
             &observed,
             &[],
+            &Sources::default(),
             &default,
             &r("0.22.4"),
             &r("0.23.5"),
@@ -634,6 +647,7 @@ mod tests {
         let p = plan(
             &observed,
             &[],
+            &Sources::default(),
             &default,
             &r("0.22.4"),
             &r("0.22.5"),
@@ -655,6 +669,7 @@ mod tests {
         let p = plan(
             &observed,
             &[],
+            &Sources::default(),
             &default,
             &r("0.20.3"),
             &r("0.23.5"),
@@ -673,6 +688,7 @@ mod tests {
         let p = plan(
             &observed,
             &[],
+            &Sources::default(),
             &default,
             &r("0.23.5"),
             &r("0.25.1"),
@@ -687,7 +703,16 @@ mod tests {
         let (observed, default) = committed();
         let r = |v: &str| -> Release { v.parse().unwrap() };
         for (from, to) in [("0.22.6", "0.23.5"), ("0.19.2", "0.30.1"), ("0.23.5", "0.30.1")] {
-            let p = plan(&observed, &[], &default, &r(from), &r(to), "3.13t".parse().unwrap()).unwrap();
+            let p = plan(
+                &observed,
+                &[],
+                &Sources::default(),
+                &default,
+                &r(from),
+                &r(to),
+                "3.13t".parse().unwrap(),
+            )
+            .unwrap();
             for step in std::iter::once(&p.overall).chain(&p.steps) {
                 for c in &step.changed {
                     assert!(
@@ -734,9 +759,39 @@ mod tests {
         let event = step.support_event.as_deref().expect("a support event");
         assert_eq!(
             event,
-            // A plan has no build-script bounds to tell a drop from a first check by.
+            // Without build-script bounds nothing tells a drop from a first check.
             format!("0.29.3 refuses Python 3.13t, which 0.28.3 built for: PyO3's build script refuses it for every pattern: “{refusal}”.")
         );
+    }
+
+    #[test]
+    fn a_plan_tells_support_in_pyo3_s_words_from_its_build_scripts_bounds() {
+        let (observed, default) = committed();
+        let sources =
+            Sources::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../matrix/sources.toml")).unwrap();
+        let r = |v: &str| -> Release { v.parse().unwrap() };
+        let p = plan(
+            &observed,
+            &[],
+            &sources,
+            &default,
+            &r("0.19.2"),
+            &r("0.21.2"),
+            "3.13".parse().unwrap(),
+        )
+        .unwrap();
+        // In one step, 0.19.2 -> 0.21.2 on 3.13: what a user on 3.13 meets.
+        let events: Vec<&str> = std::iter::once(&p.overall)
+            .chain(&p.steps)
+            .filter_map(|s| s.support_event.as_deref())
+            .collect();
+        assert!(
+            events
+                .iter()
+                .any(|e| e.contains("starts checking the maximum Python version (0.19 never did")),
+            "{events:?}"
+        );
+        assert!(events.iter().all(|e| !e.contains("drops")), "{events:?}");
     }
 
     #[test]

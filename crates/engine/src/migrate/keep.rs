@@ -55,11 +55,7 @@ pub fn texts(root: &Path, files: &[PathBuf]) -> Result<Texts> {
 /// For each file, the functions to put back: the innermost function around each error
 /// whose text differs from the same function at `start`, as (its range now, its range
 /// then). A function inside another one put back goes back with it.
-pub fn reverts<'e>(
-    start: &Texts,
-    now: &Texts,
-    errors: impl Iterator<Item = &'e Span>,
-) -> Reverts {
+pub fn reverts<'e>(start: &Texts, now: &Texts, errors: impl Iterator<Item = &'e Span>) -> Reverts {
     let mut by_file: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
     for span in errors {
         by_file.entry(span.file.clone()).or_default().push(span.start);
@@ -111,11 +107,7 @@ pub fn reverts<'e>(
 
 /// `now`'s text of each file in `reverts` with those functions put back from `start`, and
 /// what was kept.
-pub fn put_back(
-    start: &Texts,
-    now: &Texts,
-    reverts: &Reverts,
-) -> (Texts, Vec<Kept>) {
+pub fn put_back(start: &Texts, now: &Texts, reverts: &Reverts) -> (Texts, Vec<Kept>) {
     let mut texts = Texts::new();
     let mut kept = Vec::new();
     for (file, ranges) in reverts {

@@ -128,7 +128,8 @@ fn history_cells(h: History) -> [String; 3] {
 fn idioms(grid: &Grid, p: &Pattern, prefix: &str) -> Option<String> {
     if let Some(twin) = &p.meta.twin {
         return Some(format!(
-            "*Twin of [{0}]({prefix}{0}.md):* its subject written as code of PyO3 {1} and older              writes it, tested by {0}'s own tests; up to {1} its cells are {0}'s story.",
+            "*Twin of [{0}]({prefix}{0}.md):* the same subject, written as code for PyO3 {1} and \
+             older writes it and run with {0}'s own tests; up to {1} its cells tell {0}'s story.",
             twin.of, twin.until
         ));
     }
@@ -139,7 +140,8 @@ fn idioms(grid: &Grid, p: &Pattern, prefix: &str) -> Option<String> {
         .collect();
     (!twins.is_empty()).then(|| {
         format!(
-            "*In the idiom of each release:* its plain cells are observed {}, the same tests on              the subject written in that release's idiom; from the next release on, by this code.",
+            "*In the idiom of each release:* its cells are observed {}, the same tests on the \
+             subject written in that release's idiom; from the next release on, by this code.",
             twins.join(", ")
         )
     })

@@ -60,20 +60,24 @@ pub fn run(cmd: Command) -> Result<()> {
 /// when it was already under).
 pub fn keep_under(dirs: &Dirs, max_bytes: u64, note: &mut dyn FnMut(&str)) -> Result<()> {
     let collected = footprint::collect(dirs, max_bytes)?;
-    let told = match collected.cells.len() {
-        0 => format!(
-            "the cache holds {}, within {}",
-            human(collected.after),
-            human(max_bytes)
-        ),
+    let mut told = match collected.cells.len() {
+        0 => format!("the cache holds {}", human(collected.after)),
         n => format!(
-            "removed the builds of {n} least recently used cell{}: the cache went from {} to {} (at most {})",
+            "removed the builds of {n} least recently used cell{}: the cache went from {} to {}",
             if n == 1 { "" } else { "s" },
             human(collected.before),
             human(collected.after),
-            human(max_bytes)
         ),
     };
+    // Only cell builds are the cap's to remove: what else the cache holds (environments,
+    // interpreters, a build in use) can leave it over.
+    told.push_str(&match collected.after <= max_bytes {
+        true => format!(", within {}", human(max_bytes)),
+        false => format!(
+            ", over its {} cap: no other cell build may go (`pyo3-matrix cache info` shows what holds the rest)",
+            human(max_bytes)
+        ),
+    });
     note(&told);
     Ok(())
 }

@@ -49,6 +49,12 @@ fn info_tells_each_kind_and_gc_removes_builds_only() {
     assert!(cell.join("ws-matrix").is_dir() && root.path().join("results/ab/verdict.json").is_file());
     let (ok, said, _) = cache(root.path(), &["gc"]);
     assert!(ok && said.contains("within 8.0 GiB"), "{said}");
+    // What is not a cell build stays: a cap below it is said to be exceeded, not met.
+    let (ok, said, _) = cache(root.path(), &["gc", "--max-size", "1KiB"]);
+    assert!(
+        ok && said.contains("over its 1.0 KiB cap") && !said.contains("within"),
+        "{said}"
+    );
 
     let (ok, _, err) = cache(root.path(), &["gc", "--max-size", "lots"]);
     assert!(!ok && err.contains("'lots' is not a size"), "{err}");

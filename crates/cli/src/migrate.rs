@@ -116,6 +116,7 @@ pub fn run(matrix: Option<PathBuf>, args: Args) -> Result<()> {
                 "steps": migration.steps,
                 "residual": residual,
                 "outcome": outcome,
+                "baseline": migration.baseline,
                 "changed": migration.changed.iter().map(|c| c.path.display().to_string()).collect::<Vec<_>>(),
                 "written": args.write,
             });
@@ -258,6 +259,11 @@ fn print_text(
         }
     }
     println!("  tests at {}: {}", migration.to, crate::explained::cell_line(outcome));
+    println!(
+        "  tests at {} (the crate's own release, before any edit): {}",
+        migration.from,
+        crate::explained::cell_line(&migration.baseline)
+    );
     match (written, migration.changed.len()) {
         (_, 0) => println!("nothing to change"),
         (true, n) => println!("wrote {n} files"),

@@ -35,6 +35,9 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// The primary span, when it is in the tree.
     pub span: Option<Span>,
+    /// Where rustc says the value was moved (`value moved here`), for a use after a move in
+    /// the same file: GIL refs were `Copy` references, `Bound` values are not.
+    pub moved: Option<Span>,
 }
 
 impl Diagnostic {
@@ -51,6 +54,7 @@ impl Diagnostic {
                 end,
                 line: 1,
             }),
+            moved: None,
         }
     }
 
@@ -102,7 +106,7 @@ pub fn compile(root: &Path, manifest: &Path, target: &Path, python: &Path, featu
         if diag.code.is_none() && diag.spans.is_empty() {
             continue;
         }
-        let span = diag.spans.iter().find(|s| s.is_primary).and_then(|s| {
+        let in_tree = |s: &cargo_metadata::diagnostic::DiagnosticSpan| {
             let file = Path::new(&s.file_name);
             let relative = match file.is_absolute() {
                 true => file.strip_prefix(root).ok()?.to_path_buf(),
@@ -114,7 +118,14 @@ pub fn compile(root: &Path, manifest: &Path, target: &Path, python: &Path, featu
                 end: s.byte_end as usize,
                 line: s.line_start,
             })
-        });
+        };
+        let span = diag.spans.iter().find(|s| s.is_primary).and_then(in_tree);
+        let moved = diag
+            .spans
+            .iter()
+            .filter(|s| !s.is_primary && s.label.as_deref().is_some_and(|l| l.starts_with("value moved here")))
+            .find_map(in_tree)
+            .filter(|m| span.as_ref().is_some_and(|s| s.file == m.file));
         // Diagnostics of other packages' files (a registry crate) are not the crate's.
         if span.is_none() && !diag.spans.is_empty() {
             continue;
@@ -125,6 +136,7 @@ pub fn compile(root: &Path, manifest: &Path, target: &Path, python: &Path, featu
             message: diag.message,
             label: diag.spans.iter().find(|s| s.is_primary).and_then(|s| s.label.clone()),
             span,
+            moved,
         };
         if !diagnostics.contains(&found) {
             diagnostics.push(found);

@@ -149,6 +149,9 @@ pub struct Migration {
     pub from: Release,
     /// The release reached.
     pub to: Release,
+    /// The crate's own tests at `from`, before any edit: what "passing its old tests" is
+    /// measured against (a test that already fails there is not the upgrade's doing).
+    pub baseline: CellResult,
     /// Each release on the way.
     pub steps: Vec<Step>,
     /// The files changed, with their texts.
@@ -245,6 +248,8 @@ pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migratio
             krate.dir.display()
         );
     }
+    note(&format!("running the crate's tests at its own release, {from}…"));
+    let baseline = test(ctx, &work, &from, (*target).clone(), note)?;
     let mut steps = Vec::new();
     for release in releases_between(&known, &from, to) {
         note(&format!("step to PyO3 {release}…"));
@@ -272,6 +277,7 @@ pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migratio
     Ok(Migration {
         from,
         to: to.clone(),
+        baseline,
         steps,
         changed,
         migrated: work,

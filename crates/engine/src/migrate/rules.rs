@@ -2,7 +2,7 @@
 //! own code, at its primary span, into one edit, or into nothing when the text under the
 //! span is not what the rule is about (then the diagnostic stays a residual).
 
-use super::compiler::Diagnostic;
+use super::compiler::{Diagnostic, Span};
 use super::edit::Edit;
 use super::syntax::{Function, Source};
 use anyhow::{bail, Context as _, Result};
@@ -41,6 +41,13 @@ pub enum Kind {
     /// `m`, a method GIL refs lost): the parameter becomes `&Bound<'_, PyT>`, as
     /// `bound-argument` makes it for the functions Python calls.
     BoundParameter,
+    /// A value used after a move (the span on the use) is borrowed where it was moved
+    /// (`f(x)` becomes `f(&x)`): a GIL ref was a `Copy` reference, a `Bound` is not, and
+    /// PyO3's methods take `&Bound` wherever they take a `Bound`.
+    BorrowMoved,
+    /// The plain variable under the span is borrowed (`f(&x, x)` whose second `x` cannot
+    /// move while the first borrows it becomes `f(&x, &x)`).
+    Borrow,
     /// The first match of the rule's `at` pattern that starts inside the span (the text
     /// from the span's start on is searched, so `^` means "at the span") becomes its `into`
     /// template: for headers and signatures a deprecation never points at.
@@ -196,7 +203,9 @@ impl Rules {
                     | Kind::IntoPyobjectImpl
                     | Kind::IntoPyobjectCall
                     | Kind::TryBeforeMethod
-                    | Kind::BoundParameter => &[],
+                    | Kind::BoundParameter
+                    | Kind::BorrowMoved
+                    | Kind::Borrow => &[],
                     Kind::BoundReturn => &["ty"],
                 };
                 for name in needs {
@@ -305,6 +314,8 @@ impl Rules {
                     Kind::IntoPyobjectCall => into_pyobject_call(source, syntax()?, start..end)?,
                     Kind::TryBeforeMethod => try_before_method(source, syntax()?, start..end)?,
                     Kind::BoundParameter => vec![bound_parameter(source, syntax()?, start..end)?],
+                    Kind::BorrowMoved => vec![borrow(source, diagnostic.moved.as_ref()?)?],
+                    Kind::Borrow => vec![borrow(source, span)?],
                 };
                 Some(
                     edits
@@ -610,6 +621,15 @@ fn bound_parameter(source: &str, syntax: &Source, name: std::ops::Range<usize>) 
     bound_argument(source, ty.start, ty.start + 1)
 }
 
+/// See [`Kind::BorrowMoved`] and [`Kind::Borrow`]: `&` before the plain variable at `at`.
+fn borrow(source: &str, at: &Span) -> Option<Edit> {
+    let name = source.get(at.start..at.end)?;
+    if !is_identifier(name) || source[..at.start].ends_with('&') {
+        return None;
+    }
+    Some(Edit::replace(at.start, at.start, "", "&"))
+}
+
 /// See [`Kind::TryBeforeMethod`].
 fn try_before_method(source: &str, syntax: &Source, name: std::ops::Range<usize>) -> Option<Vec<Edit>> {
     let call = syntax.method_call(name.clone())?;
@@ -711,6 +731,13 @@ mod tests {
                 "let list = owned.into_ref(py);",
                 "into_ref",
                 "let list = owned.into_bound(py);",
+            ),
+            (
+                "0.22.6",
+                "no function or associated item named `new` found for struct `PyDict` in the current scope",
+                "let result = PyDict::new(py);",
+                "new",
+                "let result = PyDict::new_bound(py);",
             ),
             (
                 "0.21.2",
@@ -860,6 +887,44 @@ mod tests {
             after("0.20.3", "unresolved import `pyo3::once_cell`", import, "once_cell"),
             None
         );
+    }
+
+    #[test]
+    fn a_bound_value_moved_then_used_is_borrowed_where_it_moved() {
+        let source = "for item in list.iter() {\n    result.set_item(item, item)?;\n}\n";
+        let first = source.find("item, item").unwrap();
+        let second = first + "item, ".len();
+        let mut diagnostic = Diagnostic::at("use of moved value: `item`", "src/lib.rs", second, second + 4);
+        diagnostic.moved = Some(Span {
+            file: "src/lib.rs".into(),
+            start: first,
+            end: first + 4,
+            line: 2,
+        });
+        let edits = rules().edits(&Release::parse("0.23.5").unwrap(), &diagnostic, source);
+        assert_eq!(
+            splice(source, &edits).unwrap(),
+            source.replace("set_item(item, item)", "set_item(&item, item)")
+        );
+        // The move that the borrow then blocks is borrowed too.
+        let after = splice(source, &edits).unwrap();
+        let blocked = after.find("&item, item").unwrap() + "&item, ".len();
+        let moved_out = Diagnostic::at(
+            "cannot move out of `item` because it is borrowed",
+            "src/lib.rs",
+            blocked,
+            blocked + 4,
+        );
+        let edits = rules().edits(&Release::parse("0.23.5").unwrap(), &moved_out, &after);
+        assert_eq!(
+            splice(&after, &edits).unwrap(),
+            source.replace("set_item(item, item)", "set_item(&item, &item)")
+        );
+        // Not without the place it moved, nor where it is borrowed already.
+        diagnostic.moved = None;
+        assert!(rules()
+            .edits(&Release::parse("0.23.5").unwrap(), &diagnostic, source)
+            .is_empty());
     }
 
     #[test]

@@ -283,14 +283,15 @@ mod tests {
             );
         }
         // A twin builds a crate of its own name that imports as its subject.
-        let twin = catalog.iter().find(|p| p.meta.twin.is_some());
-        if let Some(twin) = twin {
-            let subject = Subject::of_pattern(twin);
-            assert_ne!(subject.member.name, subject.module);
-            assert!(subject
-                .test
-                .unwrap()
-                .ends_with(format!("{0}/test_{0}.py", subject.module)));
-        }
+        let twin = catalog
+            .iter()
+            .find(|p| p.meta.twin.is_some())
+            .expect("the catalog has twins");
+        let subject = Subject::of_pattern(twin);
+        assert_ne!(subject.member.name, subject.module);
+        assert!(subject
+            .test
+            .unwrap()
+            .ends_with(format!("{0}/test_{0}.py", subject.module)));
     }
 }

@@ -427,14 +427,6 @@ impl Pattern {
         self.meta.twin.as_ref().map_or(&self.id, |t| &t.of)
     }
 
-    /// The twins of pattern `id` in `catalog`.
-    pub fn twins_of<'c>(catalog: &'c [Pattern], id: &str) -> impl Iterator<Item = &'c Pattern> + 'c {
-        let id = id.to_string();
-        catalog
-            .iter()
-            .filter(move |p| p.meta.twin.as_ref().is_some_and(|t| t.of == id))
-    }
-
     /// Whether the pattern's cells are observed at `release`.
     pub fn observed_at(&self, release: &Release) -> bool {
         self.meta.pyo3.as_ref().is_none_or(|sel| sel.admits(release))
@@ -566,7 +558,11 @@ mod tests {
         assert_eq!(twin.module(), "subject");
         assert!(twin.test.as_ref().unwrap().ends_with("subject/test_subject.py"));
         assert_eq!(twin.meta.twin.as_ref().unwrap().until, Point::Minor(0, 20));
-        let twins: Vec<&str> = Pattern::twins_of(&catalog, "subject").map(|p| p.id.as_str()).collect();
+        let twins: Vec<&str> = catalog
+            .iter()
+            .filter(|p| p.meta.twin.as_ref().is_some_and(|t| t.of == "subject"))
+            .map(|p| p.id.as_str())
+            .collect();
         assert_eq!(twins, ["gilref_subject"]);
         assert_eq!(catalog[1].module(), "subject");
         // Observed where its idiom exists only; its subject everywhere.

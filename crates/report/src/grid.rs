@@ -290,12 +290,7 @@ impl<'a> Grid<'a> {
     /// it was set beside, in that code's idiom, never about its twin's), and those of other
     /// tables at patches this one lacks, release by release.
     pub fn claim_cells_of(&self, pattern: &str, variant: Option<&str>) -> Vec<&'a CellResult> {
-        let mut cells: Vec<&'a CellResult> = self
-            .releases
-            .iter()
-            .flat_map(|r| self.pythons.iter().map(move |py| (r, *py)))
-            .filter_map(|(r, py)| self.own_cell(pattern, r, py, variant))
-            .collect();
+        let mut cells = self.row(|r, py| self.own_cell(pattern, r, py, variant));
         cells.extend(
             self.beside
                 .iter()
@@ -400,19 +395,30 @@ impl<'a> Grid<'a> {
 
     /// Every cell of one row on every interpreter, release by release (then interpreter).
     pub fn cells_of(&self, pattern: &str, variant: Option<&str>) -> Vec<&'a CellResult> {
+        self.row(|r, py| self.cell(pattern, r, py, variant))
+    }
+
+    /// The cells `look` finds at each release and interpreter, release by release (then
+    /// interpreter): a row as its story reads it, or as its own code does.
+    fn row(&self, look: impl Fn(&Release, Flavor) -> Option<&'a CellResult>) -> Vec<&'a CellResult> {
         self.releases
             .iter()
             .flat_map(|r| self.pythons.iter().map(move |py| (r, *py)))
-            .filter_map(|(r, py)| self.cell(pattern, r, py, variant))
+            .filter_map(|(r, py)| look(r, py))
             .collect()
     }
 
     /// The first release where a row works on any interpreter: the API it uses exists.
     pub fn first_working(&self, pattern: &str, variant: Option<&str>) -> Option<&Release> {
+        self.first_where_works(|r, py| self.cell(pattern, r, py, variant))
+    }
+
+    /// The first release where a cell `look` finds works, on any interpreter.
+    fn first_where_works(&self, look: impl Fn(&Release, Flavor) -> Option<&'a CellResult>) -> Option<&Release> {
         self.releases.iter().find(|r| {
             self.pythons
                 .iter()
-                .any(|py| self.cell(pattern, r, *py, variant).is_some_and(|c| c.outcome.works()))
+                .any(|py| look(r, *py).is_some_and(|c| c.outcome.works()))
         })
     }
 
@@ -421,13 +427,10 @@ impl<'a> Grid<'a> {
     /// whatever its twin did).
     pub fn state(&self, c: &CellResult) -> State {
         let (pattern, variant) = (&c.id.pattern, c.id.variant.as_deref());
-        let first = self.releases.iter().find(|r| {
-            self.pythons.iter().any(|py| {
-                self.own_cell(pattern, r, *py, variant)
-                    .is_some_and(|c| c.outcome.works())
-            })
-        });
-        State::of(c, first)
+        State::of(
+            c,
+            self.first_where_works(|r, py| self.own_cell(pattern, r, py, variant)),
+        )
     }
 
     /// How many cells of the run (variants too) are in each state of [`State::ALL`], by

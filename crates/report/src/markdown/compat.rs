@@ -49,9 +49,9 @@ pub fn render(grid: &Grid) -> String {
                 String::new(),
             ]));
             for p in patterns {
+                // A subject's row reads its twin's cells (the next row) up to the twin's idiom.
+                let until: Vec<String> = grid.twins_of(&p.id).iter().map(|(_, u)| u.to_string()).collect();
                 for variant in grid.rows_of(&p.id, python) {
-                    // A subject's row reads its twin's cells (the next row) up to the twin's idiom.
-                    let until: Vec<String> = grid.twins_of(&p.id).iter().map(|(_, u)| u.to_string()).collect();
                     let name = match variant {
                         None if !until.is_empty() => {
                             format!(

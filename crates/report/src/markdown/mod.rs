@@ -122,13 +122,12 @@ fn history_cells(h: History) -> [String; 3] {
     [or_dash(h.first_working), or_dash(h.last_working), broken]
 }
 
-/// A variant's name as shown after a pattern: `` `[gil-refs]` ``.
-/// How a subject's story joins its idioms, for a pattern that has a twin or is one (pages
-/// under `prefix`): which cells its plain row reads up to which release.
-fn idioms(grid: &Grid, p: &Pattern, prefix: &str) -> Option<String> {
+/// How a subject's story joins its idioms, for a pattern page whose pattern has a twin or is
+/// one: which cells its plain row reads up to which release.
+fn idioms(grid: &Grid, p: &Pattern) -> Option<String> {
     if let Some(twin) = &p.meta.twin {
         return Some(format!(
-            "*Twin of [{0}]({prefix}{0}.md):* the same subject, written as code for PyO3 {1} and \
+            "*Twin of [{0}]({0}.md):* the same subject, written as code for PyO3 {1} and \
              older writes it and run with {0}'s own tests; up to {1} its cells tell {0}'s story.",
             twin.of, twin.until
         ));
@@ -136,7 +135,7 @@ fn idioms(grid: &Grid, p: &Pattern, prefix: &str) -> Option<String> {
     let twins: Vec<String> = grid
         .twins_of(&p.id)
         .into_iter()
-        .map(|(id, until)| format!("up to {until} by [{id}]({prefix}{id}.md)"))
+        .map(|(id, until)| format!("up to {until} by [{id}]({id}.md)"))
         .collect();
     (!twins.is_empty()).then(|| {
         format!(
@@ -147,6 +146,7 @@ fn idioms(grid: &Grid, p: &Pattern, prefix: &str) -> Option<String> {
     })
 }
 
+/// A variant's name as shown after a pattern: `` `[gil-refs]` ``.
 fn variant_tag(variant: Option<&str>) -> String {
     variant.map(|v| format!(" `[{v}]`")).unwrap_or_default()
 }

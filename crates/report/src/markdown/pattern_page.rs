@@ -200,7 +200,7 @@ pub fn render(grid: &Grid, p: &Pattern) -> String {
         s.push_str(&format!("**Migration guide / changelog:** <{link}>\n\n"));
     }
     s.push_str(&format!("## Observed\n\n{RUNS_RULE}\n\n"));
-    if let Some(idioms) = idioms(grid, p, "") {
+    if let Some(idioms) = idioms(grid, p) {
         s.push_str(&format!("{idioms}\n\n"));
     }
     s.push_str(&runs(grid, p));

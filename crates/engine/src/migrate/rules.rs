@@ -609,9 +609,9 @@ fn into_pyobject_call(source: &str, syntax: &Source, name: std::ops::Range<usize
 /// See [`Kind::BoundParameter`].
 fn bound_parameter(source: &str, syntax: &Source, name: std::ops::Range<usize>) -> Option<Edit> {
     // The span is the method's name in `x.m(..)`, or the parameter itself (`for i in x`).
-    let receiver = match source.get(name.clone()).filter(|n| is_identifier(n)) {
-        Some(own) if syntax.method_call(name.clone()).is_none() => own,
-        _ => source.get(syntax.method_call(name.clone())?.receiver)?,
+    let receiver = match syntax.method_call(name.clone()) {
+        Some(call) => source.get(call.receiver)?,
+        None => source.get(name.clone())?,
     };
     if !is_identifier(receiver) {
         return None;

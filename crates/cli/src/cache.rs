@@ -15,11 +15,11 @@ pub const DEFAULT_MAX_SIZE: &str = "8GiB";
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// Print the cache's size on disk by kind: interpreters, downloads, test
-    /// environments, cell targets, cell workspaces, verdicts.
+    /// environments, cell targets, cell workspaces, verdicts, migrations.
     Info,
     /// Remove the builds (target directories, test copies) of the least recently used
-    /// cells until the cache is at most SIZE; verdicts, interpreters and test environments
-    /// are never removed.
+    /// cells and migrations until the cache is at most SIZE; verdicts, interpreters and
+    /// test environments are never removed.
     Gc {
         /// The most the cache may hold, e.g. 8GiB, 500MB or a number of bytes.
         #[arg(long, value_name = "SIZE", default_value = DEFAULT_MAX_SIZE, value_parser = parse_size)]
@@ -60,21 +60,29 @@ pub fn run(cmd: Command) -> Result<()> {
 /// when it was already under).
 pub fn keep_under(dirs: &Dirs, max_bytes: u64, note: &mut dyn FnMut(&str)) -> Result<()> {
     let collected = footprint::collect(dirs, max_bytes)?;
-    let mut told = match collected.cells.len() {
-        0 => format!("the cache holds {}", human(collected.after)),
-        n => format!(
-            "removed the builds of {n} least recently used cell{}: the cache went from {} to {}",
-            if n == 1 { "" } else { "s" },
+    let removed = [
+        ("cell", collected.cells.len()),
+        ("migration", collected.migrations.len()),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(what, n)| format!("{n} {what}{}", if n == 1 { "" } else { "s" }))
+    .collect::<Vec<_>>();
+    let mut told = match removed.is_empty() {
+        true => format!("the cache holds {}", human(collected.after)),
+        false => format!(
+            "removed the builds of the least recently used {}: the cache went from {} to {}",
+            removed.join(" and "),
             human(collected.before),
             human(collected.after),
         ),
     };
-    // Only cell builds are the cap's to remove: what else the cache holds (environments,
+    // Only builds are the cap's to remove: what else the cache holds (environments,
     // interpreters, a build in use) can leave it over.
     told.push_str(&match collected.after <= max_bytes {
         true => format!(", within {}", human(max_bytes)),
         false => format!(
-            ", over its {} cap: no other cell build may go (`pyo3-matrix cache info` shows what holds the rest)",
+            ", over its {} cap: no other build may go (`pyo3-matrix cache info` shows what holds the rest)",
             human(max_bytes)
         ),
     });

@@ -15,7 +15,7 @@
 //! `[-v]` is `-<variant name>` for a variant's cells.
 
 use crate::cache::KeyBuilder;
-use crate::lock::DirLock;
+use crate::lock::{DirLock, LOCK_FILE};
 use crate::Dirs;
 use anyhow::Result;
 use pyo3_matrix_model::{Flavor, Release, Variant};
@@ -23,9 +23,6 @@ use std::path::{Path, PathBuf};
 
 /// The name of a cell's plain target directory.
 pub const PLAIN_TARGET: &str = "target";
-
-/// The lock file that marks a directory as a cell's.
-const LOCK_FILE: &str = ".lock";
 
 /// A cell's directory.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -65,11 +62,6 @@ impl CellDir {
     /// Waits until the cell is ours alone and stamps its last use.
     pub fn lock(&self) -> Result<DirLock> {
         DirLock::acquire(&self.0)
-    }
-
-    /// The lock file, whose time is the cell's last use.
-    pub fn lock_file(&self) -> PathBuf {
-        self.0.join(LOCK_FILE)
     }
 
     /// The other interpreters' cells of the same release.

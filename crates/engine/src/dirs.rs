@@ -61,6 +61,11 @@ impl Dirs {
         self.root.join("cells")
     }
 
+    /// Copies of crates being migrated, each with its own targets (`migrate/<crate tag>`).
+    pub fn migrations(&self) -> PathBuf {
+        self.root.join("migrate")
+    }
+
     /// Where the anchors of releases without a committed one are resolved.
     pub fn anchors(&self) -> PathBuf {
         self.cells().join("anchors")

@@ -1,13 +1,14 @@
 //! What the cache holds on disk, by kind, and how it is kept under a size: the least
-//! recently used cells give up what a build can make again (their target directories,
-//! test copies and wheels), never a verdict, an interpreter or a test environment.
+//! recently used cells and migrations give up what a build can make again (target
+//! directories, test copies, wheels, a migration's copy of the crate), never a verdict, an
+//! interpreter or a test environment.
 //!
-//! A cell directory (`cells/<release>/<interpreter>`) is "used" when a run takes its lock
-//! ([`crate::lock::DirLock`] stamps the lock file), so its lock file's modification time
-//! orders the cells from least to most recently used.
+//! A cell directory (`cells/<release>/<interpreter>`) or a migration's (`migrate/<crate>`) is
+//! "used" when a run takes its lock ([`crate::lock::DirLock`] stamps the lock file), so its
+//! lock file's modification time orders them from least to most recently used.
 
 use crate::cell_dir::{subdirs, CellDir, PLAIN_TARGET};
-use crate::lock::DirLock;
+use crate::lock::{last_used, DirLock, LOCK_FILE};
 use crate::Dirs;
 use anyhow::{Context as _, Result};
 use std::collections::HashSet;
@@ -24,26 +25,30 @@ pub enum Kind {
     Downloads,
     /// Test environments with pytest (`venvs/`).
     Environments,
-    /// What cells build: target directories, test copies, wheels (`cells/`); the only
-    /// kind [`collect`] removes.
+    /// What cells build: target directories, test copies, wheels (`cells/`), which
+    /// [`collect`] removes.
     CellBuilds,
     /// Everything else under `cells/`: workspaces and locks, a few kilobytes each.
     CellWorkspaces,
     /// Verdicts (`results/`).
     Verdicts,
+    /// Migrations' copies of crates with their targets (`migrate/`), which [`collect`]
+    /// removes with the cells' variant builds.
+    Migrations,
     /// Anything else (the unpacked catalog of an installed binary).
     Other,
 }
 
 impl Kind {
     /// Every kind, in the order `cache info` lists them.
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Interpreters,
         Kind::Downloads,
         Kind::Environments,
         Kind::CellBuilds,
         Kind::CellWorkspaces,
         Kind::Verdicts,
+        Kind::Migrations,
         Kind::Other,
     ];
 
@@ -56,6 +61,7 @@ impl Kind {
             Kind::CellBuilds => "cell targets",
             Kind::CellWorkspaces => "cell workspaces",
             Kind::Verdicts => "verdicts",
+            Kind::Migrations => "migrations",
             Kind::Other => "other",
         }
     }
@@ -119,6 +125,7 @@ pub fn measure(dirs: &Dirs) -> Footprint {
             p if *p == dirs.downloads() => Kind::Downloads,
             p if *p == dirs.venvs() => Kind::Environments,
             p if *p == dirs.results() => Kind::Verdicts,
+            p if *p == dirs.migrations() => Kind::Migrations,
             p if *p == dirs.cells() => {
                 // One pass over the release folders: a cell directory's builds and the rest
                 // (workspaces, locks, the folders themselves, the scratch anchors).
@@ -154,45 +161,76 @@ pub fn measure(dirs: &Dirs) -> Footprint {
 pub struct Collected {
     /// The cell directories whose builds were removed, least recently used first.
     pub cells: Vec<PathBuf>,
-    /// Bytes the cache held before and after.
+    /// The migrations' directories whose copies and targets were removed, least recently
+    /// used first.
+    pub migrations: Vec<PathBuf>,
+    /// Bytes the cache held before.
     pub before: u64,
     /// Bytes after.
     pub after: u64,
 }
 
-/// When the cell in `cell` was last used: its lock file's modification time.
-fn last_used(cell: &CellDir) -> SystemTime {
-    std::fs::metadata(cell.lock_file())
-        .and_then(|m| m.modified())
-        .unwrap_or(SystemTime::UNIX_EPOCH)
+/// A directory [`collect`] can take builds from, when it was last used, and what it is.
+struct Holder {
+    dir: PathBuf,
+    used: SystemTime,
+    is_migration: bool,
 }
 
-/// Removes the builds of the least recently used cells until the cache holds at most
-/// `max_bytes` (or no build is left): first the variants' targets, test copies and wheels,
-/// cell by cell, then the plain targets the same way. Each cell is taken under its lock,
-/// so a run using it finishes first; its workspace stays, and what was removed is built
-/// again when next needed.
+/// Every cell and every migration in the cache, least recently used first.
+fn holders(dirs: &Dirs) -> Vec<Holder> {
+    let cells = CellDir::all(dirs)
+        .into_iter()
+        .map(|cell| (cell.path().to_path_buf(), false));
+    let migrations = subdirs(&dirs.migrations()).into_iter().map(|dir| (dir, true));
+    let mut holders: Vec<Holder> = cells
+        .chain(migrations)
+        .map(|(dir, is_migration)| Holder {
+            used: last_used(&dir),
+            dir,
+            is_migration,
+        })
+        .collect();
+    holders.sort_by_key(|h| h.used);
+    holders
+}
+
+/// Removes builds, least recently used first, until the cache holds at most `max_bytes`
+/// (or no build is left): first the cells' variant targets, test copies and wheels and the
+/// migrations' copies with their targets, then the cells' plain targets the same way. Each
+/// directory is taken under its lock, so a run using it finishes first; a cell's workspace
+/// stays, and what was removed is built again when next needed.
 pub fn collect(dirs: &Dirs, max_bytes: u64) -> Result<Collected> {
+    // One collector at a time: two runs ending together would each count only what they
+    // freed themselves and remove twice what the cap asks.
+    let _collecting = DirLock::acquire_unstamped(dirs.root())?;
     let before = measure(dirs).total();
     let mut collected = Collected {
         before,
         after: before,
-        cells: Vec::new(),
+        ..Collected::default()
     };
-    let mut cells = CellDir::all(dirs);
-    cells.sort_by_key(last_used);
+    let holders = holders(dirs);
     for plain in [false, true] {
-        for cell in &cells {
+        for holder in &holders {
             if collected.after <= max_bytes {
                 break;
             }
-            let freed = remove_builds(cell.path(), |name| {
-                CellDir::is_build(name) && is_plain_target(name) == plain
-            })?;
+            let freed = match holder.is_migration {
+                true if plain => 0,
+                true => remove_builds(&holder.dir, |name| name != LOCK_FILE)?,
+                false => remove_builds(&holder.dir, |name| {
+                    CellDir::is_build(name) && is_plain_target(name) == plain
+                })?,
+            };
             if freed > 0 {
                 collected.after = collected.after.saturating_sub(freed);
-                if !collected.cells.iter().any(|c| c == cell.path()) {
-                    collected.cells.push(cell.path().to_path_buf());
+                let removed = match holder.is_migration {
+                    true => &mut collected.migrations,
+                    false => &mut collected.cells,
+                };
+                if !removed.contains(&holder.dir) {
+                    removed.push(holder.dir.clone());
                 }
             }
         }
@@ -202,13 +240,13 @@ pub fn collect(dirs: &Dirs, max_bytes: u64) -> Result<Collected> {
     Ok(collected)
 }
 
-/// Removes the entries of `cell` whose names `chosen` picks, under the cell's lock, and
+/// Removes the entries of `dir` whose names `chosen` picks, under the directory's lock, and
 /// returns the bytes they held.
-fn remove_builds(cell: &Path, chosen: impl Fn(&str) -> bool) -> Result<u64> {
-    let _lock = DirLock::acquire_unstamped(cell)?;
+fn remove_builds(dir: &Path, chosen: impl Fn(&str) -> bool) -> Result<u64> {
+    let _lock = DirLock::acquire_unstamped(dir)?;
     let mut seen = HashSet::new();
     let mut freed = 0;
-    for part in std::fs::read_dir(cell).into_iter().flatten().flatten() {
+    for part in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         if !chosen(&part.file_name().to_string_lossy()) {
             continue;
         }
@@ -239,14 +277,28 @@ mod tests {
         std::fs::write(cell.join("target/debug/lib.so"), vec![1u8; build]).unwrap();
         std::fs::write(cell.join("target-env-1/debug/lib.so"), vec![1u8; build]).unwrap();
         std::fs::write(cell.join("ws-run/Cargo.toml"), "[workspace]\n").unwrap();
-        let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(used);
-        std::fs::File::options()
-            .write(true)
-            .open(cell.join(".lock"))
-            .unwrap()
-            .set_modified(at)
-            .unwrap();
+        used_at(&cell, used);
         cell
+    }
+
+    /// A migration's directory last used at `used` with `build` bytes in its target.
+    fn migration(dirs: &Dirs, name: &str, used: u64, build: usize) -> PathBuf {
+        let dir = dirs.migrations().join(name);
+        drop(DirLock::acquire(&dir).unwrap());
+        for part in ["target/debug", "build", "tree/src"] {
+            std::fs::create_dir_all(dir.join(part)).unwrap();
+        }
+        std::fs::write(dir.join("target/debug/lib.so"), vec![1u8; build]).unwrap();
+        std::fs::write(dir.join("tree/src/lib.rs"), "// the copy\n").unwrap();
+        used_at(&dir, used);
+        dir
+    }
+
+    /// Stamps the lock of `dir` as last used `seconds` after the epoch.
+    fn used_at(dir: &Path, seconds: u64) {
+        let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(seconds);
+        let lock = std::fs::File::options().write(true).open(dir.join(LOCK_FILE)).unwrap();
+        lock.set_modified(at).unwrap();
     }
 
     #[test]
@@ -259,7 +311,10 @@ mod tests {
         std::fs::write(dirs.results().join("ab/verdict.json"), vec![b' '; 10_000]).unwrap();
         std::fs::create_dir_all(dirs.pythons().join("3.13.99t/bin")).unwrap();
         std::fs::write(dirs.pythons().join("3.13.99t/bin/python3.13t"), vec![0u8; 50_000]).unwrap();
+        migration(&dirs, "scan-lib-1234", 100, 70_000);
         let footprint = measure(&dirs);
+        assert!(footprint.of(Kind::Migrations) >= 70_000, "{footprint:?}");
+        assert_eq!(footprint.of(Kind::Other), 0, "{footprint:?}");
         let builds = footprint.of(Kind::CellBuilds);
         assert!((600_000..700_000).contains(&builds), "{footprint:?}");
         assert!(footprint.of(Kind::Verdicts) >= 10_000, "{footprint:?}");
@@ -296,5 +351,32 @@ mod tests {
         assert!(collect(&dirs, u64::MAX).unwrap().cells.is_empty());
         assert_eq!(collect(&dirs, 0).unwrap().cells, [newer, newest]);
         assert_eq!(measure(&dirs).of(Kind::CellBuilds), 0);
+    }
+
+    #[test]
+    fn migrations_go_with_the_variant_builds_in_order_of_last_use() {
+        let root = tempfile::tempdir().unwrap();
+        let dirs = Dirs::at(root.path());
+        let old = migration(&dirs, "scan-old-1", 100, 400_000);
+        let cell = cell(&dirs, "0.23.5/3.12", 200, 400_000);
+        let recent = migration(&dirs, "scan-recent-2", 300, 400_000);
+        // Room for all but about one target: the oldest migration goes, whole but its lock.
+        let before = measure(&dirs).total();
+        let collected = collect(&dirs, before - 200_000).unwrap();
+        assert_eq!(collected.migrations, std::slice::from_ref(&old));
+        assert!(collected.cells.is_empty());
+        assert!(!old.join("target").exists() && !old.join("tree").exists() && !old.join("build").exists());
+        assert!(old.join(LOCK_FILE).is_file(), "a run may hold it");
+        // Down to the plain target: the cell's variants, then the recent migration, go.
+        let collected = collect(&dirs, 450_000).unwrap();
+        assert_eq!(
+            (collected.cells, collected.migrations),
+            (vec![cell.clone()], vec![recent.clone()])
+        );
+        assert!(cell.join("target").is_dir() && !recent.join("target").exists());
+        assert!(
+            measure(&dirs).of(Kind::Migrations) < 100_000,
+            "only folders and locks are left"
+        );
     }
 }

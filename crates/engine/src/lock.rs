@@ -7,6 +7,18 @@ use anyhow::{Context as _, Result};
 use std::fs::File;
 use std::os::unix::io::AsRawFd;
 use std::path::Path;
+use std::time::SystemTime;
+
+/// The lock file's name inside the directory it locks.
+pub const LOCK_FILE: &str = ".lock";
+
+/// When the directory `dir` was last used: its lock file's modification time (never used
+/// reads as the epoch, so it goes first).
+pub fn last_used(dir: &Path) -> SystemTime {
+    std::fs::metadata(dir.join(LOCK_FILE))
+        .and_then(|m| m.modified())
+        .unwrap_or(SystemTime::UNIX_EPOCH)
+}
 
 /// Held until dropped; the kernel releases it if the process dies.
 #[derive(Debug)]
@@ -20,7 +32,7 @@ impl DirLock {
     pub fn acquire(dir: &Path) -> Result<Self> {
         let lock = Self::acquire_unstamped(dir)?;
         // Only an ordering hint: a file system that keeps no times changes nothing else.
-        let _ = lock._file.set_modified(std::time::SystemTime::now());
+        let _ = lock._file.set_modified(SystemTime::now());
         Ok(lock)
     }
 
@@ -28,7 +40,7 @@ impl DirLock {
     /// cleaning the directory up, which is no use of it.
     pub fn acquire_unstamped(dir: &Path) -> Result<Self> {
         crate::fs::create_dir_all(dir)?;
-        let path = dir.join(".lock");
+        let path = dir.join(LOCK_FILE);
         let file = File::options()
             .create(true)
             .truncate(false)

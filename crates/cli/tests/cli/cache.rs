@@ -28,10 +28,20 @@ fn info_tells_each_kind_and_gc_removes_builds_only() {
     std::fs::write(cell.join("target/debug/libp.so"), vec![0u8; 2 << 20]).unwrap();
     std::fs::create_dir_all(root.path().join("results/ab")).unwrap();
     std::fs::write(root.path().join("results/ab/verdict.json"), "{}").unwrap();
+    let migration = root.path().join("migrate/scan-lib-1234");
+    std::fs::create_dir_all(migration.join("target/debug")).unwrap();
+    std::fs::write(migration.join(".lock"), "").unwrap();
+    std::fs::write(migration.join("target/debug/liblib.so"), vec![0u8; 2 << 20]).unwrap();
 
     let (ok, info, err) = cache(root.path(), &["info"]);
     assert!(ok, "{err}");
-    for kind in ["interpreters", "test environments", "cell targets", "verdicts"] {
+    for kind in [
+        "interpreters",
+        "test environments",
+        "cell targets",
+        "verdicts",
+        "migrations",
+    ] {
         assert!(info.contains(kind), "{kind} in {info}");
     }
     assert!(
@@ -42,10 +52,10 @@ fn info_tells_each_kind_and_gc_removes_builds_only() {
     let (ok, said, err) = cache(root.path(), &["gc", "--max-size", "1MiB"]);
     assert!(ok, "{err}");
     assert!(
-        said.contains("removed the builds of 1 least recently used cell"),
+        said.contains("removed the builds of the least recently used 1 cell and 1 migration"),
         "{said}"
     );
-    assert!(!cell.join("target").exists());
+    assert!(!cell.join("target").exists() && !migration.join("target").exists());
     assert!(cell.join("ws-matrix").is_dir() && root.path().join("results/ab/verdict.json").is_file());
     let (ok, said, _) = cache(root.path(), &["gc"]);
     assert!(ok && said.contains("within 8.0 GiB"), "{said}");

@@ -211,7 +211,7 @@ pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migratio
             krate.dir.display()
         );
     }
-    let dir = ctx.dirs.root().join("migrate").join(krate.tag());
+    let dir = ctx.dirs.migrations().join(krate.tag());
     let lock = DirLock::acquire(&dir)?;
     let tree = dir.join("tree");
     if tree.exists() {

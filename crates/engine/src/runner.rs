@@ -15,7 +15,7 @@ use crate::pytest;
 use crate::seed;
 use crate::slots::Slots;
 use anyhow::Result;
-use pyo3_matrix_model::{CellId, CellResult, Flavor, Release, Variant};
+use pyo3_matrix_model::{CellId, CellResult, Flavor, Release, ReleaseSelector, Variant};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Mutex;
@@ -204,7 +204,7 @@ impl Observing<'_> {
     /// Every (subject, variant) the cell decides: each subject plain, and each of its
     /// variants that applies to the release.
     fn everything(&self) -> impl Iterator<Item = (&Subject, Option<&Variant>)> + '_ {
-        let observed = |s: &&Subject| s.releases.as_ref().is_none_or(|sel| sel.admits(self.release));
+        let observed = |s: &&Subject| ReleaseSelector::admits_unless_absent(s.releases.as_ref(), self.release);
         self.shared.plan.subjects.iter().filter(observed).flat_map(move |s| {
             std::iter::once(None)
                 .chain(s.variants.iter().filter(|v| v.applies_to(self.release)).map(Some))

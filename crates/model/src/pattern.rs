@@ -181,7 +181,7 @@ impl Variant {
 
     /// Whether the variant applies to `release`.
     pub fn applies_to(&self, release: &Release) -> bool {
-        self.pyo3.as_ref().is_none_or(|sel| sel.admits(release))
+        ReleaseSelector::admits_unless_absent(self.pyo3.as_ref(), release)
     }
 }
 
@@ -429,7 +429,7 @@ impl Pattern {
 
     /// Whether the pattern's cells are observed at `release`.
     pub fn observed_at(&self, release: &Release) -> bool {
-        self.meta.pyo3.as_ref().is_none_or(|sel| sel.admits(release))
+        ReleaseSelector::admits_unless_absent(self.meta.pyo3.as_ref(), release)
     }
 
     /// The variant named `name`, if the pattern declares it.

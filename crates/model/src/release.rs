@@ -200,6 +200,12 @@ impl std::str::FromStr for ReleaseSelector {
 }
 
 impl ReleaseSelector {
+    /// Whether an optional selector admits `release`: where none is given (a pattern's or a
+    /// variant's `pyo3`), every release is.
+    pub fn admits_unless_absent(selector: Option<&ReleaseSelector>, release: &Release) -> bool {
+        selector.is_none_or(|sel| sel.admits(release))
+    }
+
     /// Whether `release` is one this selector names (as a minor, exactly, or in a range).
     pub fn admits(&self, release: &Release) -> bool {
         self.items.iter().any(|item| match item {

@@ -384,3 +384,38 @@ fn a_function_whose_edits_break_a_helper_s_caller_is_kept_until_the_helper_moves
         "{written}"
     );
 }
+
+#[test]
+fn a_struct_holding_a_gil_ref_holds_a_bound_and_its_users_follow() {
+    let dir = copy("fields_crate", "fields");
+    let answer = answer_of(&migrate(&dir, &["--to", "0.23", "--write"]));
+    let steps = answer["steps"].as_array().unwrap();
+    // 0.22: the field, the constructors that fill it, the `let` and the calls that pass
+    // what iterating a `Bound` gives: the step builds and the crate's tests pass.
+    assert_eq!(steps[1]["compiles"], true, "{answer:#}");
+    let rules: std::collections::BTreeSet<&str> = steps[1]["edits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["rule"].as_str().unwrap())
+        .collect();
+    for rule in [
+        "gil-ref-field",
+        "gil-ref-field-init",
+        "gil-ref-let",
+        "bound-by-reference-or-value",
+    ] {
+        assert!(rules.contains(rule), "{rule} in {answer:#}");
+    }
+    assert_eq!(answer["outcome"]["outcome"], "pass", "{answer:#}");
+    assert_eq!(answer["residual"].as_array().map(Vec::len), Some(0), "{answer:#}");
+    let written = std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
+    for line in [
+        "    node: Bound<'py, PyAny>,",
+        "            node: node.clone(),",
+        "            let dict: &Bound<'_, PyDict> = self.node.downcast()?;",
+        "    // The text the caller asked for `None`.",
+    ] {
+        assert!(written.lines().any(|l| l == line), "{line} in {written}");
+    }
+}

@@ -4,7 +4,7 @@
 use crate::build;
 use crate::process::Process;
 use anyhow::{Context as _, Result};
-use cargo_metadata::diagnostic::DiagnosticLevel;
+use cargo_metadata::diagnostic::{Applicability, DiagnosticLevel};
 use cargo_metadata::Message;
 use pyo3_matrix_model::Level;
 use std::path::{Path, PathBuf};
@@ -38,6 +38,18 @@ pub struct Diagnostic {
     /// Where rustc says the value was moved (`value moved here`), for a use after a move in
     /// the same file: GIL refs were `Copy` references, `Bound` values are not.
     pub moved: Option<Span>,
+    /// rustc's own fix, its first help marked machine-applicable ("consider borrowing
+    /// here"), where it lies in the primary span's file.
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// A replacement rustc suggests and marks machine-applicable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    /// What it replaces (empty for an insertion).
+    pub span: Span,
+    /// The text it puts there.
+    pub replacement: String,
 }
 
 impl Diagnostic {
@@ -55,6 +67,7 @@ impl Diagnostic {
                 line: 1,
             }),
             moved: None,
+            suggestions: Vec::new(),
         }
     }
 
@@ -126,6 +139,26 @@ pub fn compile(root: &Path, manifest: &Path, target: &Path, python: &Path, featu
             .filter(|s| !s.is_primary && s.label.as_deref().is_some_and(|l| l.starts_with("value moved here")))
             .find_map(in_tree)
             .filter(|m| span.as_ref().is_some_and(|s| s.file == m.file));
+        // The first help that rustc marks machine-applicable: two helps can be alternatives.
+        let suggestions = diag
+            .children
+            .iter()
+            .map(|child| {
+                child
+                    .spans
+                    .iter()
+                    .filter(|s| s.suggestion_applicability == Some(Applicability::MachineApplicable))
+                    .filter_map(|s| {
+                        let at = in_tree(s).filter(|at| span.as_ref().is_some_and(|p| p.file == at.file))?;
+                        Some(Suggestion {
+                            span: at,
+                            replacement: s.suggested_replacement.clone()?,
+                        })
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .find(|found| !found.is_empty())
+            .unwrap_or_default();
         // Diagnostics of other packages' files (a registry crate) are not the crate's.
         if span.is_none() && !diag.spans.is_empty() {
             continue;
@@ -137,6 +170,7 @@ pub fn compile(root: &Path, manifest: &Path, target: &Path, python: &Path, featu
             label: diag.spans.iter().find(|s| s.is_primary).and_then(|s| s.label.clone()),
             span,
             moved,
+            suggestions,
         };
         if !diagnostics.contains(&found) {
             diagnostics.push(found);

@@ -48,8 +48,6 @@ pub fn line_at(source: &str, at: usize) -> usize {
     source[..at.min(source.len())].matches('\n').count() + 1
 }
 
-impl Edit {}
-
 /// `source` with every edit of `edits` made (all in the same file). Edits that overlap an
 /// earlier one are dropped (the next build shows what is left); an edit whose expected text
 /// is not under its span is an error: the file is not the one the diagnostics were read from.

@@ -48,6 +48,25 @@ pub enum Kind {
     /// The plain variable under the span is borrowed (`f(&x, x)` whose second `x` cannot
     /// move while the first borrows it becomes `f(&x, &x)`).
     Borrow,
+    /// `x.f.m(..)` (the span on `m`, a method GIL refs lost) where `f` is a struct field of
+    /// the file whose type is a GIL ref `&'py PyT`: the field becomes `Bound<'py, PyT>`, the
+    /// owned value a GIL ref's lifetime stood for.
+    BoundField,
+    /// The `&PyT` type written on the `let` whose value the span is in becomes
+    /// `&Bound<'_, PyT>` (`let d: &PyDict = x.downcast()?`).
+    BoundLet,
+    /// Where a `Bound` value arrives (the span) at a place whose type is written as a GIL
+    /// ref: the `let` of the local `x` in `x.m(.., v, ..)` (`Vec<(&PyAny, &PyAny)>`), else
+    /// the `let` whose value holds the span (`let e: &PyAny = obj.extract(py)?`). Each
+    /// `&PyT` (`ty` names T) written there becomes `Bound<'_, PyT>`, which it then owns.
+    OwnedBound,
+    /// `let x = t.m(..);` whose temporary `t` (the span, `b.str()?`) is dropped while `m`'s
+    /// value borrows it (a `&str` of a `Bound<PyString>`, where a GIL ref lived as long as
+    /// the GIL pool) becomes `let x = t;` then `let x = x.m(..);`.
+    HoistTemporary,
+    /// rustc's own fix, where it marks one machine-applicable ("consider borrowing here",
+    /// "consider using clone here"): the rule's message and label say which diagnostics.
+    Suggestion,
     /// The first match of the rule's `at` pattern that starts inside the span (the text
     /// from the span's start on is searched, so `^` means "at the span") becomes its `into`
     /// template: for headers and signatures a deprecation never points at.
@@ -204,9 +223,13 @@ impl Rules {
                     | Kind::IntoPyobjectCall
                     | Kind::TryBeforeMethod
                     | Kind::BoundParameter
+                    | Kind::BoundField
+                    | Kind::BoundLet
+                    | Kind::Suggestion
+                    | Kind::HoistTemporary
                     | Kind::BorrowMoved
                     | Kind::Borrow => &[],
-                    Kind::BoundReturn => &["ty"],
+                    Kind::BoundReturn | Kind::OwnedBound => &["ty"],
                 };
                 for name in needs {
                     let mut names = message
@@ -302,11 +325,7 @@ impl Rules {
                         // The return type of the function whose body holds the span, or the
                         // type the span starts.
                         let returns = syntax().and_then(|s| s.function_at(start)?.returns);
-                        vec![bound_return(
-                            source,
-                            returns.map_or(start, |r| r.start),
-                            capture("ty")?,
-                        )?]
+                        owned_bound(source, returns.map_or(start, |r| r.start), capture("ty")?)?
                     }
                     Kind::TryOperator => try_operator(source, syntax()?, start, end)?,
                     Kind::Rewrite => vec![rewrite(source, start, end, rule.rewrite.as_ref()?)?],
@@ -314,6 +333,17 @@ impl Rules {
                     Kind::IntoPyobjectCall => into_pyobject_call(source, syntax()?, start..end)?,
                     Kind::TryBeforeMethod => try_before_method(source, syntax()?, start..end)?,
                     Kind::BoundParameter => vec![bound_parameter(source, syntax()?, start..end)?],
+                    Kind::BoundField => vec![bound_field(source, syntax()?, start..end)?],
+                    Kind::BoundLet => {
+                        let ty = syntax()?.let_type_at(start)?;
+                        vec![bound_argument(source, ty.start, ty.start + 1)?]
+                    }
+                    Kind::OwnedBound => {
+                        let written = declared_at(source, syntax()?, start)?;
+                        owned_bound(source, written, capture("ty")?)?
+                    }
+                    Kind::Suggestion => suggested(source, &diagnostic.suggestions)?,
+                    Kind::HoistTemporary => vec![hoist_temporary(source, syntax()?, start..end)?],
                     Kind::BorrowMoved => vec![borrow(source, diagnostic.moved.as_ref()?)?],
                     Kind::Borrow => vec![borrow(source, span)?],
                 };
@@ -444,9 +474,9 @@ fn bound_argument(source: &str, start: usize, end: usize) -> Option<Edit> {
     ))
 }
 
-/// In the return type that starts at `start` (up to the function's body), the first
-/// `&'lt T` / `&T` (`ty` names T) becomes `Bound<'lt, T>` (`Bound<'_, T>`).
-fn bound_return(source: &str, start: usize, ty: &str) -> Option<Edit> {
+/// In the type that starts at `start` (up to a `{` or `;`: a return type, a `let`'s type),
+/// each `&'lt T` / `&T` (`ty` names T) becomes `Bound<'lt, T>` (`Bound<'_, T>`).
+fn owned_bound(source: &str, start: usize, ty: &str) -> Option<Vec<Edit>> {
     let name = *segments(ty).last()?;
     let rest = source.get(start..)?;
     let end = rest.find(['{', ';']).unwrap_or(rest.len());
@@ -455,15 +485,30 @@ fn bound_return(source: &str, start: usize, ty: &str) -> Option<Edit> {
         regex::escape(name)
     ))
     .ok()?;
-    let found = gil_ref.captures(&rest[..end])?;
-    let whole = found.get(0)?;
-    let lifetime = found.name("lifetime").map_or("_", |m| m.as_str());
-    Some(Edit::replace(
-        start + whole.start(),
-        start + whole.end(),
-        whole.as_str(),
-        &format!("Bound<'{lifetime}, {}>", &found["ty"]),
-    ))
+    let edits: Vec<Edit> = gil_ref
+        .captures_iter(&rest[..end])
+        .filter_map(|found| {
+            let whole = found.get(0)?;
+            let lifetime = found.name("lifetime").map_or("_", |m| m.as_str());
+            Some(Edit::replace(
+                start + whole.start(),
+                start + whole.end(),
+                whole.as_str(),
+                &format!("Bound<'{lifetime}, {}>", &found["ty"]),
+            ))
+        })
+        .collect();
+    (!edits.is_empty()).then_some(edits)
+}
+
+/// See [`Kind::OwnedBound`]: where the type of the place a value at `at` goes starts.
+fn declared_at(source: &str, syntax: &Source, at: usize) -> Option<usize> {
+    let function = syntax.function_at(at)?;
+    let receiver = syntax.call_around(at).and_then(|call| source.get(call.receiver));
+    let collection = receiver
+        .filter(|r| is_identifier(r))
+        .and_then(|r| syntax.declared_type(r, function.body, at));
+    collection.or_else(|| syntax.let_type_at(at)).map(|ty| ty.start)
 }
 
 /// `?` after the call under `start..end` (a whole call expression, `X::new(..)`).
@@ -606,19 +651,81 @@ fn into_pyobject_call(source: &str, syntax: &Source, name: std::ops::Range<usize
     Some(edits)
 }
 
+/// The receiver of the method call whose name is `name`: syn's, else (inside a macro's
+/// arguments, which syn leaves as tokens) the path of fields written just before `.name`.
+fn receiver<'s>(source: &'s str, syntax: &Source, name: std::ops::Range<usize>) -> Option<&'s str> {
+    if let Some(call) = syntax.method_call(name.clone()) {
+        return source.get(call.receiver);
+    }
+    let before = source.get(..name.start)?.trim_end().strip_suffix('.')?.trim_end();
+    let path = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    Some(&before[path.len()..]).filter(|r| !r.is_empty() && !r.starts_with('.'))
+}
+
 /// See [`Kind::BoundParameter`].
 fn bound_parameter(source: &str, syntax: &Source, name: std::ops::Range<usize>) -> Option<Edit> {
     // The span is the method's name in `x.m(..)`, or the parameter itself (`for i in x`).
-    let receiver = match syntax.method_call(name.clone()) {
-        Some(call) => source.get(call.receiver)?,
-        None => source.get(name.clone())?,
-    };
+    let receiver = receiver(source, syntax, name.clone()).or_else(|| source.get(name.clone()))?;
     if !is_identifier(receiver) {
         return None;
     }
     let function = syntax.function_at(name.start)?;
     let (_, ty) = function.params.iter().find(|(param, _)| param == receiver)?;
     bound_argument(source, ty.start, ty.start + 1)
+}
+
+/// See [`Kind::BoundField`]: only where exactly one field of that name is a GIL ref.
+fn bound_field(source: &str, syntax: &Source, name: std::ops::Range<usize>) -> Option<Edit> {
+    let (_, field) = receiver(source, syntax, name)?.rsplit_once('.')?;
+    if !is_identifier(field) {
+        return None;
+    }
+    // `&'py PyT` as an argument would be `&Bound<'py, PyT>`: a field owns its `Bound`.
+    let owned = syntax.fields_named(field).into_iter().filter_map(|ty| {
+        let borrowed = bound_argument(source, ty.start, ty.start + 1)?;
+        let replacement = borrowed.replacement.strip_prefix('&')?.to_string();
+        Some(Edit {
+            replacement,
+            ..borrowed
+        })
+    });
+    let [edit] = owned.collect::<Vec<_>>().try_into().ok()?;
+    Some(edit)
+}
+
+/// See [`Kind::HoistTemporary`].
+fn hoist_temporary(source: &str, syntax: &Source, temporary: std::ops::Range<usize>) -> Option<Edit> {
+    let (name, value) = syntax.plain_let_from(temporary.start)?;
+    if temporary.end >= value.end || !source[temporary.end..].starts_with('.') {
+        return None;
+    }
+    let line_start = source[..temporary.start].rfind('\n').map_or(0, |i| i + 1);
+    let indent: String = source[line_start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    Some(Edit::replace(
+        temporary.end,
+        temporary.end,
+        "",
+        &format!(";\n{indent}let {name} = {name}"),
+    ))
+}
+
+/// See [`Kind::Suggestion`].
+fn suggested(source: &str, suggestions: &[super::compiler::Suggestion]) -> Option<Vec<Edit>> {
+    let edits = suggestions
+        .iter()
+        .map(|s| {
+            Some(Edit::replace(
+                s.span.start,
+                s.span.end,
+                source.get(s.span.start..s.span.end)?,
+                &s.replacement,
+            ))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    (!edits.is_empty()).then_some(edits)
 }
 
 /// See [`Kind::BorrowMoved`] and [`Kind::Borrow`]: `&` before the plain variable at `at`.
@@ -1018,11 +1125,13 @@ mod tests {
         let to_object = "use of deprecated method `pyo3::ToPyObject::to_object`: `ToPyObject` is going to be replaced by `IntoPyObject`. See the migration guide (https://pyo3.rs/v0.23.0/migration) for more information.";
         let place = "fn f(py: Python<'_>, v: Vec<i64>) -> PyResult<PyObject> {\n    Ok(v.to_object(py))\n}\n";
         assert_eq!(after("0.23.5", to_object, place, "to_object"), None);
-        let value = place.replace("v.to_object", "make(v).to_object");
-        assert_eq!(
-            after("0.23.5", to_object, &value, "to_object").unwrap(),
-            value.replace("to_object(py)", "into_pyobject(py)?.into_any().unbind()")
-        );
+        for made in ["make(v).to_object", "\"stop\".to_object"] {
+            let value = place.replace("v.to_object", made);
+            assert_eq!(
+                after("0.23.5", to_object, &value, "to_object").unwrap(),
+                value.replace("to_object(py)", "into_pyobject(py)?.into_any().unbind()")
+            );
+        }
     }
 
     #[test]
@@ -1096,6 +1205,97 @@ mod tests {
             rules().edits(&Release::parse("0.23.5").unwrap(), &diagnostic, &local),
             []
         );
+    }
+
+    /// `source` after the rules' edits at 0.23 of `message` (with `label`) at `under`
+    /// (the `nth` occurrence).
+    fn edited(source: &str, message: &str, label: Option<&str>, under: &str, nth: usize) -> String {
+        let at = source.match_indices(under).nth(nth).unwrap().0;
+        let mut diagnostic = Diagnostic::at(message, "src/lib.rs", at, at + under.len());
+        diagnostic.label = label.map(str::to_string);
+        let edits = rules().edits(&Release::parse("0.23.5").unwrap(), &diagnostic, source);
+        splice(source, &edits).unwrap()
+    }
+
+    const WALKER: &str = "struct Walker<'py> {\n    node: &'py PyAny, // the object\n    depth: usize,\n}\n\nimpl<'py> Walker<'py> {\n    fn new(node: &'py PyAny) -> Self {\n        Self { node, depth: 0 }\n    }\n\n    fn name(&self) -> String {\n        format!(\"{}\", self.node.repr().unwrap())\n    }\n}\n";
+
+    #[test]
+    fn a_gil_ref_field_becomes_an_owned_bound_and_its_constructor_clones_into_it() {
+        // The method call sits in a macro's arguments, which syn does not parse.
+        let message = "no method named `repr` found for reference `&'py PyAny` in the current scope";
+        let field = edited(WALKER, message, None, "repr", 0);
+        assert_eq!(
+            field,
+            WALKER.replace("node: &'py PyAny, //", "node: Bound<'py, PyAny>, //")
+        );
+        // The parameter that fills it becomes a reference to a Bound...
+        let label = "expected `Bound<'_, PyAny>`, found `&PyAny`";
+        let param = edited(&field, "mismatched types", Some(label), "node", 2);
+        assert!(param.contains("fn new(node: &Bound<'py, PyAny>) -> Self"), "{param}");
+        // ...which rustc's own help clones in.
+        let at = param.find("node, depth").unwrap() + "node".len();
+        let mut clone = Diagnostic::at("mismatched types", "src/lib.rs", at - 4, at);
+        clone.label = Some("expected `Bound<'_, PyAny>`, found `&Bound<'_, PyAny>`".into());
+        clone.suggestions = vec![super::super::compiler::Suggestion {
+            span: Span {
+                file: "src/lib.rs".into(),
+                start: at,
+                end: at,
+                line: 8,
+            },
+            replacement: ": node.clone()".into(),
+        }];
+        let edits = rules().edits(&Release::parse("0.23.5").unwrap(), &clone, &param);
+        assert!(splice(&param, &edits)
+            .unwrap()
+            .contains("Self { node: node.clone(), depth: 0 }"));
+        // Two GIL-ref fields of that name: which one is meant is left to a person.
+        let twice = format!("{WALKER}struct Other<'py> {{ node: &'py PyList }}\n");
+        assert_eq!(edited(&twice, message, None, "repr", 0), twice);
+    }
+
+    #[test]
+    fn a_let_or_a_collection_that_writes_a_gil_ref_holds_a_bound() {
+        let source = "fn f(x: &Bound<'_, PyAny>) -> PyResult<()> {\n    let d: &PyDict = x.downcast()?;\n    let mut pairs: Vec<(&PyAny, &'py PyAny)> = Vec::new();\n    for (k, v) in d {\n        pairs.push((k, v));\n    }\n    Ok(())\n}\n";
+        let label = "expected `&PyDict`, found `&Bound<'_, _>`";
+        let let_type = edited(
+            source,
+            "`?` operator has incompatible types",
+            Some(label),
+            "x.downcast()?",
+            0,
+        );
+        assert!(
+            let_type.contains("let d: &Bound<'_, PyDict> = x.downcast()?;"),
+            "{let_type}"
+        );
+        let label = "expected `&PyAny`, found `Bound<'_, PyAny>`";
+        let collection = edited(source, "mismatched types", Some(label), "k, v))", 0);
+        assert!(
+            collection.contains("let mut pairs: Vec<(Bound<'_, PyAny>, Bound<'py, PyAny>)> = Vec::new();"),
+            "{collection}"
+        );
+    }
+
+    #[test]
+    fn a_temporary_a_borrow_outlives_is_kept_by_a_let_of_its_own() {
+        let source = "fn f(x: &Bound<'_, PyAny>) -> PyResult<usize> {\n    let text = x.str()?.to_str()?;\n    Ok(text.len())\n}\n";
+        let hoisted = edited(source, "temporary value dropped while borrowed", None, "x.str()?", 0);
+        assert_eq!(
+            hoisted,
+            source.replace(
+                "let text = x.str()?.to_str()?;",
+                "let text = x.str()?;\n    let text = text.to_str()?;"
+            )
+        );
+        // Not where the `let` writes a type or is `mut`: the first binding would not be that.
+        for other in ["let text: &str = ", "let mut text = "] {
+            let source = source.replace("let text = ", other);
+            assert_eq!(
+                edited(&source, "temporary value dropped while borrowed", None, "x.str()?", 0),
+                source
+            );
+        }
     }
 
     #[test]

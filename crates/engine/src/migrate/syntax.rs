@@ -40,6 +40,8 @@ pub struct Function {
     pub exported: bool,
     /// Its typed parameters (`self` left out): (name, type).
     pub params: Vec<(String, Range<usize>)>,
+    /// Its body, braces included.
+    pub body: Range<usize>,
 }
 
 /// PyO3's functions that run a closure and return its value (0.19 to 0.30): a `?` in
@@ -53,8 +55,8 @@ pub struct MethodCall {
     pub receiver: Range<usize>,
     /// Whether the receiver is itself a call (`PyList::new(..)`, `f(..)`, `x.m(..)`).
     pub receiver_is_call: bool,
-    /// Whether the receiver is a value made there (a call, or a call's `?`), not a place
-    /// such as a variable: a method taking it by value instead of by reference moves
+    /// Whether the receiver is a value made there (a call, a call's `?`, a literal), not a
+    /// place such as a variable: a method taking it by value instead of by reference moves
     /// nothing anyone uses afterwards.
     pub receiver_is_temporary: bool,
     /// The method's name.
@@ -151,6 +153,61 @@ impl<'a> Source<'a> {
         calls.found
     }
 
+    /// The types of every struct field named `name` (a struct's `name: T`), in file order.
+    pub fn fields_named(&self, name: &str) -> Vec<Range<usize>> {
+        let mut fields = Fields {
+            source: self,
+            name,
+            found: Vec::new(),
+        };
+        fields.visit_file(&self.file);
+        fields.found
+    }
+
+    /// The type written on the innermost `let` whose value holds `at` (`let x: T = ..`).
+    pub fn let_type_at(&self, at: usize) -> Option<Range<usize>> {
+        let holds = |l: &Let| l.value.as_ref().is_some_and(|v| v.contains(&at));
+        self.lets().into_iter().rev().filter(holds).find_map(|l| l.ty)
+    }
+
+    /// The type written on the last `let name: T` inside `within` (a function's body) that
+    /// comes before `at`.
+    pub fn declared_type(&self, name: &str, within: Range<usize>, at: usize) -> Option<Range<usize>> {
+        let declares = |l: &Let| l.name.as_deref() == Some(name) && within.contains(&l.start) && l.start < at;
+        self.lets().into_iter().rev().filter(declares).find_map(|l| l.ty)
+    }
+
+    /// The `let name = ..` (a plain name, not `mut`, no type written) whose value starts at
+    /// `at`: its name and its value.
+    pub fn plain_let_from(&self, at: usize) -> Option<(String, Range<usize>)> {
+        let plain = |l: Let| {
+            let plain = l.ty.is_none() && !l.mutable;
+            Some((l.name?, l.value?)).filter(|(_, v)| plain && v.start == at)
+        };
+        self.lets().into_iter().find_map(plain)
+    }
+
+    /// The innermost method call whose arguments hold `at`.
+    pub fn call_around(&self, at: usize) -> Option<MethodCall> {
+        let mut calls = Around {
+            source: self,
+            at,
+            found: None,
+        };
+        calls.visit_file(&self.file);
+        calls.found
+    }
+
+    /// Every `let`, in file order.
+    fn lets(&self) -> Vec<Let> {
+        let mut lets = Lets {
+            source: self,
+            found: Vec::new(),
+        };
+        lets.visit_file(&self.file);
+        lets.found
+    }
+
     /// The trait impl whose trait path holds `at`.
     pub fn trait_impl(&self, at: usize) -> Option<TraitImpl> {
         let mut impls = Impls {
@@ -202,6 +259,7 @@ impl<'a> Source<'a> {
             .collect();
         Function {
             params,
+            body: self.range(block.brace_token.span.join()),
             returns: returns.map(|ty| self.range(ty.span())),
             fallible,
             tail: tail.map(|expr| self.range(expr.span())),
@@ -209,6 +267,23 @@ impl<'a> Source<'a> {
             in_closure: in_closure.is_some(),
             value_closure: tail.and_then(|expr| self.value_closure(expr, in_closure?)),
             exported,
+        }
+    }
+
+    /// What [`MethodCall`] says of `m`.
+    fn method_call_of(&self, m: &syn::ExprMethodCall) -> MethodCall {
+        let is_call = |e: &syn::Expr| matches!(e, syn::Expr::Call(_) | syn::Expr::MethodCall(_));
+        let receiver = self.range(m.receiver.span());
+        MethodCall {
+            receiver_is_call: is_call(&m.receiver),
+            receiver_is_temporary: match &*m.receiver {
+                syn::Expr::Try(t) => is_call(&t.expr),
+                syn::Expr::Lit(_) => true,
+                e => is_call(e),
+            },
+            method: self.range(m.method.span()),
+            call: receiver.start..self.range(m.paren_token.span.close()).end,
+            receiver,
         }
     }
 
@@ -353,19 +428,82 @@ struct Calls<'s, 'a> {
 impl<'ast> Visit<'ast> for Calls<'_, '_> {
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         if self.source.range(m.method.span()) == self.name {
-            let is_call = |e: &syn::Expr| matches!(e, syn::Expr::Call(_) | syn::Expr::MethodCall(_));
-            let receiver_is_call = is_call(&m.receiver);
-            let receiver_is_temporary = match &*m.receiver {
-                syn::Expr::Try(t) => is_call(&t.expr),
-                e => is_call(e),
-            };
-            self.found = Some(MethodCall {
-                receiver: self.source.range(m.receiver.span()),
-                receiver_is_call,
-                receiver_is_temporary,
-                method: self.name.clone(),
-                call: self.source.range(m.receiver.span()).start..self.source.range(m.paren_token.span.close()).end,
-            });
+            self.found = Some(self.source.method_call_of(m));
+        }
+        syn::visit::visit_expr_method_call(self, m);
+    }
+}
+
+/// Finds the struct fields of a name.
+struct Fields<'s, 'a, 'n> {
+    source: &'s Source<'a>,
+    name: &'n str,
+    found: Vec<Range<usize>>,
+}
+
+impl<'ast> Visit<'ast> for Fields<'_, '_, '_> {
+    fn visit_field(&mut self, f: &'ast syn::Field) {
+        if f.ident.as_ref().is_some_and(|i| i == self.name) {
+            self.found.push(self.source.range(f.ty.span()));
+        }
+        syn::visit::visit_field(self, f);
+    }
+
+    // An enum variant's fields are not a struct's.
+    fn visit_item_enum(&mut self, _: &'ast syn::ItemEnum) {}
+}
+
+/// A `let`.
+struct Let {
+    /// Where it starts.
+    start: usize,
+    /// The variable it binds, when it binds one by name (`let x`, `let mut x: T`).
+    name: Option<String>,
+    /// Whether that binding is `mut`.
+    mutable: bool,
+    /// The type it writes, if it does.
+    ty: Option<Range<usize>>,
+    /// Its value, if it has one.
+    value: Option<Range<usize>>,
+}
+
+/// Finds the `let`s.
+struct Lets<'s, 'a> {
+    source: &'s Source<'a>,
+    found: Vec<Let>,
+}
+
+impl<'ast> Visit<'ast> for Lets<'_, '_> {
+    fn visit_local(&mut self, l: &'ast syn::Local) {
+        let (pat, ty) = match &l.pat {
+            syn::Pat::Type(typed) => (&*typed.pat, Some(self.source.range(typed.ty.span()))),
+            pat => (pat, None),
+        };
+        self.found.push(Let {
+            start: self.source.range(l.let_token.span).start,
+            name: match pat {
+                syn::Pat::Ident(p) if p.by_ref.is_none() => Some(p.ident.to_string()),
+                _ => None,
+            },
+            mutable: matches!(pat, syn::Pat::Ident(p) if p.mutability.is_some()),
+            ty,
+            value: l.init.as_ref().map(|i| self.source.range(i.expr.span())),
+        });
+        syn::visit::visit_local(self, l);
+    }
+}
+
+/// Finds the innermost method call whose arguments hold an offset.
+struct Around<'s, 'a> {
+    source: &'s Source<'a>,
+    at: usize,
+    found: Option<MethodCall>,
+}
+
+impl<'ast> Visit<'ast> for Around<'_, '_> {
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        if self.source.range(m.paren_token.span.join()).contains(&self.at) {
+            self.found = Some(self.source.method_call_of(m));
         }
         syn::visit::visit_expr_method_call(self, m);
     }

@@ -204,9 +204,10 @@ fn print_text(
         for edit in &step.edits {
             // One line per edit: an inserted block's lines are joined by spaces.
             let one_line = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
-            let what = match edit.from.is_empty() {
-                true => format!("inserted {}", one_line(&edit.to)),
-                false => format!("{} -> {}", one_line(&edit.from), one_line(&edit.to)),
+            let what = match (edit.from.is_empty(), edit.to.is_empty()) {
+                (true, _) => format!("inserted {}", one_line(&edit.to)),
+                (false, true) => format!("removed {}", one_line(&edit.from)),
+                (false, false) => format!("{} -> {}", one_line(&edit.from), one_line(&edit.to)),
             };
             println!("    {}:{} [{}] {what}", edit.file.display(), edit.line, edit.rule);
         }

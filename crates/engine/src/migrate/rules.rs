@@ -64,6 +64,17 @@ pub enum Kind {
     /// value borrows it (a `&str` of a `Bound<PyString>`, where a GIL ref lived as long as
     /// the GIL pool) becomes `let x = t;` then `let x = x.m(..);`.
     HoistTemporary,
+    /// `x.into_pyobject(py)` that moves `x` out of a guard or other smart pointer (the span
+    /// on `x`, a `MutexGuard` say) becomes `(&*x).into_pyobject(py)`: the value converted
+    /// by reference, as the `to_object` it replaced did.
+    IntoPyobjectByReference,
+    /// `T::f(value)` or `<T as Trait>::f(value)` (the span on `f`) becomes
+    /// `value.to::<T>()` (`to` a capture): `PyTryFrom::try_from` became `downcast`.
+    CallToMethod,
+    /// The name under the span leaves the `use` that imports it (the whole `use` when it
+    /// is the only name there): a PyO3 trait the rules' edits no longer call, or that a
+    /// release removed.
+    RemoveImport,
     /// rustc's own fix, where it marks one machine-applicable ("consider borrowing here",
     /// "consider using clone here"): the rule's message and label say which diagnostics.
     Suggestion,
@@ -227,9 +238,12 @@ impl Rules {
                     | Kind::BoundLet
                     | Kind::Suggestion
                     | Kind::HoistTemporary
+                    | Kind::IntoPyobjectByReference
+                    | Kind::RemoveImport
                     | Kind::BorrowMoved
                     | Kind::Borrow => &[],
                     Kind::BoundReturn | Kind::OwnedBound => &["ty"],
+                    Kind::CallToMethod => &["to"],
                 };
                 for name in needs {
                     let mut names = message
@@ -343,7 +357,16 @@ impl Rules {
                         owned_bound(source, written, capture("ty")?)?
                     }
                     Kind::Suggestion => suggested(source, &diagnostic.suggestions)?,
+                    Kind::CallToMethod => vec![call_to_method(source, syntax()?, start..end, capture("to")?)?],
+                    Kind::RemoveImport => vec![remove_import(source, start, end)?],
                     Kind::HoistTemporary => vec![hoist_temporary(source, syntax()?, start..end)?],
+                    Kind::IntoPyobjectByReference => {
+                        let under = source.get(start..end)?;
+                        if !source[end..].starts_with(".into_pyobject(") || under.starts_with("(&*") {
+                            return None;
+                        }
+                        vec![Edit::replace(start, end, under, &format!("(&*{under})"))]
+                    }
                     Kind::BorrowMoved => vec![borrow(source, diagnostic.moved.as_ref()?)?],
                     Kind::Borrow => vec![borrow(source, span)?],
                 };
@@ -691,6 +714,60 @@ fn bound_field(source: &str, syntax: &Source, name: std::ops::Range<usize>) -> O
     });
     let [edit] = owned.collect::<Vec<_>>().try_into().ok()?;
     Some(edit)
+}
+
+/// See [`Kind::CallToMethod`].
+fn call_to_method(source: &str, syntax: &Source, name: std::ops::Range<usize>, to: &str) -> Option<Edit> {
+    let call = syntax.path_call(name)?;
+    let [arg] = &call.args[..] else {
+        return None;
+    };
+    let (ty, arg) = (source.get(call.ty?)?, source.get(arg.clone())?);
+    let simple = arg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    let value = match simple {
+        true => arg.to_string(),
+        false => format!("({arg})"),
+    };
+    let expected = source.get(call.call.clone())?;
+    Some(Edit::replace(
+        call.call.start,
+        call.call.end,
+        expected,
+        &format!("{value}.{to}::<{ty}>()"),
+    ))
+}
+
+/// See [`Kind::RemoveImport`].
+fn remove_import(source: &str, start: usize, end: usize) -> Option<Edit> {
+    let name = source.get(start..end)?;
+    if !name.split("::").all(is_identifier) {
+        return None;
+    }
+    let before = source[..start].trim_end();
+    let after = source[end..].trim_start();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    if before[line_start..].trim_start() == "use" && after.starts_with(';') {
+        // The only name: the whole line goes, when nothing else is on it.
+        let semicolon = source.len() - after.len();
+        let line_end = source[semicolon..]
+            .find('\n')
+            .map_or(source.len(), |i| semicolon + i + 1);
+        let whole = &source[line_start..line_end];
+        return (whole.trim_end() == whole[..semicolon + 1 - line_start].trim_end())
+            .then(|| Edit::replace(line_start, line_end, whole, ""));
+    }
+    if after.starts_with(',') {
+        // `{A, Name, B}` or `{Name, B}`: the name, its comma and the space after it.
+        let comma = source.len() - after.len();
+        let next = comma + 1 + (source[comma + 1..].len() - source[comma + 1..].trim_start().len());
+        return Some(Edit::replace(start, next, &source[start..next], ""));
+    }
+    if after.starts_with('}') && before.ends_with(',') {
+        // `{A, Name}`: the comma before it and the name.
+        let comma = before.len() - 1;
+        return Some(Edit::replace(comma, end, &source[comma..end], ""));
+    }
+    None
 }
 
 /// See [`Kind::HoistTemporary`].
@@ -1175,6 +1252,9 @@ mod tests {
         let enums = notice("enum-equality");
         let source = "#[pyclass]\nenum A { X }\n#[pyclass(eq, eq_int)]\n#[derive(PartialEq)]\nenum B { X }\n#[pyclass]\nstruct C;\n";
         assert_eq!(enums.find(source), [0]);
+        let sync = notice("pyclass-must-be-sync");
+        let source = "#[pyclass]\n/// Doc.\npub struct A {\n    n: Cell<i64>,\n}\n#[pyclass(unsendable)]\nstruct B { c: RefCell<u8> }\n#[pyclass]\nstruct C { n: AtomicI64 }\n";
+        assert_eq!(sync.find(source), [0]);
         let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../matrix/patterns");
         for notice in &rules.notices {
             assert!(
@@ -1296,6 +1376,55 @@ mod tests {
                 source
             );
         }
+    }
+
+    #[test]
+    fn what_a_guard_holds_is_converted_by_reference() {
+        let source = "fn f(py: Python<'_>, m: &Mutex<Vec<u8>>) -> PyResult<PyObject> {\n    Ok(m.lock().unwrap().into_pyobject(py)?.into_any().unbind())\n}\n";
+        let message = "cannot move out of dereference of `std::sync::MutexGuard<'_, Vec<u8>>`";
+        let by_reference = edited(source, message, None, "m.lock().unwrap()", 0);
+        assert_eq!(
+            by_reference,
+            source.replace("m.lock().unwrap()", "(&*m.lock().unwrap())")
+        );
+        // Once only, and only before `into_pyobject`.
+        assert_eq!(
+            edited(&by_reference, message, None, "(&*m.lock().unwrap())", 0),
+            by_reference
+        );
+        let other = source.replace("into_pyobject", "into_iter");
+        assert_eq!(edited(&other, message, None, "m.lock().unwrap()", 0), other);
+    }
+
+    #[test]
+    fn py_try_from_becomes_downcast_and_its_import_goes() {
+        let message = "use of deprecated associated function `pyo3::PyTryFrom::try_from`: use `value.downcast::<T>()` instead of `T::try_from(value)`";
+        let source = "use pyo3::prelude::*;\nuse pyo3::PyTryFrom;\n\nfn f(x: &PyAny) -> PyResult<usize> {\n    let a = <PyList as PyTryFrom>::try_from(x)?.len();\n    let b = PyCell::<Thing>::try_from(x.get_item(0)?)?;\n    Ok(a)\n}\n";
+        let once = edited(source, message, None, "try_from", 0);
+        assert!(once.contains("let a = x.downcast::<PyList>()?.len();"), "{once}");
+        let twice = edited(&once, message, None, "try_from", 0);
+        assert!(
+            twice.contains("let b = (x.get_item(0)?).downcast::<PyCell::<Thing>>()?;"),
+            "{twice}"
+        );
+        // The import, alone on its line or in a group, goes once it is unused.
+        let unused = "unused import: `pyo3::PyTryFrom`";
+        let gone = edited(&twice, unused, None, "pyo3::PyTryFrom", 0);
+        assert_eq!(gone, twice.replace("use pyo3::PyTryFrom;\n", ""));
+        for (group, left) in [
+            ("use pyo3::{PyTryFrom, prelude::*};", "use pyo3::{prelude::*};"),
+            ("use pyo3::{prelude::*, PyTryFrom};", "use pyo3::{prelude::*};"),
+        ] {
+            let at = group.find("PyTryFrom").unwrap();
+            let diagnostic = Diagnostic::at("unused import: `PyTryFrom`", "src/lib.rs", at, at + 9);
+            let edits = rules().edits(&Release::parse("0.21.2").unwrap(), &diagnostic, group);
+            assert_eq!(splice(group, &edits).unwrap(), left);
+        }
+        // A user's own unused import is not the rules' business.
+        assert_eq!(
+            edited(source, "unused import: `std::fmt`", None, "pyo3::prelude", 0),
+            source
+        );
     }
 
     #[test]

@@ -65,6 +65,19 @@ pub struct MethodCall {
     pub call: Range<usize>,
 }
 
+/// A call of an associated function by its path, `T::f(..)` or `<T as Trait>::f(..)`,
+/// located by the function's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathCall {
+    /// The whole call, up to its closing parenthesis.
+    pub call: Range<usize>,
+    /// `T`: the qualified self type, else the path before the function's name (none for a
+    /// plain `f(..)`).
+    pub ty: Option<Range<usize>>,
+    /// Each argument.
+    pub args: Vec<Range<usize>>,
+}
+
 /// A trait impl with one method, located by the trait's name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TraitImpl {
@@ -206,6 +219,17 @@ impl<'a> Source<'a> {
         };
         lets.visit_file(&self.file);
         lets.found
+    }
+
+    /// The call of an associated function whose name covers exactly `name`.
+    pub fn path_call(&self, name: Range<usize>) -> Option<PathCall> {
+        let mut calls = PathCalls {
+            source: self,
+            name,
+            found: None,
+        };
+        calls.visit_file(&self.file);
+        calls.found
     }
 
     /// The trait impl whose trait path holds `at`.
@@ -490,6 +514,40 @@ impl<'ast> Visit<'ast> for Lets<'_, '_> {
             value: l.init.as_ref().map(|i| self.source.range(i.expr.span())),
         });
         syn::visit::visit_local(self, l);
+    }
+}
+
+/// Finds a call of an associated function by its name.
+struct PathCalls<'s, 'a> {
+    source: &'s Source<'a>,
+    name: Range<usize>,
+    found: Option<PathCall>,
+}
+
+impl<'ast> Visit<'ast> for PathCalls<'_, '_> {
+    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+        if let syn::Expr::Path(path) = &*c.func {
+            let segments = &path.path.segments;
+            let named = segments
+                .last()
+                .is_some_and(|s| self.source.range(s.ident.span()) == self.name);
+            if named {
+                let ty = match (&path.qself, segments.len()) {
+                    (Some(qself), _) => Some(self.source.range(qself.ty.span())),
+                    (None, n) if n > 1 => {
+                        let first = self.source.range(segments[0].span());
+                        Some(first.start..self.source.range(segments[n - 2].span()).end)
+                    }
+                    _ => None,
+                };
+                self.found = Some(PathCall {
+                    call: self.source.range(c.span()),
+                    ty,
+                    args: c.args.iter().map(|a| self.source.range(a.span())).collect(),
+                });
+            }
+        }
+        syn::visit::visit_expr_call(self, c);
     }
 }
 

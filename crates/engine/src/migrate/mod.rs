@@ -9,6 +9,7 @@
 pub mod compiler;
 pub mod edit;
 pub mod keep;
+mod kinds;
 pub mod manifest;
 pub mod rules;
 pub mod syntax;

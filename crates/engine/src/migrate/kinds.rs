@@ -1,0 +1,476 @@
+//! What each kind of rule does at a diagnostic's span (see [`super::rules::Kind`]): small
+//! functions from the file's text (and its syntax, where a span is not enough) to the
+//! edits, or to nothing when the text is not what the kind is about.
+
+use super::compiler::{Span, Suggestion};
+use super::edit::Edit;
+#[cfg(doc)]
+use super::rules::Kind;
+use super::syntax::{Function, Source};
+use regex::Regex;
+
+/// A rewrite: what to find from the span on, and what it becomes.
+#[derive(Debug, Clone)]
+pub(super) struct Rewrite {
+    pub(super) at: Regex,
+    pub(super) into: String,
+}
+
+/// A path's segments, split at `::` outside angle brackets (`Python::<'_>::with_gil`).
+pub(super) fn segments(path: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0i32, 0);
+    let bytes = path.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'<' => depth += 1,
+            b'>' => depth -= 1,
+            b':' if depth == 0 && bytes.get(i + 1) == Some(&b':') => {
+                out.push(&path[start..i]);
+                i += 2;
+                start = i;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push(&path[start..]);
+    out.retain(|s| !s.is_empty() && !s.starts_with('<'));
+    out
+}
+
+/// Whether `text` is one Rust identifier.
+pub(super) fn is_identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+}
+
+/// The deprecated `item` under the span becomes `to`'s last segment: only where the text
+/// under the span is exactly the item's name, and the replacement lives where the item did
+/// (the same parent, a method called with `.`, or a name of its own such as `Py<PyAny>`);
+/// `pyo3::prepare_freethreaded_python` -> `Python::initialize` is not a rename of a name.
+pub(super) fn rename(source: &str, start: usize, end: usize, item: &str, to: &str) -> Option<Edit> {
+    let under = source.get(start..end)?;
+    let item = segments(item);
+    let to_segments = segments(to);
+    let (name, replacement) = (*item.last()?, *to_segments.last()?);
+    if under != name || !is_identifier(under) {
+        return None;
+    }
+    let method_call = source[..start].trim_end().ends_with('.');
+    let same_parent = item.iter().rev().nth(1) == to_segments.iter().rev().nth(1);
+    if !(method_call || same_parent || to_segments.len() == 1) {
+        return None;
+    }
+    Some(Edit::replace(start, end, under, replacement))
+}
+
+/// `attribute` on a line of its own above the line of `at`.
+pub(super) fn attribute(source: &str, at: usize, attribute: &str) -> Option<Edit> {
+    let line_start = source.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let indent: String = source[line_start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    Some(Edit::replace(
+        line_start,
+        line_start,
+        "",
+        &format!("{indent}{attribute}\n"),
+    ))
+}
+
+/// The GIL-ref type at `start` (`&PyT`, `&'py PyT`), or after the argument name under
+/// `start..end` (`m: &PyModule`), becomes `&Bound<'_, PyT>` (`&Bound<'py, PyT>`).
+pub(super) fn bound_argument(source: &str, start: usize, end: usize) -> Option<Edit> {
+    let gil_ref = Regex::new(
+        r"^&\s*(?:'(?P<lifetime>[A-Za-z_][A-Za-z0-9_]*)\s+)?(?P<ty>(?:[A-Za-z_][A-Za-z0-9_]*::)*Py[A-Za-z0-9_]*)\b",
+    )
+    .expect("valid pattern");
+    let under = source.get(start..end)?;
+    let from = match under {
+        "&" => start,
+        name if is_identifier(name) => {
+            let rest = &source[end..];
+            let colon = rest.len() - rest.trim_start().len();
+            if !rest.trim_start().starts_with(':') {
+                return None;
+            }
+            let after = &rest[colon + 1..];
+            end + colon + 1 + (after.len() - after.trim_start().len())
+        }
+        _ => return None,
+    };
+    let found = gil_ref.captures(&source[from..])?;
+    let whole = found.get(0)?;
+    let lifetime = found.name("lifetime").map_or("_", |m| m.as_str());
+    let ty = found.name("ty")?.as_str();
+    // `&PyCell<T>` is a `&Bound<'_, T>`; any other generic GIL ref is left to a person.
+    let (whole, ty) = match source[from + whole.end()..].strip_prefix('<') {
+        None => (whole.as_str().to_string(), ty.to_string()),
+        Some(rest) if segments(ty).last() == Some(&"PyCell") => {
+            let inner = &rest[..rest.find('>')?];
+            if inner.contains('<') {
+                return None;
+            }
+            (format!("{}<{inner}>", whole.as_str()), inner.trim().to_string())
+        }
+        Some(_) => return None,
+    };
+    Some(Edit::replace(
+        from,
+        from + whole.len(),
+        &whole,
+        &format!("&Bound<'{lifetime}, {ty}>"),
+    ))
+}
+
+/// In the type that starts at `start` (up to a `{` or `;`: a return type, a `let`'s type),
+/// each `&'lt T` / `&T` (`ty` names T) becomes `Bound<'lt, T>` (`Bound<'_, T>`).
+pub(super) fn owned_bound(source: &str, start: usize, ty: &str) -> Option<Vec<Edit>> {
+    let name = *segments(ty).last()?;
+    let rest = source.get(start..)?;
+    let end = rest.find(['{', ';']).unwrap_or(rest.len());
+    let gil_ref = Regex::new(&format!(
+        r"&\s*(?:'(?P<lifetime>[A-Za-z_][A-Za-z0-9_]*)\s+)?(?P<ty>(?:[A-Za-z_][A-Za-z0-9_]*::)*{})\b",
+        regex::escape(name)
+    ))
+    .ok()?;
+    let edits: Vec<Edit> = gil_ref
+        .captures_iter(&rest[..end])
+        .filter_map(|found| {
+            let whole = found.get(0)?;
+            let lifetime = found.name("lifetime").map_or("_", |m| m.as_str());
+            Some(Edit::replace(
+                start + whole.start(),
+                start + whole.end(),
+                whole.as_str(),
+                &format!("Bound<'{lifetime}, {}>", &found["ty"]),
+            ))
+        })
+        .collect();
+    (!edits.is_empty()).then_some(edits)
+}
+
+/// See [`Kind::OwnedBound`]: where the type of the place a value at `at` goes starts.
+pub(super) fn declared_at(source: &str, syntax: &Source, at: usize) -> Option<usize> {
+    let function = syntax.function_at(at)?;
+    let receiver = syntax.call_around(at).and_then(|call| source.get(call.receiver));
+    let collection = receiver
+        .filter(|r| is_identifier(r))
+        .and_then(|r| syntax.declared_type(r, function.body, at));
+    collection.or_else(|| syntax.let_type_at(at)).map(|ty| ty.start)
+}
+
+/// `?` after the call under `start..end` (a whole call expression, `X::new(..)`).
+pub(super) fn try_operator(source: &str, syntax: &Source, start: usize, end: usize) -> Option<Vec<Edit>> {
+    let call = source.get(start..end)?;
+    let is_call = Regex::new(r"^(?:[A-Za-z_][A-Za-z0-9_]*::)*[A-Za-z_][A-Za-z0-9_]*\(").expect("valid pattern");
+    if !is_call.is_match(call) || !call.ends_with(')') || source[end..].starts_with('?') {
+        return None;
+    }
+    question_mark(source, &syntax.function_at(start)?, end, "?")
+}
+
+/// The first match of `rewrite.at` in the text from `start` on that starts before `end`,
+/// replaced by `rewrite.into` expanded with the match's captures.
+pub(super) fn rewrite(source: &str, start: usize, end: usize, rewrite: &Rewrite) -> Option<Edit> {
+    let from_span = source.get(start..)?;
+    let found = rewrite.at.captures(from_span)?;
+    let whole = found.get(0)?;
+    if start + whole.start() >= end.max(start + 1) {
+        return None;
+    }
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    let indent: String = source[line_start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    let lifetime = found.name("lifetime").map_or("_", |m| m.as_str());
+    let template = rewrite
+        .into
+        .replace("${indent}", &indent)
+        .replace("${lifetime}", lifetime);
+    let mut replacement = String::new();
+    found.expand(&template, &mut replacement);
+    Some(Edit::replace(
+        start + whole.start(),
+        start + whole.end(),
+        whole.as_str(),
+        &replacement,
+    ))
+}
+
+/// The edits that make `?` at `at` (inside `function`) compile: nothing more in a function
+/// that returns a `Result`; in a function Python calls (whose callers are not Rust code)
+/// and that returns its value only at its end, its return type `T` becomes `PyResult<T>`
+/// and its value `Ok(..)`. Inside a closure, only in the closure whose value is the
+/// function's (`Python::with_gil(|py| ..)` at its end), whose value becomes `Ok(..)` unless
+/// it already was a `Result`. Anywhere else (another closure, a helper with Rust callers)
+/// the change is left to a person.
+pub(super) fn question_mark(source: &str, function: &Function, at: usize, after_at: &str) -> Option<Vec<Edit>> {
+    let insert = |at: usize, text: &str| Edit::replace(at, at, "", text);
+    let value = match (&function.value_closure, function.in_closure) {
+        (Some(closure), _) => closure.clone(),
+        (None, true) => return None,
+        (None, false) => function.tail.clone()?,
+    };
+    let mut edits = vec![insert(at, after_at)];
+    if function.fallible {
+        return Some(edits);
+    }
+    let returns = function.returns.clone()?;
+    if !function.exported || function.returns_early {
+        return None;
+    }
+    let ty = &source[returns.clone()];
+    edits.push(Edit::replace(
+        returns.start,
+        returns.end,
+        ty,
+        &format!("PyResult<{ty}>"),
+    ));
+    edits.insert(0, insert(value.start, "Ok("));
+    edits.push(insert(value.end, ")"));
+    Some(edits)
+}
+
+/// See [`Kind::IntoPyobjectImpl`]: only an impl of `IntoPy<PyObject>` (or `IntoPy<Py<PyAny>>`)
+/// whose one method takes `self` and a `Python` and returns its value at its end.
+pub(super) fn into_pyobject_impl(source: &str, syntax: &Source, at: usize) -> Option<Vec<Edit>> {
+    let found = syntax.trait_impl(at)?;
+    let trait_path = &source[found.trait_path.clone()];
+    let compact: String = trait_path.split_whitespace().collect();
+    if !matches!(compact.as_str(), "IntoPy<PyObject>" | "IntoPy<Py<PyAny>>") {
+        return None;
+    }
+    let [method] = found.methods.as_slice() else {
+        return None;
+    };
+    let function = &method.function;
+    let ([(py, py_type)], Some(returns), Some(tail), false) = (
+        function.params.as_slice(),
+        function.returns.clone(),
+        function.tail.clone(),
+        function.returns_early,
+    ) else {
+        return None;
+    };
+    let line_start = source[..method.start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &source[line_start..method.start];
+    if !indent.chars().all(|c| c == ' ' || c == '\t') {
+        return None;
+    }
+    let replace = |range: &std::ops::Range<usize>, text: &str| {
+        Edit::replace(range.start, range.end, &source[range.clone()], text)
+    };
+    let insert = |at: usize, text: &str| Edit::replace(at, at, "", text);
+    let generics = match &found.generics {
+        None => insert(found.after_impl, "<'py>"),
+        Some(generics) => insert(generics.start + 1, "'py, "),
+    };
+    Some(vec![
+        generics,
+        replace(&found.trait_path, "IntoPyObject<'py>"),
+        insert(
+            found.body_start,
+            &format!("\n{indent}type Target = PyAny;\n{indent}type Output = Bound<'py, PyAny>;\n{indent}type Error = PyErr;\n"),
+        ),
+        replace(&method.name, "into_pyobject"),
+        replace(py_type, "Python<'py>"),
+        replace(&returns, "PyResult<Self::Output>"),
+        insert(tail.start, "Ok("),
+        insert(tail.end, &format!(".into_bound({py}))")),
+    ])
+}
+
+/// See [`Kind::IntoPyobjectCall`].
+pub(super) fn into_pyobject_call(source: &str, syntax: &Source, name: std::ops::Range<usize>) -> Option<Vec<Edit>> {
+    let call = syntax.method_call(name.clone())?;
+    let method = source.get(name.clone())?;
+    if !(method == "into_py" || method == "to_object" && call.receiver_is_temporary) {
+        return None;
+    }
+    let function = syntax.function_at(name.start)?;
+    let mut edits = vec![Edit::replace(name.start, name.end, method, "into_pyobject")];
+    edits.extend(question_mark(
+        source,
+        &function,
+        call.call.end,
+        "?.into_any().unbind()",
+    )?);
+    Some(edits)
+}
+
+/// The receiver of the method call whose name is `name`: syn's, else (inside a macro's
+/// arguments, which syn leaves as tokens) the path of fields written just before `.name`.
+pub(super) fn receiver<'s>(source: &'s str, syntax: &Source, name: std::ops::Range<usize>) -> Option<&'s str> {
+    if let Some(call) = syntax.method_call(name.clone()) {
+        return source.get(call.receiver);
+    }
+    let before = source.get(..name.start)?.trim_end().strip_suffix('.')?.trim_end();
+    let path = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    Some(&before[path.len()..]).filter(|r| !r.is_empty() && !r.starts_with('.'))
+}
+
+/// See [`Kind::BoundParameter`].
+pub(super) fn bound_parameter(source: &str, syntax: &Source, name: std::ops::Range<usize>) -> Option<Edit> {
+    // The span is the method's name in `x.m(..)`, or the parameter itself (`for i in x`).
+    let receiver = receiver(source, syntax, name.clone()).or_else(|| source.get(name.clone()))?;
+    if !is_identifier(receiver) {
+        return None;
+    }
+    let function = syntax.function_at(name.start)?;
+    let (_, ty) = function.params.iter().find(|(param, _)| param == receiver)?;
+    bound_argument(source, ty.start, ty.start + 1)
+}
+
+/// See [`Kind::BoundField`]: only where exactly one field of that name is a GIL ref.
+pub(super) fn bound_field(source: &str, syntax: &Source, name: std::ops::Range<usize>) -> Option<Edit> {
+    let (_, field) = receiver(source, syntax, name)?.rsplit_once('.')?;
+    if !is_identifier(field) {
+        return None;
+    }
+    // `&'py PyT` as an argument would be `&Bound<'py, PyT>`: a field owns its `Bound`.
+    let owned = syntax.fields_named(field).into_iter().filter_map(|ty| {
+        let borrowed = bound_argument(source, ty.start, ty.start + 1)?;
+        let replacement = borrowed.replacement.strip_prefix('&')?.to_string();
+        Some(Edit {
+            replacement,
+            ..borrowed
+        })
+    });
+    let [edit] = owned.collect::<Vec<_>>().try_into().ok()?;
+    Some(edit)
+}
+
+/// See [`Kind::IntoPyobjectByReference`].
+pub(super) fn into_pyobject_by_reference(source: &str, start: usize, end: usize) -> Option<Edit> {
+    let under = source.get(start..end)?;
+    if !source[end..].starts_with(".into_pyobject(") || under.starts_with("(&*") {
+        return None;
+    }
+    Some(Edit::replace(start, end, under, &format!("(&*{under})")))
+}
+
+/// See [`Kind::CallToMethod`].
+pub(super) fn call_to_method(source: &str, syntax: &Source, name: std::ops::Range<usize>, to: &str) -> Option<Edit> {
+    let call = syntax.path_call(name)?;
+    let [arg] = &call.args[..] else {
+        return None;
+    };
+    let (ty, arg) = (source.get(call.ty?)?, source.get(arg.clone())?);
+    let simple = arg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    let value = match simple {
+        true => arg.to_string(),
+        false => format!("({arg})"),
+    };
+    let expected = source.get(call.call.clone())?;
+    Some(Edit::replace(
+        call.call.start,
+        call.call.end,
+        expected,
+        &format!("{value}.{to}::<{ty}>()"),
+    ))
+}
+
+/// See [`Kind::RemoveImport`].
+pub(super) fn remove_import(source: &str, start: usize, end: usize) -> Option<Edit> {
+    let name = source.get(start..end)?;
+    if !name.split("::").all(is_identifier) {
+        return None;
+    }
+    let before = source[..start].trim_end();
+    let after = source[end..].trim_start();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    if before[line_start..].trim_start() == "use" && after.starts_with(';') {
+        // The only name: the whole line goes, when nothing else is on it.
+        let semicolon = source.len() - after.len();
+        let line_end = source[semicolon..]
+            .find('\n')
+            .map_or(source.len(), |i| semicolon + i + 1);
+        let whole = &source[line_start..line_end];
+        return (whole.trim_end() == whole[..semicolon + 1 - line_start].trim_end())
+            .then(|| Edit::replace(line_start, line_end, whole, ""));
+    }
+    if after.starts_with(',') {
+        // `{A, Name, B}` or `{Name, B}`: the name, its comma and the space after it.
+        let comma = source.len() - after.len();
+        let next = comma + 1 + (source[comma + 1..].len() - source[comma + 1..].trim_start().len());
+        return Some(Edit::replace(start, next, &source[start..next], ""));
+    }
+    if after.starts_with('}') && before.ends_with(',') {
+        // `{A, Name}`: the comma before it and the name.
+        let comma = before.len() - 1;
+        return Some(Edit::replace(comma, end, &source[comma..end], ""));
+    }
+    None
+}
+
+/// See [`Kind::HoistTemporary`].
+pub(super) fn hoist_temporary(source: &str, syntax: &Source, temporary: std::ops::Range<usize>) -> Option<Edit> {
+    let (name, value) = syntax.plain_let_from(temporary.start)?;
+    if temporary.end >= value.end || !source[temporary.end..].starts_with('.') {
+        return None;
+    }
+    let line_start = source[..temporary.start].rfind('\n').map_or(0, |i| i + 1);
+    let indent: String = source[line_start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    Some(Edit::replace(
+        temporary.end,
+        temporary.end,
+        "",
+        &format!(";\n{indent}let {name} = {name}"),
+    ))
+}
+
+/// See [`Kind::Suggestion`].
+pub(super) fn suggested(source: &str, suggestions: &[Suggestion]) -> Option<Vec<Edit>> {
+    let edits = suggestions
+        .iter()
+        .map(|s| {
+            Some(Edit::replace(
+                s.span.start,
+                s.span.end,
+                source.get(s.span.start..s.span.end)?,
+                &s.replacement,
+            ))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    (!edits.is_empty()).then_some(edits)
+}
+
+/// See [`Kind::BorrowMoved`] and [`Kind::Borrow`]: `&` before the plain variable at `at`.
+pub(super) fn borrow(source: &str, at: &Span) -> Option<Edit> {
+    let name = source.get(at.start..at.end)?;
+    if !is_identifier(name) || source[..at.start].ends_with('&') {
+        return None;
+    }
+    Some(Edit::replace(at.start, at.start, "", "&"))
+}
+
+/// See [`Kind::TryBeforeMethod`].
+pub(super) fn try_before_method(source: &str, syntax: &Source, name: std::ops::Range<usize>) -> Option<Vec<Edit>> {
+    let call = syntax.method_call(name.clone())?;
+    if !call.receiver_is_call || source[call.receiver.end..].starts_with('?') {
+        return None;
+    }
+    question_mark(source, &syntax.function_at(name.start)?, call.receiver.end, "?")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_ignore_generic_arguments() {
+        assert_eq!(segments("pyo3::Python::<'_>::with_gil"), ["pyo3", "Python", "with_gil"]);
+        assert_eq!(segments("Py<PyAny>"), ["Py<PyAny>"]);
+        assert_eq!(segments("Bound::cast"), ["Bound", "cast"]);
+    }
+}

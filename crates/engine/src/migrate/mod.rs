@@ -30,8 +30,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Builds a step may take before it moves on: each round applies every rule that matched,
-/// and a round's edits can uncover diagnostics that earlier errors hid.
-const MAX_ROUNDS: usize = 8;
+/// and a round's edits can uncover diagnostics that earlier errors hid (a struct field made a
+/// `Bound` takes four: the field, its constructors' parameters, rustc's clone, its users).
+const MAX_ROUNDS: usize = 12;
 
 /// Builds a step may take putting functions back ([`keep`]): one putting back can make a
 /// caller of the function put back fail in turn.

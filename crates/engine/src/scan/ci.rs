@@ -7,7 +7,8 @@
 //! The project itself (`.`, `-e .`, a built wheel) is the wheel under test and is skipped;
 //! `-r FILE` is that file's requirements; `.[extra]` is that extra of the project.
 
-use crate::scan::requirements::{read_requirements, requirement_name};
+use crate::scan::python_names::{call_arguments, split_top, Names, Value};
+use crate::scan::requirements::{is_local_path, read_requirements, requirement_name};
 use std::path::Path;
 
 /// Where the workflows are, from the project's directory.
@@ -100,7 +101,11 @@ impl CiInstalls {
                 continue;
             }
             // A path or a built wheel (the project's own, `dist/*.whl`), a shell variable.
-            let local = arg.contains('/') || arg.ends_with(".whl") || arg.ends_with(".tar.gz") || arg.starts_with('$');
+            let local = is_local_path(arg)
+                || arg.contains('/')
+                || arg.ends_with(".whl")
+                || arg.ends_with(".tar.gz")
+                || arg.starts_with('$');
             if local {
                 continue;
             }
@@ -269,12 +274,12 @@ fn tox(dir: &Path, text: &str) -> Option<CiInstalls> {
     Some(found)
 }
 
-/// The first nox session that runs pytest, with the string arguments of its
-/// `session.install(...)` calls.
+/// The first nox session that runs pytest, with the arguments of its
+/// `session.install(...)` calls: strings, and the paths and tables the file names at its top
+/// level ([`Names`]); an argument with no such value is reported as unreadable.
 fn nox(dir: &Path, text: &str) -> Option<CiInstalls> {
     let session = regex::Regex::new(r"(?m)^def\s+(\w+)\s*\(").expect("valid regex");
-    let install = regex::Regex::new(r"session\.install\(([^)]*)\)").expect("valid regex");
-    let literal = regex::Regex::new(r#""([^"]*)"|'([^']*)'"#).expect("valid regex");
+    let names = Names::of_module(text);
     let starts: Vec<(usize, &str)> = session
         .captures_iter(text)
         .map(|c| (c.get(0).expect("whole").start(), c.get(1).expect("name").as_str()))
@@ -286,11 +291,17 @@ fn nox(dir: &Path, text: &str) -> Option<CiInstalls> {
             return None;
         }
         let mut found = CiInstalls::new("noxfile.py", format!("session `{name}`"));
-        for call in install.captures_iter(body) {
-            let args: Vec<String> = literal
-                .captures_iter(&call[1])
-                .filter_map(|l| l.get(1).or(l.get(2)).map(|m| m.as_str().to_string()))
-                .collect();
+        for call in body.split("session.install(").skip(1) {
+            let Some(inside) = call_arguments(call) else { continue };
+            let mut args = Vec::new();
+            for arg in split_top(inside, ',').into_iter().filter(|a| !a.is_empty()) {
+                match names.eval(arg) {
+                    Some(Value::Text(text)) => args.push(text),
+                    _ => found.unreadable.push(format!(
+                        "session.install argument `{arg}` is not a value the file names plainly"
+                    )),
+                }
+            }
             found.take(dir, &args);
         }
         Some(found)
@@ -447,6 +458,29 @@ def tests(session):
         let found = nox(dir.path(), noxfile).unwrap();
         assert_eq!(found.part, "session `tests`");
         assert_eq!(found.requirements, ["hypothesis", "pytest-mock"]);
+        // The paths and tables a noxfile names once; what it computes is said, not guessed.
+        std::fs::create_dir_all(dir.path().join("tests")).unwrap();
+        std::fs::write(dir.path().join("tests/requirements.txt"), "attrs\n").unwrap();
+        let named = r#"
+ROOT = Path(__file__).parent
+TESTS = ROOT / "tests"
+REQUIREMENTS = dict(
+    tests=TESTS / "requirements.txt",
+)
+
+@nox.session
+def tests(session):
+    session.install("-r", REQUIREMENTS["tests"], os.environ["EXTRA"])
+    session.run("pytest", TESTS)
+"#;
+        let found = nox(dir.path(), named).unwrap();
+        assert_eq!(found.requirements, ["attrs"]);
+        assert_eq!(found.unreadable.len(), 1, "{:?}", found.unreadable);
+        assert!(
+            found.unreadable[0].contains("os.environ[\"EXTRA\"]"),
+            "{:?}",
+            found.unreadable
+        );
     }
 
     #[test]

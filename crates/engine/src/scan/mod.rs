@@ -12,6 +12,7 @@ pub mod layout;
 pub mod lockfile;
 pub mod prepare;
 pub mod pyproject;
+mod python_names;
 pub mod requirements;
 pub mod setuptools_rust;
 

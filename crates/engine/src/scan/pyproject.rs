@@ -901,7 +901,7 @@ features = ["pyo3/extension-module"]
         std::fs::write(dir.path().join("requirements-base.txt"), "attrs  # pinned elsewhere\n").unwrap();
         std::fs::write(
             dir.path().join("requirements-dev.txt"),
-            "# tools\n-e .\n-r requirements-base.txt\npytest-benchmark==5.1\n",
+            "# tools\n-e .\n-r requirements-base.txt\npytest-benchmark==5.1\nfile:.#egg=the-project\n../sibling\n",
         )
         .unwrap();
         let p = Project::read(dir.path()).unwrap();

@@ -28,8 +28,9 @@ pub fn normalize(name: &str) -> String {
     out
 }
 
-/// The requirements of a requirements file, `-r` includes followed; editable installs of
-/// the project itself (`-e .`) and other options are left to the wheel under test.
+/// The requirements of a requirements file, `-r` includes followed; the project itself
+/// (`-e .`, `file:.#egg=name`), other local paths and options are left to the wheel under
+/// test.
 pub fn read_requirements(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Vec<String>> {
     if seen.contains(&path.to_path_buf()) {
         return Ok(Vec::new());
@@ -48,9 +49,16 @@ pub fn read_requirements(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Vec<Str
                 .unwrap_or(Path::new("."))
                 .join(included.trim_start_matches('=').trim());
             out.extend(read_requirements(&included, seen)?);
-        } else if !line.starts_with('-') && line != "." {
+        } else if !line.starts_with('-') && !is_local_path(line) {
             out.push(line.to_string());
         }
     }
     Ok(out)
+}
+
+/// Whether a requirement is a local path rather than a package from an index: the project
+/// itself or a sibling (`.`, `../lib`, `file:.#egg=name`), which the wheel under test stands
+/// for or the project's own build provides.
+pub fn is_local_path(requirement: &str) -> bool {
+    requirement.starts_with('.') || requirement.starts_with("file:")
 }

@@ -84,12 +84,20 @@ pub fn explain(result: &CellResult, catalog: &RunResults, patterns: &[Pattern]) 
             None => found.push((m.strength, c, m.matched)),
         }
     }
+    // A twin tells its subject's story in the older idiom: where both fail this way, the
+    // subject says it, with the fix written for this failure.
+    let meta = |id: &str| patterns.iter().find(|p| p.id == id);
+    let subjects: Vec<String> = found.iter().map(|(_, c, _)| c.id.pattern.clone()).collect();
+    found.retain(|(_, c, _)| {
+        let subject = meta(&c.id.pattern).and_then(|p| p.meta.twin.as_ref()).map(|t| &t.of);
+        !subject.is_some_and(|of| subjects.contains(of))
+    });
     found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.pattern.cmp(&b.1.id.pattern)));
     found.truncate(MAX_EXPLANATIONS);
     found
         .into_iter()
         .map(|(strength, c, matched)| {
-            let meta = patterns.iter().find(|p| p.id == c.id.pattern);
+            let meta = meta(&c.id.pattern);
             let its_own_failure = result.outcome != Outcome::CompileError || strength.theirs_headline;
             Explanation {
                 pattern: c.id.pattern.clone(),
@@ -640,6 +648,31 @@ mod tests {
         // it, `add_class` alone names one pattern.
         let found = explain(&compile_error("user", &[ADD_CLASS]), &gil_ref_catalog(), &[]);
         assert_eq!(ids(&found), ["gilref_pycell_receiver"]);
+    }
+
+    #[test]
+    fn a_twin_failing_like_its_subject_leaves_the_explanation_to_the_subject() {
+        const CLONE: (&str, &str) = ("E0277", "the trait bound `Py<pyo3::PyAny>: Clone` is not satisfied");
+        let catalog = catalog(vec![
+            compile_error("py_clone", &[CLONE]),
+            compile_error("gilref_py_clone", &[CLONE, ADD_FUNCTION]),
+        ]);
+        let pattern = |id: &str, twin: Option<&str>| Pattern {
+            id: id.into(),
+            meta: serde_json::from_value(serde_json::json!({
+                "title": id, "category": "conversions", "shows": "", "fix": "`clone_ref(py)`",
+                "twin": twin.map(|of| serde_json::json!({ "of": of, "until": "0.20" })),
+            }))
+            .unwrap(),
+            source: "lib.rs".into(),
+            test: None,
+        };
+        let patterns = [pattern("py_clone", None), pattern("gilref_py_clone", Some("py_clone"))];
+        let mine = compile_error("user", &[CLONE]);
+        assert_eq!(ids(&explain(&mine, &catalog, &patterns)), ["py_clone"]);
+        // Without the twin's tie to it, both say it.
+        let unrelated = [pattern("py_clone", None), pattern("gilref_py_clone", None)];
+        assert_eq!(ids(&explain(&mine, &catalog, &unrelated)).len(), 2);
     }
 
     #[test]

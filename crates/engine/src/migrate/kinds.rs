@@ -100,7 +100,12 @@ pub(super) fn bound_argument(source: &str, start: usize, end: usize) -> Option<E
                 return None;
             }
             let after = &rest[colon + 1..];
-            end + colon + 1 + (after.len() - after.trim_start().len())
+            let ty = end + colon + 1 + (after.len() - after.trim_start().len());
+            // `x: Option<&PyT>`: the GIL ref inside the option.
+            match source[ty..].strip_prefix("Option<") {
+                Some(inner) => ty + "Option<".len() + (inner.len() - inner.trim_start().len()),
+                None => ty,
+            }
         }
         _ => return None,
     };

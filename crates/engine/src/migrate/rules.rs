@@ -22,7 +22,7 @@ pub enum Kind {
     Rename,
     /// The attribute the note spells out goes above the item.
     Attribute,
-    /// A GIL-ref argument type becomes `&Bound<'_, T>`.
+    /// A GIL-ref argument type (`&PyT`, or inside an `Option`) becomes `&Bound<'_, T>`.
     BoundArgument,
     /// A GIL-ref type in a return type (after the span) becomes `Bound<'_, T>`.
     BoundReturn,
@@ -553,6 +553,40 @@ mod tests {
         assert_eq!(
             splice(source, &edits).unwrap(),
             "fn shop(_py: Python, m: &Bound<'_, PyModule>) -> PyResult<()>"
+        );
+        // 0.22 refuses an optional one by its name, and a classmethod's `cls` by its `&`.
+        let refused =
+            "the trait bound `&PyDict: pyo3::impl_::extract_argument::PyFunctionArgument<'_, '_>` is not satisfied";
+        let optional = "fn init(kwds: Option<&PyDict>) -> PyResult<Self>";
+        assert_eq!(
+            edited(optional, refused, None, "kwds", 0),
+            "fn init(kwds: Option<&Bound<'_, PyDict>>) -> PyResult<Self>"
+        );
+        let cls = "the trait bound `&PyType: From<pyo3::impl_::pymethods::BoundRef<'_, '_, PyType>>` is not satisfied";
+        let classmethod = "fn convert(_cls: &PyType, value: &Bound<'_, PyAny>)";
+        assert_eq!(
+            edited(classmethod, cls, None, "&", 0),
+            "fn convert(_cls: &Bound<'_, PyType>, value: &Bound<'_, PyAny>)"
+        );
+    }
+
+    #[test]
+    fn what_a_gil_ref_api_gave_by_value_a_bound_gives_by_method() {
+        // `T::extract(x)` called the GIL-ref `extract` a manual impl no longer has.
+        let gone = "no function or associated item named `extract` found for struct `Key` in the current scope";
+        let source = "fn f(k: Bound<'_, PyAny>) -> PyResult<()> {\n    m.insert(Key::extract(k)?, Key::extract(each?)?);\n    Ok(())\n}\n";
+        let once = edited(source, gone, None, "extract", 0);
+        let twice = edited(&once, gone, None, "extract", 1);
+        assert!(
+            twice.contains("m.insert(k.extract::<Key>()?, (each?).extract::<Key>()?);"),
+            "{twice}"
+        );
+        // `x.into()` of a `&Bound` into a `Py` takes the owned `Bound`.
+        let into = "the trait bound `Py<pyo3::PyAny>: From<&pyo3::Bound<'_, pyo3::PyAny>>` is not satisfied";
+        let source = "Ok(Key { hash: ob.hash()?, inner: ob.into() })";
+        assert_eq!(
+            edited(source, into, None, "into", 0),
+            "Ok(Key { hash: ob.hash()?, inner: ob.clone().into() })"
         );
     }
 

@@ -301,12 +301,18 @@ pub(super) fn into_pyobject_call(source: &str, syntax: &Source, name: std::ops::
     }
     let function = syntax.function_at(name.start)?;
     let mut edits = vec![Edit::replace(name.start, name.end, method, "into_pyobject")];
-    edits.extend(question_mark(
-        source,
-        &function,
-        call.call.end,
-        "?.into_any().unbind()",
-    )?);
+    // `x.into_py(py).into_bound(py)` (what an `IntoPy` impl's body becomes in its
+    // `into_pyobject`): the `Bound` that `into_pyobject` gives, without the round trip.
+    let rebound = Regex::new(r"^\.into_bound\(\s*[A-Za-z_][A-Za-z0-9_]*\s*\)").expect("valid pattern");
+    let (suffix, round_trip) = match rebound.find(&source[call.call.end..]) {
+        Some(found) => ("?.into_any()", Some(found.as_str())),
+        None => ("?.into_any().unbind()", None),
+    };
+    edits.extend(question_mark(source, &function, call.call.end, suffix)?);
+    if let Some(round_trip) = round_trip {
+        let at = call.call.end;
+        edits.push(Edit::replace(at, at + round_trip.len(), round_trip, ""));
+    }
     Some(edits)
 }
 

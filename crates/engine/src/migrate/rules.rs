@@ -813,7 +813,19 @@ mod tests {
             .starts_with("impl<'py, T> IntoPyObject<'py> for Wrap<T> {"));
         // Another target type than `PyObject`: a person decides.
         let other = source.replace("IntoPy<PyObject>", "IntoPy<Py<PyTuple>>");
-        assert_eq!(after("0.23.5", deprecated_trait, &other, "IntoPy"), None);
+        assert_eq!(after("0.23.5", deprecated_trait, &other, "IntoPy"), None); // Its `into_py` call, next round, gives the `Bound` itself: no `unbind().into_bound(py)`.
+        let body = after(
+            "0.23.5",
+            deprecated_trait,
+            &source.replace("self.0 //", "self.0.into_py(py) //"),
+            "IntoPy",
+        )
+        .unwrap();
+        let call = "use of deprecated method `pyo3::IntoPy::into_py`: `IntoPy` is going to be replaced by `IntoPyObject`. See the migration guide (https://pyo3.rs/v0.23.0/migration) for more information.";
+        assert!(
+            edited(&body, call, None, "into_py", 1).contains("Ok(self.0.into_pyobject(py)?.into_any()) // the object"),
+            "{body}"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Where an edit goes, when rustc's span is not enough: the function around a call, its
-//! return type and its tail expression, the impl block around a trait's name. `syn` only
+//! return type and its tail expression, the impl block around a trait's name, the struct
+//! field of a name, the `let` a value goes to, the call an argument is in. `syn` only
 //! locates: its spans (line and column, through proc-macro2's `span-locations`) become byte
 //! offsets into the file's own text, and the edits are spliced into that text, so nothing
 //! is reprinted. A file syn cannot parse gets no syntax-driven edit.

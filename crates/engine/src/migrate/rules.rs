@@ -581,6 +581,15 @@ mod tests {
             twice.contains("m.insert(k.extract::<Key>()?, (each?).extract::<Key>()?);"),
             "{twice}"
         );
+        // What 0.22 dropped for a function kept as it was at 0.21: `as_ref`, `PyNone::get`.
+        let gone = "no method named `as_ref` found for struct `Py<T>` in the current scope";
+        let source = "let value = val.unwrap_or_else(|| none.as_ref(py));";
+        assert_eq!(
+            edited(source, gone, None, "as_ref", 0),
+            source.replace("as_ref", "bind")
+        );
+        let gone = "no function or associated item named `get` found for struct `PyNone` in the current scope";
+        assert_eq!(edited("PyNone::get(py)", gone, None, "get", 0), "PyNone::get_bound(py)");
         // `x.into()` of a `&Bound` into a `Py` takes the owned `Bound`.
         let into = "the trait bound `Py<pyo3::PyAny>: From<&pyo3::Bound<'_, pyo3::PyAny>>` is not satisfied";
         let source = "Ok(Key { hash: ob.hash()?, inner: ob.into() })";

@@ -52,14 +52,9 @@ pub fn line_at(source: &str, at: usize) -> usize {
 /// earlier one are dropped (the next build shows what is left); an edit whose expected text
 /// is not under its span is an error: the file is not the one the diagnostics were read from.
 pub fn splice(source: &str, edits: &[Edit]) -> Result<String> {
-    let mut sorted: Vec<&Edit> = edits.iter().collect();
-    sorted.sort_by_key(|e| (e.start, e.end));
     let mut out = String::with_capacity(source.len());
     let mut at = 0;
-    for edit in sorted {
-        if edit.start < at {
-            continue;
-        }
+    for edit in made(edits) {
         match source.get(edit.start..edit.end) {
             Some(under) if under == edit.expected => {}
             under => bail!(
@@ -77,6 +72,21 @@ pub fn splice(source: &str, edits: &[Edit]) -> Result<String> {
     }
     out.push_str(&source[at..]);
     Ok(out)
+}
+
+/// The edits [`splice`] makes, in file order: each that overlaps an earlier one is left out.
+pub fn made(edits: &[Edit]) -> Vec<&Edit> {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.start, e.end));
+    let mut at = 0;
+    sorted.retain(|e| {
+        let kept = e.start >= at;
+        if kept {
+            at = e.end;
+        }
+        kept
+    });
+    sorted
 }
 
 /// Writes `text` to `path` whole: a temporary file beside it renamed over it, keeping its
@@ -113,6 +123,9 @@ mod tests {
             splice(source, &edits).unwrap(),
             "let a = PyList::new_bound(py, v); // new\nlet b = x.cast();\n"
         );
+        // What is said to be made is what was spliced.
+        let made: Vec<&str> = made(&edits).iter().map(|e| e.replacement.as_str()).collect();
+        assert_eq!(made, ["new_bound", "cast"]);
     }
 
     #[test]

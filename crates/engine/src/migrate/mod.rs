@@ -499,7 +499,8 @@ impl Builder<'_> {
         for (file, (text, edits)) in by_file.into_iter().filter(|(_, (_, e))| !e.is_empty()) {
             let spliced = edit::splice(&text, &edits)?;
             edit::write_whole(&root.join(&file), &spliced)?;
-            made.extend(edits.iter().map(|e| Made {
+            // What was spliced: an edit overlapping another is left to the next round.
+            made.extend(edit::made(&edits).into_iter().map(|e| Made {
                 file: file.clone(),
                 line: e.line_in(&text),
                 rule: e.rule.clone(),

@@ -388,6 +388,35 @@ pub(super) fn call_to_method(source: &str, syntax: &Source, name: std::ops::Rang
     ))
 }
 
+/// See [`Kind::CloneRef`].
+pub(super) fn clone_ref(source: &str, syntax: &Source, start: usize, end: usize) -> Option<Edit> {
+    let function = syntax.function_at(start)?;
+    let (py, _) = function
+        .params
+        .iter()
+        .find(|(_, ty)| source[ty.clone()].starts_with("Python"))?;
+    let under = source.get(start..end)?;
+    // The method under the span (`to_owned`), or the expression ending in it, or a plain
+    // place (`value`, `self.first`) that is a `&Py`.
+    let (at, expected) = match under {
+        "to_owned" | "clone" if source[end..].starts_with("()") => (start, format!("{under}()")),
+        _ => match ["to_owned()", "clone()"].iter().find_map(|m| under.strip_suffix(m)) {
+            Some(receiver) if receiver.ends_with('.') => (start + receiver.len(), under[receiver.len()..].to_string()),
+            Some(_) => return None,
+            None if under.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') => {
+                return Some(Edit::replace(end, end, "", &format!(".clone_ref({py})")));
+            }
+            None => return None,
+        },
+    };
+    Some(Edit::replace(
+        at,
+        at + expected.len(),
+        &expected,
+        &format!("clone_ref({py})"),
+    ))
+}
+
 /// See [`Kind::RemoveImport`].
 pub(super) fn remove_import(source: &str, start: usize, end: usize) -> Option<Edit> {
     let name = source.get(start..end)?;

@@ -77,6 +77,10 @@ pub enum Kind {
     /// is the only name there): a PyO3 trait the rules' edits no longer call, or that a
     /// release removed.
     RemoveImport,
+    /// A `Py` cloned without the GIL, which 0.22 no longer allows (`x.to_owned()`, `x.clone()`,
+    /// or a `&Py` where a `Py` is expected; the span on the expression or on the method):
+    /// `x.clone_ref(py)`, with the function's own `Python` parameter.
+    CloneRef,
     /// rustc's own fix, where it marks one machine-applicable ("consider borrowing here",
     /// "consider using clone here"): the rule's message and label say which diagnostics.
     Suggestion,
@@ -235,6 +239,7 @@ impl Rules {
                     | Kind::HoistTemporary
                     | Kind::IntoPyobjectByReference
                     | Kind::RemoveImport
+                    | Kind::CloneRef
                     | Kind::BorrowMoved
                     | Kind::Borrow => &[],
                     Kind::BoundReturn | Kind::OwnedBound => &["ty"],
@@ -354,6 +359,7 @@ impl Rules {
                     Kind::Suggestion => kinds::suggested(source, &diagnostic.suggestions)?,
                     Kind::CallToMethod => vec![kinds::call_to_method(source, syntax()?, start..end, capture("to")?)?],
                     Kind::RemoveImport => vec![kinds::remove_import(source, start, end)?],
+                    Kind::CloneRef => vec![kinds::clone_ref(source, syntax()?, start, end)?],
                     Kind::HoistTemporary => vec![kinds::hoist_temporary(source, syntax()?, start..end)?],
                     Kind::IntoPyobjectByReference => vec![kinds::into_pyobject_by_reference(source, start, end)?],
                     Kind::BorrowMoved => vec![kinds::borrow(source, diagnostic.moved.as_ref()?)?],
@@ -590,6 +596,30 @@ mod tests {
         );
         let gone = "no function or associated item named `get` found for struct `PyNone` in the current scope";
         assert_eq!(edited("PyNone::get(py)", gone, None, "get", 0), "PyNone::get_bound(py)");
+        // A `Py` cloned without the GIL, where the function holds a `Python`.
+        let method =
+            "the method `to_owned` exists for struct `Py<pyo3::PyAny>`, but its trait bounds were not satisfied";
+        let label = Some("method cannot be called on `Py<pyo3::PyAny>` due to unsatisfied trait bounds");
+        let source = "fn f(&self, py: Python<'_>) -> PyResult<bool> {\n    other.contains(each.inner.to_owned())\n}\n";
+        assert_eq!(
+            edited(source, method, label, "to_owned", 0),
+            source.replace("to_owned()", "clone_ref(py)")
+        );
+        let mismatched = Some("expected `Py<PyAny>`, found `&Py<PyAny>`");
+        for (expression, cloned) in [
+            ("value.to_owned()", "value.clone_ref(py)"),
+            ("value", "value.clone_ref(py)"),
+        ] {
+            let source = format!("fn g(py: Python) -> Py<PyAny> {{\n    {expression}\n}}\n");
+            let at = source.find(expression).unwrap();
+            let mut diagnostic = Diagnostic::at("mismatched types", "src/lib.rs", at, at + expression.len());
+            diagnostic.label = mismatched.map(str::to_string);
+            let edits = rules().edits(&Release::parse("0.22.6").unwrap(), &diagnostic, &source);
+            assert_eq!(splice(&source, &edits).unwrap(), source.replace(expression, cloned));
+        }
+        // No `Python` at hand: a person decides.
+        let without = source.replace(", py: Python<'_>", "");
+        assert_eq!(edited(&without, method, label, "to_owned", 0), without);
         // `x.into()` of a `&Bound` into a `Py` takes the owned `Bound`.
         let into = "the trait bound `Py<pyo3::PyAny>: From<&pyo3::Bound<'_, pyo3::PyAny>>` is not satisfied";
         let source = "Ok(Key { hash: ob.hash()?, inner: ob.into() })";

@@ -48,6 +48,18 @@ pub(super) fn is_identifier(text: &str) -> bool {
         && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
 }
 
+/// Whether `c` may stand in a place written as a path of fields (`self.node`, `value`).
+fn in_place(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '.'
+}
+
+/// The start of the line that holds `at`, and that line's indentation.
+fn line_of(source: &str, at: usize) -> (usize, &str) {
+    let start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = &source[start..];
+    (start, &line[..line.len() - line.trim_start_matches([' ', '\t']).len()])
+}
+
 /// The deprecated `item` under the span becomes `to`'s last segment: only where the text
 /// under the span is exactly the item's name, and the replacement lives where the item did
 /// (the same parent, a method called with `.`, or a name of its own such as `Py<PyAny>`);
@@ -70,11 +82,8 @@ pub(super) fn rename(source: &str, start: usize, end: usize, item: &str, to: &st
 
 /// `attribute` on a line of its own above the line of `at`.
 pub(super) fn attribute(source: &str, at: usize, attribute: &str) -> Option<Edit> {
-    let line_start = source.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
-    let indent: String = source[line_start..]
-        .chars()
-        .take_while(|c| *c == ' ' || *c == '\t')
-        .collect();
+    source.get(..at)?; // an offset inside the text
+    let (line_start, indent) = line_of(source, at);
     Some(Edit::replace(
         line_start,
         line_start,
@@ -189,15 +198,11 @@ pub(super) fn rewrite(source: &str, start: usize, end: usize, rewrite: &Rewrite)
     if start + whole.start() >= end.max(start + 1) {
         return None;
     }
-    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-    let indent: String = source[line_start..]
-        .chars()
-        .take_while(|c| *c == ' ' || *c == '\t')
-        .collect();
+    let (_, indent) = line_of(source, start);
     let lifetime = found.name("lifetime").map_or("_", |m| m.as_str());
     let template = rewrite
         .into
-        .replace("${indent}", &indent)
+        .replace("${indent}", indent)
         .replace("${lifetime}", lifetime);
     let mut replacement = String::new();
     found.expand(&template, &mut replacement);
@@ -264,9 +269,9 @@ pub(super) fn into_pyobject_impl(source: &str, syntax: &Source, at: usize) -> Op
     ) else {
         return None;
     };
-    let line_start = source[..method.start].rfind('\n').map_or(0, |i| i + 1);
-    let indent = &source[line_start..method.start];
-    if !indent.chars().all(|c| c == ' ' || c == '\t') {
+    // The method starts its line: its indentation is the associated types'.
+    let (line_start, indent) = line_of(source, method.start);
+    if line_start + indent.len() != method.start {
         return None;
     }
     let replace = |range: &std::ops::Range<usize>, text: &str| {
@@ -323,7 +328,7 @@ pub(super) fn receiver<'s>(source: &'s str, syntax: &Source, name: std::ops::Ran
         return source.get(call.receiver);
     }
     let before = source.get(..name.start)?.trim_end().strip_suffix('.')?.trim_end();
-    let path = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    let path = before.trim_end_matches(in_place);
     Some(&before[path.len()..]).filter(|r| !r.is_empty() && !r.starts_with('.'))
 }
 
@@ -374,8 +379,7 @@ pub(super) fn call_to_method(source: &str, syntax: &Source, name: std::ops::Rang
         return None;
     };
     let (ty, arg) = (source.get(call.ty?)?, source.get(arg.clone())?);
-    let simple = arg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
-    let value = match simple {
+    let value = match arg.chars().all(in_place) {
         true => arg.to_string(),
         false => format!("({arg})"),
     };
@@ -403,7 +407,7 @@ pub(super) fn clone_ref(source: &str, syntax: &Source, start: usize, end: usize)
         _ => match ["to_owned()", "clone()"].iter().find_map(|m| under.strip_suffix(m)) {
             Some(receiver) if receiver.ends_with('.') => (start + receiver.len(), under[receiver.len()..].to_string()),
             Some(_) => return None,
-            None if under.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') => {
+            None if under.chars().all(in_place) => {
                 return Some(Edit::replace(end, end, "", &format!(".clone_ref({py})")));
             }
             None => return None,
@@ -456,11 +460,7 @@ pub(super) fn hoist_temporary(source: &str, syntax: &Source, temporary: std::ops
     if temporary.end >= value.end || !source[temporary.end..].starts_with('.') {
         return None;
     }
-    let line_start = source[..temporary.start].rfind('\n').map_or(0, |i| i + 1);
-    let indent: String = source[line_start..]
-        .chars()
-        .take_while(|c| *c == ' ' || *c == '\t')
-        .collect();
+    let (_, indent) = line_of(source, temporary.start);
     Some(Edit::replace(
         temporary.end,
         temporary.end,

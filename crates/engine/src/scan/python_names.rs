@@ -139,34 +139,29 @@ fn string_literal(text: &str) -> Option<String> {
 
 /// How many brackets `text` leaves open (outside strings).
 fn depth(text: &str) -> i32 {
-    let mut depth = 0;
-    walk(text, |c, outside| {
-        if outside {
-            match c {
-                '(' | '[' | '{' => depth += 1,
-                ')' | ']' | '}' => depth -= 1,
-                _ => {}
-            }
-        }
-    });
-    depth
+    let mut open = 0;
+    code(text, |_, _, depth| open = depth);
+    open
 }
 
-/// Calls `each` with every character of `text` and whether it lies outside string literals.
-fn walk(text: &str, mut each: impl FnMut(char, bool)) {
-    let mut quote: Option<char> = None;
-    for c in text.chars() {
+/// Calls `each` with every character of `text` outside string literals: its byte offset,
+/// itself, and the bracket depth after it (an opening bracket counts, a closing one is
+/// taken off).
+fn code(text: &str, mut each: impl FnMut(usize, char, i32)) {
+    let (mut quote, mut depth) = (None, 0);
+    for (at, c) in text.char_indices() {
         match quote {
-            Some(q) if c == q => {
-                quote = None;
-                each(c, false);
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None => {
+                match c {
+                    '(' | '[' | '{' => depth += 1,
+                    ')' | ']' | '}' => depth -= 1,
+                    _ => {}
+                }
+                each(at, c, depth);
             }
-            Some(_) => each(c, false),
-            None if c == '"' || c == '\'' => {
-                quote = Some(c);
-                each(c, false);
-            }
-            None => each(c, true),
         }
     }
 }
@@ -174,20 +169,12 @@ fn walk(text: &str, mut each: impl FnMut(char, bool)) {
 /// `text` split at each `sep` outside brackets and strings, each part trimmed.
 pub fn split_top(text: &str, sep: char) -> Vec<&str> {
     let mut parts = Vec::new();
-    let (mut depth, mut start, mut at) = (0, 0, 0);
-    walk(text, |c, outside| {
-        if outside {
-            match c {
-                '(' | '[' | '{' => depth += 1,
-                ')' | ']' | '}' => depth -= 1,
-                c if c == sep && depth == 0 => {
-                    parts.push(&text[start..at]);
-                    start = at + c.len_utf8();
-                }
-                _ => {}
-            }
+    let mut start = 0;
+    code(text, |at, c, depth| {
+        if c == sep && depth == 0 {
+            parts.push(&text[start..at]);
+            start = at + c.len_utf8();
         }
-        at += c.len_utf8();
     });
     parts.push(&text[start..]);
     parts.into_iter().map(str::trim).collect()
@@ -196,21 +183,11 @@ pub fn split_top(text: &str, sep: char) -> Vec<&str> {
 /// The arguments of a call, `call` starting just after its opening parenthesis: the text
 /// up to the parenthesis that closes it (outside strings), when one does.
 pub fn call_arguments(call: &str) -> Option<&str> {
-    let (mut depth, mut at, mut end) = (1, 0, None);
-    walk(call, |c, outside| {
-        if outside && end.is_none() {
-            match c {
-                '(' | '[' | '{' => depth += 1,
-                ')' | ']' | '}' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        end = Some(at);
-                    }
-                }
-                _ => {}
-            }
+    let mut end = None;
+    code(call, |at, _, depth| {
+        if depth < 0 && end.is_none() {
+            end = Some(at);
         }
-        at += c.len_utf8();
     });
     end.map(|end| &call[..end])
 }
@@ -220,14 +197,10 @@ fn strip_comment(text: &str) -> String {
     text.lines()
         .map(|line| {
             let mut end = line.len();
-            let mut at = 0;
-            let mut found = false;
-            walk(line, |c, outside| {
-                if outside && c == '#' && !found {
+            code(line, |at, c, _| {
+                if c == '#' && end == line.len() {
                     end = at;
-                    found = true;
                 }
-                at += c.len_utf8();
             });
             &line[..end]
         })

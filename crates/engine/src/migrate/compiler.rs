@@ -132,7 +132,8 @@ pub fn compile(root: &Path, manifest: &Path, target: &Path, python: &Path, featu
                 line: s.line_start,
             })
         };
-        let span = diag.spans.iter().find(|s| s.is_primary).and_then(in_tree);
+        let primary = diag.spans.iter().find(|s| s.is_primary);
+        let span = primary.and_then(in_tree);
         let moved = diag
             .spans
             .iter()
@@ -167,7 +168,7 @@ pub fn compile(root: &Path, manifest: &Path, target: &Path, python: &Path, featu
             level,
             code: diag.code.map(|c| c.code),
             message: diag.message,
-            label: diag.spans.iter().find(|s| s.is_primary).and_then(|s| s.label.clone()),
+            label: primary.and_then(|s| s.label.clone()),
             span,
             moved,
             suggestions,

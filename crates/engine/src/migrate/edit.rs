@@ -74,10 +74,14 @@ pub fn splice(source: &str, edits: &[Edit]) -> Result<String> {
     Ok(out)
 }
 
-/// The edits [`splice`] makes, in file order: each that overlaps an earlier one is left out.
+/// The edits [`splice`] makes, in file order: each that overlaps an earlier one, or makes
+/// the same change as an earlier one (two errors asking for one new parameter), is left
+/// out.
 pub fn made(edits: &[Edit]) -> Vec<&Edit> {
     let mut sorted: Vec<&Edit> = edits.iter().collect();
     sorted.sort_by_key(|e| (e.start, e.end));
+    let mut seen = std::collections::HashSet::new();
+    sorted.retain(|e| seen.insert((e.start, e.end, e.replacement.as_str())));
     let mut at = 0;
     sorted.retain(|e| {
         let kept = e.start >= at;
@@ -118,14 +122,16 @@ mod tests {
             Edit::replace(downcast, downcast + 8, "downcast", "cast"),
             Edit::replace(new, new + 3, "new", "new_bound"),
             Edit::replace(new + 1, new + 2, "e", "E"),
+            Edit::replace(downcast + 8, downcast + 8, "", "::<PyList>"),
+            Edit::replace(downcast + 8, downcast + 8, "", "::<PyList>"),
         ];
         assert_eq!(
             splice(source, &edits).unwrap(),
-            "let a = PyList::new_bound(py, v); // new\nlet b = x.cast();\n"
+            "let a = PyList::new_bound(py, v); // new\nlet b = x.cast::<PyList>();\n"
         );
         // What is said to be made is what was spliced.
         let made: Vec<&str> = made(&edits).iter().map(|e| e.replacement.as_str()).collect();
-        assert_eq!(made, ["new_bound", "cast"]);
+        assert_eq!(made, ["new_bound", "cast", "::<PyList>"]);
     }
 
     #[test]

@@ -78,9 +78,29 @@ pub enum Kind {
     /// release removed.
     RemoveImport,
     /// A `Py` cloned without the GIL, which 0.22 no longer allows (`x.to_owned()`, `x.clone()`,
-    /// or a `&Py` where a `Py` is expected; the span on the expression or on the method):
-    /// `x.clone_ref(py)`, with the function's own `Python` parameter.
+    /// a `&Py` where a `Py` is expected, `iter.cloned()`; the span on the expression or on
+    /// the method): `x.clone_ref(py)` with the `Python` at hand (the function's own, a
+    /// `PyRef`'s or a `Bound`'s `.py()`, or a new `py` parameter where Python calls the
+    /// function), else inside `Python::with_gil`.
     CloneRef,
+    /// `x.clone()` of a `Vec` or a map of `Py`s (rustc names the container in its message's
+    /// `container`): each item cloned by reference as [`Kind::CloneRef`] clones one, collected.
+    CloneEach,
+    /// A `#[derive(Clone)]` struct with a `Py` field (the span on the field) gets its `Clone`
+    /// by hand: each `Py` cloned with `clone_ref` under `Python::with_gil`, as PyO3's `Clone`
+    /// did before 0.22 (never panicking without the GIL), every other field as derived.
+    CloneWithTheGil,
+    /// A GIL ref's method called as a function, `PyAny::eq(a, b)` (the span on `eq`),
+    /// becomes `a.eq(b)`; `x.extract(py)?` as `a`, the GIL ref of a `Py`, becomes
+    /// `x.bind(py)`.
+    MethodSyntax,
+    /// At a `#[pymethods]` attribute (where rustc reports an argument it cannot point at:
+    /// a slot's, a tuple's), every GIL-ref argument of the block's methods becomes a
+    /// `Bound`: `&Bound<'_, PyT>`, and `Bound<'_, PyT>` inside a tuple.
+    BoundArgumentsOfBlock,
+    /// The expression under the span, a `&Bound` where a `Bound` is expected (an array's
+    /// item beside owned ones), gets `.clone()`: a new reference to the same object.
+    CloneBound,
     /// rustc's own fix, where it marks one machine-applicable ("consider borrowing here",
     /// "consider using clone here"): the rule's message and label say which diagnostics.
     Suggestion,
@@ -240,9 +260,14 @@ impl Rules {
                     | Kind::IntoPyobjectByReference
                     | Kind::RemoveImport
                     | Kind::CloneRef
+                    | Kind::CloneWithTheGil
+                    | Kind::CloneBound
+                    | Kind::MethodSyntax
+                    | Kind::BoundArgumentsOfBlock
                     | Kind::BorrowMoved
                     | Kind::Borrow => &[],
                     Kind::BoundReturn | Kind::OwnedBound => &["ty"],
+                    Kind::CloneEach => &["container"],
                     Kind::CallToMethod => &["to"],
                 };
                 for name in needs {
@@ -359,7 +384,12 @@ impl Rules {
                     Kind::Suggestion => kinds::suggested(source, &diagnostic.suggestions)?,
                     Kind::CallToMethod => vec![kinds::call_to_method(source, syntax()?, start..end, capture("to")?)?],
                     Kind::RemoveImport => vec![kinds::remove_import(source, start, end)?],
-                    Kind::CloneRef => vec![kinds::clone_ref(source, syntax()?, start, end)?],
+                    Kind::CloneRef => kinds::clone_ref(source, syntax()?, start..end, capture("item"))?,
+                    Kind::CloneEach => kinds::clone_each(source, syntax()?, start..end, capture("container")?)?,
+                    Kind::CloneBound => vec![kinds::clone_bound(source, start, end)?],
+                    Kind::CloneWithTheGil => kinds::clone_with_the_gil(source, syntax()?, start)?,
+                    Kind::MethodSyntax => vec![kinds::method_syntax(source, syntax()?, start..end)?],
+                    Kind::BoundArgumentsOfBlock => kinds::bound_arguments_of_block(source, syntax()?, start)?,
                     Kind::HoistTemporary => vec![kinds::hoist_temporary(source, syntax()?, start..end)?],
                     Kind::IntoPyobjectByReference => vec![kinds::into_pyobject_by_reference(source, start, end)?],
                     Kind::BorrowMoved => vec![kinds::borrow(source, diagnostic.moved.as_ref()?)?],
@@ -568,6 +598,22 @@ mod tests {
             edited(optional, refused, None, "kwds", 0),
             "fn init(kwds: Option<&Bound<'_, PyDict>>) -> PyResult<Self>"
         );
+        // rustc's span on `Option` alone.
+        assert_eq!(
+            edited(optional, refused, None, "Option", 0),
+            "fn init(kwds: Option<&Bound<'_, PyDict>>) -> PyResult<Self>"
+        );
+        // On the `#[pymethods]` attribute (a slot's argument, a tuple's): the whole block.
+        let block = "#[pymethods]\nimpl View {\n    fn __and__(slf: PyRef<'_, Self>, other: &PyAny) -> bool {\n        true\n    }\n    fn __contains__(&self, item: (Key, &PyAny), cell: &PyCell<Self>, done: Option<&PyList>) -> bool {\n        false\n    }\n}\nfn helper(x: &PyAny) {}\n";
+        let tupled = "the trait bound `(Key, &pyo3::PyAny): pyo3::impl_::extract_argument::PyFunctionArgument<'_, '_>` is not satisfied";
+        assert_eq!(
+            edited(block, tupled, None, "#[pymethods]", 0),
+            block
+                .replace("other: &PyAny", "other: &Bound<'_, PyAny>")
+                .replace("(Key, &PyAny)", "(Key, Bound<'_, PyAny>)")
+                .replace("&PyCell<Self>", "&Bound<'_, Self>")
+                .replace("Option<&PyList>", "Option<&Bound<'_, PyList>>")
+        );
         let cls = "the trait bound `&PyType: From<pyo3::impl_::pymethods::BoundRef<'_, '_, PyType>>` is not satisfied";
         let classmethod = "fn convert(_cls: &PyType, value: &Bound<'_, PyAny>)";
         assert_eq!(
@@ -617,9 +663,128 @@ mod tests {
             let edits = rules().edits(&Release::parse("0.22.6").unwrap(), &diagnostic, &source);
             assert_eq!(splice(&source, &edits).unwrap(), source.replace(expression, cloned));
         }
-        // No `Python` at hand: a person decides.
+        // No `Python` at hand: the clone takes the GIL, as the old clone never panicked.
         let without = source.replace(", py: Python<'_>", "");
-        assert_eq!(edited(&without, method, label, "to_owned", 0), without);
+        assert_eq!(
+            edited(&without, method, label, "to_owned", 0),
+            without.replace(
+                "each.inner.to_owned()",
+                "pyo3::Python::with_gil(|py| each.inner.clone_ref(py))"
+            )
+        );
+        // Where Python calls it, the function takes a `Python` (once, however many clones
+        // ask for it); a `PyRef` receiver gives its own.
+        let exported = "use pyo3::prelude::*;\n#[pymethods]\nimpl M {\n    fn get(&self, key: Key) -> Option<PyObject> {\n        (self.inner.get(&key).map(|v| v.to_owned()), self.other.to_owned()).0\n    }\n    fn next(slf: PyRef<'_, Self>) -> Vec<PyObject> {\n        slf.inner.iter().cloned().collect()\n    }\n}\n";
+        let diagnostics: Vec<Diagnostic> = ["to_owned", "to_owned", "cloned"]
+            .iter()
+            .enumerate()
+            .map(|(n, name)| {
+                let at = exported.match_indices(name).nth(if n == 1 { 1 } else { 0 }).unwrap().0;
+                Diagnostic::at(method, "src/lib.rs", at, at + name.len())
+            })
+            .collect();
+        let rules = rules();
+        let edits: Vec<Edit> = diagnostics
+            .iter()
+            .flat_map(|d| {
+                let mut d = d.clone();
+                if exported[d.span.as_ref().unwrap().start..].starts_with("cloned") {
+                    d.message = "the trait bound `Py<pyo3::PyAny>: Clone` is not satisfied".into();
+                    d.label = Some("the trait `Clone` is not implemented for `Py<pyo3::PyAny>`".into());
+                } else {
+                    d.label = label.map(str::to_string);
+                }
+                rules.edits(&Release::parse("0.22.6").unwrap(), &d, exported)
+            })
+            .collect();
+        assert_eq!(
+            splice(exported, &edits).unwrap(),
+            exported
+                .replace("key: Key)", "key: Key, py: Python<'_>)")
+                .replace("v.to_owned()", "v.clone_ref(py)")
+                .replace("other.to_owned()", "other.clone_ref(py)")
+                .replace("iter().cloned()", "iter().map(|each| each.clone_ref(slf.py()))")
+        );
+        // A local cloned where its `let` took it, before the borrow it came from ends; a
+        // map's items collected as values.
+        let iterator = "use pyo3::prelude::*;\n#[pymethods]\nimpl I {\n    fn __next__(mut slf: PyRefMut<'_, Self>) -> Option<PyObject> {\n        let kv = slf.inner.iter().next()?;\n        let value = kv.1.to_owned();\n        slf.inner = slf.inner.remove(kv.0);\n        Some(value)\n    }\n    fn pairs(&self) -> Vec<(Key, PyObject)> {\n        self.inner.iter().map(|(k, v)| (k.clone(), v.clone())).collect()\n    }\n}\n";
+        let at = iterator.find("Some(value)").unwrap() + 5;
+        let mut diagnostic = Diagnostic::at("mismatched types", "src/lib.rs", at, at + 5);
+        diagnostic.label = mismatched.map(str::to_string);
+        let mut edits = rules.edits(&Release::parse("0.22.6").unwrap(), &diagnostic, iterator);
+        let collect = "a value of type `Vec<(Key, Py<pyo3::PyAny>)>` cannot be built from an iterator over elements of type `(Key, &Py<pyo3::PyAny>)`";
+        let at = iterator.find("collect").unwrap();
+        let mut diagnostic = Diagnostic::at(collect, "src/lib.rs", at, at + 7);
+        diagnostic.label = Some("value of type `Vec<(Key, Py<pyo3::PyAny>)>` cannot be built from `std::iter::Iterator<Item=(Key, &Py<pyo3::PyAny>)>`".into());
+        edits.extend(rules.edits(&Release::parse("0.22.6").unwrap(), &diagnostic, iterator));
+        assert_eq!(
+            splice(iterator, &edits).unwrap(),
+            iterator
+                .replace("kv.1.to_owned()", "kv.1.clone_ref(slf.py())")
+                .replace("fn pairs(&self)", "fn pairs(&self, py: Python<'_>)")
+                .replace("v.clone()))", "v.clone_ref(py)))")
+        );
+        // A `&Bound` beside owned ones, a `Borrowed` into a `Py`, a `let` of an owned value:
+        // (source, message, label, text under the span, what it becomes).
+        let cases = [
+            (
+                "fn f() {\n    let pair = PyTuple::new_bound(py, [k, value.bind(py)]);\n}\n",
+                "mismatched types",
+                Some("expected `Bound<'_, PyAny>`, found `&Bound<'_, PyAny>`"),
+                "value.bind(py)",
+                ("value.bind(py)", "value.bind(py).clone()"),
+            ),
+            (
+                "m.insert(k, none.into());",
+                "the trait bound `Py<pyo3::PyAny>: From<pyo3::Borrowed<'_, '_, PyNone>>` is not satisfied",
+                None,
+                "into",
+                ("none.into()", "none.to_owned().into()"),
+            ),
+            (
+                "fn f() -> PyResult<()> {\n    let rob: &PyIterator = reversed.call1((ob,))?.iter()?;\n    Ok(())\n}\n",
+                "`?` operator has incompatible types",
+                Some("expected `&PyIterator`, found `Bound<'_, PyIterator>`"),
+                "reversed.call1((ob,))?.iter()?",
+                ("&PyIterator", "Bound<'_, PyIterator>"),
+            ),
+        ];
+        for (source, message, label, under, (from, to)) in cases {
+            assert_eq!(edited(source, message, label, under, 0), source.replace(from, to));
+        }
+        // A `#[derive(Clone)]` struct holding a `Py` gets a `Clone` that takes the GIL.
+        let unclonable = "the trait bound `Py<pyo3::PyAny>: Clone` is not satisfied";
+        let derived = "use pyo3::{exceptions::PyKeyError, prelude::*};\n\n#[derive(Clone, Debug)]\nstruct Key {\n    hash: isize,\n    inner: PyObject,\n    spare: Option<Py<PyAny>>,\n}\n";
+        assert_eq!(
+            edited(derived, unclonable, None, "inner: PyObject", 0),
+            "use pyo3::{exceptions::PyKeyError, prelude::*};\n\n#[derive(Debug)]\nstruct Key {\n    hash: isize,\n    inner: PyObject,\n    spare: Option<Py<PyAny>>,\n}\n\n\
+             // `Py` is `Clone` only with the GIL held (PyO3 0.22): the clone takes it.\n\
+             impl Clone for Key {\n    fn clone(&self) -> Self {\n        Python::with_gil(|py| Key {\n            \
+             hash: self.hash,\n            inner: self.inner.clone_ref(py),\n            \
+             spare: self.spare.as_ref().map(|each| each.clone_ref(py)),\n        })\n    }\n}\n"
+        );
+        let tuple = "#[derive(Clone)]\npub struct Handle(pub Py<PyAny>);\n";
+        assert_eq!(
+            edited(tuple, unclonable, None, "Py<PyAny>", 0),
+            "pub struct Handle(pub Py<PyAny>);\n\n// `Py` is `Clone` only with the GIL held (PyO3 0.22): the clone takes it.\n\
+             impl Clone for Handle {\n    fn clone(&self) -> Self {\n        pyo3::Python::with_gil(|py| Handle(\n            \
+             self.0.clone_ref(py),\n        ))\n    }\n}\n"
+        );
+        // A field holding `Py`s some other way, or a generic struct: a person's.
+        let vec = "#[derive(Clone)]\nstruct Many {\n    items: Vec<Py<PyAny>>,\n    one: Py<PyAny>,\n}\n";
+        assert_eq!(edited(vec, unclonable, None, "one: Py<PyAny>", 0), vec);
+        let generic = "#[derive(Clone)]\nstruct Of<T> {\n    one: Py<T>,\n}\n";
+        assert_eq!(edited(generic, unclonable, None, "one: Py<T>", 0), generic);
+        // A GIL ref's method called as a function.
+        let iterator = "`pyo3::PyAny` is not an iterator";
+        let source = "fn f() -> PyResult<()> {\n    let same = pairs.map(|(v1, v2)| PyAny::eq(v1.extract(py)?, v2));\n    let differ = PyAny::ne(&a, b);\n    Ok(())\n}\n";
+        let once = edited(source, iterator, None, "eq", 0);
+        assert_eq!(
+            edited(&once, iterator, None, "ne", 0),
+            source
+                .replace("PyAny::eq(v1.extract(py)?, v2)", "v1.bind(py).eq(v2)")
+                .replace("PyAny::ne(&a, b)", "(&a).ne(b)")
+        );
         // `x.into()` of a `&Bound` into a `Py` takes the owned `Bound`.
         let into = "the trait bound `Py<pyo3::PyAny>: From<&pyo3::Bound<'_, pyo3::PyAny>>` is not satisfied";
         let source = "Ok(Key { hash: ob.hash()?, inner: ob.into() })";

@@ -41,8 +41,36 @@ pub struct Function {
     pub exported: bool,
     /// Its typed parameters (`self` left out): (name, type).
     pub params: Vec<(String, Range<usize>)>,
+    /// Where one more parameter goes: after the last (`, p: T` there), or just inside the
+    /// parentheses when there is none (`p: T`).
+    pub next_param: NextParam,
     /// Its body, braces included.
     pub body: Range<usize>,
+}
+
+/// Where a function's next parameter goes (see [`Function::next_param`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextParam {
+    /// Just after its last parameter.
+    After(usize),
+    /// Just after its `(`: it has none.
+    First(usize),
+}
+
+/// A struct, located by an offset inside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Struct {
+    /// Its name.
+    pub name: String,
+    /// Whether it has generic parameters.
+    pub generic: bool,
+    /// Each field: its name (`None` in a tuple struct) and its type.
+    pub fields: Vec<(Option<String>, Range<usize>)>,
+    /// Each path its `#[derive(..)]` attributes name, with the whole list it stands in
+    /// (the attribute's parentheses, exclusive).
+    pub derives: Vec<(Range<usize>, Range<usize>)>,
+    /// Just after its end (its `}` or its `;`).
+    pub end: usize,
 }
 
 /// PyO3's functions that run a closure and return its value (0.19 to 0.30): a `?` in
@@ -162,6 +190,7 @@ impl<'a> Source<'a> {
             source: self,
             name,
             found: None,
+            mapped: None,
         };
         calls.visit_file(&self.file);
         calls.found
@@ -187,8 +216,31 @@ impl<'a> Source<'a> {
     /// The type written on the last `let name: T` inside `within` (a function's body) that
     /// comes before `at`.
     pub fn declared_type(&self, name: &str, within: Range<usize>, at: usize) -> Option<Range<usize>> {
-        let declares = |l: &Let| l.name.as_deref() == Some(name) && within.contains(&l.start) && l.start < at;
-        self.lets().into_iter().rev().filter(declares).find_map(|l| l.ty)
+        self.lets_of(name, within, at).find_map(|l| l.ty)
+    }
+
+    /// The value of the last `let name = ..` inside `within` that comes before `at`.
+    pub fn assigned_value(&self, name: &str, within: Range<usize>, at: usize) -> Option<Range<usize>> {
+        self.lets_of(name, within, at).next()?.value
+    }
+
+    /// The `let`s of `name` inside `within` that come before `at`, the last first.
+    fn lets_of<'n>(&self, name: &'n str, within: Range<usize>, at: usize) -> impl Iterator<Item = Let> + 'n {
+        let declares = move |l: &Let| l.name.as_deref() == Some(name) && within.contains(&l.start) && l.start < at;
+        self.lets().into_iter().rev().filter(declares)
+    }
+
+    /// For `x.map(|..| body).collect()` (`collect` the method's name): each item of `body`
+    /// when it is a tuple, else `body` itself.
+    pub fn mapped_items(&self, collect: Range<usize>) -> Option<Vec<Range<usize>>> {
+        let mut calls = Calls {
+            source: self,
+            name: collect,
+            found: None,
+            mapped: None,
+        };
+        calls.visit_file(&self.file);
+        calls.mapped
     }
 
     /// The `let name = ..` (a plain name, not `mut`, no type written) whose value starts at
@@ -231,6 +283,28 @@ impl<'a> Source<'a> {
         };
         calls.visit_file(&self.file);
         calls.found
+    }
+
+    /// The struct that holds `at`.
+    pub fn struct_at(&self, at: usize) -> Option<Struct> {
+        let mut structs = Structs {
+            source: self,
+            at,
+            found: None,
+        };
+        structs.visit_file(&self.file);
+        structs.found
+    }
+
+    /// What [`Function`] says of each method of the impl block that holds `at`.
+    pub fn methods_of_impl_at(&self, at: usize) -> Vec<Function> {
+        let mut impls = ImplMethods {
+            source: self,
+            at,
+            found: Vec::new(),
+        };
+        impls.visit_file(&self.file);
+        impls.found
     }
 
     /// The trait impl whose trait path holds `at`.
@@ -282,8 +356,13 @@ impl<'a> Source<'a> {
                 syn::FnArg::Receiver(_) => None,
             })
             .collect();
+        let next_param = match sig.inputs.last() {
+            Some(last) => NextParam::After(self.range(last.span()).end),
+            None => NextParam::First(self.range(sig.paren_token.span.open()).end),
+        };
         Function {
             params,
+            next_param,
             body: self.range(block.brace_token.span.join()),
             returns: returns.map(|ty| self.range(ty.span())),
             fallible,
@@ -448,12 +527,24 @@ struct Calls<'s, 'a> {
     source: &'s Source<'a>,
     name: Range<usize>,
     found: Option<MethodCall>,
+    /// What [`Source::mapped_items`] says of it.
+    mapped: Option<Vec<Range<usize>>>,
 }
 
 impl<'ast> Visit<'ast> for Calls<'_, '_> {
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         if self.source.range(m.method.span()) == self.name {
             self.found = Some(self.source.method_call_of(m));
+            if let syn::Expr::MethodCall(map) = &*m.receiver {
+                if let (true, [syn::Expr::Closure(closure)]) =
+                    (map.method == "map", &map.args.iter().collect::<Vec<_>>()[..])
+                {
+                    self.mapped = Some(match &*closure.body {
+                        syn::Expr::Tuple(t) => t.elems.iter().map(|e| self.source.range(e.span())).collect(),
+                        body => vec![self.source.range(body.span())],
+                    });
+                }
+            }
         }
         syn::visit::visit_expr_method_call(self, m);
     }
@@ -606,6 +697,75 @@ impl<'ast> Visit<'ast> for Impls<'_, '_> {
             }
         }
         syn::visit::visit_item_impl(self, i);
+    }
+}
+
+/// Finds the struct that holds an offset.
+struct Structs<'s, 'a> {
+    source: &'s Source<'a>,
+    at: usize,
+    found: Option<Struct>,
+}
+
+impl<'ast> Visit<'ast> for Structs<'_, '_> {
+    fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
+        let source = self.source;
+        let whole = source.range(s.span());
+        if !whole.contains(&self.at) {
+            return;
+        }
+        let derives = s
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("derive"))
+            .filter_map(|a| {
+                let syn::Meta::List(list) = &a.meta else {
+                    return None;
+                };
+                let inside =
+                    source.range(list.delimiter.span().open()).end..source.range(list.delimiter.span().close()).start;
+                let paths = list
+                    .parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                    .ok()?;
+                Some(paths.into_iter().map(move |p| (source.range(p.span()), inside.clone())))
+            })
+            .flatten()
+            .collect();
+        self.found = Some(Struct {
+            name: s.ident.to_string(),
+            generic: !s.generics.params.is_empty(),
+            fields: s
+                .fields
+                .iter()
+                .map(|f| (f.ident.as_ref().map(|i| i.to_string()), source.range(f.ty.span())))
+                .collect(),
+            derives,
+            end: whole.end,
+        });
+    }
+}
+
+/// Finds the methods of the impl block that holds an offset.
+struct ImplMethods<'s, 'a> {
+    source: &'s Source<'a>,
+    at: usize,
+    found: Vec<Function>,
+}
+
+impl<'ast> Visit<'ast> for ImplMethods<'_, '_> {
+    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
+        if !self.source.range(i.span()).contains(&self.at) {
+            return;
+        }
+        let exported = has_attribute(&i.attrs, "pymethods");
+        self.found = i
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::ImplItem::Fn(f) => Some(self.source.function(&f.sig, &f.block, exported, None)),
+                _ => None,
+            })
+            .collect();
     }
 }
 

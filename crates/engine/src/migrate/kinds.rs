@@ -785,7 +785,14 @@ pub(super) fn remove_import(source: &str, start: usize, end: usize) -> Option<Ed
     let before = source[..start].trim_end();
     let after = source[end..].trim_start();
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    if before[line_start..].trim_start() == "use" && after.starts_with(';') {
+    let opened = before[line_start..].trim_start();
+    // `use pyo3::{Name};`: the braces hold nothing else.
+    let braced = opened.starts_with("use ") && opened.ends_with('{') && opened.matches('{').count() == 1;
+    let after = match after.strip_prefix('}') {
+        Some(closed) if braced => closed.trim_start(),
+        _ => after,
+    };
+    if (opened == "use" || braced) && after.starts_with(';') {
         // The only name: the whole line goes, when nothing else is on it.
         let semicolon = source.len() - after.len();
         let line_end = source[semicolon..]

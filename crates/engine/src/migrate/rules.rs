@@ -1222,6 +1222,13 @@ mod tests {
             let edits = rules().edits(&Release::parse("0.21.2").unwrap(), &diagnostic, group);
             assert_eq!(splice(group, &edits).unwrap(), left);
         }
+        // rustc's plural: one name a round, the braces' line once they hold nothing else.
+        let plural = "unused imports: `IntoPy` and `ToPyObject`";
+        let group = "use pyo3::{IntoPy, ToPyObject};\nuse pyo3::prelude::*;\n";
+        let once = edited(group, plural, None, "IntoPy", 0);
+        assert_eq!(once, "use pyo3::{ToPyObject};\nuse pyo3::prelude::*;\n");
+        let twice = edited(&once, "unused import: `ToPyObject`", None, "ToPyObject", 0);
+        assert_eq!(twice, "use pyo3::prelude::*;\n");
         // A user's own unused import is not the rules' business.
         assert_eq!(
             edited(source, "unused import: `std::fmt`", None, "pyo3::prelude", 0),

@@ -205,7 +205,14 @@ pub(super) fn try_operator(source: &str, syntax: &Source, start: usize, end: usi
 
 /// The first match of `rewrite.at` in the text from `start` on that starts before `end`,
 /// replaced by `rewrite.into` expanded with the match's captures.
-pub(super) fn rewrite(source: &str, start: usize, end: usize, rewrite: &Rewrite) -> Option<Edit> {
+/// `captured` holds the message's captures, for the names `at` does not capture.
+pub(super) fn rewrite(
+    source: &str,
+    start: usize,
+    end: usize,
+    rewrite: &Rewrite,
+    captured: &[(&str, &str)],
+) -> Option<Edit> {
     let from_span = source.get(start..)?;
     let found = rewrite.at.captures(from_span)?;
     let whole = found.get(0)?;
@@ -214,10 +221,13 @@ pub(super) fn rewrite(source: &str, start: usize, end: usize, rewrite: &Rewrite)
     }
     let (_, indent) = line_of(source, start);
     let lifetime = found.name("lifetime").map_or("_", |m| m.as_str());
-    let template = rewrite
+    let mut template = rewrite
         .into
         .replace("${indent}", indent)
         .replace("${lifetime}", lifetime);
+    for (name, value) in captured.iter().filter(|(name, _)| found.name(name).is_none()) {
+        template = template.replace(&format!("${{{name}}}"), value);
+    }
     let mut replacement = String::new();
     found.expand(&template, &mut replacement);
     Some(Edit::replace(
@@ -774,6 +784,23 @@ pub(super) fn clone_bound(source: &str, start: usize, end: usize) -> Option<Edit
         true => Edit::replace(end, end, "", ".clone()"),
         false => Edit::replace(start, end, under, &format!("({under}).clone()")),
     })
+}
+
+/// See [`Kind::LifetimeOnParameter`].
+pub(super) fn lifetime_on_parameter(
+    source: &str,
+    syntax: &Source,
+    at: usize,
+    name: &str,
+    lifetime: &str,
+) -> Option<Edit> {
+    let function = syntax.function_at(at)?;
+    let (_, ty) = function.params.iter().find(|(param, _)| param == name)?;
+    let reference = source.get(ty.clone())?.strip_prefix('&')?;
+    if reference.trim_start().starts_with('\'') {
+        return None;
+    }
+    Some(Edit::replace(ty.start + 1, ty.start + 1, "", &format!("'{lifetime} ")))
 }
 
 /// See [`Kind::RemoveImport`].

@@ -101,6 +101,10 @@ pub enum Kind {
     /// The expression under the span, a `&Bound` where a `Bound` is expected (an array's
     /// item beside owned ones), gets `.clone()`: a new reference to the same object.
     CloneBound,
+    /// A reference parameter (the message's `name`) gets the lifetime rustc says its value
+    /// needs (the label's `lifetime`): a `&str` of a `&Bound<'py, T>` lives as long as the
+    /// reference, where a GIL ref's lived for `'py`.
+    LifetimeOnParameter,
     /// rustc's own fix, where it marks one machine-applicable ("consider borrowing here",
     /// "consider using clone here"): the rule's message and label say which diagnostics.
     Suggestion,
@@ -124,8 +128,9 @@ struct RuleText {
     /// For a rewrite: the pattern found from the span on.
     #[serde(default)]
     at: Option<String>,
-    /// For a rewrite: what the match becomes (`${name}` is a capture of `at`; `${indent}`
-    /// the indentation of the span's line; an absent `lifetime` capture is `_`).
+    /// For a rewrite: what the match becomes (`${name}` is a capture of `at`, else of the
+    /// message; `${indent}` the indentation of the span's line; an absent `lifetime` capture
+    /// is `_`).
     #[serde(default)]
     into: Option<String>,
     source: String,
@@ -268,6 +273,7 @@ impl Rules {
                     | Kind::Borrow => &[],
                     Kind::BoundReturn | Kind::OwnedBound => &["ty"],
                     Kind::CloneEach => &["container"],
+                    Kind::LifetimeOnParameter => &["name", "lifetime"],
                     Kind::CallToMethod => &["to"],
                 };
                 for name in needs {
@@ -367,7 +373,12 @@ impl Rules {
                         kinds::owned_bound(source, returns.map_or(start, |r| r.start), capture("ty")?)?
                     }
                     Kind::TryOperator => kinds::try_operator(source, syntax()?, start, end)?,
-                    Kind::Rewrite => vec![kinds::rewrite(source, start, end, rule.rewrite.as_ref()?)?],
+                    Kind::Rewrite => {
+                        let message = rule.message.capture_names().flatten();
+                        let captured: Vec<(&str, &str)> =
+                            message.filter_map(|name| Some((name, capture(name)?))).collect();
+                        vec![kinds::rewrite(source, start, end, rule.rewrite.as_ref()?, &captured)?]
+                    }
                     Kind::IntoPyobjectImpl => kinds::into_pyobject_impl(source, syntax()?, start)?,
                     Kind::IntoPyobjectCall => kinds::into_pyobject_call(source, syntax()?, start..end)?,
                     Kind::TryBeforeMethod => kinds::try_before_method(source, syntax()?, start..end)?,
@@ -385,6 +396,13 @@ impl Rules {
                     Kind::CallToMethod => vec![kinds::call_to_method(source, syntax()?, start..end, capture("to")?)?],
                     Kind::RemoveImport => vec![kinds::remove_import(source, start, end)?],
                     Kind::CloneRef => kinds::clone_ref(source, syntax()?, start..end, capture("item"))?,
+                    Kind::LifetimeOnParameter => vec![kinds::lifetime_on_parameter(
+                        source,
+                        syntax()?,
+                        start,
+                        capture("name")?,
+                        capture("lifetime")?,
+                    )?],
                     Kind::CloneEach => kinds::clone_each(source, syntax()?, start..end, capture("container")?)?,
                     Kind::CloneBound => vec![kinds::clone_bound(source, start, end)?],
                     Kind::CloneWithTheGil => kinds::clone_with_the_gil(source, syntax()?, start)?,
@@ -747,6 +765,27 @@ mod tests {
                 Some("expected `&PyIterator`, found `Bound<'_, PyIterator>`"),
                 "reversed.call1((ob,))?.iter()?",
                 ("&PyIterator", "Bound<'_, PyIterator>"),
+            ),
+            (
+                "fn f(py: Python<'_>) -> PyResult<()> {\n    let tz = Some(py_tz.extract(py)?);\n    Ok(())\n}\n",
+                "the trait bound `&pyo3::Bound<'_, PyTzInfo>: FromPyObjectBound<'_, '_>` is not satisfied",
+                None,
+                "extract",
+                ("py_tz.extract(py)?", "py_tz.bind(py).downcast::<PyTzInfo>()?"),
+            ),
+            (
+                "fn f(x: &Bound<'_, PyAny>) -> PyResult<()> {\n    let d: &Bound<'_, PyDict> = x.extract()?;\n    Ok(())\n}\n",
+                "the trait bound `&pyo3::Bound<'_, PyDict>: FromPyObjectBound<'_, '_>` is not satisfied",
+                None,
+                "extract",
+                ("x.extract()?", "x.downcast::<PyDict>()?"),
+            ),
+            (
+                "fn key<'py>(key: &Bound<'py, PyAny>) -> &'py str {\n    key.downcast::<PyString>().unwrap().to_str().unwrap()\n}\n",
+                "explicit lifetime required in the type of `key`",
+                Some("lifetime `'py` required"),
+                "key.downcast",
+                ("key: &Bound", "key: &'py Bound"),
             ),
         ];
         for (source, message, label, under, (from, to)) in cases {

@@ -803,6 +803,18 @@ pub(super) fn lifetime_on_parameter(
     Some(Edit::replace(ty.start + 1, ty.start + 1, "", &format!("'{lifetime} ")))
 }
 
+/// See [`Kind::InherentImpl`].
+pub(super) fn inherent_impl(source: &str, start: usize, end: usize) -> Option<Edit> {
+    let (line_start, _) = line_of(source, start);
+    let header = Regex::new(r"^(?P<impl>(?:unsafe\s+)?impl)\s+$").expect("valid pattern");
+    let before = header.captures(source[line_start..start].trim_start())?;
+    let from = start - before.get(0)?.as_str().len();
+    let for_type = Regex::new(r"^\s+for\s+").expect("valid pattern");
+    let after = for_type.find(&source[end..])?;
+    let replaced = &source[from..end + after.end()];
+    Some(Edit::replace(from, end + after.end(), replaced, "impl "))
+}
+
 /// See [`Kind::RemoveImport`].
 pub(super) fn remove_import(source: &str, start: usize, end: usize) -> Option<Edit> {
     let name = source.get(start..end)?;

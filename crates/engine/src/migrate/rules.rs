@@ -105,6 +105,9 @@ pub enum Kind {
     /// needs (the label's `lifetime`): a `&str` of a `&Bound<'py, T>` lives as long as the
     /// reference, where a GIL ref's lived for `'py`.
     LifetimeOnParameter,
+    /// `unsafe impl Trait for T {` of a trait PyO3 removed (the span on `Trait`) becomes
+    /// `impl T {`: its methods stay, as the type's own.
+    InherentImpl,
     /// rustc's own fix, where it marks one machine-applicable ("consider borrowing here",
     /// "consider using clone here"): the rule's message and label say which diagnostics.
     Suggestion,
@@ -267,6 +270,7 @@ impl Rules {
                     | Kind::CloneRef
                     | Kind::CloneWithTheGil
                     | Kind::CloneBound
+                    | Kind::InherentImpl
                     | Kind::MethodSyntax
                     | Kind::BoundArgumentsOfBlock
                     | Kind::BorrowMoved
@@ -404,6 +408,7 @@ impl Rules {
                         capture("lifetime")?,
                     )?],
                     Kind::CloneEach => kinds::clone_each(source, syntax()?, start..end, capture("container")?)?,
+                    Kind::InherentImpl => vec![kinds::inherent_impl(source, start, end)?],
                     Kind::CloneBound => vec![kinds::clone_bound(source, start, end)?],
                     Kind::CloneWithTheGil => kinds::clone_with_the_gil(source, syntax()?, start)?,
                     Kind::MethodSyntax => vec![kinds::method_syntax(source, syntax()?, start..end)?],
@@ -1261,6 +1266,28 @@ mod tests {
             let edits = rules().edits(&Release::parse("0.21.2").unwrap(), &diagnostic, group);
             assert_eq!(splice(group, &edits).unwrap(), left);
         }
+        // 0.25 removed `AsPyPointer`: its import goes, a type's impl of it becomes its own.
+        let pointer = "use pyo3::{prelude::*, AsPyPointer};\n\nunsafe impl AsPyPointer for Key {\n    fn as_ptr(&self) -> *mut pyo3::ffi::PyObject {\n        self.inner.as_ptr()\n    }\n}\n";
+        let once = after(
+            "0.25.1",
+            "unresolved import `pyo3::AsPyPointer`",
+            pointer,
+            "AsPyPointer",
+        )
+        .unwrap();
+        let twice = after(
+            "0.25.1",
+            "cannot find trait `AsPyPointer` in this scope",
+            &once,
+            "AsPyPointer",
+        )
+        .unwrap();
+        assert_eq!(
+            twice,
+            pointer
+                .replace(", AsPyPointer}", "}")
+                .replace("unsafe impl AsPyPointer for Key {", "impl Key {")
+        );
         // rustc's plural: one name a round, the braces' line once they hold nothing else.
         let plural = "unused imports: `IntoPy` and `ToPyObject`";
         let group = "use pyo3::{IntoPy, ToPyObject};\nuse pyo3::prelude::*;\n";

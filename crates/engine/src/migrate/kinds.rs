@@ -815,6 +815,11 @@ pub(super) fn inherent_impl(source: &str, start: usize, end: usize) -> Option<Ed
     Some(Edit::replace(from, end + after.end(), replaced, "impl "))
 }
 
+/// See [`Kind::DropTry`].
+pub(super) fn drop_try(source: &str, end: usize) -> Option<Edit> {
+    (end > 0 && source.get(end - 1..end)? == "?").then(|| Edit::replace(end - 1, end, "?", ""))
+}
+
 /// See [`Kind::RemoveImport`].
 pub(super) fn remove_import(source: &str, start: usize, end: usize) -> Option<Edit> {
     let name = source.get(start..end)?;

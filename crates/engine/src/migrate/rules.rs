@@ -108,6 +108,9 @@ pub enum Kind {
     /// `unsafe impl Trait for T {` of a trait PyO3 removed (the span on `Trait`) becomes
     /// `impl T {`: its methods stay, as the type's own.
     InherentImpl,
+    /// The `?` that ends the span goes: the value is no longer a `Result` (an iterator of a
+    /// list that 0.23 gives where a sequence was fallible to iterate).
+    DropTry,
     /// rustc's own fix, where it marks one machine-applicable ("consider borrowing here",
     /// "consider using clone here"): the rule's message and label say which diagnostics.
     Suggestion,
@@ -271,6 +274,7 @@ impl Rules {
                     | Kind::CloneWithTheGil
                     | Kind::CloneBound
                     | Kind::InherentImpl
+                    | Kind::DropTry
                     | Kind::MethodSyntax
                     | Kind::BoundArgumentsOfBlock
                     | Kind::BorrowMoved
@@ -408,6 +412,7 @@ impl Rules {
                         capture("lifetime")?,
                     )?],
                     Kind::CloneEach => kinds::clone_each(source, syntax()?, start..end, capture("container")?)?,
+                    Kind::DropTry => vec![kinds::drop_try(source, end)?],
                     Kind::InherentImpl => vec![kinds::inherent_impl(source, start, end)?],
                     Kind::CloneBound => vec![kinds::clone_bound(source, start, end)?],
                     Kind::CloneWithTheGil => kinds::clone_with_the_gil(source, syntax()?, start)?,
@@ -1288,6 +1293,16 @@ mod tests {
                 .replace(", AsPyPointer}", "}")
                 .replace("unsafe impl AsPyPointer for Key {", "impl Key {")
         );
+        // A `?` on what 0.23 gives infallibly (a list's iterator) goes.
+        let list = "fn f() -> PyResult<()> {\n    for each in mapping.items()?.iter()? {\n    }\n    Ok(())\n}\n";
+        let untried = edited(
+            list,
+            "the `?` operator can only be applied to values that implement `Try`",
+            Some("the `?` operator cannot be applied to type `BoundListIterator<'_>`"),
+            "mapping.items()?.iter()?",
+            0,
+        );
+        assert_eq!(untried, list.replace(".iter()? {", ".iter() {"));
         // rustc's plural: one name a round, the braces' line once they hold nothing else.
         let plural = "unused imports: `IntoPy` and `ToPyObject`";
         let group = "use pyo3::{IntoPy, ToPyObject};\nuse pyo3::prelude::*;\n";

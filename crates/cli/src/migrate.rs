@@ -213,9 +213,10 @@ fn print_text(
         }
         for kept in &step.kept {
             println!(
-                "    {}:{} kept as it was (its edits did not build here): {}",
+                "    {}:{} kept as it was (its edits left {}): {}",
                 kept.file.display(),
                 kept.lines.0,
+                kept.because,
                 kept.function
             );
         }

@@ -5,7 +5,7 @@
 //! `&Bound` argument passed on to a helper that takes `&PyAny`), while the old form still
 //! builds, deprecated, at 0.21 and 0.22. What is kept is reported, never hidden.
 
-use super::compiler::Span;
+use super::compiler::Diagnostic;
 use super::syntax::Source;
 use anyhow::Result;
 use serde::Serialize;
@@ -16,9 +16,19 @@ use std::path::{Path, PathBuf};
 /// The text of each Rust file of a tree, by its path relative to the tree's root.
 pub type Texts = BTreeMap<PathBuf, String>;
 
-/// For each file, the functions to put back: (the function's range now, its range at the
-/// step's start).
-pub type Reverts = BTreeMap<PathBuf, Vec<(Range<usize>, Range<usize>)>>;
+/// For each file, the functions to put back.
+pub type Reverts = BTreeMap<PathBuf, Vec<Revert>>;
+
+/// A function to put back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revert {
+    /// Its range now.
+    pub now: Range<usize>,
+    /// Its range at the step's start.
+    pub then: Range<usize>,
+    /// The first error in it: rustc's code (if any) and message.
+    pub because: String,
+}
 
 /// A function put back as it was at the step's start, because the step's edits in it did
 /// not build.
@@ -31,6 +41,9 @@ pub struct Kept {
     pub lines: (usize, usize),
     /// The line that names it (`fn serialize(py: Python, obj: &PyAny, ...)`), trimmed.
     pub function: String,
+    /// The first error its edits left (rustc's code and message), which putting it back
+    /// took away.
+    pub because: String,
 }
 
 impl Kept {
@@ -53,15 +66,25 @@ pub fn texts(root: &Path, files: &[PathBuf]) -> Result<Texts> {
 }
 
 /// For each file, the functions to put back: the innermost function around each error
-/// whose text differs from the same function at `start`, as (its range now, its range
-/// then). A function inside another one put back goes back with it.
-pub fn reverts<'e>(start: &Texts, now: &Texts, errors: impl Iterator<Item = &'e Span>) -> Reverts {
-    let mut by_file: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
-    for span in errors {
-        by_file.entry(span.file.clone()).or_default().push(span.start);
+/// whose text differs from the same function at `start`, with its first error. A function
+/// inside another one put back goes back with it.
+pub fn reverts<'e>(start: &Texts, now: &Texts, errors: impl Iterator<Item = &'e Diagnostic>) -> Reverts {
+    let mut by_file: BTreeMap<PathBuf, Vec<(usize, String)>> = BTreeMap::new();
+    for error in errors {
+        let Some(span) = &error.span else {
+            continue;
+        };
+        let because = match &error.code {
+            Some(code) => format!("{code} {}", error.headline()),
+            None => error.headline().to_string(),
+        };
+        by_file
+            .entry(span.file.clone())
+            .or_default()
+            .push((span.start, because));
     }
     let mut out = Reverts::new();
-    for (file, offsets) in by_file {
+    for (file, errors) in by_file {
         let (Some(then), Some(text)) = (start.get(&file), now.get(&file)) else {
             continue;
         };
@@ -72,34 +95,32 @@ pub fn reverts<'e>(start: &Texts, now: &Texts, errors: impl Iterator<Item = &'e 
         if before.len() != after.len() {
             continue;
         }
-        let mut chosen: Vec<usize> = offsets
+        // Each changed function that holds an error, with its first error.
+        let mut chosen: BTreeMap<usize, String> = BTreeMap::new();
+        for (at, because) in errors {
+            let innermost = (0..after.len())
+                .filter(|&i| after[i].contains(&at))
+                .max_by_key(|&i| after[i].start);
+            if let Some(i) = innermost.filter(|&i| text[after[i].clone()] != then[before[i].clone()]) {
+                chosen.entry(i).or_insert(because);
+            }
+        }
+        let inside_another = |i: usize| {
+            chosen
+                .keys()
+                .any(|&j| j != i && after[j].start <= after[i].start && after[i].end <= after[j].end)
+        };
+        let outer: Vec<Revert> = chosen
             .iter()
-            .filter_map(|at| {
-                (0..after.len())
-                    .filter(|&i| after[i].contains(at))
-                    .max_by_key(|&i| after[i].start)
-            })
-            .filter(|&i| text[after[i].clone()] != then[before[i].clone()])
-            .collect();
-        chosen.sort();
-        chosen.dedup();
-        let outer: Vec<usize> = chosen
-            .iter()
-            .copied()
-            .filter(|&i| {
-                !chosen
-                    .iter()
-                    .any(|&j| j != i && after[j].start <= after[i].start && after[i].end <= after[j].end)
+            .filter(|(&i, _)| !inside_another(i))
+            .map(|(&i, because)| Revert {
+                now: after[i].clone(),
+                then: before[i].clone(),
+                because: because.clone(),
             })
             .collect();
         if !outer.is_empty() {
-            out.insert(
-                file,
-                outer
-                    .into_iter()
-                    .map(|i| (after[i].clone(), before[i].clone()))
-                    .collect(),
-            );
+            out.insert(file, outer);
         }
     }
     out
@@ -114,8 +135,13 @@ pub fn put_back(start: &Texts, now: &Texts, reverts: &Reverts) -> (Texts, Vec<Ke
         let (then, mut text) = (&start[file], now[file].clone());
         let mut ranges = ranges.clone();
         // From the end, so that the ranges before each one stay where they are.
-        ranges.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
-        for (at, from) in ranges {
+        ranges.sort_by_key(|r| std::cmp::Reverse(r.now.start));
+        for Revert {
+            now: at,
+            then: from,
+            because,
+        } in ranges
+        {
             text.replace_range(at, &then[from.clone()]);
             let function = then[from.clone()]
                 .lines()
@@ -130,6 +156,7 @@ pub fn put_back(start: &Texts, now: &Texts, reverts: &Reverts) -> (Texts, Vec<Ke
                     super::edit::line_at(then, from.end),
                 ),
                 function,
+                because,
             });
         }
         texts.insert(file.clone(), text);
@@ -150,14 +177,11 @@ pub fn write(root: &Path, texts: &Texts) -> Result<()> {
 mod tests {
     use super::*;
 
-    fn error_at(file: &str, text: &str, needle: &str) -> Span {
+    fn error_at(file: &str, text: &str, needle: &str) -> Diagnostic {
         let start = text.find(needle).unwrap();
-        Span {
-            file: file.into(),
-            start,
-            end: start + needle.len(),
-            line: super::super::edit::line_at(text, start),
-        }
+        let mut error = Diagnostic::at("mismatched types", file, start, start + needle.len());
+        error.code = Some("E0308".into());
+        error
     }
 
     #[test]
@@ -184,6 +208,7 @@ mod tests {
         assert_eq!(kept.len(), 1);
         assert_eq!(kept[0].lines, (1, 4));
         assert_eq!(kept[0].function, "fn serialize(obj: &PyAny) -> String {");
+        assert_eq!(kept[0].because, "E0308 mismatched types");
         assert!(kept[0].holds(Path::new("src/lib.rs"), 2) && !kept[0].holds(Path::new("src/lib.rs"), 11));
         // Nothing to put back where the failing function is as it was.
         assert!(super::reverts(&start, &current, errors[1..].iter()).is_empty());

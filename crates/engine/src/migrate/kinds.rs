@@ -900,6 +900,21 @@ pub(super) fn borrow(source: &str, at: &Span) -> Option<Edit> {
     Some(Edit::replace(at.start, at.start, "", "&"))
 }
 
+/// See [`Kind::TryAtLet`].
+pub(super) fn try_at_let(source: &str, syntax: &Source, span: std::ops::Range<usize>) -> Option<Vec<Edit>> {
+    // The span is the method's name in `x.m(..)`, or the local itself (`f(x)`).
+    let local = receiver(source, syntax, span.clone()).or_else(|| source.get(span.clone()))?;
+    if !is_identifier(local) {
+        return None;
+    }
+    let function = syntax.function_at(span.start)?;
+    let value = syntax.assigned_value(local, function.body.clone(), span.start)?;
+    if !source[value.clone()].ends_with(')') {
+        return None;
+    }
+    question_mark(source, &function, value.end, "?")
+}
+
 /// See [`Kind::TryBeforeMethod`].
 pub(super) fn try_before_method(source: &str, syntax: &Source, name: std::ops::Range<usize>) -> Option<Vec<Edit>> {
     let call = syntax.method_call(name.clone())?;

@@ -18,22 +18,39 @@ pub const PYO3_FAMILY: [&str; 5] = [
 ];
 
 /// The release the crate whose workspace root is `root` (manifest `manifest`) is on: the
-/// `pyo3` its `Cargo.lock` pins, else the newest of `known` its requirement allows.
+/// `pyo3` its `Cargo.lock` pins, else the newest of `known` its requirement allows. A lock
+/// whose pin the requirement has moved past (a `migrate --write` before, which cargo
+/// re-resolves at the next build) gives way to the requirement.
 pub fn current_release(root: &Path, manifest: &Path, known: &[Release]) -> Result<Release> {
-    if let Ok(text) = std::fs::read_to_string(root.join("Cargo.lock")) {
-        let lock: toml::Table =
-            toml::from_str(&text).with_context(|| format!("malformed {}", root.join("Cargo.lock").display()))?;
-        let pinned = lock
-            .get("package")
-            .and_then(|p| p.as_array())
-            .into_iter()
-            .flatten()
-            .find(|p| p.get("name").and_then(|n| n.as_str()) == Some("pyo3"))
-            .and_then(|p| p.get("version").and_then(|v| v.as_str()));
-        if let Some(version) = pinned {
-            return Release::parse(version).map_err(|e| anyhow!("{}: {e}", root.join("Cargo.lock").display()));
-        }
+    let locked = locked_release(root)?;
+    match (locked, required_release(manifest, known)) {
+        (Some(locked), Ok(required)) if locked.minor() != required.minor() => Ok(required),
+        (Some(locked), _) => Ok(locked),
+        (None, required) => required,
     }
+}
+
+/// The `pyo3` the `Cargo.lock` under `root` pins, if there is one.
+fn locked_release(root: &Path) -> Result<Option<Release>> {
+    let path = root.join("Cargo.lock");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(None);
+    };
+    let lock: toml::Table = toml::from_str(&text).with_context(|| format!("malformed {}", path.display()))?;
+    let pinned = lock
+        .get("package")
+        .and_then(|p| p.as_array())
+        .into_iter()
+        .flatten()
+        .find(|p| p.get("name").and_then(|n| n.as_str()) == Some("pyo3"))
+        .and_then(|p| p.get("version").and_then(|v| v.as_str()));
+    pinned
+        .map(|version| Release::parse(version).map_err(|e| anyhow!("{}: {e}", path.display())))
+        .transpose()
+}
+
+/// The newest of `known` that the `pyo3` requirement of `manifest` allows.
+fn required_release(manifest: &Path, known: &[Release]) -> Result<Release> {
     let text = crate::fs::read_to_string(manifest)?;
     let doc: DocumentMut = text
         .parse()
@@ -255,6 +272,12 @@ pyo3-ffi = "~0.20.3"
         assert_eq!(
             current_release(dir.path(), &manifest, &known).unwrap(),
             release("0.20.2")
+        );
+        // A lock the requirement moved past (a `migrate --write` before): the requirement.
+        std::fs::write(&manifest, "[package]\nname = \"x\"\n[dependencies]\npyo3 = \"0.21\"\n").unwrap();
+        assert_eq!(
+            current_release(dir.path(), &manifest, &known).unwrap(),
+            release("0.21.2")
         );
         std::fs::write(&manifest, "[package]\nname = \"x\"\n[dependencies]\nserde = \"1\"\n").unwrap();
         std::fs::remove_file(dir.path().join("Cargo.lock")).unwrap();

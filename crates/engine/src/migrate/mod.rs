@@ -426,7 +426,7 @@ impl Builder<'_> {
                 break;
             }
             let now = self.texts()?;
-            let reverts = keep::reverts(start, &now, compiled.errors().filter_map(|d| d.span.as_ref()));
+            let reverts = keep::reverts(start, &now, compiled.errors());
             if reverts.is_empty() {
                 break;
             }

@@ -111,6 +111,10 @@ pub enum Kind {
     /// The `?` that ends the span goes: the value is no longer a `Result` (an iterator of a
     /// list that 0.23 gives where a sequence was fallible to iterate).
     DropTry,
+    /// A local whose `let` value is a call that now gives a `PyResult` (the span on the
+    /// local, or on a method called on it) gets `?` at the end of that value, where `?`
+    /// can go.
+    TryAtLet,
     /// rustc's own fix, where it marks one machine-applicable ("consider borrowing here",
     /// "consider using clone here"): the rule's message and label say which diagnostics.
     Suggestion,
@@ -275,6 +279,7 @@ impl Rules {
                     | Kind::CloneBound
                     | Kind::InherentImpl
                     | Kind::DropTry
+                    | Kind::TryAtLet
                     | Kind::MethodSyntax
                     | Kind::BoundArgumentsOfBlock
                     | Kind::BorrowMoved
@@ -412,6 +417,7 @@ impl Rules {
                         capture("lifetime")?,
                     )?],
                     Kind::CloneEach => kinds::clone_each(source, syntax()?, start..end, capture("container")?)?,
+                    Kind::TryAtLet => kinds::try_at_let(source, syntax()?, start..end)?,
                     Kind::DropTry => vec![kinds::drop_try(source, end)?],
                     Kind::InherentImpl => vec![kinds::inherent_impl(source, start, end)?],
                     Kind::CloneBound => vec![kinds::clone_bound(source, start, end)?],
@@ -1292,6 +1298,27 @@ mod tests {
             pointer
                 .replace(", AsPyPointer}", "}")
                 .replace("unsafe impl AsPyPointer for Key {", "impl Key {")
+        );
+        // A local made by a constructor 0.23 made fallible gets its `?` where it is made;
+        // a `Borrowed` moved into `into_any` is made a `Bound` first.
+        let tuple = "fn f(py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<bool> {\n    let pair = PyTuple::new(py, [1, 2]);\n    let more = PyTuple::new(py, [3]);\n    Ok(other.contains(pair)? && more.eq(other)?)\n}\n";
+        let unconvertible = "`Result<pyo3::Bound<'_, PyTuple>, pyo3::PyErr>` cannot be converted to a Python object";
+        let once = edited(tuple, unconvertible, None, "pair", 1);
+        let no_eq =
+            "no method named `eq` found for enum `Result<pyo3::Bound<'_, PyTuple>, pyo3::PyErr>` in the current scope";
+        let at = once.find("more.eq").unwrap() + 5;
+        let diagnostic = Diagnostic::at(no_eq, "src/lib.rs", at, at + 2);
+        let twice = splice(
+            &once,
+            &rules().edits(&Release::parse("0.23.5").unwrap(), &diagnostic, &once),
+        )
+        .unwrap();
+        assert_eq!(twice, tuple.replace("[1, 2]);", "[1, 2])?;").replace("[3]);", "[3])?;"));
+        let borrowed = "fn f(py: Python<'_>) -> PyResult<PyObject> {\n    Ok((a == b)\n        .into_pyobject(py)?.into_any().unbind())\n}\n";
+        let moved = "cannot move out of dereference of `pyo3::Borrowed<'_, '_, PyBool>`";
+        assert_eq!(
+            edited(borrowed, moved, None, "(a == b)\n        .into_pyobject(py)?", 0),
+            borrowed.replace("?.into_any()", "?.to_owned().into_any()")
         );
         // A `?` on what 0.23 gives infallibly (a list's iterator) goes.
         let list = "fn f() -> PyResult<()> {\n    for each in mapping.items()?.iter()? {\n    }\n    Ok(())\n}\n";

@@ -80,6 +80,31 @@ pub(super) fn rename(source: &str, start: usize, end: usize, item: &str, to: &st
     Some(Edit::replace(start, end, under, replacement))
 }
 
+/// See [`Kind::RenameFallible`]: the rename, with `?` after the call where `?` can go;
+/// where it cannot, no edit at all (an empty set), for renaming alone would change what the
+/// value is (a `PyResult` printed with `{:?}` still compiles).
+pub(super) fn rename_fallible(
+    source: &str,
+    syntax: &Source,
+    name: std::ops::Range<usize>,
+    item: &str,
+    to: &str,
+) -> Option<Vec<Edit>> {
+    let renamed = rename(source, name.start, name.end, item, to)?;
+    let call = syntax
+        .path_call(name.clone())
+        .map(|c| c.call)
+        .or_else(|| Some(syntax.method_call(name.clone())?.call));
+    let tried = call.and_then(|call| question_mark(source, &syntax.function_at(name.start)?, call.end, "?"));
+    Some(match tried {
+        Some(mut edits) => {
+            edits.push(renamed);
+            edits
+        }
+        None => Vec::new(),
+    })
+}
+
 /// `attribute` on a line of its own above the line of `at`.
 pub(super) fn attribute(source: &str, at: usize, attribute: &str) -> Option<Edit> {
     source.get(..at)?; // an offset inside the text

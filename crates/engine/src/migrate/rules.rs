@@ -20,6 +20,9 @@ use std::path::Path;
 pub enum Kind {
     /// The deprecated item becomes the replacement the note names.
     Rename,
+    /// A deprecated constructor renamed to one that now gives a `PyResult` (`new_bound` ->
+    /// `new` at 0.23) is renamed with `?` after its call, or left as it is where `?` cannot go.
+    RenameFallible,
     /// The attribute the note spells out goes above the item.
     Attribute,
     /// A GIL-ref argument type (`&PyT`, or inside an `Option`) becomes `&Bound<'_, T>`.
@@ -259,7 +262,7 @@ impl Rules {
                     .transpose()
                     .with_context(|| format!("rule {}: bad label pattern", r.id))?;
                 let needs: &[&str] = match r.kind {
-                    Kind::Rename => &["item", "to"],
+                    Kind::Rename | Kind::RenameFallible => &["item", "to"],
                     Kind::Attribute => &["attribute"],
                     Kind::BoundArgument
                     | Kind::TryOperator
@@ -377,6 +380,9 @@ impl Rules {
                 let (start, end) = (span.start, span.end);
                 let edits = match rule.kind {
                     Kind::Rename => vec![kinds::rename(source, start, end, capture("item")?, capture("to")?)?],
+                    Kind::RenameFallible => {
+                        kinds::rename_fallible(source, syntax()?, start..end, capture("item")?, capture("to")?)?
+                    }
                     Kind::Attribute => vec![kinds::attribute(source, start, capture("attribute")?)?],
                     Kind::BoundArgument => vec![kinds::bound_argument(source, start, end)?],
                     Kind::BoundReturn => {
@@ -1319,6 +1325,33 @@ mod tests {
         assert_eq!(
             edited(borrowed, moved, None, "(a == b)\n        .into_pyobject(py)?", 0),
             borrowed.replace("?.into_any()", "?.to_owned().into_any()")
+        );
+        // 0.25 removed `IntoPy`: a `Py`'s `into_py` a closure kept is its `into_any()`, a
+        // `&Py`'s a `clone_ref`.
+        let closure = "let a = v.into_py(py).call_method0(py, \"__repr__\");";
+        let owned = "no method named `into_py` found for struct `pyo3::Py<T>` in the current scope";
+        let borrowed = "no method named `into_py` found for reference `&pyo3::Py<pyo3::PyAny>` in the current scope";
+        assert_eq!(
+            after("0.25.1", owned, closure, "into_py").unwrap(),
+            closure.replace("into_py(py)", "into_any()")
+        );
+        assert_eq!(
+            after("0.25.1", borrowed, closure, "into_py").unwrap(),
+            closure.replace("into_py(py)", "clone_ref(py)")
+        );
+        // `new_bound` renamed to a `new` that gives a `PyResult`: with `?`, or not at all.
+        let renamed =
+            "use of deprecated associated function `pyo3::types::PyTuple::new_bound`: renamed to `PyTuple::new`";
+        let fallible = "fn f(py: Python<'_>) -> PyResult<String> {\n    let t = PyTuple::new_bound(py, [1]);\n    Ok(items.map(|k| format!(\"{:?}\", PyTuple::new_bound(py, [k]))).collect())\n}\n";
+        let once = edited(fallible, renamed, None, "new_bound", 0);
+        assert_eq!(
+            once,
+            fallible.replacen("PyTuple::new_bound(py, [1])", "PyTuple::new(py, [1])?", 1)
+        );
+        assert_eq!(
+            edited(&once, renamed, None, "new_bound", 0),
+            once,
+            "inside the closure, left as it is"
         );
         // A `?` on what 0.23 gives infallibly (a list's iterator) goes.
         let list = "fn f() -> PyResult<()> {\n    for each in mapping.items()?.iter()? {\n    }\n    Ok(())\n}\n";

@@ -79,7 +79,15 @@ pub fn splice(source: &str, edits: &[Edit]) -> Result<String> {
 /// out.
 pub fn made(edits: &[Edit]) -> Vec<&Edit> {
     let mut sorted: Vec<&Edit> = edits.iter().collect();
-    sorted.sort_by_key(|e| (e.start, e.end));
+    // Insertions at one point: a wrap's opening (`Ok(`) outside the rest, its closing `)`
+    // after the rest (`?.into_any()` then `)`), whichever rule came first.
+    let nesting = |e: &Edit| match e.replacement.as_str() {
+        _ if e.start != e.end => 1,
+        r if r.ends_with('(') => 0,
+        r if !r.is_empty() && r.chars().all(|c| c == ')') => 2,
+        _ => 1,
+    };
+    sorted.sort_by_key(|e| (e.start, e.end, nesting(e)));
     let mut seen = std::collections::HashSet::new();
     sorted.retain(|e| seen.insert((e.start, e.end, e.replacement.as_str())));
     let mut at = 0;
@@ -132,6 +140,19 @@ mod tests {
         // What is said to be made is what was spliced.
         let made: Vec<&str> = made(&edits).iter().map(|e| e.replacement.as_str()).collect();
         assert_eq!(made, ["new_bound", "cast", "::<PyList>"]);
+    }
+
+    #[test]
+    fn a_wrap_goes_around_what_else_is_inserted_at_its_ends() {
+        let source = "f(x.m(py))";
+        let (start, end) = (2, 9);
+        let edits = [
+            Edit::replace(end, end, "", ")"),
+            Edit::replace(start, start, "", "&"),
+            Edit::replace(end, end, "", "?.into_any()"),
+            Edit::replace(start, start, "", "Ok("),
+        ];
+        assert_eq!(splice(source, &edits).unwrap(), "f(Ok(&x.m(py)?.into_any()))");
     }
 
     #[test]

@@ -1353,6 +1353,13 @@ mod tests {
             once,
             "inside the closure, left as it is"
         );
+        // rustc may print PyO3's path through a module of the crate (`datetime::pyo3::..`).
+        let through = "use of deprecated method `datetime::pyo3::IntoPy::into_py`: `IntoPy` is going to be replaced by `IntoPyObject`. See the migration guide (https://pyo3.rs/v0.23.0/migration) for more information.";
+        let value = "fn f(py: Python<'_>) -> PyResult<PyObject> {\n    let v = 1.into_py(py);\n    Ok(v)\n}\n";
+        assert_eq!(
+            edited(value, through, None, "into_py", 0),
+            value.replace("1.into_py(py)", "1.into_pyobject(py)?.into_any().unbind()")
+        );
         // A `?` on what 0.23 gives infallibly (a list's iterator) goes.
         let list = "fn f() -> PyResult<()> {\n    for each in mapping.items()?.iter()? {\n    }\n    Ok(())\n}\n";
         let untried = edited(

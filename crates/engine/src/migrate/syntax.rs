@@ -332,11 +332,21 @@ impl<'a> Source<'a> {
             syn::ReturnType::Type(_, ty) => Some(ty),
         };
         let fallible = returns.is_some_and(|ty| match &**ty {
-            syn::Type::Path(p) => p
-                .path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "PyResult" || s.ident == "Result"),
+            syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| {
+                // `Result<T, E>` takes a `PyErr` through `?` only when `E` is one.
+                let error = match &s.arguments {
+                    syn::PathArguments::AngleBracketed(a) => a.args.iter().nth(1),
+                    _ => None,
+                };
+                let takes_py_err = match error {
+                    None => true,
+                    Some(syn::GenericArgument::Type(syn::Type::Path(e))) => {
+                        e.path.segments.last().is_some_and(|e| e.ident == "PyErr")
+                    }
+                    Some(_) => false,
+                };
+                (s.ident == "PyResult" || s.ident == "Result") && takes_py_err
+            }),
             _ => false,
         });
         let tail = match block.stmts.last() {
@@ -810,6 +820,18 @@ fn fresh(n: usize) -> PyResult<PyObject> {
         assert_eq!(&TEXT[body], "Ok(PyList::new(py, 0..n).into_py(py))");
         assert_eq!(pair_up.value_closure, None);
         assert_eq!(source.function_at(at(TEXT, "struct Pair")), None);
+        // A result a `PyErr` goes into with `?`, or not.
+        for (returns, fallible) in [
+            ("PyResult<u8>", true),
+            ("Result<u8, PyErr>", true),
+            ("anyhow::Result<u8>", true),
+            ("Result<u8, E>", false),
+            ("Result<u8, std::fmt::Error>", false),
+        ] {
+            let text = format!("fn f() -> {returns} {{\n    g()\n}}\n");
+            let function = Source::parse(&text).unwrap().function_at(at(&text, "g()")).unwrap();
+            assert_eq!(function.fallible, fallible, "{returns}");
+        }
     }
 
     #[test]

@@ -188,10 +188,10 @@ fn print_text(
     for step in &migration.steps {
         let builds = match step.compiles {
             true => "builds".to_string(),
-            false => format!(
-                "does not build ({} errors left)",
-                step.residual.iter().filter(|r| r.level == Level::Error).count()
-            ),
+            false => match step.residual.iter().filter(|r| r.level == Level::Error).count() {
+                1 => "does not build (1 error left)".to_string(),
+                n => format!("does not build ({n} errors left)"),
+            },
         };
         let tests = match &step.outcome {
             Some(cell) if step.compiles => format!(", tests {}", cell.outcome),
@@ -220,6 +220,13 @@ fn print_text(
                 kept.function
             );
         }
+        // What stopped a step on the way (the target's is listed in full below).
+        let on_the_way = !std::ptr::eq(step, migration.steps.last().unwrap_or(step));
+        if on_the_way && !step.compiles {
+            for r in step.residual.iter().filter(|r| r.level == Level::Error) {
+                println!("    {} (left at this step)", residual_line(r));
+            }
+        }
         for notice in &step.notices {
             // A notice is a change of behaviour without an error, which the pattern's
             // tests catch: its fix for a test failure at this step's release.
@@ -245,17 +252,7 @@ fn print_text(
         println!("  left for a person at {}:", migration.to);
     }
     for r in residual {
-        let at = match (&r.residual.file, r.residual.line) {
-            (Some(file), Some(line)) => format!("{}:{line}", file.display()),
-            _ => "(no location)".into(),
-        };
-        let code = r
-            .residual
-            .code
-            .as_deref()
-            .map(|c| format!(" [{c}]"))
-            .unwrap_or_default();
-        println!("    {at} {}{code}: {}", r.residual.level, r.residual.message);
+        println!("    {}", residual_line(&r.residual));
         for e in &r.explained_by {
             println!("      {}", crate::explained::line(e));
         }
@@ -271,4 +268,14 @@ fn print_text(
         (true, n) => println!("wrote {n} files"),
         (false, n) => println!("{n} files would change; pass --write to edit them"),
     }
+}
+
+/// `file:line level [code]: message`, one line.
+fn residual_line(r: &Residual) -> String {
+    let at = match (&r.file, r.line) {
+        (Some(file), Some(line)) => format!("{}:{line}", file.display()),
+        _ => "(no location)".into(),
+    };
+    let code = r.code.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
+    format!("{at} {}{code}: {}", r.level, r.message)
 }

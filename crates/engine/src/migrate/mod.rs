@@ -6,6 +6,7 @@
 //! The edits are made in a copy of the crate; the caller shows them as a diff or writes them
 //! back. What no rule covers is handed back as the step's residual diagnostics.
 
+mod clones;
 pub mod compiler;
 pub mod edit;
 pub mod keep;

@@ -1,8 +1,9 @@
 //! The rules of `matrix/migrate.toml`, read once: each turns one diagnostic of the crate's
 //! own code, at its primary span, into one edit, or into nothing when the text under the
 //! span is not what the rule is about (then the diagnostic stays a residual). What each kind
-//! does at the span lives in [`super::kinds`].
+//! does at the span lives in [`super::kinds`] (the clones of a `Py` in [`super::clones`]).
 
+use super::clones;
 use super::compiler::Diagnostic;
 use super::edit::Edit;
 use super::kinds::{self, Rewrite};
@@ -414,7 +415,7 @@ impl Rules {
                     Kind::Suggestion => kinds::suggested(source, &diagnostic.suggestions)?,
                     Kind::CallToMethod => vec![kinds::call_to_method(source, syntax()?, start..end, capture("to")?)?],
                     Kind::RemoveImport => vec![kinds::remove_import(source, start, end)?],
-                    Kind::CloneRef => kinds::clone_ref(source, syntax()?, start..end, capture("item"))?,
+                    Kind::CloneRef => clones::clone_ref(source, syntax()?, start..end, capture("item"))?,
                     Kind::LifetimeOnParameter => vec![kinds::lifetime_on_parameter(
                         source,
                         syntax()?,
@@ -422,12 +423,12 @@ impl Rules {
                         capture("name")?,
                         capture("lifetime")?,
                     )?],
-                    Kind::CloneEach => kinds::clone_each(source, syntax()?, start..end, capture("container")?)?,
+                    Kind::CloneEach => clones::clone_each(source, syntax()?, start..end, capture("container")?)?,
                     Kind::TryAtLet => kinds::try_at_let(source, syntax()?, start..end)?,
                     Kind::DropTry => vec![kinds::drop_try(source, end)?],
                     Kind::InherentImpl => vec![kinds::inherent_impl(source, start, end)?],
                     Kind::CloneBound => vec![kinds::clone_bound(source, start, end)?],
-                    Kind::CloneWithTheGil => kinds::clone_with_the_gil(source, syntax()?, start)?,
+                    Kind::CloneWithTheGil => clones::clone_with_the_gil(source, syntax()?, start)?,
                     Kind::MethodSyntax => vec![kinds::method_syntax(source, syntax()?, start..end)?],
                     Kind::BoundArgumentsOfBlock => kinds::bound_arguments_of_block(source, syntax()?, start)?,
                     Kind::HoistTemporary => vec![kinds::hoist_temporary(source, syntax()?, start..end)?],

@@ -3,7 +3,7 @@
 //! PyO3 advises `clone_ref(py)`. What they share is where the `Python` comes from.
 
 use super::edit::Edit;
-use super::kinds::{in_place, is_identifier, line_of, segments};
+use super::kinds::{as_receiver, in_place, is_identifier, line_of, segments};
 #[cfg(doc)]
 use super::rules::Kind;
 use super::syntax::{Function, NextParam, Source};
@@ -62,11 +62,16 @@ fn item_name(py: Option<&str>) -> &'static str {
     }
 }
 
+/// `value` computed with the GIL taken for it, its `Python` named `py`.
+fn with_the_gil(source: &str, value: &str) -> String {
+    format!("{}::with_gil(|py| {value})", python_path(source))
+}
+
 /// `place.clone_ref(py)` with the `Python` at hand, else with the GIL taken for it.
 fn cloned_by_reference(source: &str, place: &str, py: Option<&str>) -> String {
     match py {
         Some(py) => format!("{place}.clone_ref({py})"),
-        None => format!("{}::with_gil(|py| {place}.clone_ref(py))", python_path(source)),
+        None => with_the_gil(source, &format!("{place}.clone_ref(py)")),
     }
 }
 
@@ -200,23 +205,14 @@ pub(super) fn clone_each(
     let function = syntax.function_at(name.start)?;
     let (py, added) = python_of(source, &function);
     let py = py.as_deref();
-    let item = if py.is_some_and(|py| py.starts_with("each")) {
-        "object"
-    } else {
-        "each"
-    };
+    let item = item_name(py);
     let cloned = cloned_by_reference(source, item, py);
     let map = match segments(container).last()?.split('<').next()? {
         "Vec" | "VecDeque" => format!("map(|{item}| {cloned})"),
         "BTreeMap" | "HashMap" => format!("map(|(key, {item})| (key.clone(), {cloned}))"),
         _ => return None,
     };
-    let postfix = receiver.chars().all(in_place);
-    let receiver = if postfix {
-        receiver.to_string()
-    } else {
-        format!("({receiver})")
-    };
+    let receiver = as_receiver(receiver);
     let text = source.get(call.call.clone())?;
     let mut edits = vec![Edit::replace(
         call.call.start,
@@ -281,14 +277,12 @@ pub(super) fn clone_with_the_gil(source: &str, syntax: &Source, at: usize) -> Op
         _ => (" {", "}"),
     };
     let name = &item.name;
-    let python = python_path(source);
+    let value = with_the_gil(source, &format!("{name}{open}\n{fields}{indent}        {close}"));
     let implementation = format!(
         "\n\n{indent}// `Py` is `Clone` only with the GIL held (PyO3 0.22): the clone takes it.\n\
          {indent}impl Clone for {name} {{\n\
          {indent}    fn clone(&self) -> Self {{\n\
-         {indent}        {python}::with_gil(|py| {name}{open}\n\
-         {fields}\
-         {indent}        {close})\n\
+         {indent}        {value}\n\
          {indent}    }}\n\
          {indent}}}"
     );

@@ -53,6 +53,24 @@ pub(super) fn in_place(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '.'
 }
 
+/// `expr` ready for a method call after it: itself where it is a place (`value`,
+/// `self.node`), else in parentheses.
+pub(super) fn as_receiver(expr: &str) -> String {
+    match expr.chars().all(in_place) {
+        true => expr.to_string(),
+        false => format!("({expr})"),
+    }
+}
+
+/// Where the type at `at` holds its GIL ref: inside `Option<..>` (past the `<` and any
+/// space) when it is one, else `at` itself.
+fn inside_option(source: &str, at: usize) -> usize {
+    match source[at..].strip_prefix("Option<") {
+        Some(inner) => at + "Option<".len() + (inner.len() - inner.trim_start().len()),
+        None => at,
+    }
+}
+
 /// The start of the line that holds `at`, and that line's indentation.
 pub(super) fn line_of(source: &str, at: usize) -> (usize, &str) {
     let start = source[..at].rfind('\n').map_or(0, |i| i + 1);
@@ -94,7 +112,7 @@ pub(super) fn rename_fallible(
     let call = syntax
         .path_call(name.clone())
         .map(|c| c.call)
-        .or_else(|| Some(syntax.method_call(name.clone())?.call));
+        .or_else(|| syntax.method_call(name.clone()).map(|c| c.call));
     let tried = call.and_then(|call| question_mark(source, &syntax.function_at(name.start)?, call.end, "?"));
     Some(match tried {
         Some(mut edits) => {
@@ -128,10 +146,7 @@ pub(super) fn bound_argument(source: &str, start: usize, end: usize) -> Option<E
     let from = match under {
         "&" => start,
         // `Option<&PyT>` (rustc's span on `Option`): the GIL ref inside the option.
-        "Option" if source[end..].starts_with('<') => {
-            let inner = &source[end + 1..];
-            end + 1 + (inner.len() - inner.trim_start().len())
-        }
+        "Option" if source[end..].starts_with('<') => inside_option(source, start),
         name if is_identifier(name) => {
             let rest = &source[end..];
             let colon = rest.len() - rest.trim_start().len();
@@ -141,10 +156,7 @@ pub(super) fn bound_argument(source: &str, start: usize, end: usize) -> Option<E
             let after = &rest[colon + 1..];
             let ty = end + colon + 1 + (after.len() - after.trim_start().len());
             // `x: Option<&PyT>`: the GIL ref inside the option.
-            match source[ty..].strip_prefix("Option<") {
-                Some(inner) => ty + "Option<".len() + (inner.len() - inner.trim_start().len()),
-                None => ty,
-            }
+            inside_option(source, ty)
         }
         _ => return None,
     };
@@ -428,10 +440,7 @@ pub(super) fn call_to_method(source: &str, syntax: &Source, name: std::ops::Rang
         return None;
     };
     let (ty, arg) = (source.get(call.ty?)?, source.get(arg.clone())?);
-    let value = match arg.chars().all(in_place) {
-        true => arg.to_string(),
-        false => format!("({arg})"),
-    };
+    let value = as_receiver(arg);
     let expected = source.get(call.call.clone())?;
     Some(Edit::replace(
         call.call.start,
@@ -455,8 +464,7 @@ pub(super) fn method_syntax(source: &str, syntax: &Source, name: std::ops::Range
         Regex::new(r"^(?P<object>.+)\.extract\((?P<py>[A-Za-z_][A-Za-z0-9_]*)\)\?$").expect("valid pattern");
     let receiver = match extracted.captures(first) {
         Some(found) => format!("{}.bind({})", &found["object"], &found["py"]),
-        None if first.chars().all(in_place) => first.to_string(),
-        None => format!("({first})"),
+        None => as_receiver(first),
     };
     let arguments = match rest.first() {
         Some(second) => source.get(second.start..call.call.end - 1)?,
@@ -483,10 +491,7 @@ pub(super) fn bound_arguments_of_block(source: &str, syntax: &Source, at: usize)
                 // A tuple's items are extracted as values: each GIL ref becomes a `Bound`.
                 return owned_gil_refs(source, ty.clone(), "Py[A-Za-z0-9_]*");
             }
-            let gil_ref = match text.strip_prefix("Option<") {
-                Some(inner) => ty.start + text.len() - inner.trim_start().len(),
-                None => ty.start,
-            };
+            let gil_ref = inside_option(source, ty.start);
             bound_argument(source, gil_ref, gil_ref + 1).into_iter().collect()
         })
         .collect();

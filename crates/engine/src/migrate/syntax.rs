@@ -384,6 +384,21 @@ impl<'a> Source<'a> {
         }
     }
 
+    /// Each method of the impl block `i` (`exported`: Python calls them).
+    fn methods(&self, i: &syn::ItemImpl, exported: bool) -> Vec<Method> {
+        i.items
+            .iter()
+            .filter_map(|item| match item {
+                syn::ImplItem::Fn(f) => Some(Method {
+                    name: self.range(f.sig.ident.span()),
+                    start: self.range(f.span()).start,
+                    function: self.function(&f.sig, &f.block, exported, None),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// What [`MethodCall`] says of `m`.
     fn method_call_of(&self, m: &syn::ExprMethodCall) -> MethodCall {
         let is_call = |e: &syn::Expr| matches!(e, syn::Expr::Call(_) | syn::Expr::MethodCall(_));
@@ -685,18 +700,7 @@ impl<'ast> Visit<'ast> for Impls<'_, '_> {
                 let generics = i.generics.lt_token.and(i.generics.gt_token).map(|gt| {
                     source.range(i.generics.lt_token.expect("checked").span).start..source.range(gt.span).end
                 });
-                let methods = i
-                    .items
-                    .iter()
-                    .filter_map(|item| match item {
-                        syn::ImplItem::Fn(f) => Some(Method {
-                            name: source.range(f.sig.ident.span()),
-                            start: source.range(f.span()).start,
-                            function: source.function(&f.sig, &f.block, false, None),
-                        }),
-                        _ => None,
-                    })
-                    .collect();
+                let methods = source.methods(i, false);
                 self.found = Some(TraitImpl {
                     after_impl: source.range(i.impl_token.span).end,
                     generics,
@@ -768,13 +772,11 @@ impl<'ast> Visit<'ast> for ImplMethods<'_, '_> {
             return;
         }
         let exported = has_attribute(&i.attrs, "pymethods");
-        self.found = i
-            .items
-            .iter()
-            .filter_map(|item| match item {
-                syn::ImplItem::Fn(f) => Some(self.source.function(&f.sig, &f.block, exported, None)),
-                _ => None,
-            })
+        self.found = self
+            .source
+            .methods(i, exported)
+            .into_iter()
+            .map(|m| m.function)
             .collect();
     }
 }

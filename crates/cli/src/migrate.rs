@@ -6,7 +6,7 @@ use crate::output::Format;
 use crate::progress::Progress;
 use crate::setup;
 use anyhow::{bail, Result};
-use pyo3_matrix_engine::migrate::{self, edit, rules::Rules, Migration, Request, Residual};
+use pyo3_matrix_engine::migrate::{self, edit, left::LeftBy, rules::Rules, Migration, Request, Residual};
 use pyo3_matrix_engine::plan::Context;
 use pyo3_matrix_engine::scan::UserCrate;
 use pyo3_matrix_engine::targets;
@@ -14,6 +14,7 @@ use pyo3_matrix_model::{CellResult, Flavor, Level, Outcome, Pattern, Release, Ru
 use pyo3_matrix_report::explain::{explain, Explanation};
 use pyo3_matrix_report::fixes::fitting;
 use serde::Serialize;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `migrate`.
@@ -185,6 +186,8 @@ fn print_text(
         migration.from,
         migration.to
     );
+    // The rules whose source the report has given: later residuals they left refer to it.
+    let mut sourced = BTreeSet::new();
     for step in &migration.steps {
         let builds = match step.compiles {
             true => "builds".to_string(),
@@ -220,13 +223,6 @@ fn print_text(
                 kept.function
             );
         }
-        // What stopped a step on the way (the target's is listed in full below).
-        let on_the_way = !std::ptr::eq(step, migration.steps.last().unwrap_or(step));
-        if on_the_way && !step.compiles {
-            for r in step.residual.iter().filter(|r| r.level == Level::Error) {
-                println!("    {} (left at this step)", residual_line(r));
-            }
-        }
         for notice in &step.notices {
             // A notice is a change of behaviour without an error, which the pattern's
             // tests catch: its fix for a test failure at this step's release.
@@ -245,6 +241,16 @@ fn print_text(
                 notice.pattern
             );
         }
+        // What stopped a step on the way (the target's is listed in full below).
+        let on_the_way = !std::ptr::eq(step, migration.steps.last().unwrap_or(step));
+        if on_the_way && !step.compiles {
+            for r in step.residual.iter().filter(|r| r.level == Level::Error) {
+                println!("    {} (left at this step)", residual_line(r));
+                if let Some(why) = &r.left_by {
+                    println!("      {}", left_line(why, &mut sourced));
+                }
+            }
+        }
     }
     if residual.is_empty() {
         println!("  left for a person at {}: nothing", migration.to);
@@ -253,6 +259,9 @@ fn print_text(
     }
     for r in residual {
         println!("    {}", residual_line(&r.residual));
+        if let Some(why) = &r.residual.left_by {
+            println!("      {}", left_line(why, &mut sourced));
+        }
         for e in &r.explained_by {
             println!("      {}", crate::explained::line(e));
         }
@@ -267,6 +276,25 @@ fn print_text(
         (_, 0) => println!("nothing to change"),
         (true, n) => println!("wrote {n} files"),
         (false, n) => println!("{n} files would change; pass --write to edit them"),
+    }
+}
+
+/// Why a residual was left, one line: the rule that knows the change, with its source the
+/// first time the report names it, or the notice on its line.
+fn left_line(why: &LeftBy, sourced: &mut BTreeSet<String>) -> String {
+    match why {
+        LeftBy::Rule { rule, release, source } => {
+            let source = match sourced.insert(rule.clone()) {
+                true => source.as_str(),
+                false => "as above",
+            };
+            format!("left by [{rule}] at {release}, which could not make this change here: {source}")
+        }
+        LeftBy::Notice {
+            notice,
+            release,
+            pattern,
+        } => format!("on the line noticed at {release} [{notice}]: a person's decision (pattern {pattern})"),
     }
 }
 

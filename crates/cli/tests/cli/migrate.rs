@@ -466,3 +466,34 @@ fn a_struct_holding_a_gil_ref_holds_a_bound_and_its_users_follow() {
     ];
     migrates_with("fields_crate", "0.23", &rules, &lines);
 }
+
+#[test]
+fn what_is_left_for_a_person_says_which_rule_or_notice_left_it() {
+    let dir = copy("leftovers_crate", "leftovers");
+    let answer = answer_of(&migrate(&dir, &["--to", "0.25"]));
+    let residual = answer["residual"].as_array().unwrap();
+    let at = |needle: &str| {
+        residual
+            .iter()
+            .find(|r| r["level"] == "error" && r["message"].as_str().unwrap().contains(needle))
+            .unwrap_or_else(|| panic!("no error naming {needle}: {answer:#}"))
+    };
+    // `PyTuple::new_bound` inside a closure whose value is a `String`: the rule renaming it
+    // to the fallible `new` left it at 0.23 (no `?` goes there); 0.25 removes the name, and
+    // the error keeps the reason.
+    let removed = &at("`new_bound`")["left_by"];
+    assert_eq!(removed["by"], "rule", "{answer:#}");
+    assert_eq!(removed["rule"], "fallible-constructor-renamed", "{answer:#}");
+    assert!(removed["release"].as_str().unwrap().starts_with("0.23."), "{answer:#}");
+    assert!(removed["source"].as_str().unwrap().contains("migration"), "{answer:#}");
+    // `name()` used as a `&str`: a person chooses which name (the notice on its line).
+    let name = residual
+        .iter()
+        .find(|r| r["left_by"]["by"] == "notice")
+        .unwrap_or_else(|| panic!("no residual on a noticed line: {answer:#}"));
+    assert_eq!(name["left_by"]["notice"], "type-name-is-dunder-name", "{answer:#}");
+    assert_eq!(name["left_by"]["pattern"], "type_name_of", "{answer:#}");
+    // Nothing written without --write.
+    let lib = std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
+    assert_eq!(lib, std::fs::read_to_string(fixture("migrate/leftovers_crate/src/lib.rs")).unwrap());
+}

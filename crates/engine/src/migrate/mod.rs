@@ -11,6 +11,7 @@ pub mod compiler;
 pub mod edit;
 pub mod keep;
 mod kinds;
+pub mod left;
 pub mod manifest;
 pub mod rules;
 pub mod syntax;
@@ -24,6 +25,7 @@ use crate::scan::{self, TestDepsChoice, UserCrate};
 use anyhow::{anyhow, bail, Context as _, Result};
 use compiler::{Compiled, Diagnostic};
 use edit::Edit;
+use left::{Ledger, LeftBy};
 use pyo3_matrix_model::{CellResult, Flavor, Level, Release};
 use rules::Rules;
 use serde::Serialize;
@@ -81,16 +83,19 @@ pub struct Residual {
     pub code: Option<String>,
     /// The first line of rustc's message.
     pub message: String,
+    /// Why the tool left it: the rule that knows the change, or the notice on its line.
+    pub left_by: Option<LeftBy>,
 }
 
 impl Residual {
-    fn of(diagnostic: &Diagnostic) -> Residual {
+    fn of(diagnostic: &Diagnostic, left_by: Option<LeftBy>) -> Residual {
         Residual {
             file: diagnostic.span.as_ref().map(|s| s.file.clone()),
             line: diagnostic.span.as_ref().map(|s| s.line),
             level: diagnostic.level,
             code: diagnostic.code.clone(),
             message: diagnostic.headline().to_string(),
+            left_by,
         }
     }
 }
@@ -254,9 +259,10 @@ pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migratio
     note(&format!("running the crate's tests at its own release, {from}…"));
     let baseline = test(ctx, &work, &from, (*target).clone(), note)?;
     let mut steps = Vec::new();
+    let mut ledger = Ledger::default();
     for release in releases_between(&known, &from, to) {
         note(&format!("step to PyO3 {release}…"));
-        let mut step = builder.step(&release, rules)?;
+        let mut step = builder.step(&release, rules, &mut ledger)?;
         // The target is tested even when it does not build: its cell says how it fails.
         if step.compiles || release == *to {
             note(&format!("running the crate's tests at PyO3 {release}…"));
@@ -357,8 +363,9 @@ impl Builder<'_> {
         )
     }
 
-    /// One release: the staging step if PyO3 prescribes one, then rule rounds.
-    fn step(&self, release: &Release, rules: &Rules) -> Result<Step> {
+    /// One release: the staging step if PyO3 prescribes one, then rule rounds; what is left
+    /// says why, from `ledger` (what earlier steps left) and to it.
+    fn step(&self, release: &Release, rules: &Rules, ledger: &mut Ledger) -> Result<Step> {
         let staging = match rules.staging.get(&release.minor()) {
             Some(staging) => {
                 let feature = format!("pyo3/{}", staging.feature);
@@ -388,12 +395,16 @@ impl Builder<'_> {
         };
         let (compiled, kept) = self.keep_what_builds(release, compiled, &start, &mut builds)?;
         edits.retain(|e| !kept.iter().any(|k| k.holds(&e.file, e.line)));
-        let residual = compiled
-            .diagnostics
-            .iter()
-            .filter(|d| d.level == Level::Error || d.code.as_deref() == Some("deprecated"))
-            .map(Residual::of)
-            .collect();
+        let notices = self.notices(release, rules)?;
+        for n in &notices {
+            let why = LeftBy::Notice {
+                notice: n.id.clone(),
+                release: release.clone(),
+                pattern: n.pattern.clone(),
+            };
+            ledger.noticed(&n.file, n.line, why);
+        }
+        let residual = self.residual(release, &compiled, rules, ledger);
         Ok(Step {
             release: release.clone(),
             staging,
@@ -402,9 +413,35 @@ impl Builder<'_> {
             builds,
             compiles: compiled.success,
             residual,
-            notices: self.notices(release, rules)?,
+            notices,
             outcome: None,
         })
+    }
+
+    /// The errors and PyO3 deprecations `compiled` shows, each with why it was left.
+    fn residual(&self, release: &Release, compiled: &Compiled, rules: &Rules, ledger: &mut Ledger) -> Vec<Residual> {
+        let mut texts: BTreeMap<PathBuf, String> = BTreeMap::new();
+        let mut residual = Vec::new();
+        for d in compiled
+            .diagnostics
+            .iter()
+            .filter(|d| d.level == Level::Error || d.code.as_deref() == Some("deprecated"))
+        {
+            let left_by = match &d.span {
+                Some(span) => {
+                    if !texts.contains_key(&span.file) {
+                        let text = std::fs::read_to_string(self.work.root.join(&span.file)).unwrap_or_default();
+                        texts.insert(span.file.clone(), text);
+                    }
+                    let under = texts[&span.file].get(span.start..span.end).unwrap_or_default();
+                    let knowing = rules.knowing(release, d).map(|r| (r.id.as_str(), r.source.as_str()));
+                    ledger.why(&span.file, span.line, under, knowing, release)
+                }
+                None => None,
+            };
+            residual.push(Residual::of(d, left_by));
+        }
+        residual
     }
 
     /// The working copy's Rust files.

@@ -10,7 +10,7 @@ use super::kinds::{self, Rewrite};
 use super::syntax::Source;
 use anyhow::{bail, Context as _, Result};
 use pyo3_matrix_model::{Point, Release};
-use regex::Regex;
+use regex::{Captures, Regex};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -241,7 +241,32 @@ pub struct Rules {
     pub notices: Vec<Notice>,
 }
 
+impl Rule {
+    /// What the rule's message and label patterns capture of `diagnostic`, when both match.
+    fn captures<'d>(&self, diagnostic: &'d Diagnostic) -> Option<(Captures<'d>, Option<Captures<'d>>)> {
+        let found = self.message.captures(&diagnostic.message)?;
+        let labelled = match &self.label {
+            Some(label) => Some(label.captures(diagnostic.label.as_deref()?)?),
+            None => None,
+        };
+        Some((found, labelled))
+    }
+}
+
 impl Rules {
+    /// The rules tried at `release`, in the file's order.
+    fn due(&self, release: &Release) -> impl Iterator<Item = &Rule> {
+        let minor = release.minor();
+        self.rules.iter().filter(move |rule| minor >= rule.release.minor())
+    }
+
+    /// The first rule tried at `release` whose patterns match `diagnostic`: the rule that
+    /// knows the change, whether or not it could make it at the span (a diagnostic left
+    /// after a step's rounds is one no matching rule could edit).
+    pub fn knowing(&self, release: &Release, diagnostic: &Diagnostic) -> Option<&Rule> {
+        self.due(release).find(|rule| rule.captures(diagnostic).is_some())
+    }
+
     /// Reads `path`; a malformed file or rule is one error naming it.
     pub fn load(path: &Path) -> Result<Rules> {
         let text = crate::fs::read_to_string(path)?;
@@ -362,15 +387,9 @@ impl Rules {
         };
         let syntax = std::cell::OnceCell::new();
         let syntax = || syntax.get_or_init(|| Source::parse(source)).as_ref();
-        self.rules
-            .iter()
-            .filter(|rule| release.minor() >= rule.release.minor())
+        self.due(release)
             .find_map(|rule| {
-                let found = rule.message.captures(&diagnostic.message)?;
-                let labelled = match &rule.label {
-                    Some(label) => Some(label.captures(diagnostic.label.as_deref()?)?),
-                    None => None,
-                };
+                let (found, labelled) = rule.captures(diagnostic)?;
                 // A capture of the message, else of the label.
                 let capture = |name: &str| {
                     found
@@ -1119,6 +1138,13 @@ mod tests {
         let sync = notice("pyclass-must-be-sync");
         let source = "#[pyclass]\n/// Doc.\npub struct A {\n    n: Cell<i64>,\n}\n#[pyclass(unsendable)]\nstruct B { c: RefCell<u8> }\n#[pyclass]\nstruct C { n: AtomicI64 }\n";
         assert_eq!(sync.find(source), [0]);
+        let type_name = notice("type-name-is-dunder-name");
+        let source = "let a = obj.get_type().name().unwrap_or(\"?\");\nlet b = py.get_type_bound::<T>()\n    .name()?;\nlet c = self.name();\n";
+        let calls = [
+            source.find(".get_type()").unwrap(),
+            source.find(".get_type_bound").unwrap(),
+        ];
+        assert_eq!(type_name.find(source), calls);
         let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../matrix/patterns");
         for notice in &rules.notices {
             assert!(

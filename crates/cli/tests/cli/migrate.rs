@@ -389,8 +389,8 @@ fn a_function_whose_edits_break_a_helper_s_caller_is_kept_until_the_helper_moves
 /// Migrates a copy of `fixture` with `--write` to `to`, and checks what a fixture written for
 /// some rules must show: every step from the second release on builds, the steps make an
 /// edit of each of `rules`, the crate's tests pass at the target with nothing left for a
-/// person, and `src/lib.rs` then holds each of `lines`.
-fn migrates_with(fixture: &str, to: &str, rules: &[&str], lines: &[&str]) {
+/// person, and `src/lib.rs` then holds each of `lines`. Gives the migrated copy.
+fn migrates_with(fixture: &str, to: &str, rules: &[&str], lines: &[&str]) -> PathBuf {
     let dir = copy(fixture, fixture);
     let answer = answer_of(&migrate(&dir, &["--to", to, "--write"]));
     let steps = answer["steps"].as_array().unwrap();
@@ -411,6 +411,7 @@ fn migrates_with(fixture: &str, to: &str, rules: &[&str], lines: &[&str]) {
     for line in lines {
         assert!(written.lines().any(|l| l == *line), "{line} in {written}");
     }
+    dir
 }
 
 #[test]
@@ -495,5 +496,31 @@ fn what_is_left_for_a_person_says_which_rule_or_notice_left_it() {
     assert_eq!(name["left_by"]["pattern"], "type_name_of", "{answer:#}");
     // Nothing written without --write.
     let lib = std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
-    assert_eq!(lib, std::fs::read_to_string(fixture("migrate/leftovers_crate/src/lib.rs")).unwrap());
+    assert_eq!(
+        lib,
+        std::fs::read_to_string(fixture("migrate/leftovers_crate/src/lib.rs")).unwrap()
+    );
+}
+
+#[test]
+fn a_maturin_project_migrates_with_its_collected_closures_and_keeps_its_pyproject() {
+    // A constructor and conversions inside a `map` closure whose values are collected: the
+    // closure gives the `PyResult`, the collect takes the `?`.
+    let rules = [
+        "gil-refs-collected",
+        "fallible-constructor-renamed",
+        "to-object-of-reference",
+    ];
+    let lines = [
+        "        let rows: Vec<Bound<'_, PyTuple>> = self",
+        "            .map(|(n, w)| PyTuple::new(py, [n.into_pyobject(py)?.into_any().unbind(), w.into_pyobject(py)?.into_any().unbind()]))",
+        "            .collect::<PyResult<_>>()?;",
+        "        PyList::new(py, rows)",
+    ];
+    let dir = migrates_with("maturin_crate", "0.25", &rules, &lines);
+    let pyproject = std::fs::read_to_string(dir.join("pyproject.toml")).unwrap();
+    assert_eq!(
+        pyproject,
+        std::fs::read_to_string(fixture("migrate/maturin_crate/pyproject.toml")).unwrap()
+    );
 }

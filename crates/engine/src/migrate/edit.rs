@@ -22,6 +22,8 @@ pub struct Edit {
     pub replacement: String,
     /// The rule that made it.
     pub rule: String,
+    /// For the `)` closing an `Ok(` wrap ([`Edit::ok_around`]): where its `Ok(` goes.
+    pub closes: Option<usize>,
 }
 
 impl Edit {
@@ -34,7 +36,19 @@ impl Edit {
             expected: expected.to_string(),
             replacement: replacement.to_string(),
             rule: String::new(),
+            closes: None,
         }
+    }
+
+    /// `Ok(` before the value at `value` and its `)` after it.
+    pub fn ok_around(value: std::ops::Range<usize>) -> [Edit; 2] {
+        [
+            Edit::replace(value.start, value.start, "", "Ok("),
+            Edit {
+                closes: Some(value.start),
+                ..Edit::replace(value.end, value.end, "", ")")
+            },
+        ]
     }
 
     /// The 1-based line of the edit in `source`.
@@ -90,6 +104,19 @@ pub fn made(edits: &[Edit]) -> Vec<&Edit> {
     sorted.sort_by_key(|e| (e.start, e.end, nesting(e)));
     let mut seen = std::collections::HashSet::new();
     sorted.retain(|e| seen.insert((e.start, e.end, e.replacement.as_str())));
+    // `Ok(value?)` is `value` (clippy's `needless_question_mark`): a wrap around a value whose
+    // own `?` ends it is not made, nor is that `?`.
+    let inserts = |e: &Edit, at: usize, text: &str| e.start == at && e.end == at && e.replacement == text;
+    let needless: Vec<(usize, usize)> = sorted
+        .iter()
+        .filter_map(|e| Some((e.closes?, e.start)))
+        .filter(|&(_, end)| sorted.iter().any(|q| inserts(q, end, "?")))
+        .collect();
+    sorted.retain(|e| {
+        !needless.iter().any(|&(start, end)| {
+            inserts(e, start, "Ok(") || inserts(e, end, "?") || (inserts(e, end, ")") && e.closes == Some(start))
+        })
+    });
     let mut at = 0;
     sorted.retain(|e| {
         let kept = e.start >= at;
@@ -153,6 +180,28 @@ mod tests {
             Edit::replace(start, start, "", "Ok("),
         ];
         assert_eq!(splice(source, &edits).unwrap(), "f(Ok(&x.m(py)?.into_any()))");
+    }
+
+    #[test]
+    fn a_wrap_of_a_value_its_own_question_mark_ends_is_not_made() {
+        // `|(a, b)| PyTuple::new(py, [a, b])`: one rule's `?` after the call, another's inside
+        // it, both wrapping the closure's value: the closure gives the call's `PyResult`.
+        let source = "|(a, b)| PyTuple::new(py, [a.m(py), b])";
+        let value = 9..source.len();
+        let inner = source.find(".m(py)").unwrap() + ".m(py)".len();
+        let mut edits = vec![Edit::replace(value.end, value.end, "", "?")];
+        edits.extend(Edit::ok_around(value.clone()));
+        edits.push(Edit::replace(inner, inner, "", "?.n()"));
+        edits.extend(Edit::ok_around(value.clone()));
+        assert_eq!(
+            splice(source, &edits).unwrap(),
+            "|(a, b)| PyTuple::new(py, [a.m(py)?.n(), b])"
+        );
+        // Without a `?` ending the value, the wrap is made.
+        assert_eq!(
+            splice(source, &edits[1..]).unwrap(),
+            "|(a, b)| Ok(PyTuple::new(py, [a.m(py)?.n(), b]))"
+        );
     }
 
     #[test]

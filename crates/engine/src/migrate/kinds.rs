@@ -6,7 +6,7 @@ use super::compiler::{Span, Suggestion};
 use super::edit::Edit;
 #[cfg(doc)]
 use super::rules::Kind;
-use super::syntax::{Function, Source};
+use super::syntax::{Collected, Function, Source};
 use regex::Regex;
 
 /// A rewrite: what to find from the span on, and what it becomes.
@@ -113,7 +113,7 @@ pub(super) fn rename_fallible(
         .path_call(name.clone())
         .map(|c| c.call)
         .or_else(|| syntax.method_call(name.clone()).map(|c| c.call));
-    let tried = call.and_then(|call| question_mark(source, &syntax.function_at(name.start)?, call.end, "?"));
+    let tried = call.and_then(|call| question_mark(source, syntax, &syntax.function_at(name.start)?, call.end, "?"));
     Some(match tried {
         Some(mut edits) => {
             edits.push(renamed);
@@ -237,7 +237,7 @@ pub(super) fn try_operator(source: &str, syntax: &Source, start: usize, end: usi
     if !is_call.is_match(call) || !call.ends_with(')') || source[end..].starts_with('?') {
         return None;
     }
-    question_mark(source, &syntax.function_at(start)?, end, "?")
+    question_mark(source, syntax, &syntax.function_at(start)?, end, "?")
 }
 
 /// The first match of `rewrite.at` in the text from `start` on that starts before `end`,
@@ -280,13 +280,20 @@ pub(super) fn rewrite(
 /// and that returns its value only at its end, its return type `T` becomes `PyResult<T>`
 /// and its value `Ok(..)`. Inside a closure, only in the closure whose value is the
 /// function's (`Python::with_gil(|py| ..)` at its end), whose value becomes `Ok(..)` unless
-/// it already was a `Result`. Anywhere else (another closure, a helper with Rust callers)
-/// the change is left to a person.
-pub(super) fn question_mark(source: &str, function: &Function, at: usize, after_at: &str) -> Option<Vec<Edit>> {
+/// it already was a `Result`, and in a closure whose values are collected (see
+/// [`collected_question_mark`]). Anywhere else (another closure, a helper with Rust
+/// callers) the change is left to a person.
+pub(super) fn question_mark(
+    source: &str,
+    syntax: &Source,
+    function: &Function,
+    at: usize,
+    after_at: &str,
+) -> Option<Vec<Edit>> {
     let insert = |at: usize, text: &str| Edit::replace(at, at, "", text);
     let value = match (&function.value_closure, function.in_closure) {
         (Some(closure), _) => closure.clone(),
-        (None, true) => return None,
+        (None, true) => return collected_question_mark(source, syntax, function.collected.as_ref()?, at, after_at),
         (None, false) => function.tail.clone()?,
     };
     let mut edits = vec![insert(at, after_at)];
@@ -304,8 +311,38 @@ pub(super) fn question_mark(source: &str, function: &Function, at: usize, after_
         ty,
         &format!("PyResult<{ty}>"),
     ));
-    edits.insert(0, insert(value.start, "Ok("));
-    edits.push(insert(value.end, ")"));
+    edits.extend(Edit::ok_around(value));
+    Some(edits)
+}
+
+/// `?` at `at` inside a closure whose values are collected (`items.map(|x| ..).collect()`):
+/// the closure's value becomes `Ok(..)`, the collect gathers a `PyResult` (`collect::<
+/// PyResult<_>>()`, the turbofish's type kept) and gets the `?` where that can go. A wrap
+/// of a value that its own `?` ends is not made ([`super::edit::made`]): the closure then
+/// gives the fallible call's `PyResult` as it is.
+fn collected_question_mark(
+    source: &str,
+    syntax: &Source,
+    collected: &Collected,
+    at: usize,
+    after_at: &str,
+) -> Option<Vec<Edit>> {
+    let collect = collected.collect.clone();
+    let into = collected.into.clone().map_or("_", |ty| &source[ty]);
+    if into.starts_with("PyResult<") {
+        // The closure gives a `PyResult` already (an earlier step's edit): `?` works in it.
+        return Some(vec![Edit::replace(at, at, "", after_at)]);
+    }
+    let outer = syntax.function_at(collect.start)?;
+    let mut edits = question_mark(source, syntax, &outer, collected.end, "?")?;
+    edits.push(Edit::replace(
+        collect.start,
+        collect.end,
+        &source[collect.clone()],
+        &format!("collect::<PyResult<{into}>>"),
+    ));
+    edits.push(Edit::replace(at, at, "", after_at));
+    edits.extend(Edit::ok_around(collected.body.clone()));
     Some(edits)
 }
 
@@ -359,10 +396,15 @@ pub(super) fn into_pyobject_impl(source: &str, syntax: &Source, at: usize) -> Op
 }
 
 /// See [`Kind::IntoPyobjectCall`].
-pub(super) fn into_pyobject_call(source: &str, syntax: &Source, name: std::ops::Range<usize>) -> Option<Vec<Edit>> {
+pub(super) fn into_pyobject_call(
+    source: &str,
+    syntax: &Source,
+    name: std::ops::Range<usize>,
+    of_reference: bool,
+) -> Option<Vec<Edit>> {
     let call = syntax.method_call(name.clone())?;
     let method = source.get(name.clone())?;
-    if !(method == "into_py" || method == "to_object" && call.receiver_is_temporary) {
+    if !(method == "into_py" || method == "to_object" && (call.receiver_is_temporary || of_reference)) {
         return None;
     }
     let function = syntax.function_at(name.start)?;
@@ -374,7 +416,7 @@ pub(super) fn into_pyobject_call(source: &str, syntax: &Source, name: std::ops::
         Some(found) => ("?.into_any()", Some(found.as_str())),
         None => ("?.into_any().unbind()", None),
     };
-    edits.extend(question_mark(source, &function, call.call.end, suffix)?);
+    edits.extend(question_mark(source, syntax, &function, call.call.end, suffix)?);
     if let Some(round_trip) = round_trip {
         let at = call.call.end;
         edits.push(Edit::replace(at, at + round_trip.len(), round_trip, ""));
@@ -634,7 +676,7 @@ pub(super) fn try_at_let(source: &str, syntax: &Source, span: std::ops::Range<us
     if !source[value.clone()].ends_with(')') {
         return None;
     }
-    question_mark(source, &function, value.end, "?")
+    question_mark(source, syntax, &function, value.end, "?")
 }
 
 /// See [`Kind::TryBeforeMethod`].
@@ -643,7 +685,7 @@ pub(super) fn try_before_method(source: &str, syntax: &Source, name: std::ops::R
     if !call.receiver_is_call || source[call.receiver.end..].starts_with('?') {
         return None;
     }
-    question_mark(source, &syntax.function_at(name.start)?, call.receiver.end, "?")
+    question_mark(source, syntax, &syntax.function_at(name.start)?, call.receiver.end, "?")
 }
 
 #[cfg(test)]

@@ -38,7 +38,8 @@ pub enum Kind {
     IntoPyobjectImpl,
     /// `x.into_py(py)` (the span on `into_py`) becomes `x.into_pyobject(py)?.into_any().unbind()`
     /// where `?` can go (see `kinds::question_mark`); so does `x.to_object(py)` where `x` is a
-    /// value made there (`to_object` borrowed it, `into_pyobject` takes it).
+    /// value made there (`to_object` borrowed it, `into_pyobject` takes it), or a reference
+    /// (the message's `reference` capture), which `into_pyobject` converts as `to_object` did.
     IntoPyobjectCall,
     /// `call(..).m(..)` whose `call` now gives a `PyResult` (the span on `m`) gets `?`
     /// after the call where `?` can go.
@@ -419,7 +420,9 @@ impl Rules {
                         vec![kinds::rewrite(source, start, end, rule.rewrite.as_ref()?, &captured)?]
                     }
                     Kind::IntoPyobjectImpl => kinds::into_pyobject_impl(source, syntax()?, start)?,
-                    Kind::IntoPyobjectCall => kinds::into_pyobject_call(source, syntax()?, start..end)?,
+                    Kind::IntoPyobjectCall => {
+                        kinds::into_pyobject_call(source, syntax()?, start..end, capture("reference").is_some())?
+                    }
                     Kind::TryBeforeMethod => kinds::try_before_method(source, syntax()?, start..end)?,
                     Kind::BoundParameter => vec![kinds::bound_parameter(source, syntax()?, start..end)?],
                     Kind::BoundField => vec![kinds::bound_field(source, syntax()?, start..end)?],
@@ -917,6 +920,67 @@ mod tests {
     }
 
     #[test]
+    fn a_collection_written_with_gil_refs_collects_bounds() {
+        let message = "a value of type `Vec<&PyTuple>` cannot be built from an iterator over elements of type `pyo3::Bound<'_, PyTuple>`";
+        let source = "fn f<'py>(py: Python<'py>) -> Bound<'py, PyList> {\n    let rows: Vec<&PyTuple> = xs.iter().map(|x| PyTuple::new_bound(py, [x])).collect();\n    PyList::new_bound(py, rows)\n}\n";
+        assert_eq!(
+            after("0.21.2", message, source, "collect").unwrap(),
+            source.replace("Vec<&PyTuple>", "Vec<Bound<'_, PyTuple>>")
+        );
+    }
+
+    #[test]
+    fn a_question_mark_inside_a_collected_closure_goes_to_the_collect() {
+        // The constructor is the closure's whole value: the closure gives its `PyResult`, the
+        // collect gathers one, and the method Python calls becomes fallible for its `?`.
+        let renamed =
+            "use of deprecated associated function `pyo3::types::PyTuple::new_bound`: renamed to `PyTuple::new`";
+        let rows = "#[pymethods]\nimpl Shelf {\n    fn contents<'py>(&self, py: Python<'py>) -> Bound<'py, PyList> {\n        let rows: Vec<Bound<'_, PyTuple>> = self\n            .boxes\n            .iter()\n            .map(|(n, w)| PyTuple::new_bound(py, [n, w]))\n            .collect();\n        PyList::new_bound(py, rows)\n    }\n}\n";
+        assert_eq!(
+            edited(rows, renamed, None, "new_bound", 0),
+            rows.replace("-> Bound<'py, PyList> {", "-> PyResult<Bound<'py, PyList>> {")
+                .replace("PyTuple::new_bound(py", "PyTuple::new(py")
+                .replace(".collect();", ".collect::<PyResult<_>>()?;")
+                .replace(
+                    "        PyList::new_bound(py, rows)",
+                    "        Ok(PyList::new_bound(py, rows))"
+                )
+        );
+        // A `?` inside the value: the closure's value becomes `Ok(..)`; a turbofish keeps its type.
+        let message = "use of deprecated method `pyo3::IntoPy::into_py`: `IntoPy` is going to be replaced by `IntoPyObject`. See the migration guide (https://pyo3.rs/v0.23.0/migration) for more information.";
+        let objects = "fn f(py: Python<'_>, xs: &[Key]) -> PyResult<Vec<PyObject>> {\n    Ok(xs.iter().map(|k| k.clone().into_py(py)).collect::<Vec<_>>())\n}\n";
+        assert_eq!(
+            edited(objects, message, None, "into_py", 0),
+            objects
+                .replace(
+                    "|k| k.clone().into_py(py))",
+                    "|k| Ok(k.clone().into_pyobject(py)?.into_any().unbind()))"
+                )
+                .replace(".collect::<Vec<_>>()", ".collect::<PyResult<Vec<_>>>()?")
+        );
+        // 0.25, where `to_object` is gone and rustc says its receiver is a reference, inside a
+        // closure an earlier step made give a `PyResult`: only the `?`.
+        let gone = "no method named `to_object` found for reference `&String` in the current scope";
+        let pairs = "fn f(py: Python<'_>, xs: &[(String, u32)]) -> PyResult<Vec<Bound<'_, PyTuple>>> {\n    let rows = xs.iter().map(|(n, w)| PyTuple::new(py, [n.to_object(py), w.to_object(py)])).collect::<PyResult<Vec<_>>>()?;\n    Ok(rows)\n}\n";
+        assert_eq!(
+            after("0.25.1", gone, pairs, "to_object").unwrap(),
+            pairs.replacen("n.to_object(py)", "n.into_pyobject(py)?.into_any().unbind()", 1)
+        );
+        // Collected where no `?` can go (a helper Rust code calls): left as it is.
+        let helper = objects
+            .replace("-> PyResult<Vec<PyObject>> {", "-> Vec<PyObject> {")
+            .replace("Ok(xs", "(xs");
+        assert_eq!(edited(&helper, message, None, "into_py", 0), helper);
+        // A closure whose values are not collected, or that returns early: left as it is.
+        let each = "fn f(py: Python<'_>, xs: &[Key]) -> PyResult<()> {\n    xs.iter().for_each(|k| drop(k.clone().into_py(py)));\n    Ok(())\n}\n";
+        assert_eq!(edited(each, message, None, "into_py", 0), each);
+        let early = objects
+            .replace("|k| k.clone()", "|k| { if k.skip { return k.none(); } k.clone()")
+            .replace("(py))", "(py) })");
+        assert_eq!(edited(&early, message, None, "into_py", 0), early);
+    }
+
+    #[test]
     fn the_once_cell_module_0_21_removed_becomes_sync() {
         let import =
             "use pyo3::once_cell::GILOnceCell;\nstatic CELL: GILOnceCell<u8> = GILOnceCell::new(); // once_cell\n";
@@ -1067,8 +1131,15 @@ mod tests {
         // A helper Rust code calls, or a closure whose value goes elsewhere: a person decides.
         let helper = "fn pair(py: Python<'_>) -> PyObject {\n    (1, 2).into_py(py)\n}\n";
         assert_eq!(after("0.23.5", deprecated_call, helper, "into_py"), None);
-        let elsewhere = "#[pyfunction]\nfn f(py: Python<'_>) -> usize {\n    let v: Vec<PyObject> = (0..3).map(|i| i.into_py(py)).collect();\n    v.len()\n}\n";
+        let elsewhere =
+            "#[pyfunction]\nfn f(py: Python<'_>) -> usize {\n    (0..3).for_each(|i| drop(i.into_py(py)));\n    3\n}\n";
         assert_eq!(after("0.23.5", deprecated_call, elsewhere, "into_py"), None);
+        // A closure whose values are collected: the collect takes the `?`.
+        let collected = "#[pyfunction]\nfn f(py: Python<'_>) -> usize {\n    let v: Vec<PyObject> = (0..3).map(|i| i.into_py(py)).collect();\n    v.len()\n}\n";
+        assert_eq!(
+            after("0.23.5", deprecated_call, collected, "into_py").unwrap(),
+            "#[pyfunction]\nfn f(py: Python<'_>) -> PyResult<usize> {\n    let v: Vec<PyObject> = (0..3).map(|i| Ok(i.into_pyobject(py)?.into_any().unbind())).collect::<PyResult<_>>()?;\n    Ok(v.len())\n}\n"
+        );
         // `to_object` borrowed its receiver: only a value made there is taken instead.
         let to_object = "use of deprecated method `pyo3::ToPyObject::to_object`: `ToPyObject` is going to be replaced by `IntoPyObject`. See the migration guide (https://pyo3.rs/v0.23.0/migration) for more information.";
         let place = "fn f(py: Python<'_>, v: Vec<i64>) -> PyResult<PyObject> {\n    Ok(v.to_object(py))\n}\n";

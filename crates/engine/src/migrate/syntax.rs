@@ -36,6 +36,9 @@ pub struct Function {
     /// closure's: the closure is the one argument of a call of [`CLOSURE_RUNNERS`] that is
     /// the function's tail (`Python::with_gil(|py| ..)` as a function's last expression).
     pub value_closure: Option<Range<usize>>,
+    /// The closure that holds the offset when its values are collected
+    /// (`items.map(|x| ..).collect()`): a `?` inside it can become the collect's.
+    pub collected: Option<Collected>,
     /// Whether Python calls it (`#[pyfunction]`, or a method of a `#[pymethods]` block):
     /// its return type may become a `PyResult` without any Rust caller noticing.
     pub exported: bool,
@@ -46,6 +49,20 @@ pub struct Function {
     pub next_param: NextParam,
     /// Its body, braces included.
     pub body: Range<usize>,
+}
+
+/// A closure whose values are collected: the one argument of a `map` whose value is the
+/// receiver of a `collect` (see [`Function::collected`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collected {
+    /// The closure's body.
+    pub body: Range<usize>,
+    /// `collect` with its turbofish, if it has one (`collect::<Vec<_>>`).
+    pub collect: Range<usize>,
+    /// The type the turbofish names (`Vec<_>`).
+    pub into: Option<Range<usize>>,
+    /// The end of the `collect(..)` call.
+    pub end: usize,
 }
 
 /// Where a function's next parameter goes (see [`Function::next_param`]).
@@ -379,7 +396,8 @@ impl<'a> Source<'a> {
             tail: tail.map(|expr| self.range(expr.span())),
             returns_early: early.0,
             in_closure: in_closure.is_some(),
-            value_closure: tail.and_then(|expr| self.value_closure(expr, in_closure?)),
+            value_closure: tail.and_then(|expr| self.value_closure(expr, in_closure.clone()?)),
+            collected: in_closure.and_then(|closure| self.collected(block, closure)),
             exported,
         }
     }
@@ -414,6 +432,17 @@ impl<'a> Source<'a> {
             call: receiver.start..self.range(m.paren_token.span.close()).end,
             receiver,
         }
+    }
+
+    /// The `map(..).collect()` in `block` whose closure's body is `closure`.
+    fn collected(&self, block: &syn::Block, closure: Range<usize>) -> Option<Collected> {
+        let mut collects = Collects {
+            source: self,
+            closure,
+            found: None,
+        };
+        collects.visit_block(block);
+        collects.found
     }
 
     /// The body of `closure` (the closure around the offset, as a range of its body) when
@@ -531,6 +560,52 @@ impl<'ast> Visit<'ast> for Closures<'_, '_> {
     }
 
     // An inner function is a function of its own: the finder looks at it.
+    fn visit_item_fn(&mut self, _: &'ast syn::ItemFn) {}
+}
+
+/// Finds the `map(|..| body).collect()` of one closure body.
+struct Collects<'s, 'a> {
+    source: &'s Source<'a>,
+    closure: Range<usize>,
+    found: Option<Collected>,
+}
+
+impl<'ast> Visit<'ast> for Collects<'_, '_> {
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        if let (true, syn::Expr::MethodCall(map)) = (m.method == "collect", &*m.receiver) {
+            let only = match map.args.iter().collect::<Vec<_>>()[..] {
+                [syn::Expr::Closure(c)] if map.method == "map" => Some(c),
+                _ => None,
+            };
+            // A `return` in the closure would return a value the `Ok(..)` around its body
+            // does not wrap.
+            let returns_early = |c: &syn::ExprClosure| {
+                let mut early = EarlyReturns(false);
+                early.visit_expr(&c.body);
+                early.0
+            };
+            if only.is_some_and(|c| self.source.range(c.body.span()) == self.closure && !returns_early(c)) {
+                let turbofish = m.turbofish.as_ref();
+                let into = turbofish.and_then(|t| match t.args.iter().collect::<Vec<_>>()[..] {
+                    [syn::GenericArgument::Type(ty)] => Some(self.source.range(ty.span())),
+                    _ => None,
+                });
+                let name = self.source.range(m.method.span());
+                let collect = match turbofish {
+                    Some(t) => name.start..self.source.range(t.span()).end,
+                    None => name,
+                };
+                self.found = Some(Collected {
+                    body: self.closure.clone(),
+                    collect,
+                    into,
+                    end: self.source.range(m.paren_token.span.close()).end,
+                });
+            }
+        }
+        syn::visit::visit_expr_method_call(self, m);
+    }
+
     fn visit_item_fn(&mut self, _: &'ast syn::ItemFn) {}
 }
 

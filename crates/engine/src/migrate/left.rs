@@ -47,8 +47,20 @@ struct Entry {
 pub struct Ledger(Vec<Entry>);
 
 impl Ledger {
-    /// A notice found at `file:line`.
-    pub fn noticed(&mut self, file: &Path, line: usize, why: LeftBy) {
+    /// A notice found at `file:line` (again, at a later step, where edits above it moved it):
+    /// it keeps the step that first raised it.
+    pub fn noticed(&mut self, file: &Path, line: usize, mut why: LeftBy) {
+        if let LeftBy::Notice { notice, release, .. } = &mut why {
+            let first = self.0.iter().find_map(|e| match &e.why {
+                LeftBy::Notice {
+                    notice: n, release: r, ..
+                } if n == notice => Some(r.clone()),
+                _ => None,
+            });
+            if let Some(first) = first {
+                *release = first;
+            }
+        }
         self.0.push(Entry {
             file: file.to_path_buf(),
             line,
@@ -159,10 +171,16 @@ mod tests {
             pattern: "type_name_of".into(),
         };
         ledger.noticed(ser, 177, notice.clone());
-        assert_eq!(
-            ledger.why(ser, 177, "\"unknown\"", None, &release("0.23.5")),
-            Some(notice)
-        );
-        assert_eq!(ledger.why(ser, 178, "\"unknown\"", None, &release("0.23.5")), None);
+        let at = |ledger: &mut Ledger, line: usize| ledger.why(ser, line, "\"unknown\"", None, &release("0.23.5"));
+        assert_eq!(at(&mut ledger, 177), Some(notice.clone()));
+        assert_eq!(at(&mut ledger, 178), None);
+        // Found again at 0.23 three lines lower: the same notice, raised at 0.22.
+        let again = LeftBy::Notice {
+            notice: "type-name-is-dunder-name".into(),
+            release: release("0.23.5"),
+            pattern: "type_name_of".into(),
+        };
+        ledger.noticed(ser, 180, again);
+        assert_eq!(at(&mut ledger, 180), Some(notice));
     }
 }

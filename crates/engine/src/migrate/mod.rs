@@ -395,12 +395,14 @@ impl Builder<'_> {
         };
         let (compiled, kept) = self.keep_what_builds(release, compiled, &start, &mut builds)?;
         edits.retain(|e| !kept.iter().any(|k| k.holds(&e.file, e.line)));
-        let notices = self.notices(release, rules)?;
-        for n in &notices {
+        // The ledger takes the notices of this release and of the earlier ones where they
+        // are now: edits above a noticed line move it.
+        let notices = self.notices(rules, |n| n == release.minor())?;
+        for n in self.notices(rules, |n| n <= release.minor())? {
             let why = LeftBy::Notice {
-                notice: n.id.clone(),
+                notice: n.id,
                 release: release.clone(),
-                pattern: n.pattern.clone(),
+                pattern: n.pattern,
             };
             ledger.noticed(&n.file, n.line, why);
         }
@@ -483,14 +485,10 @@ impl Builder<'_> {
         Ok((compiled, kept))
     }
 
-    /// The notices of `release` in the working copy's sources.
-    fn notices(&self, release: &Release, rules: &Rules) -> Result<Vec<Noticed>> {
+    /// The notices in the working copy's sources of the releases whose minor is `due`.
+    fn notices(&self, rules: &Rules, due: impl Fn((u64, u64)) -> bool) -> Result<Vec<Noticed>> {
         let root = &self.work.root;
-        let due: Vec<_> = rules
-            .notices
-            .iter()
-            .filter(|n| n.release.minor() == release.minor())
-            .collect();
+        let due: Vec<_> = rules.notices.iter().filter(|n| due(n.release.minor())).collect();
         let mut found = Vec::new();
         if due.is_empty() {
             return Ok(found);

@@ -342,7 +342,7 @@ fn collected_question_mark(
         &format!("collect::<PyResult<{into}>>"),
     ));
     edits.push(Edit::replace(at, at, "", after_at));
-    edits.extend(Edit::ok_around(collected.body.clone()));
+    edits.extend(Edit::ok_around(collected.value.clone()));
     Some(edits)
 }
 

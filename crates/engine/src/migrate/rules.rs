@@ -966,6 +966,27 @@ mod tests {
             after("0.25.1", gone, pairs, "to_object").unwrap(),
             pairs.replacen("n.to_object(py)", "n.into_pyobject(py)?.into_any().unbind()", 1)
         );
+        // The map bound to a local collected later, inside `format!`; the closure a block
+        // whose tail is its value.
+        let shown = "#[pymethods]\nimpl View {\n    fn __repr__(&self, py: Python) -> String {\n        let contents = self.inner.iter().map(|(k, v)| {\n            let tuple = PyTuple::new_bound(py, [k.clone_ref(py), v.clone_ref(py)]);\n            format!(\"{:?}\", tuple)\n        });\n        format!(\"view([{}])\", contents.collect::<Vec<_>>().join(\", \"))\n    }\n}\n";
+        assert_eq!(
+            edited(shown, renamed, None, "new_bound", 0),
+            shown
+                .replace("-> String {", "-> PyResult<String> {")
+                .replace(
+                    "PyTuple::new_bound(py, [k.clone_ref(py), v.clone_ref(py)]);",
+                    "PyTuple::new(py, [k.clone_ref(py), v.clone_ref(py)])?;"
+                )
+                .replace(
+                    "            format!(\"{:?}\", tuple)",
+                    "            Ok(format!(\"{:?}\", tuple))"
+                )
+                .replace("        format!(\"view", "        Ok(format!(\"view")
+                .replace(
+                    "collect::<Vec<_>>().join(\", \"))",
+                    "collect::<PyResult<Vec<_>>>()?.join(\", \")))"
+                )
+        );
         // Collected where no `?` can go (a helper Rust code calls): left as it is.
         let helper = objects
             .replace("-> PyResult<Vec<PyObject>> {", "-> Vec<PyObject> {")

@@ -52,11 +52,11 @@ pub struct Function {
 }
 
 /// A closure whose values are collected: the one argument of a `map` whose value is the
-/// receiver of a `collect` (see [`Function::collected`]).
+/// receiver of a `collect`, or is bound to a local that is (see [`Function::collected`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Collected {
-    /// The closure's body.
-    pub body: Range<usize>,
+    /// The closure's value: its body, or the tail of the block that is its body.
+    pub value: Range<usize>,
     /// `collect` with its turbofish, if it has one (`collect::<Vec<_>>`).
     pub collect: Range<usize>,
     /// The type the turbofish names (`Vec<_>`).
@@ -439,6 +439,8 @@ impl<'a> Source<'a> {
         let mut collects = Collects {
             source: self,
             closure,
+            mapped: None,
+            value: None,
             found: None,
         };
         collects.visit_block(block);
@@ -563,47 +565,90 @@ impl<'ast> Visit<'ast> for Closures<'_, '_> {
     fn visit_item_fn(&mut self, _: &'ast syn::ItemFn) {}
 }
 
-/// Finds the `map(|..| body).collect()` of one closure body.
+/// Finds the `collect` of one closure's values: `items.map(|..| body).collect()`, or
+/// `let mapped = items.map(|..| body);` then `mapped.collect()`.
 struct Collects<'s, 'a> {
     source: &'s Source<'a>,
     closure: Range<usize>,
+    /// The local the closure's `map` is bound to, once its `let` is seen.
+    mapped: Option<syn::Ident>,
+    /// The closure's value: its body, or the tail of its block.
+    value: Option<Range<usize>>,
     found: Option<Collected>,
 }
 
-impl<'ast> Visit<'ast> for Collects<'_, '_> {
-    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-        if let (true, syn::Expr::MethodCall(map)) = (m.method == "collect", &*m.receiver) {
-            let only = match map.args.iter().collect::<Vec<_>>()[..] {
-                [syn::Expr::Closure(c)] if map.method == "map" => Some(c),
+impl Collects<'_, '_> {
+    /// Whether `e` is a `map` whose one argument is the closure, which returns nowhere early
+    /// (a `return` would return a value the `Ok(..)` around its value does not wrap); if so,
+    /// its value is noted.
+    fn is_the_map(&mut self, e: &syn::Expr) -> bool {
+        let syn::Expr::MethodCall(map) = e else {
+            return false;
+        };
+        let [syn::Expr::Closure(c)] = map.args.iter().collect::<Vec<_>>()[..] else {
+            return false;
+        };
+        let mut early = EarlyReturns(false);
+        early.visit_expr(&c.body);
+        if map.method != "map" || self.source.range(c.body.span()) != self.closure || early.0 {
+            return false;
+        }
+        let tail = match &*c.body {
+            syn::Expr::Block(b) => match b.block.stmts.last() {
+                Some(syn::Stmt::Expr(tail, None)) => Some(tail),
                 _ => None,
-            };
-            // A `return` in the closure would return a value the `Ok(..)` around its body
-            // does not wrap.
-            let returns_early = |c: &syn::ExprClosure| {
-                let mut early = EarlyReturns(false);
-                early.visit_expr(&c.body);
-                early.0
-            };
-            if only.is_some_and(|c| self.source.range(c.body.span()) == self.closure && !returns_early(c)) {
-                let turbofish = m.turbofish.as_ref();
-                let into = turbofish.and_then(|t| match t.args.iter().collect::<Vec<_>>()[..] {
-                    [syn::GenericArgument::Type(ty)] => Some(self.source.range(ty.span())),
-                    _ => None,
-                });
-                let name = self.source.range(m.method.span());
-                let collect = match turbofish {
-                    Some(t) => name.start..self.source.range(t.span()).end,
-                    None => name,
-                };
-                self.found = Some(Collected {
-                    body: self.closure.clone(),
-                    collect,
-                    into,
-                    end: self.source.range(m.paren_token.span.close()).end,
-                });
+            },
+            _ => None,
+        };
+        self.value = Some(tail.map_or(self.closure.clone(), |t| self.source.range(t.span())));
+        true
+    }
+}
+
+impl<'ast> Visit<'ast> for Collects<'_, '_> {
+    fn visit_local(&mut self, l: &'ast syn::Local) {
+        if let (syn::Pat::Ident(name), Some(init)) = (&l.pat, &l.init) {
+            if self.is_the_map(&init.expr) {
+                self.mapped = Some(name.ident.clone());
             }
         }
+        syn::visit::visit_local(self, l);
+    }
+
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        let of_the_local = match &*m.receiver {
+            syn::Expr::Path(p) => self.mapped.as_ref().is_some_and(|name| p.path.is_ident(name)),
+            _ => false,
+        };
+        let of_the_map = m.method == "collect" && (of_the_local || self.is_the_map(&m.receiver));
+        if let (true, None, Some(value)) = (of_the_map, &self.found, self.value.clone()) {
+            let turbofish = m.turbofish.as_ref();
+            let into = turbofish.and_then(|t| match t.args.iter().collect::<Vec<_>>()[..] {
+                [syn::GenericArgument::Type(ty)] => Some(self.source.range(ty.span())),
+                _ => None,
+            });
+            let name = self.source.range(m.method.span());
+            let collect = match turbofish {
+                Some(t) => name.start..self.source.range(t.span()).end,
+                None => name,
+            };
+            self.found = Some(Collected {
+                value,
+                collect,
+                into,
+                end: self.source.range(m.paren_token.span.close()).end,
+            });
+        }
         syn::visit::visit_expr_method_call(self, m);
+    }
+
+    // The collect may sit in a macro's arguments (`format!("{}", mapped.collect::<Vec<_>>()..)`),
+    // which syn leaves as tokens: arguments that read as expressions are looked into.
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        let args = m.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated);
+        for arg in args.iter().flatten() {
+            self.visit_expr(arg);
+        }
     }
 
     fn visit_item_fn(&mut self, _: &'ast syn::ItemFn) {}

@@ -1479,6 +1479,22 @@ mod tests {
             edited(value, through, None, "into_py", 0),
             value.replace("1.into_py(py)", "1.into_pyobject(py)?.into_any().unbind()")
         );
+        // A serde visitor returns `Result<_, E>` of its own `E: de::Error`: the error is made
+        // an `E` on the way (`E::custom`); another error type takes no `PyErr`.
+        let visitor = "impl<'de> Visitor<'de> for V<'_> {\n    fn visit_bool<E>(self, value: bool) -> Result<Self::Value, E>\n    where\n        E: de::Error,\n    {\n        Ok(value.into_py(self.py))\n    }\n}\n";
+        assert_eq!(
+            edited(visitor, through, None, "into_py", 0),
+            visitor.replace(
+                "value.into_py(self.py)",
+                "value.into_pyobject(self.py).map_err(E::custom)?.into_any().unbind()"
+            )
+        );
+        let bounded = visitor
+            .replace("visit_bool<E>", "visit_bool<E: serde::de::Error>")
+            .replace("    where\n        E: de::Error,\n", "");
+        assert!(edited(&bounded, through, None, "into_py", 0).contains(".map_err(E::custom)?"));
+        let other = visitor.replace("E: de::Error,", "E: Display,");
+        assert_eq!(edited(&other, through, None, "into_py", 0), other);
         // A `?` on what 0.23 gives infallibly (a list's iterator) goes.
         let list = "fn f() -> PyResult<()> {\n    for each in mapping.items()?.iter()? {\n    }\n    Ok(())\n}\n";
         let untried = edited(

@@ -25,6 +25,10 @@ pub struct Function {
     pub returns: Option<Range<usize>>,
     /// Whether that type is a `Result` (`PyResult`, `Result`), so `?` works in its body.
     pub fallible: bool,
+    /// The error type of a `Result<T, E>` it returns when `E` is one of its own type
+    /// parameters bound by an `Error` trait (`E: de::Error`, serde's), whose `custom` makes an
+    /// `E` of any error: a `PyErr` goes there through `.map_err(E::custom)?`.
+    pub custom_error: Option<String>,
     /// Its body's tail expression, the value it returns.
     pub tail: Option<Range<usize>>,
     /// Whether its body has a `return` of its own (outside closures).
@@ -370,6 +374,7 @@ impl<'a> Source<'a> {
             Some(syn::Stmt::Expr(expr, None)) => Some(expr),
             _ => None,
         };
+        let custom_error = returns.and_then(|ty| custom_error(sig, ty));
         let mut early = EarlyReturns(false);
         early.visit_block(block);
         let params = sig
@@ -393,6 +398,7 @@ impl<'a> Source<'a> {
             body: self.range(block.brace_token.span.join()),
             returns: returns.map(|ty| self.range(ty.span())),
             fallible,
+            custom_error,
             tail: tail.map(|expr| self.range(expr.span())),
             returns_early: early.0,
             in_closure: in_closure.is_some(),
@@ -466,6 +472,40 @@ impl<'a> Source<'a> {
         let body = self.range(only.body.span());
         (CLOSURE_RUNNERS.contains(&name.as_str()) && body == closure && !early.0).then_some(body)
     }
+}
+
+/// See [`Function::custom_error`]: `E` of the return type `ty` (`Result<T, E>`), when `sig`
+/// declares `E` as a type parameter with a bound whose path ends in `Error`, in its generics or
+/// its `where` clause.
+fn custom_error(sig: &syn::Signature, ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last().filter(|s| s.ident == "Result")?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    let Some(syn::GenericArgument::Type(syn::Type::Path(e))) = args.args.iter().nth(1) else {
+        return None;
+    };
+    let name = e.path.get_ident()?;
+    let is_error = |bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>| {
+        bounds.iter().any(|b| match b {
+            syn::TypeParamBound::Trait(t) => t.path.segments.last().is_some_and(|s| s.ident == "Error"),
+            _ => false,
+        })
+    };
+    let declared = sig.generics.type_params().find(|t| t.ident == *name)?;
+    let in_where = sig
+        .generics
+        .where_clause
+        .iter()
+        .flat_map(|w| &w.predicates)
+        .any(|p| match p {
+            syn::WherePredicate::Type(t) => {
+                matches!(&t.bounded_ty, syn::Type::Path(b) if b.path.is_ident(name)) && is_error(&t.bounds)
+            }
+            _ => false,
+        });
+    (is_error(&declared.bounds) || in_where).then(|| name.to_string())
 }
 
 /// Whether `attrs` hold an attribute whose path ends in `name` (`#[pyfunction]`,

@@ -280,7 +280,7 @@ fn print_text(
 }
 
 /// Why a residual was left, one line: the rule that knows the change, with its source the
-/// first time the report names it, or the notice on its line.
+/// first time the report names it, or the notice whose code holds its line.
 fn left_line(why: &LeftBy, sourced: &mut BTreeSet<String>) -> String {
     match why {
         LeftBy::Rule { rule, release, source } => {
@@ -294,7 +294,7 @@ fn left_line(why: &LeftBy, sourced: &mut BTreeSet<String>) -> String {
             notice,
             release,
             pattern,
-        } => format!("on the line noticed at {release} [{notice}]: a person's decision (pattern {pattern})"),
+        } => format!("in code noticed at {release} [{notice}]: a person's decision (pattern {pattern})"),
     }
 }
 

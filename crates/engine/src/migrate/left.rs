@@ -5,6 +5,7 @@
 
 use pyo3_matrix_model::Release;
 use serde::Serialize;
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
 /// Why a residual was left as it is.
@@ -33,11 +34,12 @@ pub enum LeftBy {
     },
 }
 
-/// Where a reason was given: a file, a line, and for a rule the text under its span.
+/// Where a reason was given: a file, its lines (a rule's one, a notice's code), and for a
+/// rule the text under its span.
 #[derive(Debug)]
 struct Entry {
     file: PathBuf,
-    line: usize,
+    lines: RangeInclusive<usize>,
     text: Option<String>,
     why: LeftBy,
 }
@@ -47,9 +49,9 @@ struct Entry {
 pub struct Ledger(Vec<Entry>);
 
 impl Ledger {
-    /// A notice found at `file:line` (again, at a later step, where edits above it moved it):
-    /// it keeps the step that first raised it.
-    pub fn noticed(&mut self, file: &Path, line: usize, mut why: LeftBy) {
+    /// A notice found at `lines` of `file` (again, at a later step, where edits above it moved
+    /// it): it keeps the step that first raised it.
+    pub fn noticed(&mut self, file: &Path, lines: RangeInclusive<usize>, mut why: LeftBy) {
         if let LeftBy::Notice { notice, release, .. } = &mut why {
             let first = self.0.iter().find_map(|e| match &e.why {
                 LeftBy::Notice {
@@ -63,7 +65,7 @@ impl Ledger {
         }
         self.0.push(Entry {
             file: file.to_path_buf(),
-            line,
+            lines,
             text: None,
             why,
         });
@@ -72,7 +74,7 @@ impl Ledger {
     /// Why the residual at `file:line`, whose span holds `text`, was left: the rule that knows
     /// its change (`knowing`, with its source), where one does, at the first step it left the
     /// same text of the same file; else what an earlier step's rule left at the same text
-    /// (the nearest such line); else a notice on the same line.
+    /// (the nearest such line); else a notice whose code holds the line.
     pub fn why(
         &mut self,
         file: &Path,
@@ -98,17 +100,21 @@ impl Ledger {
             };
             self.0.push(Entry {
                 file: file.to_path_buf(),
-                line,
+                lines: line..=line,
                 text: Some(text.to_string()),
                 why: why.clone(),
             });
             return Some(why);
         }
-        let inherited = self.0.iter().filter(same_text).min_by_key(|e| e.line.abs_diff(line));
+        let inherited = self
+            .0
+            .iter()
+            .filter(same_text)
+            .min_by_key(|e| e.lines.start().abs_diff(line));
         let noticed = || {
             self.0
                 .iter()
-                .find(|e| e.file == file && e.line == line && matches!(e.why, LeftBy::Notice { .. }))
+                .find(|e| e.file == file && e.lines.contains(&line) && matches!(e.why, LeftBy::Notice { .. }))
         };
         inherited.or_else(noticed).map(|e| e.why.clone())
     }
@@ -170,7 +176,7 @@ mod tests {
             release: release("0.22.6"),
             pattern: "type_name_of".into(),
         };
-        ledger.noticed(ser, 177, notice.clone());
+        ledger.noticed(ser, 177..=177, notice.clone());
         let at = |ledger: &mut Ledger, line: usize| ledger.why(ser, line, "\"unknown\"", None, &release("0.23.5"));
         assert_eq!(at(&mut ledger, 177), Some(notice.clone()));
         assert_eq!(at(&mut ledger, 178), None);
@@ -180,7 +186,7 @@ mod tests {
             release: release("0.23.5"),
             pattern: "type_name_of".into(),
         };
-        ledger.noticed(ser, 180, again);
-        assert_eq!(at(&mut ledger, 180), Some(notice));
+        ledger.noticed(ser, 180..=182, again);
+        assert_eq!(at(&mut ledger, 182), Some(notice));
     }
 }

@@ -83,7 +83,7 @@ pub struct Residual {
     pub code: Option<String>,
     /// The first line of rustc's message.
     pub message: String,
-    /// Why the tool left it: the rule that knows the change, or the notice on its line.
+    /// Why the tool left it: the rule that knows the change, or the notice whose code holds its line.
     pub left_by: Option<LeftBy>,
 }
 
@@ -107,6 +107,8 @@ pub struct Noticed {
     pub file: PathBuf,
     /// The 1-based line.
     pub line: usize,
+    /// The last line of the code it is about (a `#[pyclass]` through its field).
+    pub through: usize,
     /// The notice.
     pub id: String,
     /// What changes and what to decide.
@@ -404,7 +406,7 @@ impl Builder<'_> {
                 release: release.clone(),
                 pattern: n.pattern,
             };
-            ledger.noticed(&n.file, n.line, why);
+            ledger.noticed(&n.file, n.line..=n.through, why);
         }
         let residual = self.residual(release, &compiled, rules, ledger);
         Ok(Step {
@@ -501,7 +503,8 @@ impl Builder<'_> {
             for notice in &due {
                 found.extend(notice.find(&text).into_iter().map(|at| Noticed {
                     file: path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
-                    line: edit::line_at(&text, at),
+                    line: edit::line_at(&text, at.start),
+                    through: edit::line_at(&text, at.end),
                     id: notice.id.clone(),
                     why: notice.why.clone(),
                     pattern: notice.pattern.clone(),

@@ -195,12 +195,12 @@ pub struct Notice {
 }
 
 impl Notice {
-    /// The byte offsets in `source` where this notice applies.
-    pub fn find(&self, source: &str) -> Vec<usize> {
+    /// The byte ranges of `source` where this notice applies.
+    pub fn find(&self, source: &str) -> Vec<std::ops::Range<usize>> {
         self.code
             .find_iter(source)
             .filter(|m| !self.unless.as_ref().is_some_and(|u| u.is_match(m.as_str())))
-            .map(|m| m.start())
+            .map(|m| m.range())
             .collect()
     }
 }
@@ -1221,22 +1221,23 @@ mod tests {
     fn notices_find_what_a_person_must_decide_and_leave_out_what_is_decided() {
         let rules = rules();
         let notice = |id: &str| rules.notices.iter().find(|n| n.id == id).unwrap();
+        let starts = |found: Vec<std::ops::Range<usize>>| found.into_iter().map(|r| r.start).collect::<Vec<_>>();
         let bytes = notice("vec-u8-becomes-bytes");
         let source = "fn a() -> Vec<u8> {}\nfn b() -> PyResult<Vec<u8>> {}\nfn c() -> Vec<u32> {}\n";
         assert_eq!(bytes.find(source).len(), 2);
         let enums = notice("enum-equality");
         let source = "#[pyclass]\nenum A { X }\n#[pyclass(eq, eq_int)]\n#[derive(PartialEq)]\nenum B { X }\n#[pyclass]\nstruct C;\n";
-        assert_eq!(enums.find(source), [0]);
+        assert_eq!(starts(enums.find(source)), [0]);
         let sync = notice("pyclass-must-be-sync");
         let source = "#[pyclass]\n/// Doc.\npub struct A {\n    n: Cell<i64>,\n}\n#[pyclass(unsendable)]\nstruct B { c: RefCell<u8> }\n#[pyclass]\nstruct C { n: AtomicI64 }\n";
-        assert_eq!(sync.find(source), [0]);
+        assert_eq!(starts(sync.find(source)), [0]);
         let type_name = notice("type-name-is-dunder-name");
         let source = "let a = obj.get_type().name().unwrap_or(\"?\");\nlet b = py.get_type_bound::<T>()\n    .name()?;\nlet c = self.name();\n";
         let calls = [
             source.find(".get_type()").unwrap(),
             source.find(".get_type_bound").unwrap(),
         ];
-        assert_eq!(type_name.find(source), calls);
+        assert_eq!(starts(type_name.find(source)), calls);
         let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../matrix/patterns");
         for notice in &rules.notices {
             assert!(

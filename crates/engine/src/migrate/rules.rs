@@ -847,6 +847,9 @@ mod tests {
              hash: self.hash,\n            inner: self.inner.clone_ref(py),\n            \
              spare: self.spare.as_ref().map(|each| each.clone_ref(py)),\n        })\n    }\n}\n"
         );
+        // rustc may name it through its crate (`pyo3::Py<pyo3::PyAny>`).
+        let through = "the trait bound `pyo3::Py<pyo3::PyAny>: Clone` is not satisfied";
+        assert!(edited(derived, through, None, "inner: PyObject", 0).contains("impl Clone for Key {"));
         let tuple = "#[derive(Clone)]\npub struct Handle(pub Py<PyAny>);\n";
         assert_eq!(
             edited(tuple, unclonable, None, "Py<PyAny>", 0),

@@ -479,9 +479,9 @@ fn what_is_left_for_a_person_says_which_rule_or_notice_left_it() {
             .find(|r| r["level"] == "error" && r["message"].as_str().unwrap().contains(needle))
             .unwrap_or_else(|| panic!("no error naming {needle}: {answer:#}"))
     };
-    // `PyTuple::new_bound` inside a closure whose value is a `String`: the rule renaming it
-    // to the fallible `new` left it at 0.23 (no `?` goes there); 0.25 removes the name, and
-    // the error keeps the reason.
+    // `PyTuple::new_bound` inside a closure of a helper that returns no `Result`: the rule
+    // renaming it to the fallible `new` left it at 0.23 (no `?` goes there); 0.25 removes the
+    // name, and the error keeps the reason.
     let removed = &at("`new_bound`")["left_by"];
     assert_eq!(removed["by"], "rule", "{answer:#}");
     assert_eq!(removed["rule"], "fallible-constructor-renamed", "{answer:#}");

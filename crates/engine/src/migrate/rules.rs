@@ -1462,7 +1462,8 @@ mod tests {
             after("0.25.1", borrowed, closure, "into_py").unwrap(),
             closure.replace("into_py(py)", "clone_ref(py)")
         );
-        // `new_bound` renamed to a `new` that gives a `PyResult`: with `?`, or not at all.
+        // `new_bound` renamed to a `new` that gives a `PyResult`: with `?`, or not at all (a
+        // value printed with `{:?}` would print `Ok(..)`).
         let renamed =
             "use of deprecated associated function `pyo3::types::PyTuple::new_bound`: renamed to `PyTuple::new`";
         let fallible = "fn f(py: Python<'_>) -> PyResult<String> {\n    let t = PyTuple::new_bound(py, [1]);\n    Ok(items.map(|k| format!(\"{:?}\", PyTuple::new_bound(py, [k]))).collect())\n}\n";
@@ -1471,10 +1472,23 @@ mod tests {
             once,
             fallible.replacen("PyTuple::new_bound(py, [1])", "PyTuple::new(py, [1])?", 1)
         );
+        // Inside `format!` in a closure whose values are collected: the `?` goes there too.
         assert_eq!(
             edited(&once, renamed, None, "new_bound", 0),
-            once,
-            "inside the closure, left as it is"
+            once.replace(
+                "|k| format!(\"{:?}\", PyTuple::new_bound(py, [k])))",
+                "|k| Ok(format!(\"{:?}\", PyTuple::new(py, [k])?)))"
+            )
+            .replace(".collect())", ".collect::<PyResult<_>>()?)")
+        );
+        let unwrapped = fallible
+            .replace(".collect())", ".collect::<Vec<String>>().join(\" \"))")
+            .replace("PyResult<String>", "String")
+            .replace("Ok(items", "(items");
+        assert_eq!(
+            edited(&unwrapped, renamed, None, "new_bound", 1),
+            unwrapped,
+            "where no `?` can go, left as it is"
         );
         // rustc may print PyO3's path through a module of the crate (`datetime::pyo3::..`).
         let through = "use of deprecated method `datetime::pyo3::IntoPy::into_py`: `IntoPy` is going to be replaced by `IntoPyObject`. See the migration guide (https://pyo3.rs/v0.23.0/migration) for more information.";

@@ -682,16 +682,21 @@ impl<'ast> Visit<'ast> for Collects<'_, '_> {
         syn::visit::visit_expr_method_call(self, m);
     }
 
-    // The collect may sit in a macro's arguments (`format!("{}", mapped.collect::<Vec<_>>()..)`),
-    // which syn leaves as tokens: arguments that read as expressions are looked into.
+    // `format!("{}", mapped.collect::<Vec<_>>()..)`.
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
-        let args = m.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated);
-        for arg in args.iter().flatten() {
-            self.visit_expr(arg);
-        }
+        visit_macro_arguments(self, m);
     }
 
     fn visit_item_fn(&mut self, _: &'ast syn::ItemFn) {}
+}
+
+/// Visits the arguments of a macro call that read as expressions (`vec![a.m(), b]`,
+/// `format!("{}", x.m())`), which syn leaves as tokens; their spans are the file's.
+fn visit_macro_arguments<V: for<'ast> Visit<'ast>>(visitor: &mut V, m: &syn::Macro) {
+    let args = m.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated);
+    for arg in args.iter().flatten() {
+        visitor.visit_expr(arg);
+    }
 }
 
 /// Whether a body returns early.
@@ -732,6 +737,10 @@ impl<'ast> Visit<'ast> for Calls<'_, '_> {
             }
         }
         syn::visit::visit_expr_method_call(self, m);
+    }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        visit_macro_arguments(self, m);
     }
 }
 
@@ -825,6 +834,10 @@ impl<'ast> Visit<'ast> for PathCalls<'_, '_> {
             }
         }
         syn::visit::visit_expr_call(self, c);
+    }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        visit_macro_arguments(self, m);
     }
 }
 

@@ -93,11 +93,32 @@ impl Compiled {
     }
 }
 
-/// Builds the package of `manifest` (inside `root`) against `python` in `target`, with the
-/// extra cargo `features`, and reads what rustc said about the files in `root`.
-pub fn compile(root: &Path, manifest: &Path, target: &Path, python: &Path, features: &[String]) -> Result<Compiled> {
+/// What cargo is asked to do with a tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    /// `cargo build`: the artifacts the crate's tests then load.
+    Build,
+    /// `cargo check`: rustc's diagnostics alone, no code generated (a build whose artifacts
+    /// nothing uses).
+    Check,
+}
+
+/// Builds (or checks) the package of `manifest` (inside `root`) against `python` in `target`,
+/// with the extra cargo `features`, and reads what rustc said about the files in `root`.
+pub fn compile(
+    root: &Path,
+    manifest: &Path,
+    target: &Path,
+    python: &Path,
+    features: &[String],
+    pass: Pass,
+) -> Result<Compiled> {
+    let command = match pass {
+        Pass::Build => "build",
+        Pass::Check => "check",
+    };
     let mut cargo = build::configure(Process::new("cargo"), target, python, &[])
-        .args(["build", "--keep-going", "--message-format=json", "--manifest-path"])
+        .args([command, "--keep-going", "--message-format=json", "--manifest-path"])
         .arg(manifest)
         .current_dir(root);
     if !features.is_empty() {

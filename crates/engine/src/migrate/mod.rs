@@ -23,7 +23,7 @@ use crate::process::Process;
 use crate::scan::prepare::{self, CrateCells, CrateTests};
 use crate::scan::{self, TestDepsChoice, UserCrate};
 use anyhow::{anyhow, bail, Context as _, Result};
-use compiler::{Compiled, Diagnostic};
+use compiler::{Compiled, Diagnostic, Pass};
 use edit::Edit;
 use left::{Ledger, LeftBy};
 use pyo3_matrix_model::{CellResult, Flavor, Level, Release};
@@ -239,7 +239,7 @@ pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migratio
         flavor: target.flavor,
     };
     note(&format!("building {} at its own release, {from}…", krate.dir.display()));
-    let start = builder.compile(&from, &[])?;
+    let start = builder.compile(&from)?;
     if !start.success {
         // A failure with no diagnostic (a manifest cargo cannot load) is one too.
         let why = match start.errors().next() {
@@ -337,32 +337,38 @@ struct Builder<'a> {
     /// The copy of the copy that is built, pinned to one release.
     build: PathBuf,
     /// The migration's own target, kept across steps, for what the cell's target would not
-    /// reuse: the staging builds (another feature set) and a maturin project's rounds
-    /// (maturin builds its cells with settings of its own).
+    /// reuse: a maturin project's rounds (maturin builds its cells with settings of its own).
     target: PathBuf,
     python: &'a Path,
     flavor: Flavor,
 }
 
 impl Builder<'_> {
-    /// The copy built at `release` with the extra pyo3 `features`. A crate cargo builds is
-    /// built in the target its cell at that release uses (under the cell's lock), so that
-    /// PyO3 is compiled once per release for the rule rounds and the tests alike.
-    fn compile(&self, release: &Release, features: &[String]) -> Result<Compiled> {
+    /// The copy built at `release`. A crate cargo builds is built in the target its cell at
+    /// that release uses (under the cell's lock), so that PyO3 is compiled once per release
+    /// for the rule rounds and the tests alike.
+    fn compile(&self, release: &Release) -> Result<Compiled> {
+        self.cargo(release, &[], Pass::Build)
+    }
+
+    /// The copy checked at `release` with the staging `feature`: only whether it compiles is
+    /// asked, so no code is generated. In the cell's target too: the proc-macros and build
+    /// scripts it builds are the ones the step's builds then reuse.
+    fn staged(&self, release: &Release, feature: String) -> Result<Compiled> {
+        self.cargo(release, &[feature], Pass::Check)
+    }
+
+    /// The copy, pinned to `release`, built or checked with the extra pyo3 `features`.
+    fn cargo(&self, release: &Release, features: &[String], pass: Pass) -> Result<Compiled> {
         self.work.copy_for(&self.ctx.matrix, release, &self.build)?;
         let manifest = self.work.manifest_in(&self.build);
-        if !features.is_empty() || self.work.built_by_maturin() {
-            return compiler::compile(&self.build, &manifest, &self.target, self.python, features);
+        if self.work.built_by_maturin() {
+            return compiler::compile(&self.build, &manifest, &self.target, self.python, features, pass);
         }
         let cell = CellDir::of(&self.ctx.dirs, release, self.flavor);
         let _lock = cell.lock()?;
-        compiler::compile(
-            &self.build,
-            &manifest,
-            &cell.crate_target("cargo", None),
-            self.python,
-            features,
-        )
+        let target = cell.crate_target("cargo", None);
+        compiler::compile(&self.build, &manifest, &target, self.python, features, pass)
     }
 
     /// One release: the staging step if PyO3 prescribes one, then rule rounds; what is left
@@ -370,11 +376,12 @@ impl Builder<'_> {
     fn step(&self, release: &Release, rules: &Rules, ledger: &mut Ledger) -> Result<Step> {
         let staging = match rules.staging.get(&release.minor()) {
             Some(staging) => {
-                let feature = format!("pyo3/{}", staging.feature);
-                let staged = self.compile(release, &[feature])?;
-                let how = match staged.errors().next() {
-                    None => "builds".to_string(),
-                    Some(e) => format!("does not build ({})", e.headline()),
+                let staged = self.staged(release, format!("pyo3/{}", staging.feature))?;
+                // Checked, not built: nothing loads what the staging build would make.
+                let how = match (staged.success, staged.errors().next()) {
+                    (true, _) => "compiles".to_string(),
+                    (false, Some(e)) => format!("does not compile ({})", e.headline()),
+                    (false, None) => "does not compile".to_string(),
                 };
                 Some(format!(
                     "with the `{}` feature first ({}): {how}; then without it, where its deprecations name their replacements",
@@ -387,7 +394,7 @@ impl Builder<'_> {
         let mut edits: Vec<Made> = Vec::new();
         let mut builds = 0;
         let compiled = loop {
-            let compiled = self.compile(release, &[])?;
+            let compiled = self.compile(release)?;
             builds += 1;
             let made = self.apply(release, &compiled, rules)?;
             if made.is_empty() || builds >= MAX_ROUNDS {
@@ -474,7 +481,7 @@ impl Builder<'_> {
             }
             let (put_back, these) = keep::put_back(start, &now, &reverts);
             keep::write(&self.work.root, &put_back)?;
-            let again = self.compile(release, &[])?;
+            let again = self.compile(release)?;
             *builds += 1;
             if !again.success && again.errors().count() >= compiled.errors().count() {
                 let undo: keep::Texts = put_back.keys().map(|f| (f.clone(), now[f].clone())).collect();

@@ -37,8 +37,8 @@ fn python_in(source: &str, function: &Function) -> Option<(String, Option<Edit>)
     }
     let param = format!("py: {}<'_>", python_path(source));
     let edit = match function.next_param {
-        NextParam::After(at) => Edit::replace(at, at, "", &format!(", {param}")),
-        NextParam::First(at) => Edit::replace(at, at, "", &param),
+        NextParam::After(at) => Edit::insert(at, &format!(", {param}")),
+        NextParam::First(at) => Edit::insert(at, &param),
     };
     Some(("py".to_string(), Some(edit)))
 }
@@ -286,7 +286,7 @@ pub(super) fn clone_with_the_gil(source: &str, syntax: &Source, at: usize) -> Op
          {indent}    }}\n\
          {indent}}}"
     );
-    Some(vec![removal, Edit::replace(item.end, item.end, "", &implementation)])
+    Some(vec![removal, Edit::insert(item.end, &implementation)])
 }
 
 /// The edit that takes `name` out of the comma-separated `list` (`Clone, Debug`), with its

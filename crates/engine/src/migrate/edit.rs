@@ -40,13 +40,18 @@ impl Edit {
         }
     }
 
+    /// `text` inserted at `at`.
+    pub fn insert(at: usize, text: &str) -> Edit {
+        Edit::replace(at, at, "", text)
+    }
+
     /// `Ok(` before the value at `value` and its `)` after it.
     pub fn ok_around(value: std::ops::Range<usize>) -> [Edit; 2] {
         [
-            Edit::replace(value.start, value.start, "", "Ok("),
+            Edit::insert(value.start, "Ok("),
             Edit {
                 closes: Some(value.start),
-                ..Edit::replace(value.end, value.end, "", ")")
+                ..Edit::insert(value.end, ")")
             },
         ]
     }

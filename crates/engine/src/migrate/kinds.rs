@@ -291,19 +291,18 @@ pub(super) fn question_mark(
     at: usize,
     after_at: &str,
 ) -> Option<Vec<Edit>> {
-    let insert = |at: usize, text: &str| Edit::replace(at, at, "", text);
     let value = match (&function.value_closure, function.in_closure) {
         (Some(closure), _) => closure.clone(),
         (None, true) => return collected_question_mark(source, syntax, function.collected.as_ref()?, at, after_at),
         (None, false) => function.tail.clone()?,
     };
-    let mut edits = vec![insert(at, after_at)];
+    let mut edits = vec![Edit::insert(at, after_at)];
     if function.fallible {
         return Some(edits);
     }
     if let (false, Some(error)) = (function.in_closure, &function.custom_error) {
         // A serde visitor's `Result<_, E>`: the `PyErr` becomes an `E` as serde makes one.
-        return Some(vec![insert(at, &format!(".map_err({error}::custom){after_at}"))]);
+        return Some(vec![Edit::insert(at, &format!(".map_err({error}::custom){after_at}"))]);
     }
     let returns = function.returns.clone()?;
     if !function.exported || function.returns_early {
@@ -336,7 +335,7 @@ fn collected_question_mark(
     let into = collected.into.clone().map_or("_", |ty| &source[ty]);
     if into.starts_with("PyResult<") {
         // The closure gives a `PyResult` already (an earlier step's edit): `?` works in it.
-        return Some(vec![Edit::replace(at, at, "", after_at)]);
+        return Some(vec![Edit::insert(at, after_at)]);
     }
     let outer = syntax.function_at(collect.start)?;
     let mut edits = question_mark(source, syntax, &outer, collected.end, "?")?;
@@ -346,7 +345,7 @@ fn collected_question_mark(
         &source[collect.clone()],
         &format!("collect::<PyResult<{into}>>"),
     ));
-    edits.push(Edit::replace(at, at, "", after_at));
+    edits.push(Edit::insert(at, after_at));
     edits.extend(Edit::ok_around(collected.value.clone()));
     Some(edits)
 }
@@ -380,23 +379,22 @@ pub(super) fn into_pyobject_impl(source: &str, syntax: &Source, at: usize) -> Op
     let replace = |range: &std::ops::Range<usize>, text: &str| {
         Edit::replace(range.start, range.end, &source[range.clone()], text)
     };
-    let insert = |at: usize, text: &str| Edit::replace(at, at, "", text);
     let generics = match &found.generics {
-        None => insert(found.after_impl, "<'py>"),
-        Some(generics) => insert(generics.start + 1, "'py, "),
+        None => Edit::insert(found.after_impl, "<'py>"),
+        Some(generics) => Edit::insert(generics.start + 1, "'py, "),
     };
     Some(vec![
         generics,
         replace(&found.trait_path, "IntoPyObject<'py>"),
-        insert(
+        Edit::insert(
             found.body_start,
             &format!("\n{indent}type Target = PyAny;\n{indent}type Output = Bound<'py, PyAny>;\n{indent}type Error = PyErr;\n"),
         ),
         replace(&method.name, "into_pyobject"),
         replace(py_type, "Python<'py>"),
         replace(&returns, "PyResult<Self::Output>"),
-        insert(tail.start, "Ok("),
-        insert(tail.end, &format!(".into_bound({py}))")),
+        Edit::insert(tail.start, "Ok("),
+        Edit::insert(tail.end, &format!(".into_bound({py}))")),
     ])
 }
 
@@ -550,7 +548,7 @@ pub(super) fn clone_bound(source: &str, start: usize, end: usize) -> Option<Edit
     let under = source.get(start..end)?;
     let postfix = under.chars().all(in_place) || (under.ends_with(')') && !under.starts_with(['&', '*', '(']));
     Some(match postfix {
-        true => Edit::replace(end, end, "", ".clone()"),
+        true => Edit::insert(end, ".clone()"),
         false => Edit::replace(start, end, under, &format!("({under}).clone()")),
     })
 }
@@ -666,7 +664,7 @@ pub(super) fn borrow(source: &str, at: &Span) -> Option<Edit> {
     if !is_identifier(name) || source[..at.start].ends_with('&') {
         return None;
     }
-    Some(Edit::replace(at.start, at.start, "", "&"))
+    Some(Edit::insert(at.start, "&"))
 }
 
 /// See [`Kind::TryAtLet`].

@@ -405,15 +405,18 @@ impl Builder<'_> {
         let (compiled, kept) = self.keep_what_builds(release, compiled, &start, &mut builds)?;
         edits.retain(|e| !kept.iter().any(|k| k.holds(&e.file, e.line)));
         // The ledger takes the notices of this release and of the earlier ones where they
-        // are now: edits above a noticed line move it.
-        let notices = self.notices(rules, |n| n == release.minor())?;
-        for n in self.notices(rules, |n| n <= release.minor())? {
+        // are now: edits above a noticed line move it. The step reports its own release's.
+        let mut notices = Vec::new();
+        for (minor, n) in self.notices(rules, release)? {
             let why = LeftBy::Notice {
-                notice: n.id,
+                notice: n.id.clone(),
                 release: release.clone(),
-                pattern: n.pattern,
+                pattern: n.pattern.clone(),
             };
             ledger.noticed(&n.file, n.line..=n.through, why);
+            if minor == release.minor() {
+                notices.push(n);
+            }
         }
         let residual = self.residual(release, &compiled, rules, ledger);
         Ok(Step {
@@ -440,11 +443,10 @@ impl Builder<'_> {
         {
             let left_by = match &d.span {
                 Some(span) => {
-                    if !texts.contains_key(&span.file) {
-                        let text = std::fs::read_to_string(self.work.root.join(&span.file)).unwrap_or_default();
-                        texts.insert(span.file.clone(), text);
-                    }
-                    let under = texts[&span.file].get(span.start..span.end).unwrap_or_default();
+                    let text = texts.entry(span.file.clone()).or_insert_with(|| {
+                        std::fs::read_to_string(self.work.root.join(&span.file)).unwrap_or_default()
+                    });
+                    let under = text.get(span.start..span.end).unwrap_or_default();
                     let knowing = rules.knowing(release, d).map(|r| (r.id.as_str(), r.source.as_str()));
                     ledger.why(&span.file, span.line, under, knowing, release)
                 }
@@ -494,10 +496,15 @@ impl Builder<'_> {
         Ok((compiled, kept))
     }
 
-    /// The notices in the working copy's sources of the releases whose minor is `due`.
-    fn notices(&self, rules: &Rules, due: impl Fn((u64, u64)) -> bool) -> Result<Vec<Noticed>> {
+    /// The notices in the working copy's sources of the releases up to `up_to`, each with its
+    /// release's minor.
+    fn notices(&self, rules: &Rules, up_to: &Release) -> Result<Vec<((u64, u64), Noticed)>> {
         let root = &self.work.root;
-        let due: Vec<_> = rules.notices.iter().filter(|n| due(n.release.minor())).collect();
+        let due: Vec<_> = rules
+            .notices
+            .iter()
+            .filter(|n| n.release.minor() <= up_to.minor())
+            .collect();
         let mut found = Vec::new();
         if due.is_empty() {
             return Ok(found);
@@ -508,13 +515,16 @@ impl Builder<'_> {
         {
             let text = crate::fs::read_to_string(&path)?;
             for notice in &due {
-                found.extend(notice.find(&text).into_iter().map(|at| Noticed {
-                    file: path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
-                    line: edit::line_at(&text, at.start),
-                    through: edit::line_at(&text, at.end),
-                    id: notice.id.clone(),
-                    why: notice.why.clone(),
-                    pattern: notice.pattern.clone(),
+                found.extend(notice.find(&text).into_iter().map(|at| {
+                    let noticed = Noticed {
+                        file: path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
+                        line: edit::line_at(&text, at.start),
+                        through: edit::line_at(&text, at.end),
+                        id: notice.id.clone(),
+                        why: notice.why.clone(),
+                        pattern: notice.pattern.clone(),
+                    };
+                    (notice.release.minor(), noticed)
                 }));
             }
         }

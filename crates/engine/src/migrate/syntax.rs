@@ -352,24 +352,16 @@ impl<'a> Source<'a> {
             syn::ReturnType::Default => None,
             syn::ReturnType::Type(_, ty) => Some(ty),
         };
-        let fallible = returns.is_some_and(|ty| match &**ty {
-            syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| {
-                // `Result<T, E>` takes a `PyErr` through `?` only when `E` is one.
-                let error = match &s.arguments {
-                    syn::PathArguments::AngleBracketed(a) => a.args.iter().nth(1),
-                    _ => None,
-                };
-                let takes_py_err = match error {
-                    None => true,
-                    Some(syn::GenericArgument::Type(syn::Type::Path(e))) => {
-                        e.path.segments.last().is_some_and(|e| e.ident == "PyErr")
-                    }
-                    Some(_) => false,
-                };
-                (s.ident == "PyResult" || s.ident == "Result") && takes_py_err
-            }),
-            _ => false,
-        });
+        // `Result<T, E>` takes a `PyErr` through `?` only when `E` is one.
+        let fallible = returns
+            .and_then(|ty| result_error(ty))
+            .is_some_and(|error| match error {
+                None => true,
+                Some(syn::GenericArgument::Type(syn::Type::Path(e))) => {
+                    e.path.segments.last().is_some_and(|e| e.ident == "PyErr")
+                }
+                Some(_) => false,
+            });
         let tail = match block.stmts.last() {
             Some(syn::Stmt::Expr(expr, None)) => Some(expr),
             _ => None,
@@ -474,16 +466,27 @@ impl<'a> Source<'a> {
     }
 }
 
+/// The error argument of a return type that is a `Result` or a `PyResult`: `Some(None)` when
+/// it names none (`PyResult<T>`, a one-argument `Result<T>` alias), `Some(Some(E))` for
+/// `Result<T, E>`; `None` for any other type.
+fn result_error(ty: &syn::Type) -> Option<Option<&syn::GenericArgument>> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p
+        .path
+        .segments
+        .last()
+        .filter(|s| s.ident == "PyResult" || s.ident == "Result")?;
+    Some(match &last.arguments {
+        syn::PathArguments::AngleBracketed(a) => a.args.iter().nth(1),
+        _ => None,
+    })
+}
+
 /// See [`Function::custom_error`]: `E` of the return type `ty` (`Result<T, E>`), when `sig`
 /// declares `E` as a type parameter with a bound whose path ends in `Error`, in its generics or
 /// its `where` clause.
 fn custom_error(sig: &syn::Signature, ty: &syn::Type) -> Option<String> {
-    let syn::Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last().filter(|s| s.ident == "Result")?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    let Some(syn::GenericArgument::Type(syn::Type::Path(e))) = args.args.iter().nth(1) else {
+    let Some(syn::GenericArgument::Type(syn::Type::Path(e))) = result_error(ty)? else {
         return None;
     };
     let name = e.path.get_ident()?;

@@ -238,6 +238,11 @@ pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migratio
         python: &interp.path,
         flavor: target.flavor,
     };
+    let releases = releases_between(&known, &from, to);
+    // PyO3 of the first step's release is compiled while the crate is built at its own.
+    if let Some(first) = releases.first() {
+        builder.warm(first, rules)?;
+    }
     note(&format!("building {} at its own release, {from}…", krate.dir.display()));
     let start = builder.compile(&from)?;
     if !start.success {
@@ -262,13 +267,16 @@ pub fn migrate(request: &Request, note: &mut dyn FnMut(&str)) -> Result<Migratio
     let baseline = test(ctx, &work, &from, (*target).clone(), note)?;
     let mut steps = Vec::new();
     let mut ledger = Ledger::default();
-    for release in releases_between(&known, &from, to) {
+    for (n, release) in releases.iter().enumerate() {
+        if let Some(next) = releases.get(n + 1) {
+            builder.warm(next, rules)?;
+        }
         note(&format!("step to PyO3 {release}…"));
-        let mut step = builder.step(&release, rules, &mut ledger)?;
+        let mut step = builder.step(release, rules, &mut ledger)?;
         // The target is tested even when it does not build: its cell says how it fails.
-        if step.compiles || release == *to {
+        if step.compiles || release == to {
             note(&format!("running the crate's tests at PyO3 {release}…"));
-            step.outcome = Some(test(ctx, &work, &release, (*target).clone(), note)?);
+            step.outcome = Some(test(ctx, &work, release, (*target).clone(), note)?);
         }
         steps.push(step);
     }
@@ -362,13 +370,51 @@ impl Builder<'_> {
     fn cargo(&self, release: &Release, features: &[String], pass: Pass) -> Result<Compiled> {
         self.work.copy_for(&self.ctx.matrix, release, &self.build)?;
         let manifest = self.work.manifest_in(&self.build);
+        let (target, _lock) = self.target_of(release)?;
+        compiler::compile(&self.build, &manifest, &target, self.python, features, pass)
+    }
+
+    /// The target the copy is built in at `release`, with the cell's lock when it is the
+    /// cell's.
+    fn target_of(&self, release: &Release) -> Result<(PathBuf, Option<DirLock>)> {
         if self.work.built_by_maturin() {
-            return compiler::compile(&self.build, &manifest, &self.target, self.python, features, pass);
+            return Ok((self.target.clone(), None));
         }
         let cell = CellDir::of(&self.ctx.dirs, release, self.flavor);
-        let _lock = cell.lock()?;
-        let target = cell.crate_target("cargo", None);
-        compiler::compile(&self.build, &manifest, &target, self.python, features, pass)
+        let lock = cell.lock()?;
+        Ok((cell.crate_target("cargo", None), Some(lock)))
+    }
+
+    /// Starts building, in the background, what the step to `release` will build on: the
+    /// copy as it is now, pinned to `release`, built (and checked with its staging feature),
+    /// so that PyO3 of that release is compiled while this step's rounds and tests run. It
+    /// holds the cell's lock until done, so the step's first build waits for it rather than
+    /// compiling PyO3 beside it. Nothing it finds is read: the step builds the copy as the
+    /// earlier steps left it. A maturin project's rounds share one target, which cargo would
+    /// let only one build use at a time, so it is not warmed.
+    fn warm(&self, release: &Release, rules: &Rules) -> Result<()> {
+        if self.work.built_by_maturin() {
+            return Ok(());
+        }
+        let copy = self.build.with_file_name(format!("warm-{release}"));
+        self.work.copy_for(&self.ctx.matrix, release, &copy)?;
+        let manifest = self.work.manifest_in(&copy);
+        let (target, lock) = self.target_of(release)?;
+        let python = self.python.to_path_buf();
+        let staging: Vec<String> = rules
+            .staging
+            .get(&release.minor())
+            .map(|s| format!("pyo3/{}", s.feature))
+            .into_iter()
+            .collect();
+        std::thread::spawn(move || {
+            let _lock = lock;
+            let _ = compiler::compile(&copy, &manifest, &target, &python, &[], Pass::Build);
+            if !staging.is_empty() {
+                let _ = compiler::compile(&copy, &manifest, &target, &python, &staging, Pass::Check);
+            }
+        });
+        Ok(())
     }
 
     /// One release: the staging step if PyO3 prescribes one, then rule rounds; what is left

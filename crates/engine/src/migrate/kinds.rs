@@ -276,7 +276,7 @@ pub(super) fn rewrite(
 }
 
 /// The edits that make `?` at `at` (inside `function`) compile: nothing more in a function
-/// that returns a `PyResult`; `.map_err(E::custom)` before it in one that returns a serde
+/// that returns a `PyResult`; `.map_err(E::custom)` (or serde's `Error::custom`) before it in one that returns a serde
 /// `Result<_, E>` ([`Function::custom_error`]); in a function Python calls (whose callers are not Rust code)
 /// and that returns its value only at its end, its return type `T` becomes `PyResult<T>`
 /// and its value `Ok(..)`. Inside a closure, only in the closure whose value is the
@@ -302,7 +302,7 @@ pub(super) fn question_mark(
     }
     if let (false, Some(error)) = (function.in_closure, &function.custom_error) {
         // A serde visitor's `Result<_, E>`: the `PyErr` becomes an `E` as serde makes one.
-        return Some(vec![Edit::insert(at, &format!(".map_err({error}::custom){after_at}"))]);
+        return Some(vec![Edit::insert(at, &format!(".map_err({error}){after_at}"))]);
     }
     let returns = function.returns.clone()?;
     if !function.exported || function.returns_early {

@@ -1500,19 +1500,31 @@ mod tests {
         // A serde visitor returns `Result<_, E>` of its own `E: de::Error`: the error is made
         // an `E` on the way (`E::custom`); another error type takes no `PyErr`.
         let visitor = "impl<'de> Visitor<'de> for V<'_> {\n    fn visit_bool<E>(self, value: bool) -> Result<Self::Value, E>\n    where\n        E: de::Error,\n    {\n        Ok(value.into_py(self.py))\n    }\n}\n";
-        assert_eq!(
-            edited(visitor, through, None, "into_py", 0),
-            visitor.replace(
-                "value.into_py(self.py)",
-                "value.into_pyobject(self.py).map_err(E::custom)?.into_any().unbind()"
-            )
-        );
+        // The value converted, its error made the function's by `mapper`.
+        let mapped_by = |source: &str, mapper: &str| {
+            let converted = format!("value.into_pyobject(self.py).map_err({mapper})?.into_any().unbind()");
+            assert_eq!(
+                edited(source, through, None, "into_py", 0),
+                source.replace("value.into_py(self.py)", &converted)
+            );
+        };
+        mapped_by(visitor, "E::custom");
         let bounded = visitor
             .replace("visit_bool<E>", "visit_bool<E: serde::de::Error>")
             .replace("    where\n        E: de::Error,\n", "");
         assert!(edited(&bounded, through, None, "into_py", 0).contains(".map_err(E::custom)?"));
         let other = visitor.replace("E: de::Error,", "E: Display,");
         assert_eq!(edited(&other, through, None, "into_py", 0), other);
+        // The `Error` of a deserializing trait's parameter (`A::Error`): serde's trait may not
+        // be in scope, so its `custom` is named by serde's path.
+        let access = "impl<'de> Visitor<'de> for V<'_> {\n    fn visit_seq<A>(self, seq: A) -> Result<Self::Value, A::Error>\n    where\n        A: SeqAccess<'de>,\n    {\n        Ok(value.into_py(self.py))\n    }\n}\n";
+        mapped_by(access, "serde::de::Error::custom");
+        let serializing = access
+            .replace("A: SeqAccess<'de>", "A: serde::ser::SerializeSeq")
+            .replace("Self::Value", "A::Ok");
+        assert!(edited(&serializing, through, None, "into_py", 0).contains(".map_err(serde::ser::Error::custom)?"));
+        let unknown = access.replace("A: SeqAccess<'de>", "A: Iterator");
+        assert_eq!(edited(&unknown, through, None, "into_py", 0), unknown);
         // A `?` on what 0.23 gives infallibly (a list's iterator) goes.
         let list = "fn f() -> PyResult<()> {\n    for each in mapping.items()?.iter()? {\n    }\n    Ok(())\n}\n";
         let untried = edited(

@@ -25,9 +25,12 @@ pub struct Function {
     pub returns: Option<Range<usize>>,
     /// Whether that type is a `Result` (`PyResult`, `Result`), so `?` works in its body.
     pub fallible: bool,
-    /// The error type of a `Result<T, E>` it returns when `E` is one of its own type
-    /// parameters bound by an `Error` trait (`E: de::Error`, serde's), whose `custom` makes an
-    /// `E` of any error: a `PyErr` goes there through `.map_err(E::custom)?`.
+    /// The function that makes the error of the `Result<T, E>` it returns out of any error,
+    /// when that error is serde's: `E::custom` for one of its own type parameters bound by
+    /// an `Error` trait (`E: de::Error`), `serde::de::Error::custom` for the `Error` of one
+    /// bound by a deserializing trait (`A::Error`, `A: SeqAccess<'de>`; through serde's path,
+    /// as the trait may not be in scope), `serde::ser::Error::custom` for a serializing one.
+    /// A `PyErr` goes there through `.map_err(..)?`.
     pub custom_error: Option<String>,
     /// Its body's tail expression, the value it returns.
     pub tail: Option<Range<usize>>,
@@ -482,33 +485,56 @@ fn result_error(ty: &syn::Type) -> Option<Option<&syn::GenericArgument>> {
     })
 }
 
-/// See [`Function::custom_error`]: `E` of the return type `ty` (`Result<T, E>`), when `sig`
-/// declares `E` as a type parameter with a bound whose path ends in `Error`, in its generics or
-/// its `where` clause.
+/// See [`Function::custom_error`]: the function that makes `E` of the return type `ty`
+/// (`Result<T, E>`), from the bounds `sig` declares in its generics or its `where` clause.
 fn custom_error(sig: &syn::Signature, ty: &syn::Type) -> Option<String> {
     let Some(syn::GenericArgument::Type(syn::Type::Path(e))) = result_error(ty)? else {
         return None;
     };
-    let name = e.path.get_ident()?;
-    let is_error = |bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>| {
-        bounds.iter().any(|b| match b {
-            syn::TypeParamBound::Trait(t) => t.path.segments.last().is_some_and(|s| s.ident == "Error"),
-            _ => false,
-        })
+    // The last segments of the traits bounding the type parameter `name`.
+    let bounds = |name: &syn::Ident| -> Vec<String> {
+        let declared = sig
+            .generics
+            .type_params()
+            .filter(|t| t.ident == *name)
+            .flat_map(|t| &t.bounds);
+        let in_where = sig
+            .generics
+            .where_clause
+            .iter()
+            .flat_map(|w| &w.predicates)
+            .filter_map(|p| match p {
+                syn::WherePredicate::Type(t) if matches!(&t.bounded_ty, syn::Type::Path(b) if b.path.is_ident(name)) => {
+                    Some(&t.bounds)
+                }
+                _ => None,
+            })
+            .flatten();
+        declared
+            .chain(in_where)
+            .filter_map(|b| match b {
+                syn::TypeParamBound::Trait(t) => t.path.segments.last().map(|s| s.ident.to_string()),
+                _ => None,
+            })
+            .collect()
     };
-    let declared = sig.generics.type_params().find(|t| t.ident == *name)?;
-    let in_where = sig
-        .generics
-        .where_clause
-        .iter()
-        .flat_map(|w| &w.predicates)
-        .any(|p| match p {
-            syn::WherePredicate::Type(t) => {
-                matches!(&t.bounded_ty, syn::Type::Path(b) if b.path.is_ident(name)) && is_error(&t.bounds)
+    let segments: Vec<_> = e.path.segments.iter().collect();
+    match segments[..] {
+        [name] if bounds(&name.ident).iter().any(|b| b == "Error") => Some(format!("{}::custom", name.ident)),
+        [of, error] if error.ident == "Error" && of.arguments.is_none() => {
+            let traits = bounds(&of.ident);
+            let deserializing = |t: &String| t.ends_with("Access") || t == "Deserializer";
+            let serializing = |t: &String| t.starts_with("Serialize");
+            if traits.iter().any(deserializing) {
+                Some("serde::de::Error::custom".into())
+            } else if traits.iter().any(serializing) {
+                Some("serde::ser::Error::custom".into())
+            } else {
+                None
             }
-            _ => false,
-        });
-    (is_error(&declared.bounds) || in_where).then(|| name.to_string())
+        }
+        _ => None,
+    }
 }
 
 /// Whether `attrs` hold an attribute whose path ends in `name` (`#[pyfunction]`,

@@ -321,7 +321,8 @@ pub(super) fn question_mark(
 
 /// `?` at `at` inside a closure whose values are collected (`items.map(|x| ..).collect()`):
 /// the closure's value becomes `Ok(..)`, the collect gathers a `PyResult` (`collect::<
-/// PyResult<_>>()`, the turbofish's type kept) and gets the `?` where that can go. A wrap
+/// PyResult<_>>()`, the turbofish's type kept) and gets the `?` where that can go, or is
+/// returned as it is where the function returned `Ok(collect)`. A wrap
 /// of a value that its own `?` ends is not made ([`super::edit::made`]): the closure then
 /// gives the fallible call's `PyResult` as it is.
 fn collected_question_mark(
@@ -338,13 +339,34 @@ fn collected_question_mark(
         return Some(vec![Edit::insert(at, after_at)]);
     }
     let outer = syntax.function_at(collect.start)?;
-    let mut edits = question_mark(source, syntax, &outer, collected.end, "?")?;
-    edits.push(Edit::replace(
-        collect.start,
-        collect.end,
-        &source[collect.clone()],
-        &format!("collect::<PyResult<{into}>>"),
-    ));
+    let returns_py_result = outer
+        .returns
+        .as_ref()
+        .is_some_and(|r| source[r.clone()].trim_start_matches("pyo3::").starts_with("PyResult<"));
+    // `Ok(xs.map(..).collect())` returned where a `PyResult` is: the collect's own `PyResult`
+    // is returned rather than `Ok(x?)`, and takes the function's type unless it names one.
+    let returned = collected
+        .ok
+        .as_ref()
+        .filter(|ok| returns_py_result && !outer.in_closure && outer.tail.as_ref() == Some(*ok));
+    let mut edits = match returned {
+        Some(ok) => {
+            let open = ok.start..ok.start + source[ok.clone()].find('(')? + 1;
+            vec![
+                Edit::replace(open.start, open.end, &source[open.clone()], ""),
+                Edit::replace(ok.end - 1, ok.end, ")", ""),
+            ]
+        }
+        None => question_mark(source, syntax, &outer, collected.end, "?")?,
+    };
+    if returned.is_none() || collected.into.is_some() {
+        edits.push(Edit::replace(
+            collect.start,
+            collect.end,
+            &source[collect.clone()],
+            &format!("collect::<PyResult<{into}>>"),
+        ));
+    }
     edits.push(Edit::insert(at, after_at));
     edits.extend(Edit::ok_around(collected.value.clone()));
     Some(edits)

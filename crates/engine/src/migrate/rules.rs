@@ -952,6 +952,7 @@ mod tests {
         // A `?` inside the value: the closure's value becomes `Ok(..)`; a turbofish keeps its type.
         let message = "use of deprecated method `pyo3::IntoPy::into_py`: `IntoPy` is going to be replaced by `IntoPyObject`. See the migration guide (https://pyo3.rs/v0.23.0/migration) for more information.";
         let objects = "fn f(py: Python<'_>, xs: &[Key]) -> PyResult<Vec<PyObject>> {\n    Ok(xs.iter().map(|k| k.clone().into_py(py)).collect::<Vec<_>>())\n}\n";
+        // Returned as `Ok(collect)`: the collect's `PyResult` is returned, with no `Ok(x?)`.
         assert_eq!(
             edited(objects, message, None, "into_py", 0),
             objects
@@ -959,8 +960,13 @@ mod tests {
                     "|k| k.clone().into_py(py))",
                     "|k| Ok(k.clone().into_pyobject(py)?.into_any().unbind()))"
                 )
-                .replace(".collect::<Vec<_>>()", ".collect::<PyResult<Vec<_>>>()?")
+                .replace("    Ok(xs", "    xs")
+                .replace(".collect::<Vec<_>>())", ".collect::<PyResult<Vec<_>>>()")
         );
+        let kept = objects
+            .replace("    Ok(xs", "    let v = Ok(xs")
+            .replace("())\n}", "());\n    v\n}");
+        assert!(edited(&kept, message, None, "into_py", 0).contains("let v = Ok(xs.iter().map(|k| Ok("));
         // 0.25, where `to_object` is gone and rustc says its receiver is a reference, inside a
         // closure an earlier step made give a `PyResult`: only the `?`.
         let gone = "no method named `to_object` found for reference `&String` in the current scope";
@@ -1479,7 +1485,8 @@ mod tests {
                 "|k| format!(\"{:?}\", PyTuple::new_bound(py, [k])))",
                 "|k| Ok(format!(\"{:?}\", PyTuple::new(py, [k])?)))"
             )
-            .replace(".collect())", ".collect::<PyResult<_>>()?)")
+            .replace("    Ok(items", "    items")
+            .replace(".collect())", ".collect()")
         );
         let unwrapped = fallible
             .replace(".collect())", ".collect::<Vec<String>>().join(\" \"))")

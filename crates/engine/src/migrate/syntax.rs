@@ -70,6 +70,9 @@ pub struct Collected {
     pub into: Option<Range<usize>>,
     /// The end of the `collect(..)` call.
     pub end: usize,
+    /// The `Ok(..)` whose one argument is the collect, if any: a `?` after the collect would
+    /// be needless there (`Ok(x?)` is `x`).
+    pub ok: Option<Range<usize>>,
 }
 
 /// Where a function's next parameter goes (see [`Function::next_param`]).
@@ -442,6 +445,7 @@ impl<'a> Source<'a> {
             closure,
             mapped: None,
             value: None,
+            oks: Vec::new(),
             found: None,
         };
         collects.visit_block(block);
@@ -643,6 +647,8 @@ struct Collects<'s, 'a> {
     mapped: Option<syn::Ident>,
     /// The closure's value: its body, or the tail of its block.
     value: Option<Range<usize>>,
+    /// The `Ok(..)` calls seen, each with its one argument.
+    oks: Vec<(Range<usize>, Range<usize>)>,
     found: Option<Collected>,
 }
 
@@ -701,14 +707,31 @@ impl<'ast> Visit<'ast> for Collects<'_, '_> {
                 Some(t) => name.start..self.source.range(t.span()).end,
                 None => name,
             };
+            let whole = self.source.range(m.span());
             self.found = Some(Collected {
                 value,
                 collect,
                 into,
                 end: self.source.range(m.paren_token.span.close()).end,
+                ok: self
+                    .oks
+                    .iter()
+                    .find(|(arg, _)| *arg == whole)
+                    .map(|(_, call)| call.clone()),
             });
         }
         syn::visit::visit_expr_method_call(self, m);
+    }
+
+    // Seen before its argument, which may be the collect.
+    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+        if let (syn::Expr::Path(f), [arg]) = (&*c.func, &c.args.iter().collect::<Vec<_>>()[..]) {
+            if f.path.is_ident("Ok") {
+                self.oks
+                    .push((self.source.range(arg.span()), self.source.range(c.span())));
+            }
+        }
+        syn::visit::visit_expr_call(self, c);
     }
 
     // `format!("{}", mapped.collect::<Vec<_>>()..)`.

@@ -84,6 +84,15 @@ pub(super) fn clone_ref(
     item: Option<&str>,
 ) -> Option<Vec<Edit>> {
     let function = syntax.function_at(span.start)?;
+    // rustc's `noop_method_call` spans `.clone()`: its method name is what is under it.
+    let span = match source
+        .get(span.clone())?
+        .strip_prefix('.')
+        .and_then(|u| u.strip_suffix("()"))
+    {
+        Some(name) => span.start + 1..span.start + 1 + name.len(),
+        None => span,
+    };
     let under = source.get(span.clone())?;
     let (py, added) = python_of(source, &function);
     let py = py.as_deref();

@@ -33,6 +33,8 @@ pub struct Diagnostic {
     pub message: String,
     /// What rustc says at the primary span (`expected X, found Y`), if anything.
     pub label: Option<String>,
+    /// rustc's notes (`the type X does not implement Clone, ...`).
+    pub notes: Vec<String>,
     /// The primary span, when it is in the tree.
     pub span: Option<Span>,
     /// Where rustc says the value was moved (`value moved here`), for a use after a move in
@@ -60,6 +62,7 @@ impl Diagnostic {
             code: Some("deprecated".into()),
             message: message.to_string(),
             label: None,
+            notes: Vec::new(),
             span: Some(Span {
                 file: PathBuf::from(file),
                 start,
@@ -190,6 +193,12 @@ pub fn compile(
             code: diag.code.map(|c| c.code),
             message: diag.message,
             label: primary.and_then(|s| s.label.clone()),
+            notes: diag
+                .children
+                .iter()
+                .filter(|c| c.level == DiagnosticLevel::Note)
+                .map(|c| c.message.clone())
+                .collect(),
             span,
             moved,
             suggestions,

@@ -140,6 +140,10 @@ struct RuleText {
     /// A pattern on what rustc says at the primary span, when the message is not enough.
     #[serde(default)]
     label: Option<String>,
+    /// A pattern one of rustc's notes must match, when neither is enough (a lint's note
+    /// naming the type).
+    #[serde(default)]
+    note: Option<String>,
     /// For a rewrite: the pattern found from the span on.
     #[serde(default)]
     at: Option<String>,
@@ -228,6 +232,7 @@ pub struct Rule {
     pub source: String,
     message: Regex,
     label: Option<Regex>,
+    note: Option<Regex>,
     rewrite: Option<Rewrite>,
 }
 
@@ -243,8 +248,12 @@ pub struct Rules {
 }
 
 impl Rule {
-    /// What the rule's message and label patterns capture of `diagnostic`, when both match.
+    /// What the rule's message and label patterns capture of `diagnostic`, when both match
+    /// (and its note pattern one of the notes).
     fn captures<'d>(&self, diagnostic: &'d Diagnostic) -> Option<(Captures<'d>, Option<Captures<'d>>)> {
+        if let Some(note) = &self.note {
+            diagnostic.notes.iter().find(|n| note.is_match(n))?;
+        }
         let found = self.message.captures(&diagnostic.message)?;
         let labelled = match &self.label {
             Some(label) => Some(label.captures(diagnostic.label.as_deref()?)?),
@@ -282,12 +291,12 @@ impl Rules {
             .into_iter()
             .map(|r| {
                 let message = Regex::new(&r.message).with_context(|| format!("rule {}: bad message pattern", r.id))?;
-                let label = r
-                    .label
-                    .as_deref()
-                    .map(Regex::new)
-                    .transpose()
-                    .with_context(|| format!("rule {}: bad label pattern", r.id))?;
+                let optional = |pattern: Option<&str>, what: &str| {
+                    let parsed = pattern.map(Regex::new).transpose();
+                    parsed.with_context(|| format!("rule {}: bad {what} pattern", r.id))
+                };
+                let label = optional(r.label.as_deref(), "label")?;
+                let note = optional(r.note.as_deref(), "note")?;
                 let needs: &[&str] = match r.kind {
                     Kind::Rename | Kind::RenameFallible => &["item", "to"],
                     Kind::Attribute => &["attribute"],
@@ -344,6 +353,7 @@ impl Rules {
                     source: r.source,
                     message,
                     label,
+                    note,
                     rewrite,
                 })
             })
@@ -726,6 +736,26 @@ mod tests {
             let edits = rules().edits(&Release::parse("0.22.6").unwrap(), &diagnostic, &source);
             assert_eq!(splice(&source, &edits).unwrap(), source.replace(expression, cloned));
         }
+        // A `&Py` cloned where `Py` was `Clone`: from 0.22 the reference is copied (rustc's
+        // `noop_method_call`, spanning `.clone()`, whose note names the type).
+        let noop = "call to `.clone()` on a reference in this situation does nothing";
+        let repr = "fn f(py: Python<'_>, k: &Key) -> String {\n    k.clone().into_py(py).to_string()\n}\n";
+        let at = repr.find(".clone()").unwrap();
+        let mut diagnostic = Diagnostic::at(noop, "src/lib.rs", at, at + ".clone()".len());
+        let mut copied = |note: &str| {
+            diagnostic.notes = vec![note.to_string()];
+            let edits = rules().edits(&Release::parse("0.22.6").unwrap(), &diagnostic, repr);
+            splice(repr, &edits).unwrap()
+        };
+        assert_eq!(
+            copied("the type `pyo3::Py<pyo3::PyAny>` does not implement `Clone`, so calling `clone` on `&pyo3::Py<pyo3::PyAny>` copies the reference, which does not do anything and can be removed"),
+            repr.replace("k.clone()", "k.clone_ref(py)")
+        );
+        // The crate's own type that is not `Clone`: not PyO3's change, left as it is.
+        assert_eq!(
+            copied("the type `Key` does not implement `Clone`, so calling `clone` on `&Key` copies the reference, which does not do anything and can be removed"),
+            repr
+        );
         // No `Python` at hand: the clone takes the GIL, as the old clone never panicked.
         let without = source.replace(", py: Python<'_>", "");
         assert_eq!(

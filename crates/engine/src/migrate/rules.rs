@@ -1288,6 +1288,22 @@ mod tests {
     }
 
     #[test]
+    fn a_gil_ref_parameter_passed_where_a_bound_is_taken_becomes_bound() {
+        // `PyBuffer::get` renamed `get_bound` at 0.21 takes a `&Bound<PyAny>`: the helper's
+        // parameter moves with it (its named lifetime kept), and its callers follow.
+        let passed = "mismatched types";
+        let label = Some("expected `&Bound<'_, PyAny>`, found `&PyAny`");
+        let source = "unsafe fn slice_of<'a>(py: Python, data: &'a PyAny) -> PyResult<&'a [u8]> {\n    let buffer = PyBuffer::<u8>::get_bound(data)?;\n    Ok(&[])\n}\n";
+        assert_eq!(
+            edited(source, passed, label, "data", 1),
+            source.replace("data: &'a PyAny", "data: &Bound<'a, PyAny>")
+        );
+        // What is passed is not a parameter: left to a person.
+        let local = source.replace("get_bound(data)", "get_bound(other)");
+        assert_eq!(edited(&local, passed, label, "other", 0), local);
+    }
+
+    #[test]
     fn a_helpers_gil_ref_parameter_becomes_bound_where_a_method_is_missing_on_it() {
         let message = "no method named `iter` found for reference `&PyList` in the current scope";
         let source =

@@ -272,10 +272,17 @@ fn print_text(
         migration.from,
         crate::explained::cell_line(&migration.baseline)
     );
+    let files = |n: usize| {
+        if n == 1 {
+            "1 file".to_string()
+        } else {
+            format!("{n} files")
+        }
+    };
     match (written, migration.changed.len()) {
         (_, 0) => println!("nothing to change"),
-        (true, n) => println!("wrote {n} files"),
-        (false, n) => println!("{n} files would change; pass --write to edit them"),
+        (true, n) => println!("wrote {}", files(n)),
+        (false, n) => println!("{} would change; pass --write to edit them", files(n)),
     }
 }
 

@@ -23,7 +23,7 @@ pub const PYO3_FAMILY: [&str; 5] = [
 /// re-resolves at the next build) gives way to the requirement.
 pub fn current_release(root: &Path, manifest: &Path, known: &[Release]) -> Result<Release> {
     let locked = locked_release(root)?;
-    match (locked, required_release(manifest, known)) {
+    match (locked, required_release(root, manifest, known)) {
         (Some(locked), Ok(required)) if locked.minor() != required.minor() => Ok(required),
         (Some(locked), _) => Ok(locked),
         (None, required) => required,
@@ -49,16 +49,26 @@ fn locked_release(root: &Path) -> Result<Option<Release>> {
         .transpose()
 }
 
-/// The newest of `known` that the `pyo3` requirement of `manifest` allows.
-fn required_release(manifest: &Path, known: &[Release]) -> Result<Release> {
-    let text = crate::fs::read_to_string(manifest)?;
-    let doc: DocumentMut = text
-        .parse()
-        .with_context(|| format!("malformed {}", manifest.display()))?;
-    let requirement = dependency_tables(&doc)
-        .into_iter()
-        .find_map(|deps| deps.get("pyo3").and_then(version_of))
-        .ok_or_else(|| anyhow!("{}: not a PyO3 crate (no pyo3 dependency)", manifest.display()))?;
+/// The newest of `known` that the `pyo3` requirement of `manifest` allows: its own, or its
+/// workspace's (`pyo3 = { workspace = true }`, the root manifest's under `root`).
+fn required_release(root: &Path, manifest: &Path, known: &[Release]) -> Result<Release> {
+    let read = |path: &Path| -> Result<DocumentMut> {
+        let text = crate::fs::read_to_string(path)?;
+        text.parse().with_context(|| format!("malformed {}", path.display()))
+    };
+    let pyo3_of = |doc: &DocumentMut| -> Option<Item> {
+        dependency_tables(doc)
+            .into_iter()
+            .find_map(|deps| deps.get("pyo3").cloned())
+    };
+    let not_pyo3 = || anyhow!("{}: not a PyO3 crate (no pyo3 dependency)", manifest.display());
+    let spec = pyo3_of(&read(manifest)?).ok_or_else(not_pyo3)?;
+    let inherited = spec.get("workspace").and_then(Item::as_bool) == Some(true);
+    let requirement = match inherited {
+        true => pyo3_of(&read(&root.join("Cargo.toml"))?).as_ref().and_then(version_of),
+        false => version_of(&spec),
+    }
+    .ok_or_else(not_pyo3)?;
     let bare = requirement.trim_start_matches(['=', '^', '~', ' ']);
     let point: Point = bare.parse().map_err(|_| {
         anyhow!(
@@ -283,5 +293,17 @@ pyo3-ffi = "~0.20.3"
         std::fs::remove_file(dir.path().join("Cargo.lock")).unwrap();
         let e = current_release(dir.path(), &manifest, &known).unwrap_err();
         assert!(e.to_string().ends_with("not a PyO3 crate (no pyo3 dependency)"), "{e}");
+        // A member inheriting its workspace's requirement (`pyo3 = { workspace = true }`).
+        std::fs::write(
+            &manifest,
+            "[workspace]\nmembers = [\"ext\"]\n[workspace.dependencies]\npyo3 = { version = \"0.20\" }\n",
+        )
+        .unwrap();
+        let member = dir.path().join("ext/Cargo.toml");
+        std::fs::create_dir_all(member.parent().unwrap()).unwrap();
+        let inherits =
+            "[package]\nname = \"ext\"\n[dependencies]\npyo3 = { workspace = true, features = [\"num-bigint\"] }\n";
+        std::fs::write(&member, inherits).unwrap();
+        assert_eq!(current_release(dir.path(), &member, &known).unwrap(), release("0.20.3"));
     }
 }

@@ -27,7 +27,7 @@ use compiler::{Compiled, Diagnostic, Pass};
 use edit::Edit;
 use left::{Ledger, LeftBy};
 use pyo3_matrix_model::{CellResult, Flavor, Level, Release};
-use rules::Rules;
+use rules::{Rules, Staging};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -404,7 +404,7 @@ impl Builder<'_> {
         let staging: Vec<String> = rules
             .staging
             .get(&release.minor())
-            .map(|s| format!("pyo3/{}", s.feature))
+            .map(Staging::cargo_feature)
             .into_iter()
             .collect();
         std::thread::spawn(move || {
@@ -422,7 +422,7 @@ impl Builder<'_> {
     fn step(&self, release: &Release, rules: &Rules, ledger: &mut Ledger) -> Result<Step> {
         let staging = match rules.staging.get(&release.minor()) {
             Some(staging) => {
-                let staged = self.staged(release, format!("pyo3/{}", staging.feature))?;
+                let staged = self.staged(release, staging.cargo_feature())?;
                 // Checked, not built: nothing loads what the staging build would make.
                 let how = match (staged.success, staged.errors().next()) {
                     (true, _) => "compiles".to_string(),

@@ -167,6 +167,13 @@ pub struct Staging {
     pub source: String,
 }
 
+impl Staging {
+    /// The feature as cargo's `--features` names it for the crate (`pyo3/gil-refs`).
+    pub fn cargo_feature(&self) -> String {
+        format!("pyo3/{}", self.feature)
+    }
+}
+
 /// A change no rule makes because a person must decide (`[[notice]]`): where the crate's
 /// code matches `code` at the step to `release`, the migration says so and names the
 /// catalog pattern that shows the change.

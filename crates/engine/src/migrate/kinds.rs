@@ -334,15 +334,14 @@ fn collected_question_mark(
 ) -> Option<Vec<Edit>> {
     let collect = collected.collect.clone();
     let into = collected.into.clone().map_or("_", |ty| &source[ty]);
-    if into.starts_with("PyResult<") {
+    // A type written as `PyResult<..>` (or `pyo3::PyResult<..>`).
+    let is_py_result = |ty: &str| ty.trim_start_matches("pyo3::").starts_with("PyResult<");
+    if is_py_result(into) {
         // The closure gives a `PyResult` already (an earlier step's edit): `?` works in it.
         return Some(vec![Edit::insert(at, after_at)]);
     }
     let outer = syntax.function_at(collect.start)?;
-    let returns_py_result = outer
-        .returns
-        .as_ref()
-        .is_some_and(|r| source[r.clone()].trim_start_matches("pyo3::").starts_with("PyResult<"));
+    let returns_py_result = outer.returns.as_ref().is_some_and(|r| is_py_result(&source[r.clone()]));
     // `Ok(xs.map(..).collect())` returned where a `PyResult` is: the collect's own `PyResult`
     // is returned rather than `Ok(x?)`, and takes the function's type unless it names one.
     let returned = collected

@@ -1012,6 +1012,12 @@ mod tests {
             after("0.25.1", gone, pairs, "to_object").unwrap(),
             pairs.replacen("n.to_object(py)", "n.into_pyobject(py)?.into_any().unbind()", 1)
         );
+        // The same with the `PyResult` named by PyO3's path.
+        let qualified = pairs.replace("collect::<PyResult<", "collect::<pyo3::PyResult<");
+        assert_eq!(
+            after("0.25.1", gone, &qualified, "to_object").unwrap(),
+            qualified.replacen("n.to_object(py)", "n.into_pyobject(py)?.into_any().unbind()", 1)
+        );
         // The map bound to a local collected later, inside `format!`; the closure a block
         // whose tail is its value.
         let shown = "#[pymethods]\nimpl View {\n    fn __repr__(&self, py: Python) -> String {\n        let contents = self.inner.iter().map(|(k, v)| {\n            let tuple = PyTuple::new_bound(py, [k.clone_ref(py), v.clone_ref(py)]);\n            format!(\"{:?}\", tuple)\n        });\n        format!(\"view([{}])\", contents.collect::<Vec<_>>().join(\", \"))\n    }\n}\n";
